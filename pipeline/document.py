@@ -1,0 +1,162 @@
+"""The one model every report format is read into.
+
+A :class:`Document` is an ordered list of :class:`Block` (title, heading, paragraph, table). Each block keeps
+its raw text exactly as the file holds it and where it stood (PDF page, DOCX paragraph/table index, TXT
+line); later stages add to the blocks (normalised text, section, tags) and never re-read the file.
+
+A table block's raw text is its cells joined by tab within a row and newline between rows; each
+:class:`Cell` records its offsets in that raw text, so evidence inside a table is quoted like any other.
+A merged cell appears once, at its top-left position, with its row and column span.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from pipeline.textmap import MappedText
+
+BlockKind = Literal["title", "heading", "paragraph", "table"]
+
+
+@dataclass
+class Cell:
+    row: int
+    col: int
+    text: str
+    start: int = 0  # offsets of ``text`` in the table block's raw text
+    end: int = 0
+    rowspan: int = 1
+    colspan: int = 1
+    norm: MappedText | None = None  # normalised cell text, spans relative to the block's raw text
+
+    def to_json(self) -> dict:
+        d: dict = {"row": self.row, "col": self.col, "text": self.text, "start": self.start, "end": self.end}
+        if self.rowspan != 1:
+            d["rowspan"] = self.rowspan
+        if self.colspan != 1:
+            d["colspan"] = self.colspan
+        return d
+
+
+@dataclass
+class Block:
+    index: int
+    kind: BlockKind
+    raw: str
+    page: int | None = None  # counts from 1; PDF only
+    loc: dict = field(default_factory=dict)  # where it stood: {"line": n} | {"paragraph": n} | {"table": n}
+    cells: list[Cell] | None = None  # table blocks only
+    style: str | None = None  # DOCX paragraph style name
+    level: int | None = None  # heading depth: 0 title, 1 一、, 2 （一）, 3 1., 4 （1）, 5 ①
+    numbering: str | None = None  # the heading's numbering as printed: "一、", "（一）"
+    title: str | None = None  # heading text without its numbering
+    repeat_of: int | None = None  # index of the earlier heading this one repeats
+    section: int | None = None  # index of the heading block that encloses this block
+    tags: list[str] = field(default_factory=list)  # canonical section tags along the path
+    norm: MappedText | None = None  # normalised view of ``raw``
+
+    @property
+    def text(self) -> str:
+        """The normalised text when there is one, else the raw text."""
+        return self.norm.text if self.norm is not None else self.raw
+
+    @property
+    def nrows(self) -> int:
+        return 1 + max((c.row + c.rowspan - 1 for c in self.cells or []), default=-1)
+
+    @property
+    def ncols(self) -> int:
+        return 1 + max((c.col + c.colspan - 1 for c in self.cells or []), default=-1)
+
+    def grid(self) -> list[list[str | None]]:
+        """Rows x columns of cell texts; positions covered by a merged cell are None."""
+        g: list[list[str | None]] = [[None] * self.ncols for _ in range(self.nrows)]
+        for c in self.cells or []:
+            g[c.row][c.col] = c.norm.text if c.norm is not None else c.text
+        return g
+
+    def quote(self, start: int, end: int) -> str:
+        return self.raw[start:end]
+
+    def to_json(self) -> dict:
+        d: dict = {"index": self.index, "kind": self.kind, "page": self.page, "loc": self.loc, "raw": self.raw}
+        if self.norm is not None and self.norm.text != self.raw:
+            d["text"] = self.norm.text
+        for key in ("style", "level", "numbering", "title", "repeat_of", "section"):
+            value = getattr(self, key)
+            if value is not None:
+                d[key] = value
+        d["tags"] = self.tags
+        if self.cells is not None:
+            d["rows"] = self.nrows
+            d["cols"] = self.ncols
+            d["cells"] = [c.to_json() for c in self.cells]
+        return d
+
+
+def table_block(index: int, rows: list[list[tuple[str, int, int]]], **kw) -> Block:
+    """Build a table block from rows of (text, rowspan, colspan) placed on a grid.
+
+    Cells are laid left to right; a position already covered by a merged cell from an earlier row is
+    skipped, so the caller lists each merged cell once, at its top-left position.
+    """
+    covered: set[tuple[int, int]] = set()
+    cells: list[Cell] = []
+    parts: list[str] = []
+    offset = 0
+    for r, row in enumerate(rows):
+        col = 0
+        row_parts: list[str] = []
+        for text, rowspan, colspan in row:
+            while (r, col) in covered:
+                col += 1
+            if row_parts:
+                offset += 1  # the tab before this cell
+            cells.append(Cell(r, col, text, offset, offset + len(text), rowspan, colspan))
+            row_parts.append(text)
+            offset += len(text)
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    covered.add((r + dr, col + dc))
+            col += colspan
+        parts.append("\t".join(row_parts))
+        offset += 1  # the newline after this row
+    return Block(index=index, kind="table", raw="\n".join(parts), cells=cells, **kw)
+
+
+@dataclass
+class Document:
+    path: str
+    format: str  # "txt" | "docx" | "pdf" | "html"
+    blocks: list[Block] = field(default_factory=list)
+    pages: int | None = None
+    encoding: str | None = None  # text files only
+    warnings: list[dict] = field(default_factory=list)  # {"code", "message"} for partial reads
+
+    def add(self, kind: BlockKind, raw: str, **kw) -> Block:
+        block = Block(index=len(self.blocks), kind=kind, raw=raw, **kw)
+        self.blocks.append(block)
+        return block
+
+    def add_table(self, rows: list[list[tuple[str, int, int]]], **kw) -> Block:
+        block = table_block(len(self.blocks), rows, **kw)
+        self.blocks.append(block)
+        return block
+
+    @property
+    def text(self) -> str:
+        """All normalised block texts, one block per line (for search and debugging)."""
+        return "\n".join(b.text for b in self.blocks)
+
+    def find(self, needle: str) -> list[tuple[Block, int, int]]:
+        """Every (block, raw start, raw end) where the normalised text contains ``needle``."""
+        hits = []
+        for b in self.blocks:
+            t = b.norm if b.norm is not None else MappedText.identity(b.raw)
+            i = t.text.find(needle)
+            while i >= 0:
+                s, e = t.raw_span(i, i + len(needle))
+                hits.append((b, s, e))
+                i = t.text.find(needle, i + 1)
+        return hits

@@ -1,0 +1,92 @@
+"""Error codes a document can end with, and the exception that carries them.
+
+Every reader failure becomes a :class:`ReadError` with a code from :data:`CODES`. The message is for the
+auditor (Chinese, says what to do next); ``detail`` is for logs (English, what exactly went wrong).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# code -> (message for the auditor, short English summary). The message always ends with the next step.
+CODES: dict[str, tuple[str, str]] = {
+    "E_NOT_FOUND": ("文件不存在或无法读取，请检查路径和权限后重试。", "file not found or unreadable"),
+    "E_EMPTY": ("文件为空（0字节），请向报送单位索取完整文件。", "empty file"),
+    "E_TOO_LARGE": ("文件超过大小上限，请确认是否为单份报告；如确需处理，请拆分后再提交。", "file too large"),
+    "E_UNKNOWN_FORMAT": (
+        "无法识别的文件内容（不是文本、DOCX或PDF），请确认文件未损坏，或另存为DOCX/PDF后再提交。",
+        "unrecognised bytes: not text, DOCX or PDF",
+    ),
+    "E_IMAGE": ("文件是图片（扫描件），没有文字，需先做OCR识别后再提交。", "image file: needs OCR"),
+    "E_LEGACY_FORMAT": (
+        "旧版二进制Office格式（.doc/.wps/.xls/.et），请用Word/WPS另存为.docx（表格另存为.xlsx）后再提交。",
+        "legacy format: save as .docx/.xlsx",
+    ),
+    "E_UNSUPPORTED_FORMAT": (
+        "暂不支持该格式，请另存为DOCX、PDF或TXT后再提交。",
+        "format recognised but not supported yet",
+    ),
+    "E_TXT_ENCODING": (
+        "文本文件编码无法识别，请用记事本另存为UTF-8编码后再提交。",
+        "text encoding could not be determined",
+    ),
+    "E_TXT_LINE_TOO_LONG": (
+        "文本中有超长的单行（无换行），不像一份报告，请检查文件是否为导出错误后再提交。",
+        "a single line exceeds the line-length limit",
+    ),
+    "E_NO_TEXT": ("文件中没有可读的文字，请确认内容后重新提交。", "document holds no readable text"),
+    "E_PDF_CORRUPT": (
+        "PDF文件已损坏或不完整，请重新下载或重新导出PDF后再提交。",
+        "PDF is corrupt or truncated",
+    ),
+    "E_PDF_ENCRYPTED": (
+        "PDF已加密，需要密码才能打开，请向报送单位索取未加密的版本后再提交。",
+        "PDF is encrypted with a password",
+    ),
+    "E_PDF_NO_TEXT": (
+        "PDF没有文字层（扫描件），需先做OCR识别后再提交。",
+        "no text layer: needs OCR",
+    ),
+    "E_DOCX_CORRUPT": (
+        "DOCX文件已损坏（压缩包或XML结构错误），请用Word/WPS打开后另存为新的DOCX再提交。",
+        "DOCX zip or XML is corrupt",
+    ),
+    "E_DOCX_UNSAFE": (
+        "DOCX中含有不安全的XML声明（外部实体或实体展开），已拒绝读取，请用Word/WPS另存为新的DOCX再提交。",
+        "DOCX XML declares a DTD or entities: refused",
+    ),
+    "E_DOCX_BOMB": (
+        "DOCX解压后体积异常巨大（疑似压缩炸弹），已拒绝读取，请向报送单位核实文件。",
+        "DOCX inflates beyond the size limit: refused",
+    ),
+    "E_TIMEOUT": (
+        "读取超时，文件可能过大或结构异常，请拆分或另存后再提交。",
+        "per-document time limit exceeded",
+    ),
+    "E_INTERNAL": (
+        "处理该文件时程序内部出错，文件已跳过，请将该文件反馈给jixiao维护人员。",
+        "unexpected internal error",
+    ),
+}
+
+
+@dataclass
+class ReadError(Exception):
+    """A document could not be read; ``code`` is a key of :data:`CODES`."""
+
+    code: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"unknown error code {self.code!r}")
+        super().__init__(f"{self.code}: {self.detail or CODES[self.code][1]}")
+
+    @property
+    def message(self) -> str:
+        """The auditor's message followed by the English summary, so both readers find it."""
+        text, summary = CODES[self.code]
+        return f"{text}（{summary}）"
+
+    def as_record(self) -> dict:
+        return {"code": self.code, "message": self.message, "detail": self.detail or CODES[self.code][1]}

@@ -1,0 +1,53 @@
+"""Per-document resource limits, and the clock that enforces the time limit.
+
+Readers check sizes before they allocate (a decompression bomb is refused from its declared sizes and
+again while inflating); the time limit interrupts a reader that runs too long. ``jixiao run`` adds a hard
+limit per worker process on top of these.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from pipeline.errors import ReadError
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = 60.0  # wall-clock time to read one document
+    max_file_bytes: int = 200 * 1024 * 1024  # any input file
+    max_text_bytes: int = 20 * 1024 * 1024  # a text/HTML file
+    max_line_chars: int = 200_000  # one line of a text file; real reports wrap far earlier
+    max_inflated_bytes: int = 200 * 1024 * 1024  # all parts of a DOCX together, inflated
+    max_part_bytes: int = 64 * 1024 * 1024  # one part of a DOCX, inflated
+    max_ratio: int = 200  # inflated / compressed for one DOCX part larger than 1 MB
+    max_pages: int = 2000  # PDF pages read
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise ReadError(E_TIMEOUT) if the body runs longer than ``seconds``.
+
+    Uses an interval timer, so it only works in the main thread; elsewhere the caller (a worker process
+    with a hard timeout) is responsible and this is a no-op.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise ReadError("E_TIMEOUT", f"reading took longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

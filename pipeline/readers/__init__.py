@@ -1,0 +1,65 @@
+"""Read any supported file into a :class:`~pipeline.document.Document`, choosing the reader by its bytes.
+
+Each reader module exposes ``read(data: bytes, path: str, limits: Limits) -> Document`` and raises
+:class:`~pipeline.errors.ReadError` for anything it cannot read. Readers only split the file into blocks
+with their raw text and location; normalisation and sections are later stages.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pipeline.document import Document
+from pipeline.errors import ReadError
+from pipeline.limits import DEFAULT_LIMITS, Limits, time_limit
+from pipeline.sniff import sniff
+
+
+def _legacy_kind(data: bytes) -> str:
+    # OLE2 directory entries are UTF-16LE names; Word keeps its text in "WordDocument", Excel in "Workbook".
+    if "WordDocument".encode("utf-16-le") in data:
+        return "Word/WPS .doc/.wps"
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return "Excel/WPS .xls/.et"
+    if "PowerPoint Document".encode("utf-16-le") in data:
+        return "PowerPoint .ppt"
+    return "OLE2 compound file"
+
+
+def read_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
+    kind = sniff(data)
+    if kind == "empty":
+        raise ReadError("E_EMPTY", "file has 0 bytes")
+    if kind == "pdf":
+        from pipeline.readers import pdf
+
+        return pdf.read(data, path, limits)
+    if kind == "docx":
+        from pipeline.readers import docx
+
+        return docx.read(data, path, limits)
+    if kind == "text":
+        from pipeline.readers import txt
+
+        return txt.read(data, path, limits)
+    if kind == "ole2":
+        raise ReadError("E_LEGACY_FORMAT", f"legacy binary format ({_legacy_kind(data)}): save as .docx/.xlsx")
+    if kind == "image":
+        raise ReadError("E_IMAGE", "the bytes are an image (PNG/JPEG/GIF/TIFF/BMP/WEBP)")
+    if kind in ("xlsx", "pptx", "odf", "rtf", "zip"):
+        raise ReadError("E_UNSUPPORTED_FORMAT", f"format {kind} is not supported yet")
+    raise ReadError("E_UNKNOWN_FORMAT", "bytes are neither text, DOCX nor PDF")
+
+
+def read_file(path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, Document]:
+    """Read the file's bytes and parse them within the time limit. Raises ReadError."""
+    try:
+        size = os.path.getsize(path)
+        if size > limits.max_file_bytes:
+            raise ReadError("E_TOO_LARGE", f"{size} bytes > limit {limits.max_file_bytes}")
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise ReadError("E_NOT_FOUND", f"{type(exc).__name__}: {exc}") from None
+    with time_limit(limits.seconds):
+        return data, read_bytes(data, path, limits)
