@@ -1,0 +1,35 @@
+"""The contract record (``docs/output-contract.md`` in the shared folder): one JSON object per document."""
+
+from __future__ import annotations
+
+from pipeline.parse import Parsed
+
+SCHEMA_VERSION = 1
+
+
+def envelope(parsed: Parsed) -> dict:
+    """The fields every record has, whatever became of the document."""
+    doc = parsed.doc
+    error = parsed.error.as_record() if parsed.error is not None else None
+    rec = {
+        "schema_version": SCHEMA_VERSION,
+        "file": parsed.path,
+        "sha256": parsed.sha256,
+        "format": doc.format if doc is not None else None,
+        "status": parsed.status,
+        "error": error,
+        "pages": doc.pages if doc is not None else None,
+    }
+    if doc is not None:
+        rec["warnings"] = doc.warnings
+        if doc.encoding:
+            rec["encoding"] = doc.encoding
+    return rec
+
+
+def parse_record(parsed: Parsed) -> dict:
+    """The envelope plus the blocks, for ``jixiao parse``."""
+    rec = envelope(parsed)
+    rec["blocks"] = [b.to_json() for b in parsed.doc.blocks] if parsed.doc is not None else []
+    return rec
+

@@ -1,0 +1,162 @@
+"""Load the YAML files under ``rules/`` through their schemas, reporting every error with file:line.
+
+Each rules file has a pydantic model (registered with :func:`schema`); :func:`load` validates them all and
+raises one :class:`RulesError` that lists every problem at once, each with the file, line, rule id and field,
+so a broken rule file fails loudly at start instead of quietly matching nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+RULES_DIR = Path(os.environ.get("JIXIAO_RULES", Path(__file__).resolve().parent.parent / "rules"))
+
+M = TypeVar("M", bound=BaseModel)
+_SCHEMAS: dict[str, type[BaseModel]] = {}
+
+
+def schema(filename: str):
+    """Register the model that validates ``rules/<filename>``."""
+
+    def register(model: type[M]) -> type[M]:
+        _SCHEMAS[filename] = model
+        return model
+
+    return register
+
+
+@dataclass
+class Problem:
+    file: str
+    line: int
+    rule: str | None
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        rule = f" [{self.rule}]" if self.rule else ""
+        return f"{self.file}:{self.line}{rule} {self.field}: {self.message}"
+
+
+class RulesError(Exception):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("invalid rules:\n" + "\n".join(f"  {p}" for p in problems))
+
+
+def _node_path(node: yaml.Node, loc: tuple) -> list[yaml.Node]:
+    """The YAML nodes along a pydantic error location, outermost first."""
+    path = [node]
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == str(key):
+                    node = v
+                    break
+            else:
+                break
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            break
+        path.append(node)
+    return path
+
+
+def _rule_id(path: list[yaml.Node]) -> str | None:
+    for node in reversed(path):
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                if k.value == "id" and isinstance(v, yaml.ScalarNode):
+                    return v.value
+    return None
+
+
+def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problems.append(Problem(path.name, mark.line + 1 if mark else 1, None, "(syntax)", str(exc)))
+        return None, None
+    return data, node
+
+
+def validate_file(path: Path) -> tuple[BaseModel | None, list[Problem]]:
+    problems: list[Problem] = []
+    model = _SCHEMAS.get(path.name)
+    if model is None:
+        return None, [Problem(path.name, 1, None, "(file)", "no schema is registered for this rules file")]
+    data, node = _read(path, problems)
+    if node is None:
+        return None, problems
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            nodes = _node_path(node, err["loc"])
+            problems.append(
+                Problem(
+                    path.name,
+                    nodes[-1].start_mark.line + 1,
+                    _rule_id(nodes),
+                    ".".join(str(p) for p in err["loc"]) or "(root)",
+                    err["msg"],
+                )
+            )
+        return None, problems
+    check = getattr(parsed, "check", None)  # cross-field checks that need compiled patterns
+    if callable(check):
+        for loc, msg in check():
+            nodes = _node_path(node, loc)
+            problems.append(
+                Problem(path.name, nodes[-1].start_mark.line + 1, _rule_id(nodes), ".".join(map(str, loc)), msg)
+            )
+    return (parsed if not problems else None), problems
+
+
+def _import_schemas() -> None:
+    # The modules that own rule files register their schemas on import.
+    from pipeline import normalize, sections  # noqa: F401
+
+
+def lint(rules_dir: Path = RULES_DIR) -> list[Problem]:
+    """Every problem in every rules file (an empty list means the rules are valid)."""
+    _import_schemas()
+    problems: list[Problem] = []
+    present = {p.name for p in rules_dir.glob("*.yaml")}
+    for name in sorted(_SCHEMAS):
+        if name not in present:
+            problems.append(Problem(name, 1, None, "(file)", "rules file is missing"))
+    for path in sorted(rules_dir.glob("*.yaml")):
+        problems.extend(validate_file(path)[1])
+    return problems
+
+
+@lru_cache(maxsize=None)
+def load(filename: str, rules_dir: Path = RULES_DIR) -> Any:
+    """The validated model of one rules file; raises RulesError listing all its problems."""
+    _import_schemas()
+    parsed, problems = validate_file(rules_dir / filename)
+    if problems:
+        raise RulesError(problems)
+    return parsed
+
+
+def version(rules_dir: Path = RULES_DIR) -> str:
+    """A digest of every rules file: cached results are only valid for the same rules."""
+    h = hashlib.sha256()
+    for path in sorted(rules_dir.rglob("*.yaml")):
+        h.update(path.relative_to(rules_dir).as_posix().encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
