@@ -1,0 +1,38 @@
+# A new user runs `make run` (main job on corpus/) and `make test`; both create .venv and install first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test bench fixtures golden lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p outputs
+	$(BIN)/jixiao parse corpus > outputs/parse.jsonl
+	@echo "wrote outputs/parse.jsonl ($$(wc -l < outputs/parse.jsonl) documents)"
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/jixiao rules lint
+
+# Regenerate the DOCX/PDF versions of the seeds and the deliberately broken files (committed).
+fixtures: install
+	$(BIN)/python scripts/make_docx.py
+	$(BIN)/python scripts/make_pdf.py
+	$(BIN)/python scripts/make_bad.py
+
+# Rewrite the golden files from the current code; review the diff like code.
+golden: install
+	$(BIN)/python -m pytest -q tests/test_golden.py --update-golden
+
+clean:
+	rm -rf $(VENV) outputs .pytest_cache
