@@ -29,6 +29,7 @@ class Cell:
     rowspan: int = 1
     colspan: int = 1
     norm: MappedText | None = None  # normalised cell text, spans relative to the block's raw text
+    key: str | None = None  # ``norm.text`` in simplified script, same length: what rules match against
 
     def to_json(self) -> dict:
         d: dict = {"row": self.row, "col": self.col, "text": self.text, "start": self.start, "end": self.end}
@@ -55,6 +56,7 @@ class Block:
     section: int | None = None  # index of the heading block that encloses this block
     tags: list[str] = field(default_factory=list)  # canonical section tags along the path
     norm: MappedText | None = None  # normalised view of ``raw``
+    key: str | None = None  # ``norm.text`` in simplified script, same length: what rules match against
 
     @property
     def text(self) -> str:

@@ -12,7 +12,8 @@ The steps are data (``rules/normalize.yaml``); this module compiles them and app
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import resources
 from typing import Literal
 
 import regex
@@ -109,16 +110,43 @@ def normalize_text(raw: str, steps: list[Step] | None = None) -> MappedText:
     return text
 
 
+@cache
+def _t2s() -> dict[int, str]:
+    # OpenCC's character table: every entry maps one traditional character to one simplified one, so the
+    # folded text has the same length and offsets as the text it was made from.
+    table: dict[int, str] = {}
+    data = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text(encoding="utf-8")
+    for line in data.splitlines():
+        trad, _, simp = line.partition("\t")
+        simp = simp.split()[0] if simp.split() else ""
+        if len(trad) == 1 and len(simp) == 1:
+            table[ord(trad)] = simp
+    return table
+
+
+def fold_script(text: str) -> str:
+    """Traditional characters to simplified, character for character, for matching rules only.
+
+    Values are always quoted from the text as printed; the folded text only decides where rules match.
+
+    >>> fold_script("預算執行率為88.30%")
+    '预算执行率为88.30%'
+    """
+    return text.translate(_t2s())
+
+
 def normalize_document(doc: Document) -> Document:
-    """Give every block (and every table cell) its normalised text."""
+    """Give every block (and every table cell) its normalised text and its matching key."""
     steps = rules().steps
     for block in doc.blocks:
         if block.cells is None:
             block.norm = normalize_text(block.raw, steps)
+            block.key = fold_script(block.norm.text)
             continue
         parts = []
         for cell in block.cells:
             cell.norm = normalize_text(cell.text, steps).shifted(cell.start, len(block.raw))
+            cell.key = fold_script(cell.norm.text)
             parts.append(cell)
         # The block's normalised text keeps the table's shape: tab between cells, newline between rows.
         joined = []
@@ -127,4 +155,5 @@ def normalize_document(doc: Document) -> Document:
             sep = "" if last else ("\n" if parts[k + 1].row != cell.row else "\t")
             joined.append((cell.norm, sep))
         block.norm = MappedText.join(joined, len(block.raw))
+        block.key = fold_script(block.norm.text)
     return doc

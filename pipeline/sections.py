@@ -20,6 +20,7 @@ import regex
 from pydantic import BaseModel, Field
 
 from pipeline.document import Block, Document
+from pipeline.normalize import fold_script
 from pipeline.ruleset import load, schema
 
 
@@ -41,6 +42,7 @@ class HeadingRules(BaseModel):
 class TitleRules(BaseModel):
     max_chars: int
     pattern: str
+    not_title: str
     max_lines: int
 
 
@@ -115,22 +117,28 @@ def _is_short_phrase(text: str, r: SectionRules) -> bool:
     return 0 < len(text) <= r.heading.max_chars and not r.sentence_rx.search(text)
 
 
-def classify(text: str, r: SectionRules | None = None) -> tuple[int, str, str] | None:
-    """(level, numbering as printed, title) when the line is a numbered heading, else None."""
+def classify(text: str, r: SectionRules | None = None, key: str | None = None) -> tuple[int, str, str] | None:
+    """(level, numbering as printed, title) when the line is a numbered heading, else None.
+
+    ``key`` is the same line folded to simplified script (same length); rules match the key, the
+    numbering and title are cut from the text as printed.
+    """
     r = r or rules()
+    key = key if key is not None else text
     for level, rx in r.numbering_rx:
-        m = rx.match(text)
+        m = rx.match(key)
         if m:
             title = text[m.end() :].strip()
-            if _is_short_phrase(title, r):
-                return level, m.group(1), title
+            if _is_short_phrase(key[m.end() :].strip(), r):
+                return level, text[m.start(1) : m.end(1)], title
             return None
     return None
 
 
 def tags_for(title: str, r: SectionRules | None = None) -> list[str]:
     r = r or rules()
-    return [tag for tag, rx in r.tag_rx if rx.search(title)]
+    key = fold_script(title)
+    return [tag for tag, rx in r.tag_rx if rx.search(key)]
 
 
 def _same_heading(a: str, b: str) -> bool:
@@ -138,25 +146,26 @@ def _same_heading(a: str, b: str) -> bool:
     return a == b or (min(len(a), len(b)) >= 4 and (a.startswith(b) or b.startswith(a)))
 
 
+def _is_continuation(text: str) -> bool:
+    """A short title line without year or digits finishes the line above ("…专项补助资金" / "支出绩效自评报告")."""
+    return len(text) <= 12 and not regex.search(r"\d|年度", text)
+
+
 def _mark_titles(doc: Document, r: SectionRules) -> None:
-    candidates: list[Block] = []
-    for block in doc.blocks[: r.title.max_lines]:
-        if block.kind == "table" or classify(block.text, r) is not None:
+    head: list[Block] = []
+    for block in doc.blocks[: r.title.max_lines + 2]:
+        if block.kind == "table" or classify(block.text, r, block.key) is not None:
             break
-        if block.kind == "title":
-            candidates.append(block)
-            continue
-        if len(block.text) > r.title.max_chars or r.sentence_rx.search(block.text):
+        if block.kind != "title" and (len(block.text) > r.title.max_chars or "。" in block.text):
             break
-        candidates.append(block)
-        if r.title_rx.search(block.text):
-            # The lines before the one that names the report are the title's first half.
-            for c in candidates:
-                c.kind, c.level, c.title = "title", 0, c.text
-            return
-    for c in candidates:
-        if c.kind == "title":
-            c.level, c.title = 0, c.text
+        head.append(block)
+    for i, block in enumerate(head):
+        key = block.key or block.text
+        if block.kind == "title" or (r.title_rx.search(key) and not regex.match(r.title.not_title, key)):
+            block.kind, block.level, block.title = "title", 0, block.text
+            if i > 0 and _is_continuation(block.text) and head[i - 1].kind != "title":
+                prev = head[i - 1]
+                prev.kind, prev.level, prev.title = "title", 0, prev.text
 
 
 def structure(doc: Document) -> Document:
@@ -169,7 +178,7 @@ def structure(doc: Document) -> Document:
         if block.kind == "title":
             block.tags = tags_for(block.text, r)
             continue
-        found = classify(block.text, r) if block.kind != "table" else None
+        found = classify(block.text, r, block.key) if block.kind != "table" else None
         if found is not None:
             block.level, block.numbering, block.title = found
             block.kind = "heading"

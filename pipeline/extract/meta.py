@@ -1,0 +1,322 @@
+"""Title, unit, project, evaluated year, region and kind of a report (rules in ``rules/meta.yaml``)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from functools import cached_property
+
+import regex
+from pydantic import BaseModel, Field
+
+from pipeline.document import Block, Document
+from pipeline.normalize import fold_script
+from pipeline.ruleset import load, schema
+
+
+class KindRule(BaseModel):
+    id: str
+    title: str
+    body: dict[str, int]
+
+
+class KindExample(BaseModel):
+    title: str
+    kind: str
+
+
+class YearRules(BaseModel):
+    evaluated: str
+    title_year: str
+    plain_year: str
+    period: str
+    placeholder: str
+    chinese_year: str
+    chinese_digits: dict[str, int]
+    caption: str
+    ignore_tags: list[str]
+    conflict_mentions: int = Field(ge=1)
+    examples: list[dict]
+    counterexamples: list[str]
+
+
+class UnitRules(BaseModel):
+    labels: list[str]
+    org_suffix: str
+    pronouns: str
+    examples: list[dict]
+
+
+class ProjectRules(BaseModel):
+    labels: str
+    report_words: str
+    trailing: str
+    examples: list[dict]
+
+
+@schema("meta.yaml")
+class MetaRules(BaseModel):
+    version: int
+    kinds: list[KindRule]
+    kind_min_score: int
+    examples: list[KindExample]
+    year: YearRules
+    unit: UnitRules
+    project: ProjectRules
+    regions: list[str] = Field(default_factory=list)
+
+    model_config = {"ignored_types": (cached_property,)}
+
+    @cached_property
+    def rx(self) -> dict[str, regex.Pattern]:
+        y, u, p = self.year, self.unit, self.project
+        return {
+            "evaluated": regex.compile(y.evaluated),
+            "title_year": regex.compile(y.title_year),
+            "plain_year": regex.compile(y.plain_year),
+            "period": regex.compile(y.period),
+            "placeholder": regex.compile(y.placeholder),
+            "caption": regex.compile(y.caption),
+            "org": regex.compile(r"^(.{2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
+            "pronoun": regex.compile(u.pronouns),
+            "project_label": regex.compile(
+                r"(?:" + p.labels + r")(?:\s*(?:" + p.labels + r"))*\s*[：:]?\s*([^\s，,。；;+“”]*?)(?=\s|$|[，,。；;]|主管部门|实施单位)"
+            ),
+            "report_words": regex.compile(p.report_words + r"\s*(?:" + p.trailing + r")?\s*$"),
+            "body_unit": regex.compile(
+                r"(?:^|对|由)(\p{Han}{2,30}?" + u.org_suffix + r")(?:(?:19|20)\d{2}|20[xX]{2})年"
+            ),
+        }
+
+    @cached_property
+    def unit_labels(self) -> list[regex.Pattern]:
+        # The value must read as an organisation: a label followed by "43个" is not a unit.
+        value = r"(\p{Han}[^\s，,。；;：:]{1,30}?" + self.unit.org_suffix + r")"
+        stop = r"(?=\s|$|[，,。；;（(]|主管部门|实施单位|项目名称|项目资金)"
+        return [regex.compile(r"(?:" + label + r")\s*[：:]?\s*" + value + stop) for label in self.unit.labels]
+
+    @cached_property
+    def kind_rx(self) -> list[tuple[str, regex.Pattern, list[tuple[regex.Pattern, int]]]]:
+        return [(k.id, regex.compile(k.title), [(regex.compile(p), w) for p, w in k.body.items()]) for k in self.kinds]
+
+    def check(self) -> list[tuple[tuple, str]]:
+        problems: list[tuple[tuple, str]] = []
+        try:
+            self.rx, self.kind_rx, self.unit_labels  # noqa: B018 - compiling is the check
+        except regex.error as exc:
+            return [((), f"a pattern does not compile: {exc}")]
+        for i, ex in enumerate(self.examples):
+            got = kind_of_title(ex.title, self)
+            if got != ex.kind:
+                problems.append((("examples", i), f"title gives kind {got}, expected {ex.kind}"))
+        for i, ex in enumerate(self.year.examples):
+            got = _years(ex["text"], self.rx["evaluated"], self.year) or _years(ex["text"], self.rx["title_year"], self.year)
+            if got[:1] != [ex["year"]]:
+                problems.append((("year", "examples", i), f"gives {got}, expected {ex['year']}"))
+        for i, text in enumerate(self.year.counterexamples):
+            if _years(text, self.rx["evaluated"], self.year) or _years(text, self.rx["title_year"], self.year):
+                problems.append((("year", "counterexamples", i), f"{text!r} gives a year"))
+        for i, ex in enumerate(self.unit.examples):
+            got = unit_of(ex["text"], self)
+            if got != ex["unit"]:
+                problems.append((("unit", "examples", i), f"gives {got!r}, expected {ex['unit']!r}"))
+        for i, ex in enumerate(self.project.examples):
+            got = project_of_title(ex["text"], self)
+            if got != ex["project"]:
+                problems.append((("project", "examples", i), f"gives {got!r}, expected {ex['project']!r}"))
+        return problems
+
+
+def rules() -> MetaRules:
+    return load("meta.yaml")
+
+
+def _years(text: str, rx: regex.Pattern, y: YearRules) -> list[int]:
+    return [int(m.group(1)) for m in rx.finditer(_arabic_years(text, y))]
+
+
+def _key(text: str, r: MetaRules) -> str:
+    """What meta rules match: simplified script, Chinese-numeral years as digits (same length as text)."""
+    return _arabic_years(fold_script(text), r.year)
+
+
+def _arabic_years(text: str, y: YearRules) -> str:
+    """二〇二三年度 -> 2023年度, so that one set of year patterns reads both."""
+    if not regex.search(y.chinese_year, text):
+        return text
+    return regex.sub(y.chinese_year, lambda m: "".join(str(y.chinese_digits[c]) for c in m.group(1)) + m.group(0)[4:], text)
+
+
+def kind_of_title(title: str, r: MetaRules) -> str | None:
+    key = fold_script(title)
+    for kind, title_rx, _ in r.kind_rx:
+        if title_rx.search(key):
+            return kind
+    return None
+
+
+def title_blocks(doc: Document) -> list[Block]:
+    return [b for b in doc.blocks if b.kind == "title"]
+
+
+def main_title(doc: Document) -> str | None:
+    """The report's own title: the last title line (a site wrapper or breadcrumb comes first), joined
+    with the line above when it only finishes that line."""
+    titles = title_blocks(doc)
+    if not titles:
+        return None
+    last = titles[-1]
+    if len(titles) > 1 and titles[-2].index == last.index - 1 and len(last.text) <= 12 and not regex.search(r"\d|年度", last.text):
+        return titles[-2].text + last.text
+    return last.text
+
+
+def kind_of(doc: Document, title: str, r: MetaRules) -> str:
+    # The last title line names the report most precisely (a site wrapper comes first).
+    for line in [b.key or b.text for b in reversed(title_blocks(doc))] + [fold_script(title)]:
+        kind = kind_of_title(line, r)
+        if kind:
+            return kind
+    body = fold_script(doc.text)
+    scores = {kind: sum(w * len(rx.findall(body)) for rx, w in signals) for kind, _, signals in r.kind_rx}
+    kind, score = max(scores.items(), key=lambda kv: kv[1])
+    return kind if score >= r.kind_min_score else "unknown"
+
+
+def year_of(doc: Document, r: MetaRules) -> int | None:
+    rx = r.rx
+    titles = title_blocks(doc)
+    head = [b for b in doc.blocks[:6] if b.kind != "table"]
+    title_text = "".join(b.text for b in titles) if titles else (head[0].text if head else "")
+    # A period spanning years in the title or the opening lines: no single evaluated year.
+    for b in (titles or head[:1]) + [b for b in doc.blocks[:8] if "期间" in b.text or "年度" in b.text]:
+        for m in rx["period"].finditer(b.text):
+            if m.group(1) != m.group(2):
+                return None
+    title_years = _years(title_text, rx["evaluated"], r.year) or _years(title_text, rx["title_year"], r.year)
+    title_years = [y for y in title_years if y]
+    body: Counter[int] = Counter()
+    captions: set[int] = set()
+    for b in doc.blocks:
+        if b in titles or set(b.tags) & set(r.year.ignore_tags):
+            continue
+        years = _years(b.text, rx["evaluated"], r.year)
+        body.update(years)
+        if years and rx["caption"].search(b.text) and len(b.text) <= 40:
+            captions.update(years)
+    if title_years:
+        year = title_years[-1]
+        others = {y for y, n in body.items() if y != year and (n >= r.year.conflict_mentions or y in captions)}
+        if others and body[year] < sum(body[y] for y in others):
+            return None
+        return year
+    if body:
+        (year, n), *rest = body.most_common()
+        if rest and rest[0][1] == n:
+            return None
+        return year
+    plain = Counter(y for b in doc.blocks[:12] for y in _years(b.text, rx["plain_year"], r.year))
+    if plain:
+        (year, n), *rest = plain.most_common()
+        return None if rest and rest[0][1] == n else year
+    return None
+
+
+def _cut(text: str, m: regex.Match, group: int = 1) -> str:
+    """The group of a match made on the folded key, cut from the text as printed (same offsets)."""
+    return text[m.start(group) : m.end(group)]
+
+
+def labelled_unit(text: str, r: MetaRules, key: str | None = None) -> tuple[int, str] | None:
+    """(label preference, unit) for the most preferred labelled unit in a line."""
+    key = key if key is not None else fold_script(text)
+    for rank, rx in enumerate(r.unit_labels):
+        m = rx.search(key)
+        if m:
+            return rank, _cut(text, m)
+    return None
+
+
+def unit_of(text: str, r: MetaRules) -> str | None:
+    key = _key(text, r)
+    found = labelled_unit(text, r, key)
+    if found:
+        return found[1]
+    m = r.rx["org"].match(key)
+    return _cut(text, m) if m else None
+
+
+def project_of_title(title: str, r: MetaRules) -> str | None:
+    key = _key(title, r)
+    m = r.rx["report_words"].search(key)
+    if not m:
+        return None
+    head, head_key = title[: m.start()], key[: m.start()]
+    years = list(regex.finditer(r"(?:(?:19|20)\d{2}|20[xX]{2})\s*年度?", head_key))
+    if years:
+        project = head[years[-1].end() :]
+        return project if project not in ("", "项目", "项目支出") else None  # the title names only the form
+    org = r.rx["org"].match(head_key)
+    if org:
+        return head[org.end(1) :] or None
+    return head if len(head) >= 4 else None  # a title naming only the project
+
+
+def extract_meta(doc: Document) -> dict:
+    r = rules()
+    titles = title_blocks(doc)
+    title = main_title(doc)
+    unit: str | None = None
+    labelled: list[tuple[int, int, str]] = []
+    project = None
+    for b in doc.blocks[:30]:
+        lines = [(c.norm.text, c.key) for c in b.cells] if b.cells else [(b.text, b.key)]
+        for k, (text, key) in enumerate(lines):
+            key = key if key is not None else fold_script(text)
+            found = labelled_unit(text, r, key)
+            if found is None and b.cells and k + 1 < len(lines):
+                # a form puts the label in one cell and the unit in the next
+                found = labelled_unit(text + lines[k + 1][0], r)
+            if found:
+                labelled.append((found[0], b.index, found[1]))
+            if project is None:
+                m = r.rx["project_label"].search(key)
+                if m:
+                    project = _cut(text, m) if m.end(1) > m.start(1) else None
+                    if project is None and b.cells and k + 1 < len(lines):
+                        project = lines[k + 1][0] or None
+    # The organisation that opens the title is the report's unit.
+    if title:
+        m = r.rx["org"].match(_key(title, r))
+        if m:
+            unit = _cut(title, m)
+    if unit is None and labelled:
+        unit = min(labelled)[2]
+    if unit is None:
+        # "受…委托，…对X局2022年度…项目开展评价" / "X局2022年度…项目主要用于…"
+        for b in doc.blocks[:12]:
+            m = r.rx["body_unit"].search(b.key or b.text)
+            if m:
+                unit = _cut(b.text, m)
+                break
+    if unit is None and labelled:
+        unit = min(labelled)[2]
+    if unit is None:
+        key = fold_script(doc.text[:3000])
+        m = r.rx["pronoun"].search(key)
+        unit = doc.text[m.start() : m.end()] if m else None
+    kind = kind_of(doc, title or "", r)
+    if project is None and title:
+        project = project_of_title(title, r)
+    if project and unit and project.startswith(unit):
+        project = project[len(unit) :] or None
+    if kind == "dept-overall":
+        project = None  # a department's overall report is about no single project
+    region = next((name for name in r.regions if title and name in fold_script(title)), None)
+    return {
+        "title": title,
+        "unit": unit,
+        "project": project,
+        "year": year_of(doc, r),
+        "region": region,
+        "kind": kind,
+    }

@@ -1,0 +1,92 @@
+"""Extracted values as evidence: a value, the words it was read from, and where they stand.
+
+Extractors propose :class:`Mention` s; :func:`resolve` turns all mentions of one field into a :class:`Fact`
+whose value is the best-placed mention's and which keeps every mention, so the checker can compare what a
+report states in different places.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from pipeline.document import Block
+
+
+@dataclass(frozen=True)
+class Evidence:
+    block: int
+    start: int  # offsets into the block's raw text, half-open
+    end: int
+    quote: str
+    page: int | None = None
+
+    @classmethod
+    def of(cls, block: Block, nstart: int, nend: int) -> Evidence:
+        """Evidence for the normalised span [nstart, nend) of a block, quoted as printed."""
+        if block.norm is None:
+            start, end = nstart, nend
+        else:
+            start, end = block.norm.raw_span(nstart, nend)
+        return cls(block.index, start, end, block.raw[start:end], block.page)
+
+    def to_json(self) -> dict:
+        return {"quote": self.quote, "page": self.page, "block": self.block, "start": self.start, "end": self.end}
+
+
+@dataclass
+class Mention:
+    field: str
+    value: Any
+    text: str  # the words as printed that state the value (label and figure)
+    evidence: Evidence
+    rule: str  # which rule found it
+    rank: int = 50  # lower wins when mentions disagree about which is the statement of record
+
+    def to_json(self) -> dict:
+        return {"value": jsonable(self.value), "text": self.text, "evidence": self.evidence.to_json(), "rule": self.rule}
+
+
+@dataclass
+class Fact:
+    value: Any
+    text: str
+    evidence: Evidence
+    rule: str
+    mentions: list[Mention] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        d = {"value": jsonable(self.value), "text": self.text, "evidence": self.evidence.to_json(), "rule": self.rule}
+        d["mentions"] = [m.to_json() for m in self.mentions] if len(self.mentions) > 1 else []
+        return d
+
+
+def resolve(mentions: list[Mention]) -> Fact | None:
+    """The Fact for one field: the best-ranked mention (earliest among equals), keeping all mentions."""
+    if not mentions:
+        return None
+    unique: list[Mention] = []
+    seen: set[tuple] = set()
+    for m in sorted(mentions, key=lambda m: (m.evidence.block, m.evidence.start, m.rank)):
+        key = (m.evidence.block, m.evidence.start, m.evidence.end)
+        if key not in seen:
+            seen.add(key)
+            unique.append(m)
+    best = min(unique, key=lambda m: (m.rank, m.evidence.block, m.evidence.start))
+    return Fact(best.value, best.text, best.evidence, best.rule, unique)
+
+
+def jsonable(value: Any) -> Any:
+    """Decimals become JSON numbers that read back as the same decimal (662.77 stays 662.77)."""
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return float(value)  # shortest repr round-trips: float("662.77") prints 662.77
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "to_json"):
+        return value.to_json()
+    return value
