@@ -45,7 +45,8 @@ def time_limit(seconds: float):
         raise ReadError("E_TIMEOUT", f"reading took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # Keep firing until cleared: pdfminer has broad except clauses that can swallow a single alarm.
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:

@@ -81,7 +81,11 @@ def _rule_id(path: list[yaml.Node]) -> str | None:
 
 
 def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, 1, None, "(file)", f"cannot be read: {exc}"))
+        return None, None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -127,8 +131,8 @@ def validate_file(path: Path) -> tuple[BaseModel | None, list[Problem]]:
 
 def _import_schemas() -> None:
     # The modules that own rule files register their schemas on import.
-    from pipeline import normalize, sections  # noqa: F401
-    from pipeline.extract import meta  # noqa: F401
+    from pipeline import normalize, quantity, sections  # noqa: F401
+    from pipeline.extract import labelled, meta  # noqa: F401
 
 
 def lint(rules_dir: Path = RULES_DIR) -> list[Problem]:

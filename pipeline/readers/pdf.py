@@ -1,0 +1,610 @@
+"""PDF reports: the text layer, read page by page into paragraphs and ruled tables.
+
+On each page, in reading order, a table found by its ruling lines becomes one table block (a merged cell
+once, with its span) and the text outside tables is grouped into lines, which are merged back into the
+paragraphs the PDF only wrapped: a line continues the paragraph when the line before ran to the right
+margin and this one is not indented, not numbered like a heading, not set apart by extra space and not in
+another font size. A paragraph keeps its line breaks ("\\n") in its raw text; normalisation joins them.
+
+Running headers and footers (margin lines that repeat on at least half of the pages) and page numbers in
+the margins are dropped. Two-column pages are read column by column. Pages without a text layer (scans)
+are reported in a warning; a PDF with no text at all needs OCR first (E_PDF_NO_TEXT).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pdfplumber
+from pdfminer.pdfdocument import PDFEncryptionError
+from pdfplumber.utils.exceptions import PdfminerException
+
+from pipeline.document import Document
+from pipeline.errors import ReadError
+from pipeline.limits import Limits
+
+Char = dict  # a pdfplumber char: text, x0, x1, top, bottom, size, upright ...
+Row = list[tuple[str, int, int]]
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+Span = tuple[float, float]  # left, right
+Frame = tuple[int, int]  # (page, column): column 0 for a single-column page, 1 left, 2 right
+
+_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+MARGIN = 0.08  # share of the page height at top and bottom where headers and footers live
+SPACE_GAP = 0.45  # a gap wider than this many font sizes between Latin words is a space
+SEGMENT_GAP = 1.5  # a gap this wide (in font sizes) splits a line into segments: columns, form fields
+INDENT = 0.8  # a line starting this many font sizes right of the left margin is indented
+NEAR_RIGHT = 1.5  # a line ending within this many font sizes of the right margin ran to it
+GAP_FACTOR = 1.35  # line pitch above this multiple of the usual pitch is a paragraph break
+
+# Numbering that starts a heading or list item, so a line starting with it never continues a paragraph.
+# "1." must not be followed by a digit: a wrapped line may start with "3.5万元".
+_NUMBERING = re.compile(
+    r"^(?:[一二三四五六七八九十百]+[、．.]|[（(][一二三四五六七八九十百]+[）)]|\d{1,2}(?:、|[.．](?!\d))"
+    r"|[（(]\d{1,2}[）)]|[①-⑳]|第[一二三四五六七八九十百\d]+[章节部分条])"
+)
+# Page numbers as printed in a margin (spaces removed first): "- 3 -", "第3页", "第3页共10页", "3/10", "3".
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—－·•]*\d{1,4}[-–—－·•]*|第\d{1,4}页(?:[,，/]?共\d{1,4}页)?|共\d{1,4}页第\d{1,4}页|\d{1,4}/\d{1,4}"
+    r"|(?:page)?\d{1,4}(?:of\d{1,4})?)$",
+    re.I,
+)
+_CID = re.compile(r"^\(cid:\d+\)$")
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+    text: str
+    frame: Frame = (0, 0)
+
+
+@dataclass
+class Table:
+    page: int
+    top: float
+    rows: list[Row]
+
+
+@dataclass
+class Page:
+    number: int
+    box: Box  # the page itself
+    has_text: bool
+    unmapped: int = 0  # glyphs without a Unicode mapping
+    rotated: bool = False  # most of the text is turned sideways: not read
+    items: list[Line | Table] = field(default_factory=list)  # in reading order
+
+
+@dataclass
+class Layout:
+    """Document-wide measures that decide where paragraphs break."""
+
+    body_size: float
+    pitch: float  # usual line pitch as a multiple of the font size
+    margins: dict[Frame, Span]  # text margins of each page or column
+
+
+def read(data: bytes, path: str, limits: Limits) -> Document:
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
+    except Exception as exc:
+        raise _error(exc) from None
+    try:
+        with pdf:
+            return _read(pdf, path, limits)
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise _error(exc) from None
+
+
+def _error(exc: BaseException) -> BaseException:
+    """The ReadError for an exception out of pdfplumber/pdfminer.
+
+    pdfplumber wraps whatever pdfminer raised, including our own E_TIMEOUT when the alarm fired inside
+    pdfminer, so unwrap before deciding; a timeout or running out of memory is passed on as it is.
+    """
+    inner = exc
+    while isinstance(inner, PdfminerException) and inner.args and isinstance(inner.args[0], BaseException):
+        inner = inner.args[0]
+    if isinstance(inner, (ReadError, MemoryError)):
+        return inner
+    detail = f"{type(inner).__name__}: {inner}"[:300]
+    if isinstance(inner, PDFEncryptionError):  # includes a wrong (here: empty) password
+        return ReadError("E_PDF_ENCRYPTED", detail)
+    return ReadError("E_PDF_CORRUPT", detail)
+
+
+def _read(pdf: pdfplumber.PDF, path: str, limits: Limits) -> Document:
+    total = len(pdf.pages)
+    doc = Document(path=path, format="pdf", pages=total)
+    if total == 0:
+        raise ReadError("E_NO_TEXT", "the PDF has no pages")
+    pages: list[Page] = []
+    broken: list[tuple[int, str]] = []
+    for page in pdf.pages[: limits.max_pages]:
+        try:
+            pages.append(_read_page(page))
+        except ReadError:
+            raise
+        except Exception as exc:
+            # One damaged content stream should not cost the other pages; the warning says what is missing.
+            err = _error(exc)
+            if not isinstance(err, ReadError) or err.code != "E_PDF_CORRUPT":
+                raise err from None
+            broken.append((page.page_number, err.detail))
+        finally:
+            page.close()  # frees the page's parsed objects; long reports would otherwise pile them up
+    if broken and not pages:
+        number, detail = broken[0]
+        raise ReadError("E_PDF_CORRUPT", f"no page could be read; page {number}: {detail}")
+    if not pages:
+        raise ReadError("E_NO_TEXT", f"no pages read (page limit {limits.max_pages})")
+    scans = [p.number for p in pages if not p.has_text]
+    if len(scans) == len(pages):
+        unmapped = sum(p.unmapped for p in pages)
+        if unmapped:
+            raise ReadError("E_PDF_NO_TEXT", f"none of the {unmapped} glyphs maps to Unicode: needs OCR")
+        raise ReadError("E_PDF_NO_TEXT", f"no text layer on any of the {len(pages)} pages read: needs OCR")
+    _drop_margin_lines(pages)
+    _assemble(doc, pages, _layout(pages))
+    if scans:
+        zh, en = _page_list(scans, "、"), _page_list(scans, ", ")
+        _warn(doc, "W_PDF_PAGES_NO_TEXT", f"第{zh}页没有文字层（扫描页），这些页的内容未读取", f"pages without text layer: {en}")
+    rotated = [p.number for p in pages if p.rotated]
+    if rotated:
+        zh, en = _page_list(rotated, "、"), _page_list(rotated, ", ")
+        _warn(doc, "W_PDF_PAGES_ROTATED", f"第{zh}页的文字是旋转排版的，未读取", f"pages with sideways text not read: {en}")
+    if broken:
+        numbers = [n for n, _ in broken]
+        zh, en = _page_list(numbers, "、"), _page_list(numbers, ", ")
+        first = broken[0][1]
+        _warn(doc, "W_PDF_PAGES_CORRUPT", f"第{zh}页已损坏，这些页的内容未读取", f"damaged pages not read: {en}; {first}")
+    if total > limits.max_pages:
+        n = limits.max_pages
+        _warn(doc, "W_PDF_PAGES_CUT", f"文件共{total}页，只读取了前{n}页", f"page limit: read {n} of {total} pages")
+    if not doc.blocks:
+        raise ReadError("E_NO_TEXT", "the PDF's text is only page headers, footers and page numbers")
+    return doc
+
+
+def _warn(doc: Document, code: str, zh: str, en: str) -> None:
+    """A partial read: the auditor's message in Chinese, then the English in brackets."""
+    doc.warnings.append({"code": code, "message": f"{zh}（{en}）"})
+
+
+def _page_list(numbers: list[int], sep: str) -> str:
+    """3, 5, 6, 7 -> "3、5-7": a scanned report may have hundreds of such pages."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return sep.join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+# -- one page ---------------------------------------------------------------------------------------
+
+
+def _read_page(page: pdfplumber.page.Page) -> Page:
+    number = page.page_number
+    chars = _dedupe([_clean(c) for c in page.chars])
+    visible = [c for c in chars if c["text"].strip() and c["text"] != "\ufffd"]
+    unmapped = sum(1 for c in chars if c["text"] == "\ufffd")
+    result = Page(number, tuple(page.bbox), has_text=bool(visible), unmapped=unmapped)
+    if not visible:
+        return result
+    # A little sideways text is a watermark or a stamp, not the report's prose; a page of it is a
+    # landscape table drawn turned, which this reader does not lay out, and the warning says so.
+    result.rotated = 2 * sum(1 for c in visible if _level(c)) < len(visible)
+    chars = [c for c in chars if _level(c)]
+    tables: list[Table] = []
+    boxes = []
+    for found in page.find_tables(_TABLE_SETTINGS):
+        within = [c for c in chars if _inside(c, found.bbox)]
+        rows = _table_rows(found.cells, within)
+        if rows is not None:
+            tables.append(Table(number, found.bbox[1], rows))
+            boxes.append(found.bbox)
+    free = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+    result.items = _reading_order(_group_lines(free), tables, number)
+    return result
+
+
+def _level(c: Char) -> bool:
+    """Whether the glyph's baseline runs left to right, within a few degrees (pdfminer's "upright" lets
+    a 45-degree watermark pass)."""
+    m = c.get("matrix")
+    if not m:
+        return bool(c.get("upright", True))
+    a, b = m[0], m[1]
+    return a > 0 and abs(b) <= 0.1 * a
+
+
+def _clean(c: Char) -> Char:
+    # A glyph without a Unicode mapping comes out as "(cid:123)": keep its place, but as one
+    # replacement character, so the auditor sees that something was there.
+    if _CID.match(c["text"]):
+        c = dict(c, text="\ufffd")
+    return c
+
+
+def _dedupe(chars: list[Char]) -> list[Char]:
+    """Drop a glyph drawn again on top of itself (fake bold, shadow text); pdfplumber's own
+    dedupe_chars does the same but costs more than parsing the page."""
+    kept: list[Char] = []
+    last: dict[str, list[Char]] = {}
+    for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        near = [k for k in last.get(c["text"], ()) if c["top"] - k["top"] < 1]  # sorted by top: prune
+        last[c["text"]] = near
+        if any(abs(c["x0"] - k["x0"]) < 1 for k in near):
+            continue
+        near.append(c)
+        kept.append(c)
+    return kept
+
+
+def _inside(c: Char, box: Box) -> bool:
+    x = (c["x0"] + c["x1"]) / 2
+    y = (c["top"] + c["bottom"]) / 2
+    return box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1
+
+
+def _group_lines(chars: list[Char]) -> list[list[Char]]:
+    """Chars grouped into visual lines (by their vertical middle), each sorted left to right."""
+    groups: list[list[Char]] = []
+    ref = size = 0.0
+    for c in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
+        mid = (c["top"] + c["bottom"]) / 2
+        if groups and mid - ref <= 0.4 * max(size, c["size"]):
+            groups[-1].append(c)
+        else:
+            groups.append([c])
+            ref, size = mid, c["size"]
+    out = []
+    for g in groups:
+        g.sort(key=lambda c: c["x0"])
+        # a line of spaces only carries nothing
+        if any(c["text"].strip() for c in g):
+            out.append(g)
+    return out
+
+
+def _is_wide(ch: str) -> bool:
+    """CJK characters and the punctuation set with them: no space is ever put between two of these."""
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF
+        or o >= 0x20000
+        or 0x2018 <= o <= 0x201F
+        or o in (0x2014, 0x2026, 0x00B7, 0xFFFD)
+    )
+
+
+def _make_line(chars: list[Char], page: int) -> Line:
+    """One line's text: chars in x order, a space only where the PDF put one (a space glyph or a gap
+    wider than SPACE_GAP font sizes) and not between two CJK characters."""
+    parts: list[str] = []
+    prev: Char | None = None
+    spaced = False
+    for c in chars:
+        t = c["text"]
+        if not t.strip():
+            spaced = prev is not None
+            continue
+        if prev is not None:
+            gap = c["x0"] - prev["x1"]
+            wide = _is_wide(prev["text"][-1]) and _is_wide(t[0])
+            if not wide and (spaced or gap > SPACE_GAP * max(c["size"], prev["size"])):
+                parts.append(" ")
+        parts.append(t)
+        prev, spaced = c, False
+    ink = [c for c in chars if c["text"].strip()]
+    sizes = Counter(round(c["size"], 1) for c in ink)
+    return Line(
+        page=page,
+        top=min(c["top"] for c in ink),
+        bottom=max(c["bottom"] for c in ink),
+        x0=ink[0]["x0"],
+        x1=max(c["x1"] for c in ink),
+        size=sizes.most_common(1)[0][0],
+        text="".join(parts),
+    )
+
+
+def _segments(group: list[Char]) -> list[tuple[float, float, float]]:
+    """(x0, x1, size) of the runs of a line separated by wide gaps."""
+    ink = [c for c in group if c["text"].strip()]
+    out: list[list[float]] = []
+    for c in ink:
+        if out and c["x0"] - out[-1][1] < SEGMENT_GAP * c["size"]:
+            out[-1][1] = max(out[-1][1], c["x1"])
+        else:
+            out.append([c["x0"], c["x1"], c["size"]])
+    return [(a, b, s) for a, b, s in out]
+
+
+def _gutter(groups: list[list[Char]]) -> float | None:
+    """The x of the gap between two text columns, if the page is set in two columns.
+
+    Two columns show as many long segments ending left of some x and many starting at (nearly) one x
+    right of it, with few crossing it. Label/value forms have short segments and are left alone.
+    """
+    segs = [s for g in groups for s in _segments(g)]
+    if len(segs) < 6:
+        return None
+    em = statistics.median(s[2] for s in segs)
+    best: tuple[int, float] | None = None
+    for start in sorted({round(s[0]) for s in segs}):
+        gutter = start - 0.5 * em
+        left = [s for s in segs if s[1] <= gutter]
+        right = [s for s in segs if s[0] >= gutter]
+        crossing = len(segs) - len(left) - len(right)
+        aligned = sum(1 for s in right if abs(s[0] - start) <= em)
+        if aligned < 3 or len(left) < 3 or crossing > 0.2 * (len(left) + len(right)):
+            continue
+        if min(statistics.median(s[1] - s[0] for s in side) for side in (left, right)) < 8 * em:
+            continue
+        score = min(len(left), len(right))
+        if best is None or score > best[0]:
+            best = (score, gutter)
+    return best[1] if best else None
+
+
+def _reading_order(groups: list[list[Char]], tables: list[Table], page: int) -> list[Line | Table]:
+    """Lines and tables top to bottom; on a two-column page, each band between full-width lines and
+    tables is read left column first."""
+    gutter = _gutter(groups)
+    events: list[tuple[float, list[Char] | Table]] = [(g[0]["top"], g) for g in groups]
+    events += [(t.top, t) for t in tables]
+    events.sort(key=lambda e: e[0])
+    out: list[Line | Table] = []
+    band: dict[int, list[Line]] = {1: [], 2: []}
+
+    def flush() -> None:
+        out.extend(band[1] + band[2])
+        band[1], band[2] = [], []
+
+    for _, ev in events:
+        if isinstance(ev, Table):
+            flush()
+            out.append(ev)
+            continue
+        if gutter is None:
+            out.append(_framed(_make_line(ev, page), page, 0))
+            continue
+        left = [c for c in ev if (c["x0"] + c["x1"]) / 2 < gutter]
+        right = [c for c in ev if (c["x0"] + c["x1"]) / 2 >= gutter]
+        left_ink = [c for c in left if c["text"].strip()]
+        right_ink = [c for c in right if c["text"].strip()]
+        size = max(c["size"] for c in ev)
+        gap = right_ink[0]["x0"] - max(c["x1"] for c in left_ink) if left_ink and right_ink else None
+        if gap is not None and gap < SEGMENT_GAP * size:
+            flush()  # a full-width line (a title, a heading) runs across the gutter
+            out.append(_framed(_make_line(ev, page), page, 0))
+            continue
+        for col, part in ((1, left), (2, right)):
+            if any(c["text"].strip() for c in part):
+                band[col].append(_framed(_make_line(part, page), page, col))
+    flush()
+    return out
+
+
+def _framed(line: Line, page: int, col: int) -> Line:
+    line.frame = (page, col)
+    return line
+
+
+def _table_rows(cells: list[Box], chars: list[Char]) -> list[Row] | None:
+    """The table's rows for Document.add_table, or None for a box that is not a table.
+
+    Spans come from geometry: every cell edge is a grid line, and a cell covers the grid columns and rows
+    between its edges. pdfplumber's own extract() only shows a merge as None, which cannot tell a cell
+    merged from above from one merged from the left.
+    """
+    if len(cells) < 2:
+        return None  # a frame around text
+    xs = _snap(sorted(v for c in cells for v in (c[0], c[2])))
+    ys = _snap(sorted(v for c in cells for v in (c[1], c[3])))
+    placed: dict[tuple[int, int], tuple[str, int, int]] = {}
+    for x0, top, x1, bottom in cells:
+        r, c = _nearest(ys, top), _nearest(xs, x0)
+        rowspan = max(1, _nearest(ys, bottom) - r)
+        colspan = max(1, _nearest(xs, x1) - c)
+        inside = [ch for ch in chars if _inside(ch, (x0, top, x1, bottom))]
+        text = "\n".join(_make_line(g, 0).text for g in _group_lines(inside))
+        placed[(r, c)] = (text, rowspan, colspan)
+    if not any(text for text, _, _ in placed.values()):
+        return None  # ruled boxes with nothing in them: a form or a drawing
+    covered: set[tuple[int, int]] = set()
+    rows: list[Row] = []
+    for r in range(len(ys) - 1):
+        row: Row = []
+        for c in range(len(xs) - 1):
+            if (r, c) in covered:
+                continue
+            # a grid position no cell claims (a ruling line pdfplumber missed) is an empty cell
+            text, rowspan, colspan = placed.get((r, c), ("", 1, 1))
+            while colspan > 1 and any((r + dr, c + colspan - 1) in covered for dr in range(rowspan)):
+                colspan -= 1  # never overlap a cell already placed
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    covered.add((r + dr, c + dc))
+            row.append((text, rowspan, colspan))
+        rows.append(row)
+    return rows
+
+
+def _snap(values: list[float], tol: float = 2.0) -> list[float]:
+    out: list[float] = []
+    for v in values:
+        if not out or v - out[-1] > tol:
+            out.append(v)
+    return out
+
+
+def _nearest(grid: list[float], v: float) -> int:
+    return min(range(len(grid)), key=lambda i: abs(grid[i] - v))
+
+
+# -- the whole document -----------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def _drop_margin_lines(pages: list[Page]) -> None:
+    """Drop running headers/footers and page numbers: lines in the top or bottom margin that repeat
+    (digits aside) on at least half of the pages with text, at least two, or that read as a page number."""
+
+    def in_margin(line: Line, page: Page) -> bool:
+        height = page.box[3] - page.box[1]
+        mid = (line.top + line.bottom) / 2 - page.box[1]
+        return mid <= MARGIN * height or mid >= (1 - MARGIN) * height
+
+    with_text = [p for p in pages if p.has_text]
+    seen: Counter[str] = Counter()
+    for p in with_text:
+        seen.update({_key(i.text) for i in p.items if isinstance(i, Line) and in_margin(i, p)})
+    need = max(2, math.ceil(len(with_text) / 2))
+    for p in with_text:
+        p.items = [
+            i
+            for i in p.items
+            if not (
+                isinstance(i, Line)
+                and in_margin(i, p)
+                and (seen[_key(i.text)] >= need or _PAGE_NUMBER.match(re.sub(r"\s+", "", i.text)))
+            )
+        ]
+
+
+def _layout(pages: list[Page]) -> Layout:
+    boxes = {p.number: p.box for p in pages}
+    lines = [i for p in pages for i in p.items if isinstance(i, Line)]
+    if not lines:
+        return Layout(10.0, 1.5, {})
+    weights: Counter[float] = Counter()
+    for ln in lines:
+        weights[ln.size] += len(ln.text)
+    body = weights.most_common(1)[0][0]
+    ratios = []
+    for a, b in zip(lines, lines[1:]):
+        if a.frame == b.frame and abs(a.size - b.size) < 0.6 and 0 < b.top - a.top < 3 * a.size:
+            ratios.append((b.top - a.top) / a.size)
+    pitch = statistics.median(ratios) if ratios else 1.5
+    by_frame: dict[Frame, list[Line]] = {}
+    for ln in lines:
+        by_frame.setdefault(ln.frame, []).append(ln)
+    return Layout(body, pitch, _margins(by_frame, boxes, body))
+
+
+def _shared(values: list[float], tol: float) -> float | None:
+    """The first value (in the given order) that another one lies within ``tol`` of."""
+    return next((a for a, b in zip(values, values[1:]) if abs(b - a) <= tol), None)
+
+
+def _margins(frames: dict[Frame, list[Line]], boxes: dict[int, Box], em: float) -> dict[Frame, Span]:
+    """(left, right) text margins of every frame (a page, or a column of a two-column page).
+
+    The right margin is the rightmost end that two long lines share, the left one the leftmost shared
+    start. A page's left margin is then taken from its right one and the document's text width, because
+    a page of one-line paragraphs shares only its indented starts, and pages may have mirrored margins.
+    A page without long lines never ran to a margin: its right margin mirrors the left one.
+    """
+    seen: dict[Frame, tuple[float | None, float | None, list[float]]] = {}
+    for f, lines in frames.items():
+        starts = sorted(ln.x0 for ln in lines)
+        if f[1] == 0:
+            box = boxes[f[0]]
+            long_min = 0.5 * (box[2] - box[0])
+        else:
+            long_min = 0.5 * max(ln.x1 - ln.x0 for ln in lines)
+        ends = sorted((ln.x1 for ln in lines if ln.x1 - ln.x0 >= long_min), reverse=True)
+        seen[f] = (_shared(starts, 1.0), _shared(ends, 0.5 * em), starts)
+    widths = [r - lt for f, (lt, r, _) in seen.items() if f[1] == 0 and lt is not None and r is not None]
+    text_width = statistics.median(widths) if widths else None
+    out: dict[Frame, Span] = {}
+    for f, (left, right, starts) in seen.items():
+        if f[1] != 0:
+            lines = frames[f]
+            out[f] = (starts[0] if left is None else left, right or max(ln.x1 for ln in lines))
+            continue
+        box = boxes[f[0]]
+        if right is not None and text_width is not None:
+            derived = right - text_width
+            left = left if left is not None and abs(left - derived) <= em else derived
+        left = starts[0] if left is None else left
+        if right is None:
+            right = left + text_width if text_width is not None else box[2] - (left - box[0])
+        out[f] = (left, right)
+    return out
+
+
+def _continues(prev: Line, cur: Line, layout: Layout) -> bool:
+    """Whether ``cur`` is the next line of the paragraph that ``prev`` ends."""
+    if abs(cur.size - prev.size) > 0.6:
+        return False
+    if cur.page == prev.page:
+        if cur.frame != prev.frame:
+            return False
+        step = cur.top - prev.top
+        if step <= 0 or step > GAP_FACTOR * layout.pitch * cur.size:
+            return False
+    elif cur.page != prev.page + 1:
+        return False
+    _, right = layout.margins.get(prev.frame, (prev.x0, prev.x1))
+    if prev.x1 < right - NEAR_RIGHT * prev.size:
+        return False
+    if _NUMBERING.match(cur.text):
+        return False
+    left, right = layout.margins.get(cur.frame, (cur.x0, cur.x1))
+    if cur.size > 1.15 * layout.body_size:
+        return True  # a wrapped title: its lines are centred, so indentation says nothing
+    return cur.x0 <= left + INDENT * cur.size
+
+
+def _assemble(doc: Document, pages: list[Page], layout: Layout) -> None:
+    run: list[Line] = []
+
+    def flush() -> None:
+        if run:
+            first = run[0]
+            doc.add(
+                "paragraph",
+                "\n".join(ln.text for ln in run),
+                page=first.page,
+                loc={"page": first.page, "top": round(first.top)},
+            )
+            run.clear()
+
+    for p in pages:
+        if not p.has_text:
+            flush()  # a scanned page between two text pages: what it held is unknown
+            continue
+        for item in p.items:
+            if isinstance(item, Table):
+                flush()
+                doc.add_table(item.rows, page=item.page, loc={"page": item.page, "top": round(item.top)})
+            elif run and _continues(run[-1], item, layout):
+                run.append(item)
+            else:
+                flush()
+                run.append(item)
+    flush()
