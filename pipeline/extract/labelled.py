@@ -1,0 +1,170 @@
+"""Labelled figures in running text: "全年执行数16.67万元", "预算执行率为2.52%", "总得分为91.23分".
+
+A field's label (``rules/fields.yaml``) links to the first quantity of the field's kind that follows within
+a few characters of filler, with no sentence end, no other label and no other quantity in between. The
+label is matched on the block's folded key; the value and the quote come from the text as printed.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import cached_property
+
+import regex
+from pydantic import BaseModel, Field
+
+from pipeline.document import Block, Document
+from pipeline.facts import Evidence, Mention
+from pipeline.quantity import Quantity, find_quantities
+from pipeline.ruleset import load, schema
+
+
+class Label(BaseModel):
+    pattern: str
+    rank: int = 50
+    window: int | None = None
+
+
+class FieldExample(BaseModel):
+    text: str
+    value: Decimal
+
+
+class FieldRule(BaseModel):
+    id: str
+    kind: str
+    labels: list[Label] = Field(min_length=1)
+    zero: str | None = None  # phrases that state the value is zero ("无结余")
+    gap_veto: str | None = None  # words between label and figure that show it is not this field's value
+    examples: list[FieldExample] = Field(min_length=1)
+    counterexamples: list[str] = Field(default_factory=list)
+
+
+@schema("fields.yaml")
+class FieldRules(BaseModel):
+    version: int
+    window: int
+    stop: str
+    fields: list[FieldRule]
+
+    model_config = {"ignored_types": (cached_property,)}
+
+    @cached_property
+    def compiled(self) -> list[tuple[FieldRule, list[tuple[regex.Pattern, Label]], regex.Pattern | None]]:
+        return [
+            (f, [(regex.compile(lab.pattern), lab) for lab in f.labels], regex.compile(f.zero) if f.zero else None)
+            for f in self.fields
+        ]
+
+    @cached_property
+    def any_label(self) -> regex.Pattern:
+        return regex.compile("|".join(f"(?:{lab.pattern})" for f in self.fields for lab in f.labels))
+
+    @cached_property
+    def stop_rx(self) -> regex.Pattern:
+        return regex.compile(self.stop)
+
+    def check(self) -> list[tuple[tuple, str]]:
+        problems: list[tuple[tuple, str]] = []
+        try:
+            self.compiled, self.any_label, self.stop_rx  # noqa: B018 - compiling is the check
+        except regex.error as exc:
+            return [((), f"a pattern does not compile: {exc}")]
+        for i, f in enumerate(self.fields):
+            for j, ex in enumerate(f.examples):
+                got = [m.value for m in mentions_in_text(ex.text, self, only=f.id)]
+                if not got or got[0] != ex.value:
+                    problems.append((("fields", i, "examples", j), f"gives {got[:1]}, expected {ex.value}"))
+            for j, text in enumerate(f.counterexamples):
+                got = [m.value for m in mentions_in_text(text, self, only=f.id)]
+                if got:
+                    problems.append((("fields", i, "counterexamples", j), f"{text!r} gives {got}"))
+        return problems
+
+
+def rules() -> FieldRules:
+    return load("fields.yaml")
+
+
+def _value(q: Quantity, kind: str) -> Decimal | None:
+    if kind == "money":
+        return q.yuan
+    return q.value
+
+
+def _accepts(q: Quantity, kind: str, block_money_unit: bool) -> bool:
+    if q.value is None or q.op not in (None, "="):
+        return False
+    if kind == "money":
+        return q.kind == "money"
+    if kind == "percent":
+        return q.kind == "percent"
+    if kind == "score":
+        return q.kind == "score"
+    return q.kind == kind
+
+
+def _bare_as_money(q: Quantity, money: list[Quantity]) -> Quantity | None:
+    """A bare number where a money label stands ("执行数6655.0（详见附表1）") takes the unit of the
+    amounts around it in the same block."""
+    if q.kind != "number" or q.value is None or not money:
+        return None
+    unit_q = min(money, key=lambda m: abs(m.start - q.start))
+    return Quantity(q.value, unit_q.unit, None, "money", q.text, q.start, q.end, factor=unit_q.factor)
+
+
+def block_mentions(block: Block, r: FieldRules | None = None, only: str | None = None) -> list[Mention]:
+    r = r or rules()
+    key = block.key if block.key is not None else block.text
+    text = block.text
+    quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
+    money = [q for q in quantities if q.kind == "money" and q.factor is not None]
+    labels = [m.span() for m in r.any_label.finditer(key)]
+    out: list[Mention] = []
+    for f, patterns, zero in r.compiled:
+        if only is not None and f.id != only:
+            continue
+        for rx, lab in patterns:
+            window = lab.window or r.window
+            for m in rx.finditer(key):
+                a, b = m.span()
+                q = next((q for q in quantities if q.start >= b), None)
+                if q is None or q.start - b > window:
+                    continue
+                gap = key[b : q.start]
+                if r.stop_rx.search(gap) or any(b < s < q.start for s, _ in labels):
+                    continue
+                if f.gap_veto and regex.search(f.gap_veto, gap):
+                    continue
+                if not _accepts(q, f.kind, bool(money)):
+                    q = _bare_as_money(q, money) if f.kind == "money" else None
+                    if q is None:
+                        continue
+                value = _value(q, f.kind)
+                if value is None:
+                    continue
+                out.append(
+                    Mention(f.id, value, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{f.id}", lab.rank)
+                )
+        if zero is not None:
+            for m in zero.finditer(key):
+                out.append(Mention(f.id, Decimal(0), text[m.start() : m.end()], Evidence.of(block, *m.span()), f"fields:{f.id}:zero", 30))
+    return out
+
+
+def mentions_in_text(text: str, r: FieldRules, only: str | None = None) -> list[Mention]:
+    """Mentions in a lone sentence (for rule examples and tests)."""
+    from pipeline.normalize import fold_script, normalize_text
+
+    norm = normalize_text(text)
+    block = Block(index=0, kind="paragraph", raw=text, norm=norm, key=fold_script(norm.text))
+    return block_mentions(block, r, only)
+
+
+def document_mentions(doc: Document) -> list[Mention]:
+    r = rules()
+    out: list[Mention] = []
+    for block in doc.blocks:
+        if block.kind in ("paragraph", "heading"):
+            out.extend(block_mentions(block, r))
+    return out
