@@ -81,6 +81,32 @@ def _load_rules() -> None:
         raise typer.Exit(2)
 
 
+@app.command()
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
+    pretty: Annotated[bool, typer.Option(help="Indent the JSON (one object per file still).")] = False,
+) -> None:
+    """Print one contract record per file: meta, budget, score, indicators, each fact with its evidence."""
+    from pipeline.parse import parse_file
+    from pipeline.record import extract_record
+
+    _load_rules()
+    for path in expand(files):
+        _emit(extract_record(parse_file(path)), pretty)
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="gold.jsonl of a devset (reports/ beside it).")],
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss.")] = False,
+) -> None:
+    """Extract the devset's reports and score them against its gold, field by field."""
+    from pipeline.evaluate import evaluate_devset
+
+    _load_rules()
+    typer.echo(evaluate_devset(gold, verbose=verbose))
+
+
 @rules_app.command("lint")
 def rules_lint() -> None:
     """Validate every rule file against its schema and run its examples; list all problems."""

@@ -30,6 +30,7 @@ class Cell:
     colspan: int = 1
     norm: MappedText | None = None  # normalised cell text, spans relative to the block's raw text
     key: str | None = None  # ``norm.text`` in simplified script, same length: what rules match against
+    nstart: int = 0  # where ``norm.text`` starts in the block's normalised text
 
     def to_json(self) -> dict:
         d: dict = {"row": self.row, "col": self.col, "text": self.text, "start": self.start, "end": self.end}

@@ -150,10 +150,13 @@ def normalize_document(doc: Document) -> Document:
             parts.append(cell)
         # The block's normalised text keeps the table's shape: tab between cells, newline between rows.
         joined = []
+        offset = 0
         for k, cell in enumerate(parts):
             last = k + 1 == len(parts)
             sep = "" if last else ("\n" if parts[k + 1].row != cell.row else "\t")
             joined.append((cell.norm, sep))
+            cell.nstart = offset
+            offset += len(cell.norm) + len(sep)
         block.norm = MappedText.join(joined, len(block.raw))
         block.key = fold_script(block.norm.text)
     return doc

@@ -33,3 +33,16 @@ def parse_record(parsed: Parsed) -> dict:
     rec["blocks"] = [b.to_json() for b in parsed.doc.blocks] if parsed.doc is not None else []
     return rec
 
+
+
+def extract_record(parsed: Parsed) -> dict:
+    """The full contract record: envelope, meta, budget, score, indicators (findings come from the checker)."""
+    from pipeline.extract import empty_fields, extract_document
+
+    rec = envelope(parsed)
+    if parsed.doc is None:
+        rec.update(empty_fields())
+    else:
+        rec.update(extract_document(parsed.doc))
+    rec["findings"] = []
+    return rec

@@ -132,7 +132,7 @@ def validate_file(path: Path) -> tuple[BaseModel | None, list[Problem]]:
 def _import_schemas() -> None:
     # The modules that own rule files register their schemas on import.
     from pipeline import normalize, quantity, sections  # noqa: F401
-    from pipeline.extract import labelled, meta  # noqa: F401
+    from pipeline.extract import indicators, labelled, meta, scores, tables  # noqa: F401
 
 
 def lint(rules_dir: Path = RULES_DIR) -> list[Problem]:

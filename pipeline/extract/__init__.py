@@ -1,0 +1,178 @@
+"""Extraction: a structured Document in, the contract record's facts out.
+
+Every extractor proposes mentions with their evidence; this module resolves them into the record's fields
+(the best-placed mention gives the value, all mentions are kept) and leaves the judging to the checker.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from pipeline.document import Document
+from pipeline.extract import indicators as indicators_mod
+from pipeline.extract import labelled, scores, tables
+from pipeline.extract.cells import lines_of
+from pipeline.extract.meta import extract_meta
+from pipeline.facts import Fact, Mention, jsonable, resolve
+
+BUDGET_FIELDS = ("initial", "full_year", "received", "spent", "execution_rate", "balance")
+
+
+def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
+    """Blocks that report one project of several ("（一）村级公益事业…：全年预算数12.35万元，…自评得分98.5分").
+
+    A list item that states its own budget and its own score or rate is one project's line; when a report
+    has two or more such lines, their figures describe sub-projects, not the report as a whole.
+    """
+    item = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])[^：:，。]{2,40}[：:]")
+    by_block: dict[int, set[str]] = {}
+    for m in mentions:
+        by_block.setdefault(m.evidence.block, set()).add(m.field)
+    found = set()
+    for b, fields in by_block.items():
+        block = doc.blocks[b]
+        has_money = fields & {"budget.full_year", "budget.initial", "budget.stated", "budget.spent"}
+        has_result = fields & {"score.total", "budget.execution_rate"}
+        if has_money and has_result and item.match(block.key or block.text):
+            found.add(b)
+    return found if len(found) >= 2 else set()
+
+
+def _fact_json(fact: Fact | None) -> dict | None:
+    return fact.to_json() if fact is not None else None
+
+
+def extract_document(doc: Document) -> dict:
+    """meta, budget, score and indicators of the contract record, plus other_projects."""
+    lines = lines_of(doc)
+    prose = labelled.document_mentions(doc)
+    grade_mentions: list[Mention] = []
+    bands: list[scores.Band] = []
+    dims: list[scores.Dimension] = []
+    counts: list[Mention] = []
+    for block in doc.blocks:
+        if block.kind in ("paragraph", "heading"):
+            grade_mentions += scores.grade_claims(block)
+            bands += scores.bands_in(block)
+            dims += scores.dimensions_in(block)
+            counts += scores.counts_in(block)
+    sub = _subproject_blocks(doc, prose + grade_mentions)
+    top = [m for m in prose + grade_mentions if m.evidence.block not in sub]
+    table = tables.funds_mentions(doc, lines=lines) + tables.total_mentions(lines)
+    mentions = top + table
+    by: dict[str, list[Mention]] = {}
+    for m in mentions:
+        by.setdefault(m.field, []).append(m)
+
+    budget: dict[str, Fact | None] = {f: resolve(by.get(f"budget.{f}", [])) for f in BUDGET_FIELDS}
+    if budget["full_year"] is None and budget["initial"] is None:
+        budget["full_year"] = resolve(by.get("budget.stated", []))
+    elif budget["full_year"] is None and by.get("budget.stated"):
+        # an unqualified amount next to a 年初 figure is the budget that was finally set
+        stated = resolve(by["budget.stated"])
+        if stated is not None and stated.value != budget["initial"].value:
+            budget["full_year"] = stated
+    received_same = labelled.received_as_budget(doc)
+    if budget["received"] is None and received_same is not None:
+        base = budget["full_year"] or budget["initial"]
+        if base is not None:
+            budget["received"] = Fact(base.value, received_same[0], received_same[1], "fields:received:same-as-budget")
+
+    total = resolve(by.get("score.total", []))
+    grade = resolve(by.get("score.grade", []))
+    dimensions = _dimensions(dims, by)
+    inds = indicators_mod.document_indicators(doc, lines)
+    for ind in inds:
+        w = ind.extra.get("level1_weight")
+        if w is not None and ind.level1 and not any(d["name"] == _dim_name(ind.level1) for d in dimensions):
+            dimensions.append({"name": _dim_name(ind.level1), "weight": {"value": jsonable(w), "text": None, "evidence": None, "mentions": []}, "score": None, "rate": None})
+    framework = _framework(dimensions, by)
+    meta = extract_meta(doc)
+    return {
+        "meta": meta,
+        "budget": {f: _fact_json(v) for f, v in budget.items()},
+        "score": {
+            "total": _fact_json(total),
+            "grade": _fact_json(grade),
+            "framework": framework,
+            "dimensions": dimensions,
+            "bands": [b.to_json() for b in _dedupe_bands(bands)],
+            "counts": [m.to_json() | {"level": m.field.split(".", 1)[1]} for m in counts],
+            "total_weight": _fact_json(resolve(by.get("score.total_weight", []))),
+        },
+        "indicators": [i.to_json() for i in inds],
+        "other_projects": _subprojects(doc, sub, prose + grade_mentions),
+    }
+
+
+def _dim_name(name: str) -> str:
+    return scores._canonical(name)
+
+
+def _dimensions(dims: list[scores.Dimension], by: dict[str, list[Mention]]) -> list[dict]:
+    merged: dict[str, dict[str, list[Mention]]] = {}
+    order: list[str] = []
+    for d in dims:
+        slot = merged.setdefault(d.name, {"weight": [], "score": [], "rate": []})
+        if d.name not in order:
+            order.append(d.name)
+        for key in ("weight", "score", "rate"):
+            m = getattr(d, key)
+            if m is not None:
+                slot[key].append(m)
+    exec_w, exec_s = by.get("dimension.exec.weight", []), by.get("dimension.exec.score", [])
+    if exec_w or exec_s:
+        slot = merged.setdefault("预算执行率", {"weight": [], "score": [], "rate": []})
+        if "预算执行率" not in order:
+            order.insert(0, "预算执行率")
+        slot["weight"] += exec_w
+        slot["score"] += exec_s
+    out = []
+    for name in order:
+        slot = merged[name]
+        out.append({"name": name, **{k: _fact_json(resolve(v)) for k, v in slot.items()}})
+    return out
+
+
+def _framework(dimensions: list[dict], by: dict[str, list[Mention]]) -> str | None:
+    names = {d["name"] for d in dimensions}
+    if {"决策", "过程"} <= names or {"投入", "过程"} <= names:
+        return "four-dimension"
+    if "预算执行率" in names or names & {"产出", "效益", "满意度"}:
+        return "national-self-table"
+    return None
+
+
+def _dedupe_bands(bands: list[scores.Band]) -> list[scores.Band]:
+    seen: set[tuple] = set()
+    out = []
+    for b in bands:
+        k = (b.grade, b.low, b.high)
+        if k not in seen:
+            seen.add(k)
+            out.append(b)
+    return out
+
+
+def _subprojects(doc: Document, sub: set[int], mentions: list[Mention]) -> list[dict]:
+    out = []
+    for b in sorted(sub):
+        block = doc.blocks[b]
+        name = regex.match(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])\s*([^：:，。]{2,40})[：:]", block.text)
+        facts = {}
+        for m in mentions:
+            if m.evidence.block == b and m.field not in facts:
+                facts[m.field] = m.to_json()
+        out.append({"project": name.group(1) if name else None, "block": b, "facts": facts})
+    return out
+
+
+def empty_fields() -> dict:
+    return {
+        "meta": {"title": None, "unit": None, "project": None, "year": None, "region": None, "kind": "unknown"},
+        "budget": {f: None for f in BUDGET_FIELDS},
+        "score": {"total": None, "grade": None, "framework": None, "dimensions": [], "bands": [], "counts": [], "total_weight": None},
+        "indicators": [],
+        "other_projects": [],
+    }
+

@@ -36,6 +36,8 @@ class FieldRule(BaseModel):
     labels: list[Label] = Field(min_length=1)
     zero: str | None = None  # phrases that state the value is zero ("无结余")
     gap_veto: str | None = None  # words between label and figure that show it is not this field's value
+    after_veto: str | None = None  # what follows the figure shows it is not this field's value
+    same_as_budget: str | None = None  # phrases that state this amount equals the budget ("资金已全部到位")
     examples: list[FieldExample] = Field(min_length=1)
     counterexamples: list[str] = Field(default_factory=list)
 
@@ -136,6 +138,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue
                 if f.gap_veto and regex.search(f.gap_veto, gap):
                     continue
+                if f.after_veto and regex.match(f.after_veto, key[q.end : q.end + 12]):
+                    continue
                 if not _accepts(q, f.kind, bool(money)):
                     q = _bare_as_money(q, money) if f.kind == "money" else None
                     if q is None:
@@ -159,6 +163,22 @@ def mentions_in_text(text: str, r: FieldRules, only: str | None = None) -> list[
     norm = normalize_text(text)
     block = Block(index=0, kind="paragraph", raw=text, norm=norm, key=fold_script(norm.text))
     return block_mentions(block, r, only)
+
+
+def received_as_budget(doc: Document) -> tuple[str, Evidence] | None:
+    """The first phrase saying the received funds equal the budget, with its evidence."""
+    r = rules()
+    rule = next((f for f in r.fields if f.id == "budget.received"), None)
+    if rule is None or not rule.same_as_budget:
+        return None
+    rx = regex.compile(rule.same_as_budget)
+    for block in doc.blocks:
+        if block.kind not in ("paragraph", "heading"):
+            continue
+        m = rx.search(block.key if block.key is not None else block.text)
+        if m:
+            return block.text[m.start() : m.end()], Evidence.of(block, *m.span())
+    return None
 
 
 def document_mentions(doc: Document) -> list[Mention]:

@@ -1,0 +1,124 @@
+"""Score extraction against a devset's gold, the way the devset's own score.py does.
+
+Records are matched to gold entries by file stem. Amounts in the gold are 万元, the record's are yuan.
+An unqualified gold budget (budget_stated_wan) may be reported as either the full-year or the initial
+budget. A value where the gold has none is an extra, and counts against precision.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from pipeline.parse import parse_file
+from pipeline.record import extract_record
+
+FIELDS: dict[str, tuple[tuple[str, str], Decimal | None]] = {
+    "budget_initial_wan": (("budget", "initial"), Decimal("0.0001")),
+    "budget_full_year_wan": (("budget", "full_year"), Decimal("0.0001")),
+    "funds_received_wan": (("budget", "received"), Decimal("0.0001")),
+    "spent_wan": (("budget", "spent"), Decimal("0.0001")),
+    "balance_wan": (("budget", "balance"), Decimal("0.0001")),
+    "execution_rate_pct": (("budget", "execution_rate"), Decimal(1)),
+    "total_score": (("score", "total"), Decimal(1)),
+    "grade": (("score", "grade"), None),
+    "year": (("meta", "year"), None),
+}
+# The fields the project's figures are stated over (the devset score.py's list).
+HEADLINE = [f for f in FIELDS if f != "balance_wan"]
+GRADES = {"优秀": "优", "良好": "良", "合格": "中", "较好": "良", "不合格": "差"}
+
+
+def _value(rec: dict, path: tuple[str, str]):
+    node = rec.get(path[0]) or {}
+    node = node.get(path[1])
+    return node.get("value") if isinstance(node, dict) else node
+
+
+def _same(gold, got, scale: Decimal | None) -> bool:
+    if got is None:
+        return False
+    if scale is None:
+        return GRADES.get(str(gold), str(gold)) == GRADES.get(str(got), str(got))
+    return abs(Decimal(str(got)) * scale - Decimal(str(gold))) <= Decimal("0.000001") * max(1, abs(Decimal(str(gold))))
+
+
+@dataclass
+class Result:
+    stats: dict[str, dict[str, int]] = field(default_factory=dict)
+    misses: list[tuple[str, str, str]] = field(default_factory=list)  # (id, field, what)
+
+    def totals(self, fields: list[str]) -> tuple[float, float]:
+        gold = sum(self.stats[f]["gold"] for f in fields)
+        right = sum(self.stats[f]["right"] for f in fields)
+        wrong = sum(self.stats[f]["wrong"] + self.stats[f]["extra"] for f in fields)
+        return (right / gold if gold else 0.0), (right / (right + wrong) if right + wrong else 0.0)
+
+
+def score(gold_path: Path, records: dict[str, dict]) -> Result:
+    res = Result({f: {"gold": 0, "right": 0, "wrong": 0, "missed": 0, "extra": 0} for f in FIELDS})
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        g = json.loads(line)
+        rec = records.get(g["id"], {})
+        for f, (path, scale) in FIELDS.items():
+            got = _value(rec, path)
+            want = g.get(f)
+            s = res.stats[f]
+            if f in ("budget_initial_wan", "budget_full_year_wan") and want is None and g.get("budget_stated_wan") is not None:
+                if _same(g["budget_stated_wan"], got, scale) or got is None:
+                    continue
+            if want is None:
+                if got is not None:
+                    s["extra"] += 1
+                    res.misses.append((g["id"], f, f"extra {got}"))
+                continue
+            s["gold"] += 1
+            if _same(want, got, scale):
+                s["right"] += 1
+            elif got is None:
+                s["missed"] += 1
+                res.misses.append((g["id"], f, f"missed {want}"))
+            else:
+                s["wrong"] += 1
+                res.misses.append((g["id"], f, f"wrong {got} (gold {want})"))
+    # An unqualified budget counts once, against whichever field holds it.
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        g = json.loads(line)
+        if g.get("budget_stated_wan") is None or g.get("budget_full_year_wan") is not None or g.get("budget_initial_wan") is not None:
+            continue
+        rec = records.get(g["id"], {})
+        s = res.stats["budget_full_year_wan"]
+        s["gold"] += 1
+        got = [_value(rec, FIELDS[k][0]) for k in ("budget_full_year_wan", "budget_initial_wan")]
+        if any(_same(g["budget_stated_wan"], v, Decimal("0.0001")) for v in got):
+            s["right"] += 1
+        else:
+            s["missed"] += 1
+            res.misses.append((g["id"], "budget_stated_wan", f"missed {g['budget_stated_wan']} (got {got})"))
+    return res
+
+
+def extract_devset(gold_path: Path) -> dict[str, dict]:
+    reports = gold_path.parent / "reports"
+    return {p.stem: extract_record(parse_file(p)) for p in sorted(reports.iterdir()) if p.is_file()}
+
+
+def table(res: Result, verbose: bool = False) -> str:
+    out = [f"{'field':22} gold right wrong missed extra"]
+    for f, s in res.stats.items():
+        out.append(f"{f:22} {s['gold']:4} {s['right']:5} {s['wrong']:5} {s['missed']:6} {s['extra']:5}")
+    recall, precision = res.totals(HEADLINE)
+    out.append(f"field recall {recall:.3f} precision {precision:.3f} (budget figures, execution rate, total score, grade, year)")
+    if verbose:
+        out += [f"{i} {f}: {what}" for i, f, what in res.misses]
+    return "\n".join(out)
+
+
+def evaluate_devset(gold_path: Path, verbose: bool = False) -> str:
+    return table(score(gold_path, extract_devset(gold_path)), verbose)

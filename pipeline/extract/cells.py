@@ -1,0 +1,64 @@
+"""Lines of cells: every table shape a report arrives in, read the same way.
+
+A real table gives one line per row with one token per cell (empty cells kept, so positions line up with
+the header). A paragraph gives one line whose tokens are its space- or bar-separated pieces: that covers
+space-aligned tables, "|" rows, one cell per line and labels printed away from their values. Each token
+knows its block and offsets, so whatever is read from it is quoted as printed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from pipeline.document import Block, Document
+from pipeline.facts import Evidence
+
+_PIECE = regex.compile(r"[^\s|]+")
+
+
+@dataclass(frozen=True)
+class Tok:
+    text: str  # normalised text
+    key: str  # folded to simplified script, same length
+    block: Block
+    start: int  # offsets in the block's normalised text
+    end: int
+    line: int  # index of the line this token stands on
+    col: int | None = None  # the table column of a cell
+
+    def evidence(self, a: int = 0, b: int | None = None) -> Evidence:
+        return Evidence.of(self.block, self.start + a, self.start + (len(self.text) if b is None else b))
+
+    def part(self, a: int, b: int) -> Tok:
+        """The token made of characters [a, b) of this one (a cell glued to its neighbours)."""
+        return Tok(self.text[a:b], self.key[a:b], self.block, self.start + a, self.start + b, self.line, self.col)
+
+
+def lines_of(doc: Document) -> list[list[Tok]]:
+    lines: list[list[Tok]] = []
+    for block in doc.blocks:
+        if block.kind == "table":
+            rows: dict[int, list[Tok]] = {}
+            for cell in block.cells or []:
+                text = cell.norm.text if cell.norm is not None else cell.text
+                key = cell.key if cell.key is not None else text
+                rows.setdefault(cell.row, []).append(
+                    Tok(text, key, block, cell.nstart, cell.nstart + len(text), 0, cell.col)
+                )
+            for r in sorted(rows):
+                n = len(lines)
+                lines.append([Tok(t.text, t.key, t.block, t.start, t.end, n, t.col) for t in rows[r]])
+            continue
+        text = block.text
+        key = block.key if block.key is not None else text
+        n = len(lines)
+        toks = [Tok(text[m.start() : m.end()], key[m.start() : m.end()], block, m.start(), m.end(), n) for m in _PIECE.finditer(key)]
+        if toks:
+            lines.append(toks)
+    return lines
+
+
+def from_table(tok: Tok) -> bool:
+    return tok.block.kind == "table"

@@ -1,0 +1,438 @@
+"""Indicator rows: level 1 / level 2 / name, target and actual as quantities, weight, score, reason.
+
+From tables in any shape (``rules/tables.yaml``: columns and level names) and from prose
+(``rules/indicators.yaml``). A table row is read from the right: the last two numbers are weight and score,
+then the actual value, then the target (an operator, value and unit printed in separate cells are joined);
+what is left after the level names is the indicator's name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+import regex
+from pydantic import BaseModel
+
+from pipeline.document import Block, Document
+from pipeline.extract.cells import Tok
+from pipeline.extract.tables import TableRules, header_columns
+from pipeline.extract.tables import rules as table_rules
+from pipeline.facts import Evidence, Fact, jsonable
+from pipeline.quantity import parse_quantity
+from pipeline.ruleset import load, schema
+
+_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
+_UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
+_GLUED_ROW = regex.compile(
+    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<actual>\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
+)
+_COMMON_WEIGHTS = {5, 10, 15, 20, 25, 30, 35, 40, 50, 60}
+
+
+class ProseRule(BaseModel):
+    id: str
+    pattern: str
+    examples: list[dict]
+
+
+@schema("indicators.yaml")
+class IndicatorProseRules(BaseModel):
+    version: int
+    prose: list[ProseRule]
+    deviation: str
+
+    model_config = {"ignored_types": (cached_property,)}
+
+    @cached_property
+    def rx(self) -> list[tuple[str, regex.Pattern]]:
+        return [(p.id, regex.compile(p.pattern)) for p in self.prose]
+
+    @cached_property
+    def deviation_rx(self) -> regex.Pattern:
+        return regex.compile(self.deviation)
+
+    def check(self) -> list[tuple[tuple, str]]:
+        try:
+            self.rx, self.deviation_rx  # noqa: B018 - compiling is the check
+        except regex.error as exc:
+            return [((), f"a pattern does not compile: {exc}")]
+        problems = []
+        for i, p in enumerate(self.prose):
+            for j, ex in enumerate(p.examples):
+                from pipeline.extract.scores import _block
+
+                got = [(x.name, x.target_text, x.actual_text) for x in prose_indicators(_block(ex["text"]), self)]
+                want = (ex["name"], ex["target"], ex["actual"])
+                if not got or got[0] != want:
+                    problems.append((("prose", i, "examples", j), f"gives {got[:1]}, expected {want}"))
+        return problems
+
+
+def rules() -> IndicatorProseRules:
+    return load("indicators.yaml")
+
+
+@dataclass
+class Indicator:
+    name: str
+    evidence: Evidence
+    level1: str | None = None
+    level2: str | None = None
+    target_text: str | None = None
+    actual_text: str | None = None
+    target_ev: Evidence | None = None
+    actual_ev: Evidence | None = None
+    completion: Fact | None = None
+    weight: Fact | None = None
+    score: Fact | None = None
+    deviation_reason: str | None = None
+    rule: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        def qty(text: str | None) -> dict | None:
+            if text is None:
+                return None
+            q = parse_quantity(text)
+            if q is None or (q.value is None and not q.qualitative and q.low is None):
+                return {"op": None, "value": None, "unit": None, "text": text, "qualitative": True}
+            return {
+                "op": q.op,
+                "value": jsonable(q.value),
+                "unit": q.unit,
+                "text": text,
+                "qualitative": bool(q.qualitative or q.value is None),
+                "kind": q.kind,
+            }
+
+        return {
+            "level1": self.level1,
+            "level2": self.level2,
+            "name": self.name,
+            "target": qty(self.target_text),
+            "actual": qty(self.actual_text),
+            "completion": self.completion.to_json() if self.completion else None,
+            "weight": self.weight.to_json() if self.weight else None,
+            "score": self.score.to_json() if self.score else None,
+            "deviation_reason": self.deviation_reason,
+            "evidence": self.evidence.to_json(),
+            "rule": self.rule,
+        }
+
+
+def _fact(tok: Tok, value: Decimal, rule: str) -> Fact:
+    return Fact(value, tok.text, tok.evidence(), rule)
+
+
+def split_weight_score(digits: str) -> tuple[int, int] | None:
+    """How many digits of glued "2020" / "3028" / "109" are the weight and how many the score.
+
+    >>> split_weight_score("2020"), split_weight_score("3028"), split_weight_score("109")
+    ((2, 2), (2, 2), (2, 1))
+    """
+    best = None
+    int_part = digits.split(".")[0]
+    for cut in range(1, len(int_part)):
+        w, s = digits[:cut], digits[cut:]
+        if (len(w) > 1 and w.startswith("0")) or (len(s.split(".")[0]) > 1 and s.startswith("0")):
+            continue
+        wv, sv = Decimal(w), Decimal(s)
+        if wv > 100 or sv > wv or wv == 0:
+            continue
+        # Prefer the usual weights, then the score nearest its weight.
+        rank = (0 if int(wv) in _COMMON_WEIGHTS else 1, abs(wv - sv))
+        if best is None or rank < best[0]:
+            best = (rank, (cut, len(digits) - cut))
+    return best[1] if best else None
+
+
+# -- table rows -----------------------------------------------------------------------------------
+
+def _is_number(tok: Tok) -> bool:
+    return bool(regex.fullmatch(r"\d+(?:\.\d+)?分?", tok.key))
+
+
+def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Decimal | None, int]:
+    """Level-1 / level-2 names at the start of a row (possibly broken over tokens: "产出 指标 (50分 )"),
+    the level-1 weight printed with it, and how many tokens they take."""
+    rx1, rx2, rxw = r.rx["level1"], r.rx["level2"], r.rx["level_weight"]
+    level1 = level2 = weight = None
+    n = 0
+    joined = ""
+    for k in range(min(len(toks), 6)):
+        joined += toks[k].key
+        m1 = regex.fullmatch(f"(?:{rx1.pattern})(?:{rxw.pattern})?", joined)
+        if m1 and level1 is None and level2 is None:
+            level1, n = regex.match(rx1.pattern, joined).group(0), k + 1
+            wm = rxw.search(joined)
+            weight = Decimal(wm.group(1)) if wm else None
+            continue
+        if level1 is not None and regex.fullmatch(rxw.pattern, joined[len(level1):]):
+            wm = rxw.search(joined)
+            weight, n = Decimal(wm.group(1)), k + 1
+            continue
+        rest = joined[len("".join(t.key for t in toks[:n])):]
+        if regex.fullmatch(rx2.pattern, rest) and level2 is None:
+            level2, n = rest, k + 1
+            break
+    return level1, level2, weight, n
+
+
+def _row(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
+    """One indicator from the tokens that follow the level names, read from the right."""
+    toks = [t for t in toks if t.key.strip() and t.key != "|"]
+    if not toks:
+        return None
+    deviation = None
+    if len(toks) >= 4 and not _is_number(toks[-1]) and _is_number(toks[-2]) and _is_number(toks[-3]):
+        deviation, toks = toks[-1], toks[:-1]
+    if len(toks) >= 3 and _is_number(toks[-1]) and _is_number(toks[-2]):
+        weight, score, rest = toks[-2], toks[-1], toks[:-2]
+    elif len(toks) == 1:
+        return _glued(toks[0], rule)
+    else:
+        return None
+    if not rest:
+        return None
+    actual, rest = rest[-1], rest[:-1]
+    target: list[Tok] = []
+    if rest:
+        # The target is the last cell, joined with an operator or unit printed in cells of their own.
+        target = [rest[-1]]
+        rest = rest[:-1]
+        if _UNIT_ONLY.fullmatch(target[0].key) and rest and _NUMBER.fullmatch(rest[-1].key):
+            target.insert(0, rest[-1])
+            rest = rest[:-1]
+        if rest and _OP_ONLY.fullmatch(rest[-1].key):
+            target.insert(0, rest[-1])
+            rest = rest[:-1]
+        if not rest:  # nothing left for the name: the single cell was the name
+            rest, target = target, []
+    if not rest:
+        return None
+    name_tok = rest
+    name = "".join(t.text for t in name_tok)
+    ev = _evidence(name_tok + target + [actual, weight, score])
+    target_text = "".join(t.text.replace("═", "=") for t in target) or None
+    ind = Indicator(
+        name=name,
+        evidence=ev,
+        target_text=target_text,
+        actual_text=actual.text,
+        target_ev=_evidence(target) if target else None,
+        actual_ev=actual.evidence(),
+        weight=_fact(weight, Decimal(weight.key.rstrip("分")), rule),
+        score=_fact(score, Decimal(score.key.rstrip("分")), rule),
+        rule=rule,
+    )
+    if deviation is not None and not r.rx["template_reason"].search(deviation.key):
+        ind.deviation_reason = deviation.text
+    elif deviation is not None:
+        ind.extra["template_reason"] = deviation.text
+    return ind
+
+
+def _evidence(toks: list[Tok]) -> Evidence:
+    """The span of the tokens when they stand in one block, else the first token (cells printed one per
+    line are separate blocks; the row is then quoted by its first cell)."""
+    first = toks[0]
+    same = [t for t in toks if t.block is first.block]
+    if len(same) == len(toks):
+        return Evidence.of(first.block, min(t.start for t in toks), max(t.end for t in toks))
+    return first.evidence()
+
+
+def _glued(tok: Tok, rule: str) -> Indicator | None:
+    """"食品安全监督抽检批次≥1200批次1268批次2020": name, target, actual, then weight and score glued."""
+    m = _GLUED_ROW.fullmatch(tok.key)
+    if not m:
+        return None
+    cut = split_weight_score(m.group("ws"))
+    if cut is None:
+        return None
+    ws0 = m.start("ws")
+    weight = tok.part(ws0, ws0 + cut[0])
+    score = tok.part(ws0 + cut[0], m.end("ws"))
+    return Indicator(
+        name=tok.text[: m.end("name")],
+        evidence=tok.evidence(),
+        target_text=tok.text[m.start("target") : m.end("target")],
+        actual_text=tok.text[m.start("actual") : m.end("actual")],
+        target_ev=tok.evidence(*m.span("target")),
+        actual_ev=tok.evidence(*m.span("actual")),
+        weight=_fact(weight, Decimal(weight.key), rule + ":glued"),
+        score=_fact(score, Decimal(score.key), rule + ":glued"),
+        rule=rule + ":glued",
+    )
+
+
+def _strip_glued_levels(tok: Tok, r: TableRules) -> tuple[str | None, str | None, Tok]:
+    """"产出指标数量指标食品安全…" -> levels and the rest of the token."""
+    level1 = level2 = None
+    pos = 0
+    m = r.rx["level1"].match(tok.key, pos)
+    if m:
+        level1, pos = m.group(0), m.end()
+    m = r.rx["level2"].match(tok.key, pos)
+    if m:
+        level2, pos = m.group(0), m.end()
+    return level1, level2, tok.part(pos, len(tok.text)) if pos else tok
+
+
+def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> list[Indicator]:
+    """Indicator rows in table-shaped lines, in any of the shapes the module docstring lists."""
+    r = r or table_rules()
+    out: list[Indicator] = []
+    level1 = level2 = None
+    level1_weights: dict[str, Decimal] = {}
+    pending: list[tuple[str | None, str | None, list[Tok]]] = []  # rows printed as names first, values later
+    in_table = False
+    single: list[Tok] = []  # one cell per line: tokens gathered until the next level name
+    for line in lines:
+        toks = [t for t in line if t.key.strip() and t.key != "|"]
+        if not toks:
+            continue
+        joined = "".join(t.key for t in toks)
+        if len(header_columns(joined, r.rx["ind_cols"])) >= r.indicators.min_columns and not any(_is_number(t) for t in toks):
+            in_table, level1, level2, pending, single = True, None, None, [], []
+            continue
+        if r.rx["total"].match(toks[0].key):
+            if single:
+                out += _single_rows(single, r, level1_weights)
+                single = []
+            in_table = False
+            continue
+        l1, l2, w1, n = _levels(toks, r)
+        if n == 0 and len(toks) == 1:
+            gl1, gl2, rest = _strip_glued_levels(toks[0], r)
+            if gl1 or gl2:
+                l1, l2, n = gl1, gl2, 0
+                toks = [rest] if rest.key else []
+        if l1 is None and l2 is None and not in_table:
+            if single and len(toks) == 1:
+                single.append(toks[0])
+            continue
+        in_table = True
+        if l1:
+            level1, level2 = l1, None
+            if w1 is not None:
+                level1_weights[l1] = w1
+        if l2:
+            level2 = l2
+        rest = toks[n:]
+        if len(line) == 1 and (l1 or l2) and not rest:
+            single.append(toks[0])  # a level name alone on its line: one cell per line, or a label block
+            continue
+        if single and len(toks) == 1:
+            single.append(toks[0])
+            continue
+        ind = _row(rest, r, "tables:indicator") if rest else None
+        if ind is None and rest and all(not _is_number(t) for t in rest):
+            pending.append((level1, level2, rest))  # names now, values in later lines
+            continue
+        if ind is None and rest and pending:
+            name_l1, name_l2, name_toks = pending.pop(0)
+            ind = _row(name_toks + rest, r, "tables:indicator:label-block")
+            if ind is not None:
+                ind.level1, ind.level2 = name_l1, name_l2
+                out.append(ind)
+            continue
+        if ind is not None:
+            ind.level1, ind.level2 = ind.level1 or level1, ind.level2 or level2
+            out.append(ind)
+    if single:
+        out += _single_rows(single, r, level1_weights)
+    for ind in out:
+        ind.extra["level1_weight"] = level1_weights.get(ind.level1 or "")
+    return out
+
+
+def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal]) -> list[Indicator]:
+    """Cells printed one per line: a row runs from one level name to the next."""
+    out = []
+    level1 = level2 = None
+    row: list[Tok] = []
+
+    def flush() -> None:
+        if row:
+            ind = _row(row, r, "tables:indicator:one-cell-per-line")
+            if ind is not None:
+                ind.level1, ind.level2 = level1, level2
+                out.append(ind)
+
+    for t in toks:
+        if r.rx["level1"].fullmatch(t.key) and not r.rx["level2"].fullmatch(t.key):
+            flush()
+            row, level1 = [], t.key
+        elif r.rx["level2"].fullmatch(t.key):
+            flush()
+            row, level2 = [], t.key
+        else:
+            row.append(t)
+    flush()
+    return out
+
+
+# -- prose ------------------------------------------------------------------------------------------
+
+def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list[Indicator]:
+    r = r or rules()
+    key = block.key if block.key is not None else block.text
+    text = block.text
+    out: list[Indicator] = []
+    taken: list[tuple[int, int]] = []
+    for rule_id, rx in r.rx:
+        for m in rx.finditer(key):
+            if any(a < m.end("actual") and m.start("name") < b for a, b in taken):
+                continue
+            name = text[m.start("name") : m.end("name")].strip()
+            name = regex.sub(r"^(?:数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标[：:]\s*", "", name)
+            ind = Indicator(
+                name=name,
+                evidence=Evidence.of(block, m.start("name"), m.end("actual")),
+                target_text=text[m.start("target") : m.end("target")].strip(),
+                actual_text=text[m.start("actual") : m.end("actual")].strip(),
+                target_ev=Evidence.of(block, *m.span("target")),
+                actual_ev=Evidence.of(block, *m.span("actual")),
+                rule=f"indicators:{rule_id}",
+            )
+            groups = m.groupdict()
+            if groups.get("completion"):
+                v = parse_quantity(groups["completion"])
+                if v is not None and v.value is not None:
+                    ind.completion = Fact(v.value, groups["completion"], Evidence.of(block, *m.span("completion")), ind.rule)
+            if groups.get("score"):
+                ind.score = Fact(Decimal(groups["score"]), groups["score"], Evidence.of(block, *m.span("score")), ind.rule)
+            dev = r.deviation_rx.search(key, m.end())
+            if dev:
+                ind.deviation_reason = text[dev.start("reason") : dev.end("reason")]
+            taken.append((m.start("name"), m.end("actual")))
+            out.append(ind)
+    out.sort(key=lambda i: i.evidence.start)
+    return out
+
+
+def document_indicators(doc: Document, lines: list[list[Tok]]) -> list[Indicator]:
+    from pipeline.extract.tables import rules as trules
+
+    found = table_indicators(lines, trules())
+    r = rules()
+    tr = trules()
+    for block in doc.blocks:
+        if block.kind not in ("paragraph", "heading"):
+            continue
+        for ind in prose_indicators(block, r):
+            # Levels from the section: "①数量指标：" heading and the 产出/效益/满意度 tags above it.
+            head = doc.blocks[block.section] if block.section is not None else None
+            if head is not None:
+                m2 = tr.rx["level2"].search(head.key or head.text)
+                ind.level2 = m2.group(0) if m2 else None
+            for tag, level1 in (("满意度", "满意度指标"), ("效益", "效益指标"), ("产出", "产出指标")):
+                if tag in block.tags:
+                    ind.level1 = level1
+                    break
+            found.append(ind)
+    return found

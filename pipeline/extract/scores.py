@@ -1,0 +1,294 @@
+"""Claimed grade, dimension scores, declared grade bands and declared counts in running text.
+
+Rules: ``rules/scores.yaml``; grade words come from ``rules/tables.yaml``. A sentence that defines the grade
+scheme ("90分（含）以上为优") declares bands; it never claims a grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+
+import regex
+from pydantic import BaseModel
+
+from pipeline.document import Block
+from pipeline.facts import Evidence, Mention
+from pipeline.ruleset import load, schema
+
+_CLAUSE_END = regex.compile(r"[。；;！？]")
+_NUM_FEN = regex.compile(r"(\d+(?:\.\d+)?)\s*分?")
+
+
+class GradeRules(BaseModel):
+    claim: str
+    scheme: str
+    multi_project: str
+    examples: list[dict]
+    counterexamples: list[str]
+
+
+class BandRules(BaseModel):
+    min_grades: int
+    lower: str
+    upper: str
+    examples: list[dict]
+
+
+class DimensionRules(BaseModel):
+    name: str
+    max_gap: int
+    weight: str
+    score: str
+    rate: str
+    list_weights: str
+    examples: list[dict]
+
+
+class CountRules(BaseModel):
+    pattern: str
+    examples: list[dict]
+
+
+@schema("scores.yaml")
+class ScoreRules(BaseModel):
+    version: int
+    grade: GradeRules
+    bands: BandRules
+    dimensions: DimensionRules
+    counts: CountRules
+
+    model_config = {"ignored_types": (cached_property,)}
+
+    @cached_property
+    def rx(self) -> dict[str, regex.Pattern]:
+        from pipeline.extract.tables import rules as table_rules
+
+        words = sorted(table_rules().grades.words, key=len, reverse=True)
+        grade = "(?P<grade>" + "|".join(map(regex.escape, words)) + r")(?![\p{Han}])"
+        d = self.dimensions
+        return {
+            "claim": regex.compile(self.grade.claim + grade),
+            "scheme": regex.compile(self.grade.scheme),
+            "multi_project": regex.compile(self.grade.multi_project),
+            "grade_word": regex.compile(grade),
+            "lower": regex.compile(self.bands.lower),
+            "upper": regex.compile(self.bands.upper),
+            "dim_name": regex.compile(d.name),
+            "dim_weight": regex.compile(d.weight),
+            "dim_score": regex.compile(d.score),
+            "dim_rate": regex.compile(d.rate),
+            "list_weights": regex.compile(d.list_weights),
+            "count": regex.compile(self.counts.pattern),
+        }
+
+    def check(self) -> list[tuple[tuple, str]]:
+        try:
+            self.rx  # noqa: B018 - compiling is the check
+        except regex.error as exc:
+            return [((), f"a pattern does not compile: {exc}")]
+        problems: list[tuple[tuple, str]] = []
+        for i, ex in enumerate(self.grade.examples):
+            got = [m.value for m in grade_claims(_block(ex["text"]), self)]
+            if got[:1] != [ex["grade"]]:
+                problems.append((("grade", "examples", i), f"gives {got}, expected {ex['grade']}"))
+        for i, text in enumerate(self.grade.counterexamples):
+            got = [m.value for m in grade_claims(_block(text), self)]
+            if got:
+                problems.append((("grade", "counterexamples", i), f"{text!r} claims {got}"))
+        for i, ex in enumerate(self.bands.examples):
+            got = [[b.grade, b.low, b.high] for b in bands_in(_block(ex["text"]), self)]
+            want = [[g, Decimal(str(lo)), Decimal(str(hi))] for g, lo, hi in ex["bands"]]
+            if got != want:
+                problems.append((("bands", "examples", i), f"gives {got}, expected {want}"))
+        for i, ex in enumerate(self.dimensions.examples):
+            got = [
+                [d.name, *(None if v is None else v.value for v in (d.weight, d.score, d.rate))]
+                for d in dimensions_in(_block(ex["text"]), self)
+            ]
+            want = [[n, *(None if v is None else Decimal(str(v)) for v in rest)] for n, *rest in ex["dims"]]
+            if got != want:
+                problems.append((("dimensions", "examples", i), f"gives {got}, expected {want}"))
+        for i, ex in enumerate(self.counts.examples):
+            got = [m.value for m in counts_in(_block(ex["text"]), self)]
+            if got != [ex["count"]]:
+                problems.append((("counts", "examples", i), f"gives {got}, expected {ex['count']}"))
+        return problems
+
+
+def rules() -> ScoreRules:
+    return load("scores.yaml")
+
+
+def _block(text: str) -> Block:
+    from pipeline.normalize import fold_script, normalize_text
+
+    norm = normalize_text(text)
+    return Block(index=0, kind="paragraph", raw=text, norm=norm, key=fold_script(norm.text))
+
+
+def _key(block: Block) -> str:
+    return block.key if block.key is not None else block.text
+
+
+_SENTENCE_END = regex.compile(r"[。！？!?]")
+
+
+def _sentence_bounds(key: str, a: int, b: int) -> tuple[int, int]:
+    start = max((m.end() for m in _SENTENCE_END.finditer(key, 0, a)), default=0)
+    m = _SENTENCE_END.search(key, b)
+    return start, (m.start() if m else len(key))
+
+
+def _clause_bounds(key: str, pos: int) -> tuple[int, int]:
+    """The clause around pos, between commas, semicolons or full stops."""
+    seps = regex.compile(r"[，,、；;。！？]")
+    start = max((m.end() for m in seps.finditer(key, 0, pos)), default=0)
+    m = seps.search(key, pos)
+    return start, (m.start() if m else len(key))
+
+
+def grade_claims(block: Block, r: ScoreRules | None = None) -> list[Mention]:
+    from pipeline.extract.tables import rules as table_rules
+
+    r = r or rules()
+    words = table_rules().grades.words
+    key, text = _key(block), block.text
+    out = []
+    for m in r.rx["claim"].finditer(key):
+        a, b = _clause_bounds(key, m.start("grade"))
+        if r.rx["scheme"].search(key[a:b]):
+            continue
+        s_start, s_end = _sentence_bounds(key, m.start(), m.end())
+        if r.rx["multi_project"].search(key[s_start:s_end]):
+            continue  # one project's grade in a report on several
+        g = m.group("grade")
+        out.append(Mention("score.grade", words[g], text[m.start() : m.end()], Evidence.of(block, *m.span()), "scores:grade", 10))
+    return out
+
+
+@dataclass
+class Band:
+    grade: str
+    low: Decimal
+    high: Decimal
+    evidence: Evidence
+
+    def to_json(self) -> dict:
+        from pipeline.facts import jsonable
+
+        return {"grade": self.grade, "min": jsonable(self.low), "max": jsonable(self.high), "evidence": self.evidence.to_json()}
+
+
+def bands_in(block: Block, r: ScoreRules | None = None) -> list[Band]:
+    from pipeline.extract.tables import rules as table_rules
+
+    r = r or rules()
+    words = table_rules().grades.words
+    key = _key(block)
+    out: list[Band] = []
+    for sentence in regex.finditer(r"[^。]+", key):
+        s0 = sentence.start()
+        grades = list(r.rx["grade_word"].finditer(sentence.group(0)))
+        if len({words[g.group("grade")] for g in grades}) < r.bands.min_grades:
+            continue
+        # Each grade word owns the numbers between the previous grade's clause and its own; a grade
+        # whose numbers follow it in brackets ("良（80分及以上、不满90分）") owns those instead.
+        sent = sentence.group(0)
+        found: list[Band] = []
+        prev_end = 0
+        for k, g in enumerate(grades):
+            after = regex.match(r"\s*[（(]([^）)]*)[）)]", sent[g.end() :])
+            if after and _NUM_FEN.search(after.group(1)):
+                seg, seg_start = after.group(1), g.end() + after.start(1)
+                prev_end = g.end() + after.end()
+            else:
+                seg, seg_start = sent[prev_end : g.start()], prev_end
+                prev_end = g.end()
+            nums = [Decimal(n.group(1)) for n in _NUM_FEN.finditer(seg) if "分" in n.group(0) or regex.search(r"\d\s*[-—～~至]", seg)]
+            nums = [n for n in nums if n <= 100]
+            if not nums:
+                continue
+            grade = words[g.group("grade")]
+            if len(nums) >= 2:
+                low, high = min(nums[:2]), max(nums[:2])
+            elif r.rx["upper"].search(seg):
+                low, high = Decimal(0), nums[0]
+            else:
+                low, high = nums[0], Decimal(100)
+            ev = Evidence.of(block, s0 + seg_start, s0 + g.end() if seg_start < g.start() else s0 + seg_start + len(seg))
+            found.append(Band(grade, low, high, ev))
+        if len({b.grade for b in found}) >= r.bands.min_grades:
+            out.extend(found)
+    return out
+
+
+@dataclass
+class Dimension:
+    name: str
+    weight: Mention | None
+    score: Mention | None
+    rate: Mention | None
+
+
+def _canonical(name: str) -> str:
+    name = regex.sub(r"^(?:项目|部门)(?=决策|过程|产出|效益|投入|满意度|预算)", "", name)
+    name = regex.sub(r"(?:类)?(?:指标)?$", "", name)
+    return {"预算执行": "预算执行率", "预算资金执行": "预算执行率", "超额完成": "超额完成加分"}.get(name, name)
+
+
+def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
+    r = r or rules()
+    key, text = _key(block), block.text
+    names = list(r.rx["dim_name"].finditer(key))
+    out: list[Dimension] = []
+    # "决策、过程、产出、效益四个一级指标，权重分别为15分、25分、35分、25分"
+    lw = r.rx["list_weights"].search(key)
+    if lw:
+        listed = [n for n in names if n.end() <= lw.start()]
+        nums = list(_NUM_FEN.finditer(key, lw.start(1), lw.end(1)))
+        if listed and len(nums) == len(listed[-len(nums) :]):
+            for n, w in zip(listed[-len(nums) :], nums):
+                ev = Evidence.of(block, *w.span(1))
+                out.append(Dimension(_canonical(n.group(0)), Mention("dimension.weight", Decimal(w.group(1)), text[w.start(1) : w.end(1)], ev, "scores:list_weights", 20), None, None))
+            return out
+    for k, n in enumerate(names):
+        end = names[k + 1].start() if k + 1 < len(names) else len(key)
+        stop = _CLAUSE_END.search(key, n.end(), end)
+        end = stop.start() if stop else end
+        seg_start = n.end()
+        seg = key[seg_start:end]
+
+        def find(rx: regex.Pattern, field: str) -> Mention | None:
+            m = rx.search(seg)
+            if not m:
+                return None
+            g = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i) is not None)
+            a, b = seg_start + m.start(g), seg_start + m.end(g)
+            return Mention(field, Decimal(m.group(g)), text[n.start() : b], Evidence.of(block, n.start(), b), f"scores:{field}", 20)
+
+        # The figures must follow the name closely ("决策指标满分15分", "决策（20分）", "决策17.4分");
+        # a name further away is only mentioned ("…资金投入三方面的内容，由6个三级指标构成，权重…").
+        first = min((m.start() for rx in (r.rx["dim_weight"], r.rx["dim_score"]) for m in [rx.search(seg)] if m), default=None)
+        if first is None or first > r.dimensions.max_gap:
+            continue
+        weight = find(r.rx["dim_weight"], "dimension.weight")
+        score_seg_rx = r.rx["dim_score"]
+        score = find(score_seg_rx, "dimension.score")
+        if score is not None and weight is not None and score.evidence.end == weight.evidence.end:
+            score = None
+        rate = find(r.rx["dim_rate"], "dimension.rate")
+        if weight is None and score is None and rate is None:
+            continue
+        out.append(Dimension(_canonical(n.group(0)), weight, score, rate))
+    return out
+
+
+def counts_in(block: Block, r: ScoreRules | None = None) -> list[Mention]:
+    r = r or rules()
+    key, text = _key(block), block.text
+    return [
+        Mention(f"count.{m.group(2)}", int(m.group(1)), text[m.start() : m.end()], Evidence.of(block, *m.span()), "scores:count", 20)
+        for m in r.rx["count"].finditer(key)
+    ]

@@ -1,0 +1,402 @@
+"""The funds block and the total row of a 绩效自评表, in whatever shape the table arrived.
+
+Funds: a header line naming the columns (年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分), then rows
+led by a row label (年度资金总额, 其中：当年财政拨款 …). A row's values may be separate cells, space-separated,
+glued together ("56.4856.4855.911099.0%9.9"), fewer than the columns (only two of three amounts), or printed
+in a block of value lines after a block of row labels. Rules: ``rules/tables.yaml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+
+import regex
+from pydantic import BaseModel, Field
+
+from pipeline.document import Document
+from pipeline.extract.cells import Tok, lines_of
+from pipeline.facts import Mention
+from pipeline.quantity import parse_quantity
+from pipeline.ruleset import load, schema
+
+
+class Column(BaseModel):
+    id: str
+    pattern: str
+
+
+class RowRule(BaseModel):
+    id: str
+    pattern: str
+
+
+class FundsRules(BaseModel):
+    columns: list[Column]
+    min_columns: int
+    rows: list[RowRule]
+    unit: str
+    default_unit: str
+    examples: list[dict]
+
+
+class IndicatorRules(BaseModel):
+    columns: list[Column]
+    min_columns: int
+    level1: str
+    level2: str
+    level_weight: str
+    template_reason: str
+
+
+class TotalRules(BaseModel):
+    pattern: str
+    grade_label: str
+
+
+class GradeRules(BaseModel):
+    words: dict[str, str]
+
+
+@schema("tables.yaml")
+class TableRules(BaseModel):
+    version: int
+    funds: FundsRules
+    indicators: IndicatorRules
+    total: TotalRules
+    grades: GradeRules
+    empty: str
+
+    model_config = {"ignored_types": (cached_property,)}
+
+    @cached_property
+    def rx(self) -> dict[str, regex.Pattern]:
+        f, i = self.funds, self.indicators
+        return {
+            "funds_cols": regex.compile("|".join(f"(?P<{c.id}>{c.pattern})" for c in f.columns)),
+            "funds_row": regex.compile("|".join(f"(?P<{r.id}>{r.pattern})" for r in f.rows)),
+            "unit": regex.compile(f.unit),
+            "ind_cols": regex.compile("|".join(f"(?P<{c.id}>{c.pattern})" for c in i.columns)),
+            "level1": regex.compile(i.level1),
+            "level2": regex.compile(i.level2),
+            "level_weight": regex.compile(i.level_weight),
+            "template_reason": regex.compile(i.template_reason),
+            "total": regex.compile(self.total.pattern),
+            "grade_label": regex.compile(self.total.grade_label),
+            "grade": regex.compile("|".join(sorted(map(regex.escape, self.grades.words), key=len, reverse=True))),
+            "empty": regex.compile(self.empty),
+        }
+
+    def check(self) -> list[tuple[tuple, str]]:
+        try:
+            self.rx  # noqa: B018 - compiling is the check
+        except regex.error as exc:
+            return [((), f"a pattern does not compile: {exc}")]
+        problems = []
+        for i, ex in enumerate(self.funds.examples):
+            got = header_columns(ex["line"], self.rx["funds_cols"])
+            if got != ex["columns"]:
+                problems.append((("funds", "examples", i), f"gives {got}, expected {ex['columns']}"))
+        return problems
+
+
+def rules() -> TableRules:
+    return load("tables.yaml")
+
+
+def header_columns(key: str, rx: regex.Pattern) -> list[str]:
+    squeezed = regex.sub(r"\s+|\|", "", key)
+    return [m.lastgroup for m in rx.finditer(squeezed)]
+
+
+# -- values ----------------------------------------------------------------------------------------
+
+_VALUE = regex.compile(r"^[≥≤<>=]?(?:[\d.,]+%?|—+|-+|/)+(?:万元|元|亿元|分)?$")
+_HAS_DIGIT = regex.compile(r"\d")
+# How one column's value is written when cells are glued together.
+_TYPED = {
+    "weight": r"(?:10|5|20|15|30|\d{1,2})",
+    "rate": r"\d{1,3}(?:\.\d{1,4})?%",
+    "score": r"(?:100|\d{1,2})(?:\.\d{1,2})?",
+}
+_DASH = r"(?:—+|-|/)"
+
+
+def is_value(tok: Tok) -> bool:
+    return bool(_VALUE.match(tok.key)) and tok.key not in ("|",)
+
+
+def _split_glued(tok: Tok, cols: list[str]) -> list[Tok | None] | None:
+    """Cut a token holding several glued cells into one token per column (None where a dash stands)."""
+    text = tok.key
+    for decimals in (2, 3, 4, 1):
+        parts = []
+        for c in cols:
+            pat = rf"\d+\.\d{{{decimals}}}" if c in ("initial", "full_year", "spent") else _TYPED.get(c, r"\d+(?:\.\d+)?")
+            parts.append(rf"(?:(?P<{c}>{pat})|{_DASH})?")
+        m = regex.fullmatch("".join(parts), text)
+        if m and sum(1 for c in cols if m.group(c)) >= 2:
+            return [tok.part(*m.span(c)) if m.group(c) else None for c in cols]
+    return None
+
+
+def _align(values: list[Tok], cols: list[str]) -> dict[str, Tok]:
+    """Which column each value belongs to."""
+    if len(values) == 1 and len(cols) > 1 and len(_HAS_DIGIT.findall(values[0].key)) > 1:
+        split = _split_glued(values[0], cols)
+        if split:
+            return {c: t for c, t in zip(cols, split) if t is not None}
+    if len(values) >= len(cols):
+        return dict(zip(cols, values))
+    # Fewer values than columns: the rate (with its % sign) anchors the columns around it; the scored
+    # columns follow it, and missing amounts are the leading ones (年初预算数 is the one forms leave out).
+    out: dict[str, Tok] = {}
+    pct = next((k for k, v in enumerate(values) if v.key.endswith("%")), None)
+    before, after = (values[:pct], values[pct + 1 :]) if pct is not None else (values, [])
+    if pct is not None and "rate" in cols:
+        out["rate"] = values[pct]
+        for c, v in zip([c for c in cols[cols.index("rate") + 1 :]], after):
+            out[c] = v
+        head_cols = cols[: cols.index("rate")]
+    else:
+        head_cols = cols
+    amount_cols = [c for c in head_cols if c in ("initial", "full_year", "spent")]
+    if before and "weight" in head_cols and len(before) > len(amount_cols) - 1 and regex.fullmatch(r"\d{1,2}", before[-1].key):
+        if len(before) > 1 or not amount_cols:
+            out["weight"] = before[-1]
+            before = before[:-1]
+    for c, v in zip(amount_cols[len(amount_cols) - len(before) :], before):
+        out[c] = v
+    return out
+
+
+@dataclass
+class FundsRow:
+    label: Tok
+    kind: str  # "total" | "part"
+    cells: dict[str, Tok] = field(default_factory=dict)
+
+
+@dataclass
+class Funds:
+    unit: str
+    columns: list[str]
+    header: list[Tok]
+    rows: list[FundsRow]
+
+
+def _header_at(lines: list[list[Tok]], i: int, r: TableRules) -> tuple[list[str], list[Tok], int] | None:
+    """Columns named by the header that starts at line i (a header may run over several one-cell
+    lines), the header's tokens, and the index of the first line after it."""
+    rx = r.rx["funds_cols"]
+    cols: list[str] = []
+    toks: list[Tok] = []
+    j = i
+    while j < len(lines):
+        joined = "".join(t.key for t in lines[j])
+        if _HAS_DIGIT.search(joined):
+            break  # a header names columns; a line with figures is a row or a sentence
+        line_cols = header_columns(joined, rx)
+        if not line_cols and cols:
+            break
+        if not line_cols and j > i:
+            break
+        if not line_cols:
+            return None
+        cols += line_cols
+        toks += lines[j]
+        j += 1
+        if len(lines[j - 1]) > 1:
+            break  # a full header line
+    if len(cols) < r.funds.min_columns:
+        return None
+    return cols, toks, j
+
+
+def find_funds(lines: list[list[Tok]], r: TableRules | None = None) -> Funds | None:
+    r = r or rules()
+    for i in range(len(lines)):
+        found = _header_at(lines, i, r)
+        if found is None:
+            continue
+        cols, header, j = found
+        # The unit may stand in the label cell just before a header printed one cell per line.
+        head_key = "".join(t.key for t in (lines[i - 1] if i else []) + header)
+        um = r.rx["unit"].search(head_key)
+        unit = um.group(1) if um else r.funds.default_unit
+        rows = _rows(lines, j, cols, r)
+        if rows:
+            return Funds(unit, cols, header, rows)
+    return None
+
+
+def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> list[FundsRow]:
+    """Rows after the header. Labels with no values on their line take the value lines that follow:
+    one label, all of them (one cell per line); k labels in a block, one value line each (or the values
+    cut into k equal rows)."""
+    rows: list[FundsRow] = []
+    events: list[tuple[str, FundsRow | list[Tok]]] = []
+    row_rx = r.rx["funds_row"]
+    for line in lines[j : j + 40]:
+        toks = [t for t in line if t.key.strip()]
+        if not toks:
+            continue
+        first = toks[0]
+        m = row_rx.match(first.key)
+        if m:
+            rest = [t for t in toks[1:] if t.key != first.key]  # "年度资金总额 年度资金总额 38.62 …"
+            glued = first.part(m.end(), len(first.text)) if m.end() < len(first.key) else None
+            values = ([glued] if glued is not None else []) + rest
+            row = FundsRow(first, m.lastgroup or "part", {})
+            rows.append(row)
+            if values and all(is_value(v) for v in values):
+                row.cells = _align(values, cols)
+            events.append(("label", row) if not row.cells else ("done", row))
+            continue
+        if all(is_value(t) for t in toks):
+            events.append(("values", toks))
+            continue
+        if rows:
+            break
+    k = 0
+    while k < len(events):
+        if events[k][0] != "label":
+            k += 1
+            continue
+        labels = []
+        while k < len(events) and events[k][0] == "label":
+            labels.append(events[k][1])
+            k += 1
+        value_lines = []
+        while k < len(events) and events[k][0] == "values":
+            value_lines.append(events[k][1])
+            k += 1
+        if len(labels) == 1:
+            labels[0].cells = _align([t for v in value_lines for t in v], cols)
+        elif len(value_lines) >= len(labels) and all(len(v) > 1 for v in value_lines[: len(labels)]):
+            for row, values in zip(labels, value_lines):
+                row.cells = _align(values, cols)
+        else:
+            flat = [t for v in value_lines for t in v]
+            size = max(1, len(flat) // len(labels))
+            for n, row in enumerate(labels):
+                row.cells = _align(flat[n * size : (n + 1) * size], cols)
+    return [row for row in rows if row.cells]
+
+
+def _amount(tok: Tok, unit: str, empty: regex.Pattern):
+    if empty.match(tok.key):
+        return None
+    q = parse_quantity(tok.text, default_unit=unit)
+    if q is None or q.value is None:
+        return None
+    return q
+
+
+def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[Tok]] | None = None) -> list[Mention]:
+    """Budget figures and the 预算执行率 score from the funds block (ranked before prose)."""
+    r = r or rules()
+    funds = find_funds(lines if lines is not None else lines_of(doc), r)
+    if funds is None:
+        return []
+    empty = r.rx["empty"]
+    out: list[Mention] = []
+    totals = [row for row in funds.rows if row.kind == "total"]
+    parts = [row for row in funds.rows if row.kind == "part"]
+
+    def amounts(row: FundsRow) -> list[Decimal]:
+        vals = []
+        for c in ("initial", "full_year", "spent"):
+            if c in row.cells:
+                q = _amount(row.cells[c], funds.unit, empty)
+                if q is not None and q.yuan is not None:
+                    vals.append(q.yuan)
+        return vals
+
+    # A total row left at zero while a component row holds the money: the component row carries the facts
+    # (the zero row is kept as a mention, for the checker).
+    main = totals[0] if totals else funds.rows[0]
+    if totals and not any(amounts(main)) and parts and any(amounts(parts[0])):
+        main = parts[0]
+    for row in funds.rows:
+        rank = 5 if row is main else 45
+        for col, field_id in (("initial", "budget.initial"), ("full_year", "budget.full_year"), ("spent", "budget.spent")):
+            tok = row.cells.get(col)
+            if tok is None:
+                continue
+            q = _amount(tok, funds.unit, empty)
+            if q is not None and q.yuan is not None:
+                out.append(Mention(field_id, q.yuan, tok.text, tok.evidence(), f"tables:funds:{row.kind}:{col}", rank))
+        tok = row.cells.get("rate")
+        if tok is not None and not empty.match(tok.key):
+            q = parse_quantity(tok.text, default_unit="%")
+            if q is not None and q.kind == "percent" and q.value is not None:
+                out.append(Mention("budget.execution_rate", q.value, tok.text, tok.evidence(), f"tables:funds:{row.kind}:rate", rank))
+        if row.kind == "total" or row is main:
+            for col, field_id in (("weight", "dimension.exec.weight"), ("score", "dimension.exec.score")):
+                tok = row.cells.get(col)
+                if tok is not None and not empty.match(tok.key) and regex.fullmatch(r"\d+(?:\.\d+)?", tok.key):
+                    out.append(Mention(field_id, Decimal(tok.key), tok.text, tok.evidence(), f"tables:funds:{col}", rank))
+    return out
+
+
+# -- the total row -----------------------------------------------------------------------------------
+
+def grade_word(text: str, r: TableRules | None = None) -> str | None:
+    r = r or rules()
+    return r.grades.words.get(text)
+
+
+def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[Mention]:
+    """总分 | 100 | 96.84 | 自评等级 | 优 ; 总分 100 98.41 ; 总分10099.9优."""
+    r = r or rules()
+    out: list[Mention] = []
+    for i, line in enumerate(lines):
+        toks = [t for t in line if t.key.strip() and t.key != "|"]
+        if not toks:
+            continue
+        m = r.rx["total"].match(toks[0].key)
+        if not m:
+            continue
+        rest = toks[1:]
+        if len(toks) == 1 and m.end() == len(toks[0].key):
+            # one cell per line: the row goes on over the next lines' single cells
+            for nxt in lines[i + 1 : i + 6]:
+                if len(nxt) != 1:
+                    break
+                rest.append(nxt[0])
+        if m.end() < len(toks[0].key):
+            rest = [toks[0].part(m.end(), len(toks[0].text))] + rest
+        rest = [t for t in rest if not r.rx["total"].fullmatch(t.key)]  # "总分 总分 100 99.33"
+        numbers: list[Tok] = []
+        grade: Tok | None = None
+        for t in rest:
+            if regex.fullmatch(r"\d+(?:\.\d+)?分?", t.key):
+                numbers.append(t)
+            elif regex.fullmatch(r"(?:\d+(?:\.\d+)?)+\D{0,2}", t.key):
+                # glued: "10099.9优" -> 100 | 99.9 | 优
+                g = regex.fullmatch(r"(100)((?:100|\d{1,2})(?:\.\d{1,2})?)(\D{0,2})", t.key)
+                if g:
+                    numbers += [t.part(*g.span(1)), t.part(*g.span(2))]
+                    if g.group(3):
+                        grade = t.part(*g.span(3))
+            elif r.rx["grade"].fullmatch(t.key):
+                grade = t
+            elif r.rx["grade_label"].fullmatch(t.key):
+                continue
+            else:
+                break
+        if len(numbers) >= 2:
+            weight, score = numbers[0], numbers[1]
+        elif len(numbers) == 1 and not (numbers[0].key.rstrip("分") == "100" and grade is None):
+            weight, score = None, numbers[0]
+        else:
+            continue
+        value = Decimal(score.key.rstrip("分"))
+        out.append(Mention("score.total", value, score.text, score.evidence(), "tables:total", 5))
+        if weight is not None:
+            out.append(Mention("score.total_weight", Decimal(weight.key.rstrip("分")), weight.text, weight.evidence(), "tables:total", 5))
+        if grade is not None and grade.key in r.grades.words:
+            out.append(Mention("score.grade", r.grades.words[grade.key], grade.text, grade.evidence(), "tables:total", 5))
+    return out
