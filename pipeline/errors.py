@@ -55,6 +55,10 @@ CODES: dict[str, tuple[str, str]] = {
         "DOCX中含有不安全的XML声明（外部实体或实体展开），已拒绝读取，请用Word/WPS另存为新的DOCX再提交。",
         "DOCX XML declares a DTD or entities: refused",
     ),
+    "E_OFFICE_ENCRYPTED": (
+        "Word/Excel文件设置了打开密码，无法读取，请向报送单位索取未加密的版本后再提交。",
+        "password-protected Office file",
+    ),
     "E_DOCX_BOMB": (
         "DOCX解压后体积异常巨大（疑似压缩炸弹），已拒绝读取，请向报送单位核实文件。",
         "DOCX inflates beyond the size limit: refused",

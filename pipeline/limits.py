@@ -25,6 +25,7 @@ class Limits:
     max_part_bytes: int = 64 * 1024 * 1024  # one part of a DOCX, inflated
     max_ratio: int = 200  # inflated / compressed for one DOCX part larger than 1 MB
     max_pages: int = 2000  # PDF pages read
+    max_zip_entries: int = 10_000  # Word writes tens of parts, hundreds with many images; more is crafted
 
 
 DEFAULT_LIMITS = Limits()

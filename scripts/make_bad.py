@@ -45,6 +45,10 @@ def main(out: Path = OUT) -> None:
     (out / "legacy.doc").write_bytes(ole2("WordDocument"))
     (out / "legacy.wps").write_bytes(ole2("WordDocument"))
     (out / "legacy.xls").write_bytes(ole2("Workbook"))
+    (out / "encrypted_office.docx").write_bytes(ole2("EncryptedPackage"))
+    # A zip whose end record declares a million entries: refused from the count, never listed.
+    eocd = b"PK\x05\x06" + bytes(4) + (65535).to_bytes(2, "little") * 2 + bytes(10)
+    (out / "many_entries.docx").write_bytes(b"PK\x03\x04" + bytes(26) + eocd)
     rng = random.Random(20261125)
     (out / "random.bin").write_bytes(bytes(rng.randrange(256) for _ in range(64 * 1024)))
     (out / "random_named.txt").write_bytes(bytes(rng.randrange(256) for _ in range(16 * 1024)))

@@ -24,6 +24,8 @@ EXPECTED = {
     "legacy.doc": ("error", "E_LEGACY_FORMAT"),
     "legacy.wps": ("error", "E_LEGACY_FORMAT"),
     "legacy.xls": ("error", "E_LEGACY_FORMAT"),
+    "encrypted_office.docx": ("error", "E_OFFICE_ENCRYPTED"),
+    "many_entries.docx": ("error", "E_DOCX_BOMB"),
     "random.bin": ("error", "E_UNKNOWN_FORMAT"),
     "random_named.txt": ("error", "E_UNKNOWN_FORMAT"),
     "image_named.docx": ("error", "E_IMAGE"),

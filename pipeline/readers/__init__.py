@@ -36,13 +36,20 @@ def read_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
         return pdf.read(data, path, limits)
     if kind == "docx":
         from pipeline.readers import docx
+        from pipeline.sniff import zip_entry_count
 
+        count = zip_entry_count(data)
+        if count is not None and count > limits.max_zip_entries:
+            raise ReadError("E_DOCX_BOMB", f"the zip declares {count} entries > {limits.max_zip_entries}")
         return docx.read(data, path, limits)
     if kind == "text":
         from pipeline.readers import txt
 
         return txt.read(data, path, limits)
     if kind == "ole2":
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            # Office wraps a password-protected DOCX/XLSX in an OLE2 file with this stream.
+            raise ReadError("E_OFFICE_ENCRYPTED", "OLE2 file with an EncryptedPackage stream")
         raise ReadError("E_LEGACY_FORMAT", f"legacy binary format ({_legacy_kind(data)}): save as .docx/.xlsx")
     if kind == "image":
         raise ReadError("E_IMAGE", "the bytes are an image (PNG/JPEG/GIF/TIFF/BMP/WEBP)")
