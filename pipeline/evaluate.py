@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import regex
+
 from pipeline.parse import parse_file
 from pipeline.record import extract_record
 
@@ -49,6 +51,7 @@ def _same(gold, got, scale: Decimal | None) -> bool:
 class Result:
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
     misses: list[tuple[str, str, str]] = field(default_factory=list)  # (id, field, what)
+    parts: dict[str, dict[str, int]] = field(default_factory=dict)  # dimensions and indicators: gold/right
 
     def totals(self, fields: list[str]) -> tuple[float, float]:
         gold = sum(self.stats[f]["gold"] for f in fields)
@@ -85,6 +88,7 @@ def score(gold_path: Path, records: dict[str, dict]) -> Result:
             else:
                 s["wrong"] += 1
                 res.misses.append((g["id"], f, f"wrong {got} (gold {want})"))
+    _score_parts(gold_path, records, res)
     # An unqualified budget counts once, against whichever field holds it.
     for line in gold_path.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -104,6 +108,56 @@ def score(gold_path: Path, records: dict[str, dict]) -> Result:
     return res
 
 
+def _norm(text) -> str:
+    from pipeline.normalize import normalize_text
+
+    return regex.sub(r"[\s|]", "", normalize_text(str(text)).text)
+
+
+def _dim_key(name: str) -> str:
+    return regex.sub(r"指标|部门|项目|类", "", name)
+
+
+def _score_parts(gold_path: Path, records: dict[str, dict], res: Result) -> None:
+    """Dimension weights/scores and indicator rows, matched by name, counted value by value."""
+    parts = {k: {"gold": 0, "right": 0} for k in ("dimension", "indicator.target", "indicator.actual", "indicator.weight", "indicator.score")}
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        g = json.loads(line)
+        rec = records.get(g["id"], {})
+        dims = {_dim_key(d["name"]): d for d in (rec.get("score") or {}).get("dimensions", [])}
+        for name, want in (g.get("dimension_scores") or {}).items():
+            got = dims.get(_dim_key(name), {})
+            for key in ("weight", "score"):
+                if key in want:
+                    parts["dimension"]["gold"] += 1
+                    value = (got.get(key) or {}).get("value")
+                    if _same(want[key], value, Decimal(1)):
+                        parts["dimension"]["right"] += 1
+                    else:
+                        res.misses.append((g["id"], f"dimension {name}.{key}", f"got {value} (gold {want[key]})"))
+        inds = {_norm(i["name"]): i for i in rec.get("indicators", [])}
+        for want in g.get("indicators") or []:
+            got = inds.get(_norm(want["name"]), {})
+            for key in ("target", "actual", "weight", "score"):
+                if key not in want:
+                    continue
+                parts[f"indicator.{key}"]["gold"] += 1
+                node = got.get(key) or {}
+                if key in ("target", "actual"):
+                    ok = node.get("text") is not None and _norm(node["text"]) == _norm(want[key])
+                    value = node.get("text")
+                else:
+                    value = node.get("value")
+                    ok = _same(want[key], value, Decimal(1))
+                if ok:
+                    parts[f"indicator.{key}"]["right"] += 1
+                else:
+                    res.misses.append((g["id"], f"indicator {want['name']}.{key}", f"got {value} (gold {want[key]})"))
+    res.parts = parts
+
+
 def extract_devset(gold_path: Path) -> dict[str, dict]:
     reports = gold_path.parent / "reports"
     return {p.stem: extract_record(parse_file(p)) for p in sorted(reports.iterdir()) if p.is_file()}
@@ -115,6 +169,8 @@ def table(res: Result, verbose: bool = False) -> str:
         out.append(f"{f:22} {s['gold']:4} {s['right']:5} {s['wrong']:5} {s['missed']:6} {s['extra']:5}")
     recall, precision = res.totals(HEADLINE)
     out.append(f"field recall {recall:.3f} precision {precision:.3f} (budget figures, execution rate, total score, grade, year)")
+    for k, v in res.parts.items():
+        out.append(f"{k:22} {v['right']}/{v['gold']} right")
     if verbose:
         out += [f"{i} {f}: {what}" for i, f, what in res.misses]
     return "\n".join(out)

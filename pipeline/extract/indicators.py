@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from pipeline.document import Block, Document
 from pipeline.extract.cells import Tok
-from pipeline.extract.tables import TableRules, header_columns
+from pipeline.extract.tables import TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
 from pipeline.quantity import parse_quantity
@@ -42,6 +42,8 @@ class ProseRule(BaseModel):
 class IndicatorProseRules(BaseModel):
     version: int
     prose: list[ProseRule]
+    score_after: str
+    weight_after: str
     deviation: str
 
     model_config = {"ignored_types": (cached_property,)}
@@ -54,9 +56,13 @@ class IndicatorProseRules(BaseModel):
     def deviation_rx(self) -> regex.Pattern:
         return regex.compile(self.deviation)
 
+    @cached_property
+    def after_rx(self) -> tuple[regex.Pattern, regex.Pattern]:
+        return regex.compile(self.score_after), regex.compile(self.weight_after)
+
     def check(self) -> list[tuple[tuple, str]]:
         try:
-            self.rx, self.deviation_rx  # noqa: B018 - compiling is the check
+            self.rx, self.deviation_rx, self.after_rx  # noqa: B018 - compiling is the check
         except regex.error as exc:
             return [((), f"a pattern does not compile: {exc}")]
         problems = []
@@ -64,7 +70,7 @@ class IndicatorProseRules(BaseModel):
             for j, ex in enumerate(p.examples):
                 from pipeline.extract.scores import _block
 
-                got = [(x.name, x.target_text, x.actual_text) for x in prose_indicators(_block(ex["text"]), self)]
+                got = [(x.name, x.target_text or "", x.actual_text) for x in prose_indicators(_block(ex["text"]), self)]
                 want = (ex["name"], ex["target"], ex["actual"])
                 if not got or got[0] != want:
                     problems.append((("prose", i, "examples", j), f"gives {got[:1]}, expected {want}"))
@@ -216,7 +222,7 @@ def _row(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
     name_tok = rest
     name = "".join(t.text for t in name_tok)
     ev = _evidence(name_tok + target + [actual, weight, score])
-    target_text = "".join(t.text.replace("═", "=") for t in target) or None
+    target_text = "".join(t.text for t in target) or None
     ind = Indicator(
         name=name,
         evidence=ev,
@@ -282,10 +288,52 @@ def _strip_glued_levels(tok: Tok, r: TableRules) -> tuple[str | None, str | None
     return level1, level2, tok.part(pos, len(tok.text)) if pos else tok
 
 
+def _by_columns(line: list[Tok], cols: dict[int, str], r: TableRules, rule: str) -> Indicator | None:
+    """A row of a real table whose header named its columns."""
+    cells: dict[str, list[Tok]] = {}
+    for t in line:
+        if t.col in cols and t.key.strip():
+            cells.setdefault(cols[t.col], []).append(t)
+    name = cells.get("name")
+    if not name:
+        return None
+    target = cells.get("op", []) + cells.get("target", []) + cells.get("unit", [])
+    if "target" not in cells:
+        target = []
+    actual = cells.get("actual", [])
+    ind = Indicator(
+        name="".join(t.text for t in name),
+        evidence=_evidence(line and [t for t in line if t.key.strip()] or name),
+        target_text="".join(t.text for t in target) or None,
+        actual_text="".join(t.text for t in actual) or None,
+        target_ev=_evidence(target) if target else None,
+        actual_ev=_evidence(actual) if actual else None,
+        rule=rule,
+    )
+    for key in ("weight", "score"):
+        tok = (cells.get(key) or [None])[0]
+        if tok is not None and regex.fullmatch(r"\d+(?:\.\d+)?分?", tok.key):
+            setattr(ind, key, _fact(tok, Decimal(tok.key.rstrip("分")), rule))
+    tok = (cells.get("completion") or [None])[0]
+    if tok is not None:
+        q = parse_quantity(tok.text, default_unit="%")
+        if q is not None and q.value is not None and q.kind == "percent":
+            ind.completion = _fact(tok, q.value, rule)
+    tok = (cells.get("deviation") or [None])[0]
+    if tok is not None:
+        if r.rx["template_reason"].search(tok.key):
+            ind.extra["template_reason"] = tok.text
+        else:
+            ind.deviation_reason = tok.text
+    return ind
+
+
 def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> list[Indicator]:
     """Indicator rows in table-shaped lines, in any of the shapes the module docstring lists."""
     r = r or table_rules()
     out: list[Indicator] = []
+    cols: dict[int, str] = {}  # the header of the real table being read, by column index
+    table_block = None
     level1 = level2 = None
     level1_weights: dict[str, Decimal] = {}
     pending: list[tuple[str | None, str | None, list[Tok]]] = []  # rows printed as names first, values later
@@ -298,6 +346,29 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
         joined = "".join(t.key for t in toks)
         if len(header_columns(joined, r.rx["ind_cols"])) >= r.indicators.min_columns and not any(_is_number(t) for t in toks):
             in_table, level1, level2, pending, single = True, None, None, [], []
+            cols = column_map(toks, r.rx["ind_cols"]) if toks[0].col is not None else {}
+            if not ({"name", "target", "actual"} & set(cols.values())):
+                cols = {}
+            table_block = toks[0].block if cols else None
+            continue
+        if cols and toks[0].block is not table_block:
+            cols, table_block = {}, None
+        if cols:
+            if r.rx["total"].match(toks[0].key):
+                continue
+            for t in toks:
+                role = cols.get(t.col)
+                if role == "level1" and r.rx["level1"].match(t.key):
+                    level1, level2 = r.rx["level1"].match(t.key).group(0), None
+                    wm = r.rx["level_weight"].search(t.key)
+                    if wm:
+                        level1_weights[level1] = Decimal(wm.group(1))
+                elif role == "level2" and t.key.strip():
+                    level2 = t.text
+            ind = _by_columns(toks, cols, r, "tables:indicator:columns")
+            if ind is not None:
+                ind.level1, ind.level2 = level1, level2
+                out.append(ind)
             continue
         if r.rx["total"].match(toks[0].key):
             if single:
@@ -328,6 +399,14 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
             continue
         if single and len(toks) == 1:
             single.append(toks[0])
+            continue
+        if pending and l1 is None and l2 is None and rest and any(_is_number(t) for t in rest):
+            # a value line of a block of values printed after a block of names
+            name_l1, name_l2, name_toks = pending.pop(0)
+            ind = _row(name_toks + rest, r, "tables:indicator:label-block")
+            if ind is not None:
+                ind.level1, ind.level2 = name_l1, name_l2
+                out.append(ind)
             continue
         ind = _row(rest, r, "tables:indicator") if rest else None
         if ind is None and rest and all(not _is_number(t) for t in rest):
@@ -389,13 +468,15 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
             if any(a < m.end("actual") and m.start("name") < b for a, b in taken):
                 continue
             name = text[m.start("name") : m.end("name")].strip()
-            name = regex.sub(r"^(?:数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标[：:]\s*", "", name)
+            level2 = regex.match(r"^((?:数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标)[：:]\s*", name)
+            if level2:
+                name = name[level2.end() :]
             ind = Indicator(
                 name=name,
                 evidence=Evidence.of(block, m.start("name"), m.end("actual")),
-                target_text=text[m.start("target") : m.end("target")].strip(),
+                target_text=text[m.start("target") : m.end("target")].strip() or None,
                 actual_text=text[m.start("actual") : m.end("actual")].strip(),
-                target_ev=Evidence.of(block, *m.span("target")),
+                target_ev=Evidence.of(block, *m.span("target")) if m.end("target") > m.start("target") else None,
                 actual_ev=Evidence.of(block, *m.span("actual")),
                 rule=f"indicators:{rule_id}",
             )
@@ -404,8 +485,14 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
                 v = parse_quantity(groups["completion"])
                 if v is not None and v.value is not None:
                     ind.completion = Fact(v.value, groups["completion"], Evidence.of(block, *m.span("completion")), ind.rule)
-            if groups.get("score"):
-                ind.score = Fact(Decimal(groups["score"]), groups["score"], Evidence.of(block, *m.span("score")), ind.rule)
+            if level2:
+                ind.level2 = level2.group(1)
+            score_rx, weight_rx = r.after_rx
+            for field_name, rx in (("score", score_rx), ("weight", weight_rx)):
+                hit = rx.match(key, m.end("actual"))
+                if hit:
+                    a, b = hit.span(field_name)
+                    setattr(ind, field_name, Fact(Decimal(hit.group(field_name)), text[a:b], Evidence.of(block, a, b), ind.rule))
             dev = r.deviation_rx.search(key, m.end())
             if dev:
                 ind.deviation_reason = text[dev.start("reason") : dev.end("reason")]
@@ -434,5 +521,7 @@ def document_indicators(doc: Document, lines: list[list[Tok]]) -> list[Indicator
                 if tag in block.tags:
                     ind.level1 = level1
                     break
+            if head is not None and not ind.level2:
+                ind.level2 = None
             found.append(ind)
     return found

@@ -252,7 +252,7 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
             for n, w in zip(listed[-len(nums) :], nums):
                 ev = Evidence.of(block, *w.span(1))
                 out.append(Dimension(_canonical(n.group(0)), Mention("dimension.weight", Decimal(w.group(1)), text[w.start(1) : w.end(1)], ev, "scores:list_weights", 20), None, None))
-            return out
+            names = [n for n in names if n.start() >= lw.end()]  # what follows the list may give scores
     for k, n in enumerate(names):
         end = names[k + 1].start() if k + 1 < len(names) else len(key)
         stop = _CLAUSE_END.search(key, n.end(), end)

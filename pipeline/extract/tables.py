@@ -50,6 +50,13 @@ class IndicatorRules(BaseModel):
     template_reason: str
 
 
+class DimensionTableRules(BaseModel):
+    requires: list[str]
+    excludes: list[str]
+    total_row: str
+    grade_row: str
+
+
 class TotalRules(BaseModel):
     pattern: str
     grade_label: str
@@ -64,6 +71,7 @@ class TableRules(BaseModel):
     version: int
     funds: FundsRules
     indicators: IndicatorRules
+    dimension_table: DimensionTableRules
     total: TotalRules
     grades: GradeRules
     empty: str
@@ -83,6 +91,8 @@ class TableRules(BaseModel):
             "level_weight": regex.compile(i.level_weight),
             "template_reason": regex.compile(i.template_reason),
             "total": regex.compile(self.total.pattern),
+            "dim_total_row": regex.compile(self.dimension_table.total_row),
+            "dim_grade_row": regex.compile(self.dimension_table.grade_row),
             "grade_label": regex.compile(self.total.grade_label),
             "grade": regex.compile("|".join(sorted(map(regex.escape, self.grades.words), key=len, reverse=True))),
             "empty": regex.compile(self.empty),
@@ -399,4 +409,16 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
             out.append(Mention("score.total_weight", Decimal(weight.key.rstrip("分")), weight.text, weight.evidence(), "tables:total", 5))
         if grade is not None and grade.key in r.grades.words:
             out.append(Mention("score.grade", r.grades.words[grade.key], grade.text, grade.evidence(), "tables:total", 5))
+    return out
+
+
+def column_map(line: list[Tok], rx: regex.Pattern) -> dict[int, str]:
+    """For a header row of a real table: which column holds what (by the cell's column index)."""
+    out: dict[int, str] = {}
+    for t in line:
+        if t.col is None:
+            continue
+        m = rx.search(regex.sub(r"\s+", "", t.key))
+        if m and m.lastgroup not in out.values():
+            out[t.col] = m.lastgroup
     return out
