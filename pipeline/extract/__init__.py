@@ -58,7 +58,10 @@ def extract_document(doc: Document) -> dict:
             counts += scores.counts_in(block)
     sub = _subproject_blocks(doc, prose + grade_mentions)
     top = [m for m in prose + grade_mentions if m.evidence.block not in sub]
-    table = tables.funds_mentions(doc, lines=lines) + tables.total_mentions(lines)
+    dim_rows, dim_extra = tables.dimension_table(lines)
+    for name, values in dim_rows:
+        dims.append(scores.Dimension(scores._canonical(name), values.get("weight"), values.get("score"), values.get("rate")))
+    table = tables.funds_mentions(doc, lines=lines) + tables.total_mentions(lines) + dim_extra
     mentions = top + table
     by: dict[str, list[Mention]] = {}
     for m in mentions:
@@ -81,7 +84,7 @@ def extract_document(doc: Document) -> dict:
     total = resolve(by.get("score.total", []))
     grade = resolve(by.get("score.grade", []))
     dimensions = _dimensions(dims, by)
-    inds = indicators_mod.document_indicators(doc, lines)
+    inds = _merge_indicators(indicators_mod.document_indicators(doc, lines))
     for ind in inds:
         w = ind.extra.get("level1_weight")
         if w is not None and ind.level1 and not any(d["name"] == _dim_name(ind.level1) for d in dimensions):
@@ -103,6 +106,28 @@ def extract_document(doc: Document) -> dict:
         "indicators": [i.to_json() for i in inds],
         "other_projects": _subprojects(doc, sub, prose + grade_mentions),
     }
+
+
+def _merge_indicators(found: list) -> list:
+    """One indicator per name: a report that prints its indicators in prose and again in a table gives
+    the table's row (columns are unambiguous) and keeps the prose's evidence as a further mention."""
+    by_name: dict[str, object] = {}
+    out = []
+    for ind in sorted(found, key=lambda i: 0 if i.rule.startswith("tables") else 1):
+        key = regex.sub(r"\s", "", ind.name)
+        # the same indicator, its name cut short in a table cell ("体现退休人员幸福感" / "…幸福感，展示…")
+        same = next((k for k in by_name if k == key or (min(len(k), len(key)) >= 6 and (k.startswith(key) or key.startswith(k)))), None)
+        if same is not None:
+            kept = by_name[same]
+            kept.extra.setdefault("mentions", []).append(ind.evidence.to_json())
+            for attr in ("deviation_reason", "completion", "weight", "score", "target_text", "actual_text"):
+                if getattr(kept, attr) is None and getattr(ind, attr) is not None:
+                    setattr(kept, attr, getattr(ind, attr))
+            continue
+        by_name[key] = ind
+        out.append(ind)
+    order = {id(i): n for n, i in enumerate(found)}
+    return sorted(out, key=lambda i: order[id(i)])
 
 
 def _dim_name(name: str) -> str:

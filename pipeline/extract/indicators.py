@@ -125,6 +125,7 @@ class Indicator:
             "score": self.score.to_json() if self.score else None,
             "deviation_reason": self.deviation_reason,
             "evidence": self.evidence.to_json(),
+            "mentions": self.extra.get("mentions", []),
             "rule": self.rule,
         }
 

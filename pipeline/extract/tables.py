@@ -219,8 +219,8 @@ def _header_at(lines: list[list[Tok]], i: int, r: TableRules) -> tuple[list[str]
         j += 1
         if len(lines[j - 1]) > 1:
             break  # a full header line
-    if len(cols) < r.funds.min_columns:
-        return None
+    if len(cols) < r.funds.min_columns or not {"initial", "full_year", "spent"} & set(cols):
+        return None  # a funds header names money columns; "权重 得分 得分率" heads a dimension table
     return cols, toks, j
 
 
@@ -422,3 +422,51 @@ def column_map(line: list[Tok], rx: regex.Pattern) -> dict[int, str]:
         if m and m.lastgroup not in out.values():
             out[t.col] = m.lastgroup
     return out
+
+
+def dimension_table(lines: list[list[Tok]], r: TableRules | None = None) -> tuple[list[tuple[str, dict[str, Mention]]], list[Mention]]:
+    """A real table of the dimensions: rows (name, {weight, score, rate}) and the total/grade rows' mentions."""
+    r = r or rules()
+    rows: list[tuple[str, dict[str, Mention]]] = []
+    extra: list[Mention] = []
+    cols: dict[int, str] = {}
+    block = None
+    for line in lines:
+        toks = [t for t in line if t.key.strip()]
+        if not toks or toks[0].col is None:
+            cols = {}
+            continue
+        if not cols or toks[0].block is not block:
+            found = column_map(toks, r.rx["ind_cols"])
+            roles = set(found.values())
+            if set(r.dimension_table.requires) <= roles and not roles & set(r.dimension_table.excludes):
+                cols, block = found, toks[0].block
+            else:
+                cols = {}
+            continue
+        by = {cols.get(t.col): t for t in toks if t.col in cols}
+        name = by.get("level1")
+        if name is None:
+            continue
+        if r.rx["dim_grade_row"].fullmatch(name.key):
+            grade = next((t for t in toks if t is not name and t.key in r.grades.words), None)
+            if grade is not None:
+                extra.append(Mention("score.grade", r.grades.words[grade.key], grade.text, grade.evidence(), "tables:dimension-table", 5))
+            continue
+        values: dict[str, Mention] = {}
+        for role in ("weight", "score", "rate"):
+            t = by.get(role)
+            if t is None:
+                continue
+            m = regex.fullmatch(r"(\d+(?:\.\d+)?)\s*(%|分)?", t.key)
+            if m:
+                values[role] = Mention(f"dimension.{role}", Decimal(m.group(1)), t.text, t.evidence(), "tables:dimension-table", 5)
+        if r.rx["dim_total_row"].fullmatch(name.key):
+            if "score" in values:
+                extra.append(Mention("score.total", values["score"].value, values["score"].text, values["score"].evidence, "tables:dimension-table", 5))
+            if "weight" in values:
+                extra.append(Mention("score.total_weight", values["weight"].value, values["weight"].text, values["weight"].evidence, "tables:dimension-table", 5))
+            continue
+        if values:
+            rows.append((name.text, values))
+    return rows, extra
