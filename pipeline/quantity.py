@@ -697,12 +697,11 @@ def _build(m: regex.Match, s: str, text: str, default_unit: str | None, g: _Gram
     cn_word = a_cn and ((unit is None and not ma) or (len(a_text) == 1 and not (unit and unit.group.strong)))
     if cn_word and m.group("b") is None:
         return None
-    if a_cn:
-        # 叁拾陆万元: the trailing 万 is the magnitude of the money unit
-        if unit and unit.group.kind == "money" and not ma and a_text[-1] in g.cn_big and len(a_text) > 1:
-            inner, _ = g.value(a_text[:-1])
-            if inner is not None:
-                a, magf, magname = inner, g.mags[a_text[-1]], g.mag_names.get(a_text[-1], a_text[-1])
+    # 叁拾陆万元: the trailing 万 is the magnitude of the money unit
+    if a_cn and unit and unit.group.kind == "money" and not ma and a_text[-1] in g.cn_big and len(a_text) > 1:
+        inner, _ = g.value(a_text[:-1])
+        if inner is not None:
+            a, magf, magname = inner, g.mags[a_text[-1]], g.mag_names.get(a_text[-1], a_text[-1])
 
     if unit and ma and not unit.group.magnitudes:
         return None  # 5万% is not a quantity

@@ -14,6 +14,7 @@ import regex
 from pydantic import BaseModel, Field
 
 from pipeline.document import Block, Document
+from pipeline.extract import words
 from pipeline.facts import Evidence, Mention
 from pipeline.quantity import Quantity, find_quantities
 from pipeline.ruleset import load, schema
@@ -46,6 +47,8 @@ class FieldRule(BaseModel):
 class FieldRules(BaseModel):
     version: int
     window: int
+    window_words: int
+    breakers: list[str]
     stop: str
     fields: list[FieldRule]
 
@@ -135,6 +138,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue
                 gap = key[b : q.start]
                 if r.stop_rx.search(gap) or any(b < s < q.start for s, _ in labels):
+                    continue
+                if gap.strip() and not words.gap_ok(key, b, q.start, r.window_words, r.breakers):
                     continue
                 if f.gap_veto and regex.search(f.gap_veto, gap):
                     continue
