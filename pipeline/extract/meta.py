@@ -42,6 +42,7 @@ class YearRules(BaseModel):
 class UnitRules(BaseModel):
     labels: list[str]
     org_suffix: str
+    document_names: str
     pronouns: str
     examples: list[dict]
 
@@ -63,6 +64,7 @@ class MetaRules(BaseModel):
     unit: UnitRules
     project: ProjectRules
     regions: list[str] = Field(default_factory=list)
+    cities: dict[str, str] = Field(default_factory=dict)
 
     model_config = {"ignored_types": (cached_property,)}
 
@@ -78,6 +80,7 @@ class MetaRules(BaseModel):
             "caption": regex.compile(y.caption),
             "org": regex.compile(r"^(.{2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
             "pronoun": regex.compile(u.pronouns),
+            "document_names": regex.compile(u.document_names.replace("ORG", u.org_suffix)),
             "project_label": regex.compile(
                 r"(?:" + p.labels + r")(?:\s*(?:" + p.labels + r"))*\s*[：:]?\s*([^\s，,。；;+“”]*?)(?=\s|$|[，,。；;]|主管部门|实施单位)"
             ),
@@ -241,6 +244,9 @@ def unit_of(text: str, r: MetaRules) -> str | None:
     found = labelled_unit(text, r, key)
     if found:
         return found[1]
+    m = r.rx["document_names"].search(key)
+    if m:
+        return _cut(text, m)
     m = r.rx["org"].match(key)
     return _cut(text, m) if m else None
 
@@ -259,6 +265,14 @@ def project_of_title(title: str, r: MetaRules) -> str | None:
     if org:
         return head[org.end(1) :] or None
     return head if len(head) >= 4 else None  # a title naming only the project
+
+
+def region_of(text: str, r: MetaRules) -> str | None:
+    """The province named first (directly, or through its capital or a major city)."""
+    key = fold_script(text)
+    found = [(key.find(name), name) for name in r.regions if name in key]
+    found += [(key.find(city), prov) for city, prov in r.cities.items() if city in key]
+    return min(found)[1] if found else None
 
 
 def extract_meta(doc: Document) -> dict:
@@ -292,6 +306,12 @@ def extract_meta(doc: Document) -> dict:
     if unit is None and labelled:
         unit = min(labelled)[2]
     if unit is None:
+        for b in doc.blocks[:60]:
+            m = r.rx["document_names"].search(b.key or b.text)
+            if m:
+                unit = _cut(b.text, m)
+                break
+    if unit is None:
         # "受…委托，…对X局2022年度…项目开展评价" / "X局2022年度…项目主要用于…"
         for b in doc.blocks[:12]:
             m = r.rx["body_unit"].search(b.key or b.text)
@@ -311,7 +331,7 @@ def extract_meta(doc: Document) -> dict:
         project = project[len(unit) :] or None
     if kind == "dept-overall":
         project = None  # a department's overall report is about no single project
-    region = next((name for name in r.regions if title and name in fold_script(title)), None)
+    region = region_of(" ".join(x for x in (title, unit) if x) + " " + doc.text[:3000], r)
     return {
         "title": title,
         "unit": unit,
