@@ -12,6 +12,7 @@ import pytest
 
 from helpers import CORPUS, GOLDEN
 from pipeline.parse import parse_file
+from pipeline.record import extract_record
 
 DOCUMENTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
 
@@ -38,6 +39,29 @@ def summary(path) -> dict:
         "warnings": doc.warnings,
         "blocks": blocks,
     }
+
+
+def record(path) -> dict:
+    rec = extract_record(parse_file(path))
+    rec["file"] = path.name  # the path as given differs between checkouts
+    if path.suffix != ".txt":
+        rec["sha256"] = None  # generated files may differ by byte between library versions
+    return json.loads(json.dumps(rec, ensure_ascii=False))
+
+
+def _check(got: dict, golden, update_golden: bool) -> None:
+    if update_golden or not golden.exists():
+        golden.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        if not update_golden:
+            pytest.fail(f"{golden.name} did not exist and was written; review and commit it")
+    want = json.loads(golden.read_text(encoding="utf-8"))
+    assert got == want
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=[p.name for p in DOCUMENTS])
+def test_golden_record(path, update_golden: bool) -> None:
+    """The extracted facts, each with its evidence (page, block, offsets, quote)."""
+    _check(record(path), GOLDEN / (path.name + ".record.json"), update_golden)
 
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=[p.name for p in DOCUMENTS])

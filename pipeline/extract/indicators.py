@@ -469,6 +469,7 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
             if any(a < m.end("actual") and m.start("name") < b for a, b in taken):
                 continue
             name = text[m.start("name") : m.end("name")].strip()
+            name = regex.sub(r"[?？�]{2,}", "", name).strip()  # characters lost to a wrong encoding
             level2 = regex.match(r"^((?:数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标)[：:]\s*", name)
             if level2:
                 name = name[level2.end() :]

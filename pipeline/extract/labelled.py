@@ -126,6 +126,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
     labels = [m.span() for m in r.any_label.finditer(key)]
     out: list[Mention] = []
+    linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the longest label
     for f, patterns, zero in r.compiled:
         if only is not None and f.id != only:
             continue
@@ -152,13 +153,14 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 value = _value(q, f.kind)
                 if value is None:
                     continue
-                out.append(
-                    Mention(f.id, value, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{f.id}", lab.rank)
-                )
+                mention = Mention(f.id, value, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{f.id}", lab.rank)
+                prev = linked.get((f.id, q.start))
+                if prev is None or (a, lab.rank) < (prev.evidence.start, prev.rank):
+                    linked[(f.id, q.start)] = mention
         if zero is not None:
             for m in zero.finditer(key):
                 out.append(Mention(f.id, Decimal(0), text[m.start() : m.end()], Evidence.of(block, *m.span()), f"fields:{f.id}:zero", 30))
-    return out
+    return sorted(out + list(linked.values()), key=lambda m: (m.evidence.start, m.field))
 
 
 def mentions_in_text(text: str, r: FieldRules, only: str | None = None) -> list[Mention]:
