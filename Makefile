@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench fixtures golden lint clean
+.PHONY: install run test bench eval fixtures golden lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,21 @@ install: $(STAMP)
 
 run: install
 	mkdir -p outputs
-	$(BIN)/jixiao parse corpus > outputs/parse.jsonl
-	@echo "wrote outputs/parse.jsonl ($$(wc -l < outputs/parse.jsonl) documents)"
+	$(BIN)/jixiao extract corpus > outputs/records.jsonl
+	@echo "wrote outputs/records.jsonl ($$(wc -l < outputs/records.jsonl) documents)"
 
 test: install
 	$(BIN)/python -m pytest -q
 
 lint: install
 	$(BIN)/jixiao rules lint
+
+# Extraction against the devset's gold (the copy in tests/data/devset).
+eval: install
+	$(BIN)/jixiao eval tests/data/devset/gold.jsonl
+
+bench: install
+	$(BIN)/python scripts/bench.py
 
 # Regenerate the DOCX/PDF versions of the seeds and the deliberately broken files (committed).
 fixtures: install

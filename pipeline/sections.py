@@ -215,13 +215,24 @@ def structure(doc: Document) -> Document:
     return doc
 
 
+_TAG_CACHE: dict[str, list[str]] = {}
+
+
+def _own_tags(title: str, r: SectionRules) -> list[str]:
+    if title not in _TAG_CACHE:
+        if len(_TAG_CACHE) > 10_000:
+            _TAG_CACHE.clear()
+        _TAG_CACHE[title] = tags_for(title, r)
+    return _TAG_CACHE[title]
+
+
 def _path_tags(stack: list[Block], r: SectionRules) -> list[str]:
     """Tags of the open sections. A heading that names some of its parent's own topics narrows them:
     under "五、主要经验及做法、存在的问题", "（一）主要经验及做法" is 经验 only."""
     tags: list[str] = []
     parent_own: list[str] = []
     for heading in stack:
-        own = tags_for(heading.title or heading.text, r)
+        own = _own_tags(heading.title or heading.text, r)
         if set(own) & set(parent_own):
             tags = [t for t in tags if t not in parent_own or t in own]
         tags += [t for t in own if t not in tags]

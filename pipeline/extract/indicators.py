@@ -166,6 +166,8 @@ def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Dec
     """Level-1 / level-2 names at the start of a row (possibly broken over tokens: "产出 指标 (50分 )"),
     the level-1 weight printed with it, and how many tokens they take."""
     rx1, rx2, rxw = r.rx["level1"], r.rx["level2"], r.rx["level_weight"]
+    if not (rx1.match(toks[0].key) or rx2.match(toks[0].key) or (len(toks) > 1 and rx1.match(toks[0].key + toks[1].key))):
+        return None, None, None, 0
     level1 = level2 = weight = None
     n = 0
     joined = ""

@@ -122,9 +122,11 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     r = r or rules()
     key = block.key if block.key is not None else block.text
     text = block.text
+    labels = [m.span() for m in r.any_label.finditer(key)]
+    if not labels and not any(z is not None and z.search(key) for _, _, z in r.compiled):
+        return []  # most paragraphs state no labelled figure: skip reading their numbers
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
-    labels = [m.span() for m in r.any_label.finditer(key)]
     out: list[Mention] = []
     linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the longest label
     for f, patterns, zero in r.compiled:

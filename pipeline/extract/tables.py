@@ -115,8 +115,11 @@ def rules() -> TableRules:
     return load("tables.yaml")
 
 
+_SPACES_BARS = regex.compile(r"\s+|\|")
+
+
 def header_columns(key: str, rx: regex.Pattern) -> list[str]:
-    squeezed = regex.sub(r"\s+|\|", "", key)
+    squeezed = _SPACES_BARS.sub("", key)
     return [m.lastgroup for m in rx.finditer(squeezed)]
 
 
