@@ -108,6 +108,7 @@ def test_seed000(seed000) -> None:
     b = rec["budget"]
     assert b["full_year"]["value"] == 1510800 and b["spent"]["value"] == 1510800
     assert b["balance"]["value"] == 0 and b["balance"]["evidence"]["quote"] == "无结余"
+    assert b["execution_rate"]["value"] == 100 and b["execution_rate"]["evidence"]["quote"] == "预算执行率达到100%"
     s = rec["score"]
     assert s["total"]["value"] == 96 and s["total"]["evidence"]["quote"] == "绩效自评分96.00分"
     assert s["grade"]["value"] == "优"

@@ -8,7 +8,7 @@ what is left after the level names is the indicator's name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
@@ -99,10 +99,12 @@ class Indicator:
     extra: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        def qty(text: str | None) -> dict | None:
+        def qty(text: str | None, actual: bool = False) -> dict | None:
             if text is None:
                 return None
             q = parse_quantity(text)
+            if actual and q is not None and q.op == ">=" and q.text.startswith("达"):
+                q = replace(q, op=None)  # "达到72.6%" states what was achieved; no comparator
             if q is None or (q.value is None and not q.qualitative and q.low is None):
                 return {"op": None, "value": None, "unit": None, "text": text, "qualitative": True}
             return {
@@ -119,7 +121,7 @@ class Indicator:
             "level2": self.level2,
             "name": self.name,
             "target": qty(self.target_text),
-            "actual": qty(self.actual_text),
+            "actual": qty(self.actual_text, actual=True),
             "completion": self.completion.to_json() if self.completion else None,
             "weight": self.weight.to_json() if self.weight else None,
             "score": self.score.to_json() if self.score else None,

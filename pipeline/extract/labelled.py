@@ -98,7 +98,9 @@ def _value(q: Quantity, kind: str) -> Decimal | None:
 
 
 def _accepts(q: Quantity, kind: str, block_money_unit: bool) -> bool:
-    if q.value is None or q.op not in (None, "="):
+    # "预算执行率达到100%" states the figure: 达到 before an actual value is no comparator
+    stated = q.op in (None, "=") or (q.op == ">=" and q.text.startswith("达"))
+    if q.value is None or not stated:
         return False
     if kind == "money":
         return q.kind == "money"
