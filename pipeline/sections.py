@@ -49,6 +49,7 @@ class TitleRules(BaseModel):
 class TagRule(BaseModel):
     id: str
     pattern: str
+    examples: list[str] = Field(min_length=1)
 
 
 @schema("sections.yaml")
@@ -103,6 +104,10 @@ class SectionRules(BaseModel):
         for j, ex in enumerate(self.heading.examples):
             if classify(ex, self) is None:
                 problems.append((("heading", "examples", j), f"{ex!r} is not taken for a heading"))
+        for i, t in enumerate(self.tags):
+            for j, ex in enumerate(t.examples):
+                if t.id not in tags_for(ex, self):
+                    problems.append((("tags", i, "examples", j), f"{ex!r} is not tagged {t.id}"))
         for j, ex in enumerate(self.heading.counterexamples):
             if classify(ex, self) is not None:
                 problems.append((("heading", "counterexamples", j), f"{ex!r} is taken for a heading"))

@@ -29,6 +29,7 @@ class Label(BaseModel):
 class FieldExample(BaseModel):
     text: str
     value: Decimal
+    quote: str | None = None  # the span the figure is quoted by, as printed
 
 
 class FieldRule(BaseModel):
@@ -77,9 +78,12 @@ class FieldRules(BaseModel):
             return [((), f"a pattern does not compile: {exc}")]
         for i, f in enumerate(self.fields):
             for j, ex in enumerate(f.examples):
-                got = [m.value for m in mentions_in_text(ex.text, self, only=f.id)]
+                found = mentions_in_text(ex.text, self, only=f.id)
+                got = [m.value for m in found]
                 if not got or got[0] != ex.value:
                     problems.append((("fields", i, "examples", j), f"gives {got[:1]}, expected {ex.value}"))
+                elif ex.quote is not None and found[0].evidence.quote != ex.quote:
+                    problems.append((("fields", i, "examples", j), f"quotes {found[0].evidence.quote!r}, expected {ex.quote!r}"))
             for j, text in enumerate(f.counterexamples):
                 got = [m.value for m in mentions_in_text(text, self, only=f.id)]
                 if got:

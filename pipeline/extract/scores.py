@@ -282,6 +282,34 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
         if weight is None and score is None and rate is None:
             continue
         out.append(Dimension(_canonical(n.group(0)), weight, score, rate))
+    if not out:
+        out = _subject_dimensions(block, r)
+    return out
+
+
+def _subject_dimensions(block: Block, r: ScoreRules) -> list[Dimension]:
+    """A sentence about one dimension, its figures after a description:
+    "项目产出类指标包括产出数量、产出质量、产出时效三方面的内容，由9个三级指标构成，权重分为40分，实际得分
+    35.13分，得分率为87.8%" — the dimension named at the start owns the figures of its sentence."""
+    key, text = _key(block), block.text
+    out = []
+    for sentence in regex.finditer(r"[^。；;]+", key):
+        s0, sent = sentence.start(), sentence.group(0)
+        head = r.rx["dim_name"].match(sent.lstrip("0123456789.、（）() "), 0)
+        if not head or not regex.search(r"指标", head.group(0)):
+            continue  # only a named 一级指标 ("项目产出类指标") is a sentence's subject
+        lead = len(sent) - len(sent.lstrip("0123456789.、（）() "))
+        found = {}
+        for field, rx in (("weight", r.rx["dim_weight"]), ("score", r.rx["dim_score"]), ("rate", r.rx["dim_rate"])):
+            m = rx.search(sent, head.end() + lead)
+            if m:
+                g = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i) is not None)
+                a, b = s0 + m.start(g), s0 + m.end(g)
+                found[field] = Mention(f"dimension.{field}", Decimal(m.group(g)), text[a:b], Evidence.of(block, a, b), "scores:subject", 25)
+        if found.get("weight") and found.get("score") and found["weight"].evidence == found["score"].evidence:
+            del found["score"]
+        if found:
+            out.append(Dimension(_canonical(head.group(0)), found.get("weight"), found.get("score"), found.get("rate")))
     return out
 
 
