@@ -35,8 +35,9 @@ def parse_record(parsed: Parsed) -> dict:
 
 
 
-def extract_record(parsed: Parsed) -> dict:
-    """The full contract record: envelope, meta, budget, score, indicators (findings come from the checker)."""
+def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = None) -> dict:
+    """The full contract record: envelope, meta, budget, score, indicators and the checker's findings."""
+    from pipeline.checks import run_checks
     from pipeline.extract import empty_fields, extract_document
 
     rec = envelope(parsed)
@@ -44,5 +45,6 @@ def extract_record(parsed: Parsed) -> dict:
         rec.update(empty_fields())
     else:
         rec.update(extract_document(parsed.doc))
-    rec["findings"] = []
+    findings = run_checks(rec, parsed.doc, profile) if checks and parsed.doc is not None else []
+    rec["findings"] = [f.to_json() for f in findings]
     return rec

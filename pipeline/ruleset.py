@@ -133,6 +133,7 @@ def _import_schemas() -> None:
     # The modules that own rule files register their schemas on import.
     from pipeline import normalize, quantity, sections  # noqa: F401
     from pipeline.extract import indicators, labelled, meta, scores, tables  # noqa: F401
+    from pipeline.checks import base  # noqa: F401
 
 
 def lint(rules_dir: Path = RULES_DIR) -> list[Problem]:
@@ -145,6 +146,12 @@ def lint(rules_dir: Path = RULES_DIR) -> list[Problem]:
             problems.append(Problem(name, 1, None, "(file)", "rules file is missing"))
     for path in sorted(rules_dir.glob("*.yaml")):
         problems.extend(validate_file(path)[1])
+    try:
+        from pipeline.checks.base import profiles
+
+        profiles.__wrapped__(rules_dir)
+    except RulesError as exc:
+        problems.extend(exc.problems)
     return problems
 
 

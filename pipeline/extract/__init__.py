@@ -61,7 +61,8 @@ def extract_document(doc: Document) -> dict:
     dim_rows, dim_extra = tables.dimension_table(lines)
     for name, values in dim_rows:
         dims.append(scores.Dimension(scores._canonical(name), values.get("weight"), values.get("score"), values.get("rate")))
-    table = tables.funds_mentions(doc, lines=lines) + tables.total_mentions(lines) + dim_extra
+    funds_table: list[dict] = []
+    table = tables.funds_mentions(doc, lines=lines, out_rows=funds_table) + tables.total_mentions(lines) + dim_extra
     mentions = top + table
     by: dict[str, list[Mention]] = {}
     for m in mentions:
@@ -94,6 +95,7 @@ def extract_document(doc: Document) -> dict:
     return {
         "meta": meta,
         "budget": {f: _fact_json(v) for f, v in budget.items()},
+        "budget_table": jsonable(funds_table),
         "score": {
             "total": _fact_json(total),
             "grade": _fact_json(grade),
@@ -196,6 +198,7 @@ def empty_fields() -> dict:
     return {
         "meta": {"title": None, "unit": None, "project": None, "year": None, "region": None, "kind": "unknown"},
         "budget": {f: None for f in BUDGET_FIELDS},
+        "budget_table": [],
         "score": {"total": None, "grade": None, "framework": None, "dimensions": [], "bands": [], "counts": [], "total_weight": None},
         "indicators": [],
         "other_projects": [],

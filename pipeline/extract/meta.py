@@ -186,6 +186,11 @@ def kind_of(doc: Document, title: str, r: MetaRules) -> str:
 
 
 def year_of(doc: Document, r: MetaRules) -> int | None:
+    return year_and_conflict(doc, r)[0]
+
+
+def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | None]:
+    """The evaluated year, and when the report contradicts itself about it, what each place says."""
     rx = r.rx
     titles = title_blocks(doc)
     head = [b for b in doc.blocks[:6] if b.kind != "table"]
@@ -194,7 +199,7 @@ def year_of(doc: Document, r: MetaRules) -> int | None:
     for b in (titles or head[:1]) + [b for b in doc.blocks[:8] if "期间" in b.text or "年度" in b.text]:
         for m in rx["period"].finditer(b.text):
             if m.group(1) != m.group(2):
-                return None
+                return None, {"period": [int(m.group(1)), int(m.group(2))]}
     title_years = _years(title_text, rx["evaluated"], r.year) or _years(title_text, rx["title_year"], r.year)
     title_years = [y for y in title_years if y]
     body: Counter[int] = Counter()
@@ -210,18 +215,18 @@ def year_of(doc: Document, r: MetaRules) -> int | None:
         year = title_years[-1]
         others = {y for y, n in body.items() if y != year and (n >= r.year.conflict_mentions or y in captions)}
         if others and body[year] < sum(body[y] for y in others):
-            return None
-        return year
+            return None, {"title": year, "body": {str(y): body[y] for y in sorted(body)}, "captions": sorted(captions)}
+        return year, None
     if body:
         (year, n), *rest = body.most_common()
         if rest and rest[0][1] == n:
-            return None
-        return year
+            return None, {"body": {str(y): c for y, c in sorted(body.items())}}
+        return year, None
     plain = Counter(y for b in doc.blocks[:12] for y in _years(b.text, rx["plain_year"], r.year))
     if plain:
         (year, n), *rest = plain.most_common()
-        return None if rest and rest[0][1] == n else year
-    return None
+        return (None, None) if rest and rest[0][1] == n else (year, None)
+    return None, None
 
 
 def _cut(text: str, m: regex.Match, group: int = 1) -> str:
@@ -332,11 +337,13 @@ def extract_meta(doc: Document) -> dict:
     if kind == "dept-overall":
         project = None  # a department's overall report is about no single project
     region = region_of(" ".join(x for x in (title, unit) if x) + " " + doc.text[:3000], r)
+    year, conflict = year_and_conflict(doc, r)
     return {
         "title": title,
         "unit": unit,
         "project": project,
-        "year": year_of(doc, r),
+        "year": year,
+        "year_conflict": conflict,
         "region": region,
         "kind": kind,
     }

@@ -66,7 +66,9 @@ class ScoreRules(BaseModel):
         from pipeline.extract.tables import rules as table_rules
 
         words = sorted(table_rules().grades.words, key=len, reverse=True)
-        grade = "(?P<grade>" + "|".join(map(regex.escape, words)) + r")(?![\p{Han}])"
+        # a grade word stands on its own: "为优", "“优”", "优（90分及以上）" — not the 中 of 其中
+        grade = r"(?<=^|[^\p{Han}]|[为是])"
+        grade += "(?P<grade>" + "|".join(map(regex.escape, words)) + r")(?![\p{Han}])"
         d = self.dimensions
         return {
             "claim": regex.compile(self.grade.claim + grade),

@@ -307,12 +307,37 @@ def _amount(tok: Tok, unit: str, empty: regex.Pattern):
     return q
 
 
-def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[Tok]] | None = None) -> list[Mention]:
+def funds_rows(funds: Funds, r: TableRules) -> list[dict]:
+    """The funds block as the record keeps it: one entry per row, each cell a Fact-like dict."""
+    empty = r.rx["empty"]
+    out = []
+    for row in funds.rows:
+        cells = {}
+        for col, tok in row.cells.items():
+            if empty.match(tok.key):
+                cells[col] = None
+                continue
+            if col in ("initial", "full_year", "spent"):
+                q = _amount(tok, funds.unit, empty)
+                value = q.yuan if q is not None else None
+            elif col == "rate":
+                q = parse_quantity(tok.text, default_unit="%")
+                value = q.value if q is not None and q.kind == "percent" else None
+            else:
+                value = Decimal(tok.key) if regex.fullmatch(r"\d+(?:\.\d+)?", tok.key) else None
+            cells[col] = None if value is None else {"value": value, "text": tok.text, "evidence": tok.evidence().to_json()}
+        out.append({"row": row.label.text, "kind": row.kind, "unit": funds.unit, "cells": cells})
+    return out
+
+
+def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[Tok]] | None = None, out_rows: list | None = None) -> list[Mention]:
     """Budget figures and the 预算执行率 score from the funds block (ranked before prose)."""
     r = r or rules()
     funds = find_funds(lines if lines is not None else lines_of(doc), r)
     if funds is None:
         return []
+    if out_rows is not None:
+        out_rows.extend(funds_rows(funds, r))
     empty = r.rx["empty"]
     out: list[Mention] = []
     totals = [row for row in funds.rows if row.kind == "total"]

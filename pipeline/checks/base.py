@@ -1,0 +1,241 @@
+"""The check framework: the catalogue (``rules/checks.yaml``), scoring profiles (``rules/profiles/``), the
+context a check reads, and the findings it returns.
+
+A check is a function registered under its rulebook id. It reads the extracted record (and the document,
+for text it must quote), and yields findings through ``ctx.finding``, which takes the message template,
+severity and source from the catalogue, so a check can be switched off or re-graded there without code.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError
+
+from pipeline.checks.numbers import Printed, dec
+from pipeline.document import Document
+from pipeline.facts import jsonable
+from pipeline.ruleset import RULES_DIR, Problem, RulesError, load, schema
+
+log = logging.getLogger(__name__)
+
+Severity = Literal["error", "warning", "info"]
+
+
+class CheckRule(BaseModel):
+    id: str
+    title: str
+    family: str
+    severity: Severity
+    enabled: bool = True
+    source: str
+    params: dict[str, Any] = Field(default_factory=dict)
+    # message templates by variant; "{name}" placeholders are filled by the check
+    messages: dict[str, str] = Field(min_length=1)
+    # a variant may carry its own severity ("last_digit: info")
+    severities: dict[str, Severity] = Field(default_factory=dict)
+
+
+@schema("checks.yaml")
+class Catalogue(BaseModel):
+    version: int
+    checks: list[CheckRule]
+
+    def check(self) -> list[tuple[tuple, str]]:
+        problems = []
+        seen = set()
+        for i, c in enumerate(self.checks):
+            if c.id in seen:
+                problems.append((("checks", i, "id"), f"duplicate check id {c.id}"))
+            seen.add(c.id)
+            for variant in c.severities:
+                if variant not in c.messages:
+                    problems.append((("checks", i, "severities", variant), "a severity for a variant with no message"))
+        return problems
+
+
+class Profile(BaseModel):
+    id: str
+    title: str
+    applies: dict[str, list[str | None]] = Field(default_factory=dict)
+    exec_weight: Decimal | None = None  # the 预算执行率 item's points, when the framework scores it
+    exec_cap: bool = True
+    denominators: list[str]  # budget fields a stated 预算执行率 may be computed against
+    bands: list[tuple[str, Decimal, Decimal]]
+    overcompletion: Decimal = Decimal("1.3")
+    source: str
+
+
+def catalogue() -> Catalogue:
+    return load("checks.yaml")
+
+
+@cache
+def profiles(rules_dir: Path = RULES_DIR) -> tuple[Profile, ...]:
+    out = []
+    problems = []
+    for path in sorted((rules_dir / "profiles").glob("*.yaml")):
+        try:
+            out.append(Profile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        except (ValidationError, yaml.YAMLError) as exc:
+            problems.append(Problem(f"profiles/{path.name}", 1, None, "(profile)", str(exc).splitlines()[0]))
+    if problems:
+        raise RulesError(problems)
+    return tuple(out)
+
+
+@dataclass
+class Finding:
+    check: str
+    severity: str
+    message: str
+    expected: Any = None
+    stated: Any = None
+    grade_changing: bool = False
+    evidence: list[dict] = field(default_factory=list)
+    source: str = ""
+    facts: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+            "expected": jsonable(self.expected),
+            "stated": jsonable(self.stated),
+            "grade_changing": self.grade_changing,
+            "evidence": self.evidence,
+            "source": self.source,
+            "facts": jsonable(self.facts),
+        }
+
+
+CheckFn = Callable[["Context", CheckRule], Iterable[Finding]]
+REGISTRY: dict[str, CheckFn] = {}
+
+
+def check(check_id: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY[check_id] = fn
+        return fn
+
+    return register
+
+
+class Context:
+    """What a check reads: the record, the document, the profiles that fit the report."""
+
+    def __init__(self, record: dict, doc: Document | None, forced_profile: str | None = None):
+        self.record = record
+        self.doc = doc
+        self.profiles = fitting_profiles(record, forced_profile)
+
+    # -- facts -----------------------------------------------------------------------------------
+    def fact(self, *path: str) -> dict | None:
+        node: Any = self.record
+        for key in path:
+            if not isinstance(node, dict):
+                return None
+            node = node.get(key)
+        return node if isinstance(node, dict) else None
+
+    def printed(self, *path: str) -> Printed | None:
+        return Printed.of_fact(self.fact(*path))
+
+    def dimension(self, name: str) -> dict | None:
+        return next((d for d in self.record.get("score", {}).get("dimensions", []) if d["name"] == name), None)
+
+    @property
+    def bands(self) -> list[tuple[str, Decimal, Decimal]] | None:
+        """The grade bands the report itself declares, if it prints a full scheme."""
+        declared = self.record.get("score", {}).get("bands") or []
+        if len({b["grade"] for b in declared}) >= 3:
+            return [(b["grade"], dec(b["min"]), dec(b["max"])) for b in declared]
+        return None
+
+    def band_sets(self) -> list[tuple[str, list[tuple[str, Decimal, Decimal]]]]:
+        """(profile id, bands) for every fitting profile; a declared scheme replaces them all."""
+        if self.bands:
+            return [("report", self.bands)]
+        return [(p.id, [(g, dec(lo), dec(hi)) for g, lo, hi in p.bands]) for p in self.profiles]
+
+    # -- findings --------------------------------------------------------------------------------
+    def finding(
+        self,
+        rule: CheckRule,
+        variant: str,
+        msg: dict[str, Any],
+        evidence: Iterable[dict | None] = (),
+        expected: Any = None,
+        stated: Any = None,
+        grade_changing: bool = False,
+        facts: dict | None = None,
+    ) -> Finding:
+        """A finding of ``rule``: ``msg`` fills the variant's message template (with rule params too)."""
+        template = rule.messages.get(variant) or next(iter(rule.messages.values()))
+        try:
+            message = template.format(**{**rule.params, **msg})
+        except (KeyError, IndexError) as exc:  # a template naming a value the check does not give
+            message = template + f"（模板缺少 {exc}）"
+        return Finding(
+            check=rule.id,
+            severity=rule.severities.get(variant, rule.severity),
+            message=f"[{rule.id}] {message}",
+            expected=expected,
+            stated=stated,
+            grade_changing=grade_changing,
+            evidence=[e for e in evidence if e],
+            source=rule.source,
+            facts=facts or {},
+        )
+
+
+def evidence_of(fact: dict | None) -> dict | None:
+    return (fact or {}).get("evidence")
+
+
+def band_of(total: Decimal, bands: list[tuple[str, Decimal, Decimal]]) -> str | None:
+    """The grade whose band holds the total; a lower bound belongs to its band ("(含)")."""
+    for grade, lo, hi in sorted(bands, key=lambda b: -b[1]):
+        if total >= lo and (total < hi or hi >= 100):
+            return grade
+    return None
+
+
+def fitting_profiles(record: dict, forced: str | None = None) -> list[Profile]:
+    all_profiles = profiles()
+    if forced:
+        chosen = [p for p in all_profiles if p.id == forced]
+        if not chosen:
+            raise ValueError(f"unknown profile {forced!r}; known: {', '.join(p.id for p in all_profiles)}")
+        return chosen
+    facts = {
+        "framework": record.get("score", {}).get("framework"),
+        "kind": record.get("meta", {}).get("kind"),
+        "region": record.get("meta", {}).get("region"),
+    }
+    fit = [p for p in all_profiles if all(facts.get(k) in allowed for k, allowed in p.applies.items())]
+    return fit or [p for p in all_profiles if p.id == "national"]
+
+
+def run_checks(record: dict, doc: Document | None, forced_profile: str | None = None) -> list[Finding]:
+    """Every enabled, implemented check of the catalogue on one record."""
+    ctx = Context(record, doc, forced_profile)
+    out: list[Finding] = []
+    for rule in catalogue().checks:
+        fn = REGISTRY.get(rule.id)
+        if fn is None or not rule.enabled:
+            continue
+        try:
+            out.extend(fn(ctx, rule))
+        except Exception:  # one broken check must not lose the document's other findings
+            log.exception("check %s failed on %s", rule.id, record.get("file"))
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(out, key=lambda f: (order[f.severity], f.check))

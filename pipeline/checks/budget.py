@@ -1,0 +1,132 @@
+"""预算执行率 and the budget figures: the stated rate against its denominators, overspending, arrival."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pipeline.checks.base import CheckRule, Context, check, evidence_of
+from pipeline.checks.numbers import Printed, fmt, rate_agreement, ratio_percent, wan
+
+_LABELS = {"full_year": "全年预算数", "initial": "年初预算数", "received": "实际到位资金"}
+
+
+def _rate_against(ctx: Context, den_field: str) -> tuple[str | None, Printed | None]:
+    stated, spent, den = ctx.printed("budget", "execution_rate"), ctx.printed("budget", "spent"), ctx.printed("budget", den_field)
+    if stated is None or spent is None or den is None:
+        return None, den
+    return rate_agreement(stated, spent, den), den
+
+
+@check("ARITH-EXEC-RATE")
+def exec_rate(ctx: Context, rule: CheckRule):
+    """The stated rate against 执行数 ÷ 预算数, under every denominator a fitting profile allows; a rate
+    that only another denominator explains is BUDGET-DENOMINATOR's finding, not this one's."""
+    stated = ctx.printed("budget", "execution_rate")
+    spent = ctx.printed("budget", "spent")
+    if stated is None or spent is None:
+        return
+    allowed = {d for p in ctx.profiles for d in p.denominators}
+    results = {d: _rate_against(ctx, d) for d in ("full_year", "initial", "received")}
+    if any(res == "agrees" for d, (res, _) in results.items()):
+        return  # explained by some denominator; whether it is the right one is BUDGET-DENOMINATOR's question
+    for d in [d for d in ("full_year", "initial", "received") if d in allowed]:
+        res, den = results[d]
+        if res is None:
+            continue
+        point, _, _ = ratio_percent(spent, den)
+        variant = "last_digit" if res == "last-digit" else "differs"
+        decimals = max(0, -stated.value.as_tuple().exponent) if isinstance(stated.value.as_tuple().exponent, int) else 2
+        rounded = point.quantize(Decimal(1).scaleb(-decimals))
+        yield ctx.finding(
+            rule,
+            variant,
+            msg={
+                "stated": fmt(stated.value) + "%",
+                "expected": fmt(point, decimals + 2) + "%",
+                "rounded": fmt(rounded, decimals) + "%",
+                "num_label": "全年执行数",
+                "num": wan(spent.value),
+                "den_label": _LABELS[d],
+                "den": wan(den.value),
+            },
+            evidence=[evidence_of(ctx.fact("budget", "execution_rate")), evidence_of(ctx.fact("budget", "spent")), evidence_of(ctx.fact("budget", d))],
+            expected=round(point, 4),
+            stated=stated.value,
+            facts={"spent": spent.value, d: den.value},
+        )
+        return
+
+
+@check("BUDGET-DENOMINATOR")
+def denominator(ctx: Context, rule: CheckRule):
+    """A rate that disagrees with 全年预算数 but equals 执行数 ÷ another base."""
+    full = ctx.printed("budget", "full_year")
+    spent = ctx.printed("budget", "spent")
+    stated = ctx.printed("budget", "execution_rate")
+    if full is None or spent is None or stated is None:
+        return
+    if _rate_against(ctx, "full_year")[0] == "agrees":
+        return
+    point = ratio_percent(spent, full)
+    for d in ("initial", "received"):
+        res, den = _rate_against(ctx, d)
+        if res != "agrees" or den is None or den.value == full.value:
+            continue
+        yield ctx.finding(
+            rule,
+            d,
+            msg={
+                "stated": fmt(stated.value) + "%",
+                "expected": (fmt(point[0]) + "%") if point else "—",
+                "num": wan(spent.value),
+                "den": wan(den.value),
+                "full": wan(full.value),
+                "direction": "抬高" if den.value < full.value else "压低",
+            },
+            evidence=[evidence_of(ctx.fact("budget", "execution_rate")), evidence_of(ctx.fact("budget", d)), evidence_of(ctx.fact("budget", "full_year"))],
+            expected=round(point[0], 4) if point else None,
+            stated=stated.value,
+            facts={"spent": spent.value, d: den.value, "full_year": full.value},
+        )
+        return
+
+
+@check("BUDGET-OVERSPEND")
+def overspend(ctx: Context, rule: CheckRule):
+    spent, full = ctx.printed("budget", "spent"), ctx.printed("budget", "full_year")
+    if spent is None or full is None or full.value <= 0:
+        return
+    if spent.lo > full.hi:
+        yield ctx.finding(
+            rule,
+            "over",
+            msg={"spent": wan(spent.value), "budget": wan(full.value), "rate": fmt(spent.value / full.value * 100) + "%"},
+            evidence=[evidence_of(ctx.fact("budget", "spent")), evidence_of(ctx.fact("budget", "full_year"))],
+            expected=full.value,
+            stated=spent.value,
+        )
+
+
+@check("BUDGET-ARRIVAL")
+def arrival(ctx: Context, rule: CheckRule):
+    spent, received, full = ctx.printed("budget", "spent"), ctx.printed("budget", "received"), ctx.printed("budget", "full_year")
+    if received is None:
+        return
+    if spent is not None and spent.lo > received.hi:
+        yield ctx.finding(
+            rule,
+            "spent_over_received",
+            msg={"spent": wan(spent.value), "received": wan(received.value)},
+            evidence=[evidence_of(ctx.fact("budget", "spent")), evidence_of(ctx.fact("budget", "received"))],
+            expected=received.value,
+            stated=spent.value,
+        )
+    if full is not None and received.lo > full.hi:
+        yield ctx.finding(
+            rule,
+            "received_over_budget",
+            msg={"received": wan(received.value), "budget": wan(full.value)},
+            evidence=[evidence_of(ctx.fact("budget", "received")), evidence_of(ctx.fact("budget", "full_year"))],
+            expected=full.value,
+            stated=received.value,
+        )

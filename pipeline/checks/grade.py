@@ -1,0 +1,155 @@
+"""The claimed grade against the total, the bands, the mentions elsewhere and the 预算执行率."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
+from pipeline.checks.numbers import Printed, dec, fmt
+
+
+def _scheme(bands: list[tuple[str, Decimal, Decimal]]) -> str:
+    return "、".join(f"{g}≥{fmt(lo)}" for g, lo, _ in sorted(bands, key=lambda b: -b[1]) if lo > 0)
+
+
+@check("GRADE-BAND")
+def grade_band(ctx: Context, rule: CheckRule):
+    total, grade = ctx.fact("score", "total"), ctx.fact("score", "grade")
+    if not total or not grade:
+        return
+    t = dec(total["value"])
+    sets = ctx.band_sets()
+    expected = {pid: band_of(t, bands) for pid, bands in sets}
+    wrong = {pid: g for pid, g in expected.items() if g is not None and g != grade["value"]}
+    if not wrong:
+        return
+    declared = sets[0][0] == "report"
+    # An error only when no fitting band scheme gives the claimed grade.
+    if len(wrong) < len(expected):
+        if rule.severities.get("profiles") != "warning":
+            return  # some fitting scheme explains the grade; not a finding under the strict reading
+    pid = next(iter(wrong))
+    bands = dict(sets)[pid]
+    yield ctx.finding(
+        rule,
+        "declared" if declared else "profiles",
+        msg={"scheme": _scheme(bands), "total": fmt(t), "expected": wrong[pid], "stated": grade["value"]},
+        evidence=[evidence_of(grade), evidence_of(total)],
+        expected=wrong[pid],
+        stated=grade["value"],
+        grade_changing=True,
+        facts={"total": t, "bands": {g: [lo, hi] for g, lo, hi in bands}},
+    )
+
+
+@check("GRADE-TEXT-TOTAL")
+def text_total(ctx: Context, rule: CheckRule):
+    for key, variant in (("total", "total"), ("grade", "grade")):
+        fact = ctx.fact("score", key)
+        if not fact or len(fact.get("mentions") or []) < 2:
+            continue
+        mentions = fact["mentions"]
+        if key == "total":
+            printed = [Printed.of_fact(m) for m in mentions]
+            lo = max(p.lo for p in printed)
+            hi = min(p.hi for p in printed)
+            if lo <= hi:
+                continue  # every mention fits one value within its printed precision
+        elif len({m["value"] for m in mentions}) == 1:
+            continue
+        values = "；".join(f"“{m['evidence']['quote']}”" + (f"（第{m['evidence']['page']}页）" if m["evidence"].get("page") else "") for m in mentions)
+        yield ctx.finding(
+            rule,
+            variant,
+            msg={"values": values},
+            evidence=[m["evidence"] for m in mentions],
+            expected=fact["value"],
+            stated=[m["value"] for m in mentions],
+            grade_changing=key == "grade",
+        )
+
+
+def _exec(ctx: Context) -> tuple[Decimal, dict] | None:
+    """The execution rate in percent, stated or recomputed from 执行数/全年预算数."""
+    rate = ctx.fact("budget", "execution_rate")
+    if rate and rate.get("value") is not None:
+        return dec(rate["value"]), rate
+    spent, full = ctx.printed("budget", "spent"), ctx.printed("budget", "full_year")
+    if spent and full and full.value > 0:
+        return spent.value / full.value * 100, ctx.fact("budget", "spent")
+    return None
+
+
+@check("GRADE-EXEC-CEILING")
+def exec_ceiling(ctx: Context, rule: CheckRule):
+    """T ≤ (100 − w) + w × min(r, 1) wherever 预算执行率 is a scored block of w points."""
+    total = ctx.fact("score", "total")
+    found = _exec(ctx)
+    if not total or found is None:
+        return
+    rate, rate_fact = found
+    t = dec(total["value"])
+    ceilings = []
+    for p in ctx.profiles:
+        if p.exec_weight is None:
+            return  # a framework that does not score 预算执行率 as a block puts no ceiling
+        w = dec(p.exec_weight)
+        r = min(rate / 100, Decimal(1)) if p.exec_cap else rate / 100
+        ceilings.append((100 - w) + w * r)
+    if not ceilings:
+        return
+    ceiling = max(ceilings)
+    slack = Printed.of_fact(total).half_ulp
+    if t - slack <= ceiling:
+        return
+    changing = any(band_of(ceiling, bands) != band_of(t, bands) for _, bands in ctx.band_sets())
+    yield ctx.finding(
+        rule,
+        "over",
+        msg={"rate": fmt(rate) + "%", "ceiling": fmt(ceiling), "total": fmt(t), "diff": fmt(t - ceiling)},
+        evidence=[evidence_of(total), evidence_of(rate_fact)],
+        expected=round(ceiling, 2),
+        stated=t,
+        grade_changing=changing,
+        facts={"execution_rate": rate, "ceiling": ceiling},
+    )
+
+
+@check("GRADE-PLAUSIBILITY")
+def plausibility(ctx: Context, rule: CheckRule):
+    total, grade = ctx.fact("score", "total"), ctx.fact("score", "grade")
+    is_top = (grade and grade.get("value") == "优") or (total and dec(total["value"]) >= 90)
+    if not is_top:
+        return
+    label = grade["value"] if grade else "优"
+    found = _exec(ctx)
+    if found is not None and found[0] < dec(rule.params.get("min_rate", 60)):
+        rate, rate_fact = found
+        yield ctx.finding(
+            rule,
+            "rate",
+            msg={"grade": label, "total": fmt(dec(total["value"])) if total else "—", "rate": fmt(rate) + "%"},
+            evidence=[evidence_of(grade or total), evidence_of(rate_fact)],
+            expected=None,
+            stated=label,
+            facts={"execution_rate": rate},
+        )
+        return
+    limit = dec(rule.params.get("min_timely_ratio", 0.6))
+    for ind in ctx.record.get("indicators", []):
+        if ind.get("level2") not in ("时效指标",) and "及时" not in ind["name"] and "拨付" not in ind["name"]:
+            continue
+        target, actual = ind.get("target") or {}, ind.get("actual") or {}
+        if target.get("value") in (None, 0) or actual.get("value") is None or target.get("op") in ("<=", "<"):
+            continue
+        ratio = dec(actual["value"]) / dec(target["value"])
+        if ratio < limit:
+            yield ctx.finding(
+                rule,
+                "timely",
+                msg={"grade": label, "total": fmt(dec(total["value"])) if total else "—", "name": ind["name"], "actual": actual.get("text"), "target": target.get("text")},
+                evidence=[evidence_of(grade or total), ind.get("evidence")],
+                stated=label,
+                facts={"indicator": ind["name"], "ratio": ratio},
+            )
+            return

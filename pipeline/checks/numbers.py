@@ -1,0 +1,113 @@
+"""Figures as the report printed them: a value and the interval its printed decimals allow.
+
+A stated 87.8% stands for [87.75, 87.85); 662.77万元 for 6627700 ± 50 yuan (statcheck's rule, and XBRL
+Calculations 1.1 in Arelle). A computed ratio agrees with a stated rate when the ratio of the printed
+operands falls in the stated interval; when it misses that but the operands' own rounding could explain
+the miss, the difference is a last-digit matter, not a contradiction.
+
+>>> p = Printed.of_fact({"value": 87.8, "text": "得分率为87.8%"})
+>>> p.value, p.half_ulp, p.contains(Decimal("87.825"))
+(Decimal('87.8'), Decimal('0.05'), True)
+>>> Printed.of_fact({"value": 6627700, "text": "年初预算数662.77万元"}).half_ulp
+Decimal('50.00')
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import regex
+
+_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_SCALES = (Decimal(1), Decimal(10000), Decimal(100000000), Decimal(1000), Decimal("0.0001"))
+
+
+def dec(x) -> Decimal:
+    """A JSON number (or Decimal) as the Decimal it was written from."""
+    return x if isinstance(x, Decimal) else Decimal(str(x))
+
+
+@dataclass(frozen=True)
+class Printed:
+    value: Decimal
+    half_ulp: Decimal  # half a unit in the last printed place, in the value's own unit
+
+    @classmethod
+    def exact(cls, value) -> Printed:
+        return cls(dec(value), Decimal(0))
+
+    @classmethod
+    def of_fact(cls, fact: dict | None) -> Printed | None:
+        """The value of a contract Fact with the precision its quoted figure was printed with."""
+        if not fact or fact.get("value") is None or isinstance(fact.get("value"), str):
+            return None
+        value = dec(fact["value"])
+        text = fact.get("text") or (fact.get("evidence") or {}).get("quote") or ""
+        for m in reversed(list(_NUMBER.finditer(text.replace(",", "")))):
+            printed = Decimal(m.group(0))
+            for scale in _SCALES:
+                if printed * scale == value:
+                    exp = printed.as_tuple().exponent
+                    decimals = -exp if isinstance(exp, int) and exp < 0 else 0
+                    return cls(value, Decimal("0.5") * Decimal(10) ** -decimals * scale)
+        return cls(value, Decimal(0))  # Chinese numerals and the like: exact as written
+
+    @property
+    def lo(self) -> Decimal:
+        return self.value - self.half_ulp
+
+    @property
+    def hi(self) -> Decimal:
+        return self.value + self.half_ulp
+
+    def contains(self, x: Decimal) -> bool:
+        """x lies in [value - half_ulp, value + half_ulp) (rounding half up)."""
+        if self.half_ulp == 0:
+            return x == self.value
+        return self.lo <= x < self.hi
+
+
+def ratio_percent(num: Printed, den: Printed) -> tuple[Decimal, Decimal, Decimal] | None:
+    """num/den × 100 as a point and the interval the operands' rounding allows."""
+    if den.value <= 0 or den.lo <= 0:
+        return None
+    point = num.value / den.value * 100
+    lo = max(num.lo, Decimal(0)) / den.hi * 100
+    hi = num.hi / den.lo * 100
+    return point, lo, hi
+
+
+def rate_agreement(stated: Printed, num: Printed, den: Printed) -> str | None:
+    """"agrees", "last-digit" (only the operands' rounding reconciles them), "differs", or None."""
+    r = ratio_percent(num, den)
+    if r is None:
+        return None
+    point, lo, hi = r
+    if stated.contains(point) or (stated.half_ulp == 0 and abs(stated.value - point) < Decimal("0.005")):
+        return "agrees"
+    if stated.hi > lo and stated.lo <= hi:
+        return "last-digit"
+    # a rate printed with no decimals still stands for its rounding interval
+    return "differs"
+
+
+def sum_agrees(parts: list[Printed], total: Printed) -> tuple[bool, Decimal, Decimal]:
+    """Whether Σparts matches the total within the summed rounding intervals; the sum and the slack."""
+    s = sum((p.value for p in parts), Decimal(0))
+    slack = sum((p.half_ulp for p in parts), Decimal(0)) + total.half_ulp
+    return abs(s - total.value) <= slack, s, slack
+
+
+def fmt(x: Decimal | None, places: int = 2) -> str:
+    """A number for a message: at most ``places`` decimals, no trailing zeros."""
+    if x is None:
+        return "—"
+    q = dec(x).quantize(Decimal(1).scaleb(-places))
+    text = format(q, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def wan(yuan: Decimal | None) -> str:
+    """Yuan shown in 万元, as reports print them."""
+    return "—" if yuan is None else fmt(dec(yuan) / 10000, 4) + "万元"
