@@ -9,7 +9,7 @@ the miss, the difference is a last-digit matter, not a contradiction.
 >>> p.value, p.half_ulp, p.contains(Decimal("87.825"))
 (Decimal('87.8'), Decimal('0.05'), True)
 >>> Printed.of_fact({"value": 6627700, "text": "年初预算数662.77万元"}).half_ulp
-Decimal('50.00')
+Decimal('50.000')
 """
 
 from __future__ import annotations
