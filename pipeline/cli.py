@@ -81,18 +81,74 @@ def _load_rules() -> None:
         raise typer.Exit(2)
 
 
+ProfileOption = Annotated[
+    str | None,
+    typer.Option("--profile", help="Force a scoring profile (see `jixiao rules profiles`) instead of detecting it."),
+]
+
+
+def _check_profile(profile: str | None) -> None:
+    from pipeline.checks.base import profiles
+
+    known = [p.id for p in profiles()]
+    if profile is not None and profile not in known:
+        typer.echo(f"unknown profile {profile!r}; known: {', '.join(known)}", err=True)
+        raise typer.Exit(2)
+
+
 @app.command()
 def extract(
     files: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
     pretty: Annotated[bool, typer.Option(help="Indent the JSON (one object per file still).")] = False,
+    profile: ProfileOption = None,
 ) -> None:
-    """Print one contract record per file: meta, budget, score, indicators, each fact with its evidence."""
+    """Print one contract record per file: meta, budget, score, indicators and findings, with evidence."""
     from pipeline.parse import parse_file
     from pipeline.record import extract_record
 
     _load_rules()
+    _check_profile(profile)
     for path in expand(files):
-        _emit(extract_record(parse_file(path)), pretty)
+        _emit(extract_record(parse_file(path), profile=profile), pretty)
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
+    profile: ProfileOption = None,
+    min_severity: Annotated[str, typer.Option("--min-severity", help="error, warning or info.")] = "info",
+) -> None:
+    """Print each report's findings for a reader: severity, check, message, and the quoted evidence."""
+    from rich.console import Console
+
+    from pipeline.parse import parse_file
+    from pipeline.record import extract_record
+
+    _load_rules()
+    _check_profile(profile)
+    order = {"error": 0, "warning": 1, "info": 2}
+    if min_severity not in order:
+        typer.echo("--min-severity is error, warning or info", err=True)
+        raise typer.Exit(2)
+    console = Console(highlight=False, soft_wrap=True)
+    colour = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+    for path in expand(files):
+        rec = extract_record(parse_file(path), profile=profile)
+        meta = rec.get("meta") or {}
+        head = " ".join(str(x) for x in (meta.get("unit"), meta.get("project"), meta.get("year")) if x)
+        console.print(f"[bold]{rec['file']}[/bold]  {head}")
+        if rec["status"] == "error":
+            console.print(f"  [bold red]{rec['error']['code']}[/bold red] {rec['error']['message']}")
+            continue
+        shown = [f for f in rec["findings"] if order[f["severity"]] <= order[min_severity]]
+        if not shown:
+            console.print("  no findings")
+        for f in shown:
+            console.print(f"  [{colour[f['severity']]}]{f['severity']:7}[/] {f['message']}")
+            for ev in f["evidence"][:3]:
+                where = f"第{ev['page']}页" if ev.get("page") else f"块{ev['block']}"
+                quote = ev["quote"].replace("\n", "⏎")
+                console.print(f"           {where}「{quote}」", style="dim")
 
 
 @app.command(name="eval")
@@ -105,6 +161,34 @@ def evaluate(
 
     _load_rules()
     typer.echo(evaluate_devset(gold, verbose=verbose))
+
+
+@rules_app.command("list")
+def rules_list() -> None:
+    """The check catalogue: id, severity, whether it is on and implemented, title and source."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pipeline.checks import REGISTRY
+    from pipeline.checks.base import catalogue
+
+    _load_rules()
+    table = Table("id", "severity", "state", "title", "source", show_lines=False)
+    for c in catalogue().checks:
+        state = ("on" if c.enabled else "off") + ("" if c.id in REGISTRY else " (not implemented)")
+        table.add_row(c.id, c.severity, state, c.title, c.source)
+    Console(width=220).print(table)
+
+
+@rules_app.command("profiles")
+def rules_profiles() -> None:
+    """The scoring profiles and when each applies."""
+    from pipeline.checks.base import profiles
+
+    _load_rules()
+    for p in profiles():
+        bands = "/".join(str(lo) for _, lo, _ in p.bands if lo > 0)
+        typer.echo(f"{p.id:16} {p.title}  applies={p.applies}  bands={bands}  denominators={p.denominators}")
 
 
 @rules_app.command("lint")

@@ -31,6 +31,85 @@ FIELDS: dict[str, tuple[tuple[str, str], Decimal | None]] = {
 # The fields the project's figures are stated over (the devset score.py's list).
 HEADLINE = [f for f in FIELDS if f != "balance_wan"]
 GRADES = {"优秀": "优", "良好": "良", "合格": "中", "较好": "良", "不合格": "差"}
+# Planted contradiction tags -> the check ids that detect them (the devset README's table).
+TAG_CHECKS = {
+    "arith": {"ARITH-FUND-ROWS", "ARITH-SUBTOTAL", "ARITH-TOTAL", "CORPUS-SUM-TIE", "CORPUS-THIRD-PARTY-SUBTOTALS"},
+    "total-vs-parts": {"ARITH-FUND-ROWS"},
+    "rate": {"ARITH-EXEC-RATE", "BUDGET-DENOMINATOR"},
+    "rate-rounding": {"ARITH-EXEC-RATE"},
+    "scoring": {"SCORE-QUANT-POS", "SCORE-EXEC", "ARITH-SCORE-BOUNDS"},
+    "grade-band": {"GRADE-BAND"},
+    "grade-exec": {"GRADE-EXEC-CEILING", "GRADE-PLAUSIBILITY"},
+    "claim-vs-numbers": {"NARR-OVERCLAIM-WORDS", "NARR-AMOUNTS"},
+    "satisfaction-basis": {"NARR-SATISFACTION-BASIS"},
+    "overcompletion": {"SCORE-OVERCOMPLETION", "IND-TARGET-TOO-LOW"},
+    "year": {"META-YEAR-CONFLICT"},
+}
+
+
+@dataclass
+class FindingScore:
+    planted: int = 0
+    found: int = 0
+    missed: list[tuple[str, str]] = field(default_factory=list)  # (id, planted entry)
+    clean_errors: list[tuple[str, str]] = field(default_factory=list)  # (id, check) on consistent excerpts
+    clean_warnings: list[tuple[str, str]] = field(default_factory=list)
+    unmatched: list[tuple[str, str, str]] = field(default_factory=list)  # (id, check, severity) on the others
+    grade_changing: set[str] = field(default_factory=set)
+
+
+def score_findings(gold_path: Path, records: dict[str, dict]) -> FindingScore:
+    """Planted entries found one to one by a warning or error of a matching check (info counts for a
+    last-digit rate), and the error/warning findings on excerpts with nothing planted."""
+    out = FindingScore()
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        g = json.loads(line)
+        findings = records.get(g["id"], {}).get("findings", [])
+        if any(f.get("grade_changing") for f in findings):
+            out.grade_changing.add(g["id"])
+        planted = g.get("stated_contradictions") or []
+        if not planted:
+            for f in findings:
+                if f["severity"] == "error":
+                    out.clean_errors.append((g["id"], f["check"]))
+                elif f["severity"] == "warning":
+                    out.clean_warnings.append((g["id"], f["check"]))
+            continue
+        used: set[int] = set()
+        for entry in planted:
+            out.planted += 1
+            tag = regex.match(r"\[([^\]]+)\]", entry).group(1)
+            ok_levels = {"error", "warning", "info"} if tag == "rate-rounding" else {"error", "warning"}
+            hit = next(
+                (k for k, f in enumerate(findings) if k not in used and f["check"] in TAG_CHECKS.get(tag, set()) and f["severity"] in ok_levels),
+                None,
+            )
+            if hit is None:
+                out.missed.append((g["id"], entry[:90]))
+            else:
+                used.add(hit)
+                out.found += 1
+        for k, f in enumerate(findings):
+            if k not in used and f["severity"] in ("error", "warning"):
+                out.unmatched.append((g["id"], f["check"], f["severity"]))
+    return out
+
+
+def findings_table(fs: FindingScore, verbose: bool = False) -> str:
+    out = [
+        f"planted contradictions found: {fs.found}/{fs.planted} (recall {fs.found / fs.planted if fs.planted else 0:.3f})",
+        f"consistent excerpts: {len(fs.clean_errors)} error and {len(fs.clean_warnings)} warning findings",
+        f"other error/warning findings on excerpts with planted entries: {len(fs.unmatched)}",
+        f"grade-changing set on: {' '.join(sorted(fs.grade_changing)) or '—'}",
+    ]
+    if verbose:
+        out += [f"  missed {i}: {e}" for i, e in fs.missed]
+        out += [f"  false alarm {i}: {c} (error)" for i, c in fs.clean_errors]
+        out += [f"  on consistent {i}: {c} (warning)" for i, c in fs.clean_warnings]
+        out += [f"  unmatched {i}: {c} ({s})" for i, c, s in fs.unmatched]
+    return "\n".join(out)
 
 
 def _value(rec: dict, path: tuple[str, str]):
@@ -177,4 +256,5 @@ def table(res: Result, verbose: bool = False) -> str:
 
 
 def evaluate_devset(gold_path: Path, verbose: bool = False) -> str:
-    return table(score(gold_path, extract_devset(gold_path)), verbose)
+    records = extract_devset(gold_path)
+    return table(score(gold_path, records), verbose) + "\n" + findings_table(score_findings(gold_path, records), verbose)

@@ -97,10 +97,17 @@ def overspend(ctx: Context, rule: CheckRule):
     if spent is None or full is None or full.value <= 0:
         return
     if spent.lo > full.hi:
+        received = ctx.printed("budget", "received")
+        covered = received is not None and spent.lo <= received.hi
         yield ctx.finding(
             rule,
-            "over",
-            msg={"spent": wan(spent.value), "budget": wan(full.value), "rate": fmt(spent.value / full.value * 100) + "%"},
+            "covered" if covered else "over",
+            msg={
+                "spent": wan(spent.value),
+                "budget": wan(full.value),
+                "rate": fmt(spent.value / full.value * 100) + "%",
+                "received": wan(received.value) if received else "—",
+            },
             evidence=[evidence_of(ctx.fact("budget", "spent")), evidence_of(ctx.fact("budget", "full_year"))],
             expected=full.value,
             stated=spent.value,

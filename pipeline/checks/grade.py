@@ -89,6 +89,8 @@ def exec_ceiling(ctx: Context, rule: CheckRule):
         return
     rate, rate_fact = found
     t = dec(total["value"])
+    if rate >= 100:
+        return  # the ceiling is then the full 100 points: a total above it is ARITH-SCORE-BOUNDS' finding
     ceilings = []
     for p in ctx.profiles:
         if p.exec_weight is None:

@@ -2,8 +2,8 @@
 
 A stated 87.8% stands for [87.75, 87.85); 662.77万元 for 6627700 ± 50 yuan (statcheck's rule, and XBRL
 Calculations 1.1 in Arelle). A computed ratio agrees with a stated rate when the ratio of the printed
-operands falls in the stated interval; when it misses that but the operands' own rounding could explain
-the miss, the difference is a last-digit matter, not a contradiction.
+operands falls in the stated interval; a miss by one unit in the last printed place is a last-digit
+matter (a truncated rate), not a contradiction. Sums compare within the summed intervals of the parts.
 
 >>> p = Printed.of_fact({"value": 87.8, "text": "得分率为87.8%"})
 >>> p.value, p.half_ulp, p.contains(Decimal("87.825"))
@@ -79,16 +79,19 @@ def ratio_percent(num: Printed, den: Printed) -> tuple[Decimal, Decimal, Decimal
 
 
 def rate_agreement(stated: Printed, num: Printed, den: Printed) -> str | None:
-    """"agrees", "last-digit" (only the operands' rounding reconciles them), "differs", or None."""
+    """"agrees" when num/den (of the printed figures) lies in the stated rate's interval; "last-digit"
+    when it misses by one unit in the last printed place (a truncated rather than rounded rate);
+    "differs" otherwise; None when there is nothing to divide by."""
     r = ratio_percent(num, den)
     if r is None:
         return None
-    point, lo, hi = r
+    point = r[0]
     if stated.contains(point) or (stated.half_ulp == 0 and abs(stated.value - point) < Decimal("0.005")):
         return "agrees"
-    if stated.hi > lo and stated.lo <= hi:
+    ulp = stated.half_ulp * 2 if stated.half_ulp else Decimal(1)
+    rounded = point.quantize(ulp) if ulp < 1 else point.quantize(Decimal(1))
+    if abs(rounded - stated.value) <= ulp:
         return "last-digit"
-    # a rate printed with no decimals still stands for its rounding interval
     return "differs"
 
 

@@ -432,6 +432,10 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         else:
             continue
         value = Decimal(score.key.rstrip("分"))
+        if any(m.field == "score.total" for m in out):
+            # a second form's 总分 in one document belongs to another project's table
+            out.append(Mention("other.score.total", value, score.text, score.evidence(), "tables:total", 5))
+            continue
         out.append(Mention("score.total", value, score.text, score.evidence(), "tables:total", 5))
         if weight is not None:
             out.append(Mention("score.total_weight", Decimal(weight.key.rstrip("分")), weight.text, weight.evidence(), "tables:total", 5))
