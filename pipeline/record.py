@@ -47,4 +47,19 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
         rec.update(extract_document(parsed.doc))
     findings = run_checks(rec, parsed.doc, profile) if checks and parsed.doc is not None else []
     rec["findings"] = [f.to_json() for f in findings]
+    rec["evidence_blocks"] = _quoted_blocks(rec, parsed)
     return rec
+
+
+def _quoted_blocks(rec: dict, parsed: Parsed) -> dict[str, dict]:
+    """The raw text of every block a finding quotes, so a reviewer sees each quote in its paragraph."""
+    if parsed.doc is None:
+        return {}
+    out: dict[str, dict] = {}
+    for f in rec["findings"]:
+        for ev in f["evidence"]:
+            b = ev.get("block")
+            if b is not None and 0 <= b < len(parsed.doc.blocks) and str(b) not in out:
+                block = parsed.doc.blocks[b]
+                out[str(b)] = {"raw": block.raw, "page": block.page, "kind": block.kind, "loc": block.loc}
+    return out
