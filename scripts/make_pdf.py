@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from seed_tables import (  # noqa: E402
+    place,
     SEED000_FUNDS,
     SEED000_FUNDS_AFTER,
     SEED001_INDICATORS,
@@ -220,23 +221,6 @@ class Writer:
     def save(self) -> None:
         self.c.showPage()
         self.c.save()
-
-
-def place(rows: list[list[Cell]]) -> list[tuple[int, int, Cell]]:
-    """(row, col, cell) for every cell, skipping positions covered by merges from rows above."""
-    covered: set[tuple[int, int]] = set()
-    out = []
-    for r, row in enumerate(rows):
-        col = 0
-        for cell in row:
-            while (r, col) in covered:
-                col += 1
-            out.append((r, col, cell))
-            for dr in range(cell[1]):
-                for dc in range(cell[2]):
-                    covered.add((r + dr, col + dc))
-            col += cell[2]
-    return out
 
 
 def column_widths(placed: list[tuple[int, int, Cell]], ncols: int) -> list[float]:

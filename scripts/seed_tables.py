@@ -57,22 +57,27 @@ SEED001_INDICATORS_AFTER = "指标1：全区退休人员满意度"
 SEED000_FUNDS_AFTER = "1.产出指标：社会化管理工作覆盖范围"
 
 
-def grid(rows: list[list[Cell]]) -> list[list[str | None]]:
-    """Expand merged cells onto a full grid: the top-left position holds the text, covered ones None."""
+def place(rows: list[list[Cell]]) -> list[tuple[int, int, Cell]]:
+    """(row, col, cell) for every cell, skipping positions covered by merges from rows above."""
     covered: set[tuple[int, int]] = set()
-    width = 0
-    placed: list[tuple[int, int, Cell]] = []
+    out = []
     for r, row in enumerate(rows):
         col = 0
         for cell in row:
             while (r, col) in covered:
                 col += 1
-            placed.append((r, col, cell))
+            out.append((r, col, cell))
             for dr in range(cell[1]):
                 for dc in range(cell[2]):
                     covered.add((r + dr, col + dc))
             col += cell[2]
-            width = max(width, col)
+    return out
+
+
+def grid(rows: list[list[Cell]]) -> list[list[str | None]]:
+    """Expand merged cells onto a full grid: the top-left position holds the text, covered ones None."""
+    placed = place(rows)
+    width = max(col + cell[2] for _, col, cell in placed)
     out: list[list[str | None]] = [[None] * width for _ in rows]
     for r, col, cell in placed:
         out[r][col] = cell[0]

@@ -66,14 +66,8 @@ def test_golden_record(path, update_golden: bool) -> None:
 
 @pytest.mark.parametrize("path", DOCUMENTS, ids=[p.name for p in DOCUMENTS])
 def test_golden(path, update_golden: bool) -> None:
-    got = summary(path)
-    golden = GOLDEN / (path.name + ".json")
-    if update_golden or not golden.exists():
-        golden.write_text(json.dumps(got, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        if not update_golden:
-            pytest.fail(f"{golden.name} did not exist and was written; review and commit it")
-    want = json.loads(golden.read_text(encoding="utf-8"))
-    assert got == want
+    """Blocks, pages, locations and section tags."""
+    _check(summary(path), GOLDEN / (path.name + ".json"), update_golden)
 
 
 def test_corpus_has_every_format() -> None:

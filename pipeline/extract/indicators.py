@@ -405,19 +405,13 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
         if single and len(toks) == 1:
             single.append(toks[0])
             continue
-        if pending and l1 is None and l2 is None and rest and any(_is_number(t) for t in rest):
-            # a value line of a block of values printed after a block of names
-            name_l1, name_l2, name_toks = pending.pop(0)
-            ind = _row(name_toks + rest, r, "tables:indicator:label-block")
-            if ind is not None:
-                ind.level1, ind.level2 = name_l1, name_l2
-                out.append(ind)
-            continue
-        ind = _row(rest, r, "tables:indicator") if rest else None
+        values_line = l1 is None and l2 is None and any(_is_number(t) for t in rest)
+        ind = None if (pending and values_line) or not rest else _row(rest, r, "tables:indicator")
         if ind is None and rest and all(not _is_number(t) for t in rest):
             pending.append((level1, level2, rest))  # names now, values in later lines
             continue
         if ind is None and rest and pending:
+            # a value line of a block of values printed after a block of names
             name_l1, name_l2, name_toks = pending.pop(0)
             ind = _row(name_toks + rest, r, "tables:indicator:label-block")
             if ind is not None:
