@@ -1,0 +1,350 @@
+"""The corpus of a batch run as a DuckDB database (``corpus.duckdb``), for questions across reports.
+
+Tables (one row per …):
+
+- ``documents``  input file: envelope, meta, budget figures, stated and reviewed total/grade, finding counts
+- ``budget``     mention of a budget figure (``is_primary`` marks the one the record chose)
+- ``scores``     readable file: total, grade, framework, total_weight
+- ``dimensions`` scoring dimension (一级指标 / 预算执行率): weight, score, rate
+- ``indicators`` performance indicator: target and actual as operator/value/unit/text, completion, score
+- ``findings``   finding of the checks (``check_id``: ``check`` is an SQL keyword)
+
+Money is in yuan, rates in percent, both DECIMAL(18,4) (exact: 662.77万元 is 6627700.0000); join on ``file``.
+
+Three questions an auditor asks, as SQL (``duckdb corpus.duckdb``):
+
+(a) reports graded 优 although less than 60% of the budget was spent::
+
+    SELECT d.file, d.unit, d.project, s.total, s.grade, d.rate
+    FROM documents d JOIN scores s USING (file)
+    WHERE s.grade = '优' AND d.rate < 60 AND d.duplicate_of IS NULL
+    ORDER BY d.rate, d.file;
+
+(b) how often each check fired, by severity, across the corpus::
+
+    SELECT check_id, severity, count(*) AS n
+    FROM findings
+    GROUP BY check_id, severity
+    ORDER BY n DESC, check_id, severity;
+
+(c) reports whose stated total is not the sum of their dimension scores, where every dimension was
+read (the weights add up to the full score)::
+
+    SELECT s.file, s.total, sum(d.score) AS dimension_sum, s.total - sum(d.score) AS diff
+    FROM scores s JOIN dimensions d USING (file)
+    GROUP BY s.file, s.total, s.total_weight
+    HAVING count(d.score) = count(*) AND count(d.weight) = count(*)
+       AND sum(d.weight) = coalesce(s.total_weight, 100)
+       AND abs(s.total - sum(d.score)) > 0.05
+    ORDER BY abs(diff) DESC, s.file;
+
+and, in the same spirit, indicators scored in full although the actual fell short of the target::
+
+    SELECT file, name, target_text, actual_text, weight, score
+    FROM indicators
+    WHERE score >= weight AND actual_value < target_value
+      AND coalesce(target_op, '>=') IN ('>=', '>', '=')
+      AND coalesce(actual_unit, target_unit, '') = coalesce(target_unit, actual_unit, '')
+    ORDER BY file, name;
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from pipeline.outputs.recompute import (
+    BUDGET_FIELDS,
+    as_text,
+    budget_amount,
+    error_of,
+    evidence_pages,
+    evidence_quotes,
+    fact_evidence,
+    fact_value,
+    findings,
+    items,
+    reviewed_grade,
+    reviewed_total,
+    section,
+    severity_counts,
+    to_decimal,
+)
+
+log = logging.getLogger(__name__)
+
+FILENAME = "corpus.duckdb"
+DEC = pa.decimal128(18, 4)
+_SCALE = Decimal("0.0001")
+_LIMIT = Decimal(10) ** 14  # DECIMAL(18,4) holds 14 integer digits
+
+S, I, B = pa.string(), pa.int32(), pa.bool_()
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        ("file", S), ("sha256", S), ("format", S), ("status", S), ("error_code", S), ("error_message", S),
+        ("pages", I), ("title", S), ("unit", S), ("project", S), ("year", I), ("region", S), ("kind", S),
+        ("framework", S), ("duplicate_of", S),
+        ("initial", DEC), ("full_year", DEC), ("budget", DEC), ("received", DEC), ("spent", DEC),
+        ("balance", DEC), ("rate", DEC), ("total", DEC), ("grade", S),
+        ("reviewed_total", DEC), ("reviewed_grade", S),
+        ("n_error", I), ("n_warning", I), ("n_info", I),
+    ]),
+    "budget": pa.schema([
+        ("file", S), ("field", S), ("value", DEC), ("text", S), ("quote", S), ("page", I), ("block", I),
+        ("rule", S), ("is_primary", B),
+    ]),
+    "scores": pa.schema([("file", S), ("total", DEC), ("grade", S), ("framework", S), ("total_weight", DEC)]),
+    "dimensions": pa.schema([
+        ("file", S), ("name", S), ("weight", DEC), ("score", DEC), ("rate", DEC), ("quote", S), ("page", I),
+    ]),
+    "indicators": pa.schema([
+        ("file", S), ("level1", S), ("level2", S), ("name", S),
+        ("target_op", S), ("target_value", DEC), ("target_unit", S), ("target_text", S),
+        ("actual_op", S), ("actual_value", DEC), ("actual_unit", S), ("actual_text", S),
+        ("completion", DEC), ("weight", DEC), ("score", DEC), ("deviation_reason", S), ("quote", S), ("page", I),
+    ]),
+    "findings": pa.schema([
+        ("file", S), ("check_id", S), ("severity", S), ("message", S), ("expected", S), ("stated", S),
+        ("expected_value", DEC), ("stated_value", DEC), ("grade_changing", B), ("quote", S), ("page", I),
+        ("source", S), ("facts", S),
+    ]),
+}
+
+COMMENTS = {
+    "documents": "one row per input file; money in yuan, rate in percent",
+    "budget": "one row per mention of a budget figure; is_primary marks the record's value",
+    "scores": "one row per readable file: stated total and grade",
+    "dimensions": "one row per scoring dimension of a report",
+    "indicators": "one row per performance indicator of a report",
+    "findings": "one row per finding of the checks",
+}
+
+
+def write(records: list[dict], out_dir: Path) -> Path:
+    """Write ``out_dir/corpus.duckdb`` from the records, replacing any earlier one; return its path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / FILENAME
+    # built aside and moved into place, so a failed run never leaves half a database behind
+    tmp = out_dir / f".{FILENAME}.{os.getpid()}.tmp"
+    _remove(tmp)
+    try:
+        con = duckdb.connect(os.fspath(tmp))
+        try:
+            for name, rows in _tables(records).items():
+                _create(con, name, rows)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _remove(Path(f"{final}.wal"))  # a stale log would be replayed into the new file
+        os.replace(tmp, final)
+    finally:
+        _remove(tmp)
+        _remove(Path(f"{tmp}.wal"))
+    return final
+
+
+def _create(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None:
+    schema = SCHEMAS[name]
+    frame = pa.Table.from_pylist(rows, schema=schema)  # the schema types every column, even all-null ones
+    con.register("frame", frame)
+    try:
+        con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM frame')
+    finally:
+        con.unregister("frame")
+    comment = COMMENTS[name].replace("'", "''")
+    con.execute(f"COMMENT ON TABLE \"{name}\" IS '{comment}'")
+
+
+def _tables(records: Iterable[dict]) -> dict[str, list[dict]]:
+    tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    for rec in records:
+        tables["documents"].append(_document(rec))
+        tables["budget"].extend(_budget(rec))
+        if rec.get("status") != "error":
+            tables["scores"].append(_score(rec))
+        tables["dimensions"].extend(_dimensions(rec))
+        tables["indicators"].extend(_indicators(rec))
+        tables["findings"].extend(_findings(rec))
+    return tables
+
+
+# ------------------------------------------------------------------------------------------- rows
+
+
+def _document(rec: dict) -> dict:
+    meta, budget, score, err = section(rec, "meta"), section(rec, "budget"), section(rec, "score"), error_of(rec)
+    counts = severity_counts(rec)
+    return {
+        "file": _text(rec.get("file")),
+        "sha256": _text(rec.get("sha256")),
+        "format": _text(rec.get("format")),
+        "status": _text(rec.get("status")),
+        "error_code": _text(err.get("code")),
+        "error_message": _text(err.get("message")),
+        "pages": _int(rec.get("pages")),
+        "title": _text(meta.get("title")),
+        "unit": _text(meta.get("unit")),
+        "project": _text(meta.get("project")),
+        "year": _int(meta.get("year")),
+        "region": _text(meta.get("region")),
+        "kind": _text(meta.get("kind")),
+        "framework": _text(score.get("framework")),
+        "duplicate_of": _text(rec.get("duplicate_of")),
+        **{field: _dec(fact_value(budget.get(field))) for field in ("initial", "full_year", "received", "spent", "balance")},
+        "budget": _dec(budget_amount(rec)),
+        "rate": _dec(fact_value(budget.get("execution_rate"))),
+        "total": _dec(fact_value(score.get("total"))),
+        "grade": _text(fact_value(score.get("grade"))),
+        "reviewed_total": _dec(reviewed_total(rec)),
+        "reviewed_grade": reviewed_grade(rec),
+        "n_error": counts.get("error", 0),
+        "n_warning": counts.get("warning", 0),
+        "n_info": counts.get("info", 0),
+    }
+
+
+def _budget(rec: dict) -> Iterator[dict]:
+    budget = section(rec, "budget")
+    for field in BUDGET_FIELDS:
+        fact = budget.get(field)
+        if not isinstance(fact, dict):
+            continue
+        primary = _place(fact)
+        # a fact stated once carries no mentions list: the fact is its own single mention
+        mentions = [m for m in fact.get("mentions") or [] if isinstance(m, dict)] or [fact]
+        for m in mentions:
+            ev = fact_evidence(m)
+            yield {
+                "file": _text(rec.get("file")),
+                "field": field,
+                "value": _dec(m.get("value")),
+                "text": _text(m.get("text")),
+                "quote": _text(ev.get("quote")),
+                "page": _int(ev.get("page")),
+                "block": _int(ev.get("block")),
+                "rule": _text(m.get("rule")),
+                "is_primary": _place(m) == primary and m.get("rule") == fact.get("rule"),
+            }
+
+
+def _place(fact: dict) -> tuple:
+    ev = fact_evidence(fact)
+    return ev.get("block"), ev.get("start"), ev.get("end")
+
+
+def _score(rec: dict) -> dict:
+    score = section(rec, "score")
+    return {
+        "file": _text(rec.get("file")),
+        "total": _dec(fact_value(score.get("total"))),
+        "grade": _text(fact_value(score.get("grade"))),
+        "framework": _text(score.get("framework")),
+        "total_weight": _dec(fact_value(score.get("total_weight"))),
+    }
+
+
+def _dimensions(rec: dict) -> Iterator[dict]:
+    for dim in items(section(rec, "score"), "dimensions"):
+        ev = fact_evidence(dim.get("score")) or fact_evidence(dim.get("weight"))
+        yield {
+            "file": _text(rec.get("file")),
+            "name": _text(dim.get("name")),
+            "weight": _dec(fact_value(dim.get("weight"))),
+            "score": _dec(fact_value(dim.get("score"))),
+            "rate": _dec(fact_value(dim.get("rate"))),
+            "quote": _text(ev.get("quote")),
+            "page": _int(ev.get("page")),
+        }
+
+
+def _indicators(rec: dict) -> Iterator[dict]:
+    for ind in items(rec, "indicators"):
+        ev = ind.get("evidence") if isinstance(ind.get("evidence"), dict) else {}
+        yield {
+            "file": _text(rec.get("file")),
+            "level1": _text(ind.get("level1")),
+            "level2": _text(ind.get("level2")),
+            "name": _text(ind.get("name")),
+            **_quantity("target", ind.get("target")),
+            **_quantity("actual", ind.get("actual")),
+            "completion": _dec(fact_value(ind.get("completion"))),
+            "weight": _dec(fact_value(ind.get("weight"))),
+            "score": _dec(fact_value(ind.get("score"))),
+            "deviation_reason": _text(ind.get("deviation_reason")),
+            "quote": _text(ev.get("quote")),
+            "page": _int(ev.get("page")),
+        }
+
+
+def _quantity(prefix: str, q: Any) -> dict:
+    q = q if isinstance(q, dict) else {}
+    return {
+        f"{prefix}_op": _text(q.get("op")),
+        f"{prefix}_value": _dec(q.get("value")),
+        f"{prefix}_unit": _text(q.get("unit")),
+        f"{prefix}_text": _text(q.get("text")),
+    }
+
+
+def _findings(rec: dict) -> Iterator[dict]:
+    for f in findings(rec):
+        pages = evidence_pages(f.get("evidence"))
+        facts = f.get("facts")
+        yield {
+            "file": _text(rec.get("file")),
+            "check_id": _text(f.get("check")),
+            "severity": _text(f.get("severity")),
+            "message": _text(f.get("message")),
+            "expected": as_text(f.get("expected")),
+            "stated": as_text(f.get("stated")),
+            "expected_value": _dec(f.get("expected")),
+            "stated_value": _dec(f.get("stated")),
+            "grade_changing": bool(f.get("grade_changing")),
+            "quote": "\n".join(evidence_quotes(f.get("evidence"))) or None,
+            "page": min(pages) if pages else None,
+            "source": _text(f.get("source")),
+            "facts": json.dumps(facts, ensure_ascii=False, default=str) if facts else None,
+        }
+
+
+# ------------------------------------------------------------------------------------------ values
+
+
+def _dec(x: Any) -> Decimal | None:
+    """A number as DECIMAL(18,4); a figure too large for it (a misread, never a budget) is left out."""
+    d = to_decimal(x)
+    if d is None:
+        return None
+    d = d.quantize(_SCALE, rounding=ROUND_HALF_EVEN)
+    if abs(d) >= _LIMIT:
+        log.warning("value %s does not fit DECIMAL(18,4); stored as NULL", x)
+        return None
+    return d
+
+
+def _int(x: Any) -> int | None:
+    if isinstance(x, bool) or not isinstance(x, int) or not -(2**31) <= x < 2**31:
+        return None
+    return x
+
+
+def _text(x: Any) -> str | None:
+    if x is None:
+        return None
+    return x if isinstance(x, str) else str(x)
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
