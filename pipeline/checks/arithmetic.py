@@ -1,0 +1,483 @@
+"""Arithmetic (rulebook B.1): parts against their totals, scores against their weights, rates against their
+operands. Every comparison allows for the rounding the printed figures carry (``numbers.Printed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import regex
+
+from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
+from pipeline.checks.indicators import compare, dimension_of, plain
+from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
+from pipeline.quantity import find_quantities
+
+AMOUNT_COLUMNS = {"initial": "年初预算数", "full_year": "全年预算数", "spent": "全年执行数"}
+BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "received": "实际到位资金", "spent": "全年执行数"}
+# other_projects facts → the report-level budget fact they add up to (an unqualified 预算 is the full-year one)
+PROJECT_FIELDS = {"budget.full_year": "full_year", "budget.stated": "full_year", "budget.initial": "initial", "budget.spent": "spent"}
+_SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
+
+
+# -- shared helpers ------------------------------------------------------------------------------------------
+
+def points(fact: dict | None) -> Printed | None:
+    """A score or weight as printed. A whole number is taken as exact: scoring systems keep two decimals
+    and print the ones they keep, so "20" is 20.00 while "9.6" may stand for anything in [9.55, 9.65)."""
+    p = Printed.of_fact(fact)
+    if p is None:
+        return None
+    return Printed.exact(p.value) if p.half_ulp >= Decimal("0.5") else p
+
+
+def full_marks(ctx: Context, rule: CheckRule) -> Decimal:
+    """The form's total weight: the 总分 it prints, else the 百分制 the catalogue names."""
+    stated = ctx.fact("score", "total_weight")
+    return dec(stated["value"]) if stated and stated.get("value") is not None else dec(rule.params["full_marks"])
+
+
+def band_change(ctx: Context, claimed: Decimal, recomputed: Decimal) -> tuple[str, str, str] | None:
+    """(claimed grade, recomputed grade, the band scheme) under the first fitting band set where the two
+    totals fall in different bands; None when none separates them (GRADE-EXEC-CEILING's reading)."""
+    for _, bands in ctx.band_sets():
+        a, b = band_of(claimed, bands), band_of(recomputed, bands)
+        if a is not None and b is not None and a != b:
+            scheme = "、".join(f"{g}≥{fmt(lo)}" for g, lo, _ in sorted(bands, key=lambda x: -x[1]) if lo > 0)
+            return a, b, scheme
+    return None
+
+
+def impact_text(change: tuple[str, str, str] | None, lead: str) -> str:
+    """The sentence that says the grade moves: "{lead}，在…的分档下属“良”档，而报告所述总分属“优”档…"."""
+    if change is None:
+        return ""
+    return f"{lead}，在{change[2]}的分档下属“{change[1]}”档，而报告所述总分属“{change[0]}”档，等级随之改变，影响评价结论。"
+
+
+def _slack(parts: list[Printed], total: Printed, rule: CheckRule) -> tuple[bool, Decimal, Decimal]:
+    """sum_agrees with the catalogue's floor: the rulebook's ±0.01 on scores when all are exact."""
+    _, s, slack = sum_agrees(parts, total)
+    slack = max(slack, dec(rule.params["tolerance"]))
+    return abs(s - total.value) <= slack, s, slack
+
+
+def _overlaps(a: dict | None, b: dict | None) -> bool:
+    return bool(a and b and a.get("block") == b.get("block") and a["start"] < b["end"] and b["start"] < a["end"])
+
+
+# -- ARITH-FUND-ROWS -----------------------------------------------------------------------------------------
+
+def _funds_tables(rows: list[dict]) -> Iterator[tuple[dict, list[dict]]]:
+    """(total row, its part rows) for every funds block; a report may hold several tables."""
+    total, parts = None, []
+    for row in rows:
+        if row.get("kind") == "total":
+            if total is not None:
+                yield total, parts
+            total, parts = row, []
+        elif row.get("kind") == "part" and total is not None:
+            parts.append(row)
+    if total is not None:
+        yield total, parts
+
+
+def _amounts(row: dict) -> dict[str, dict]:
+    cells = row.get("cells") or {}
+    return {c: cells[c] for c in AMOUNT_COLUMNS if cells.get(c) and cells[c].get("value") is not None}
+
+
+def _row_label(row: dict) -> str:
+    label = regex.sub(r"^\s*其中\s*[：:]?", "", row.get("row") or "")
+    return regex.split(r"[\d—\-\s|]", label, maxsplit=1)[0] or (row.get("row") or "")
+
+
+def _row_values(cells: dict[str, dict]) -> str:
+    return "、".join(f"{AMOUNT_COLUMNS[c]}{wan(dec(cell['value']))}" for c, cell in cells.items())
+
+
+@check("ARITH-FUND-ROWS")
+def fund_rows(ctx: Context, rule: CheckRule):
+    """The 年度资金总额 row against its 其中 rows, per amount column."""
+    for total, parts in _funds_tables(ctx.record.get("budget_table") or []):
+        t_cells = _amounts(total)
+        if not t_cells or not parts:
+            continue
+        if all(dec(c["value"]) == 0 for c in t_cells.values()):
+            yield from _zero_total(ctx, rule, total, t_cells, parts)
+            continue
+        for col in AMOUNT_COLUMNS:
+            yield from _column_sum(ctx, rule, col, t_cells, parts)
+
+
+def _zero_total(ctx: Context, rule: CheckRule, total: dict, t_cells: dict, parts: list[dict]):
+    """A total row of zeros beside a part with money: the total was left unfilled, and the 执行率 and
+    得分 the form computes from that row are void."""
+    part = next((p for p in parts if any(dec(c["value"]) != 0 for c in _amounts(p).values())), None)
+    if part is None:
+        return
+    p_cells = _amounts(part)
+    cells = total.get("cells") or {}
+    zeroed = [c for c in ("rate", "score") if cells.get(c) and cells[c].get("value") is not None and dec(cells[c]["value"]) == 0]
+    consequence = "，表中据此算出的执行率和预算执行率得分也成了0" if zeroed else ""
+    yield ctx.finding(
+        rule,
+        "zero_total",
+        msg={"total_values": _row_values(t_cells), "part_label": _row_label(part), "part_values": _row_values(p_cells), "consequence": consequence},
+        evidence=[c.get("evidence") for c in t_cells.values()] + [c.get("evidence") for c in p_cells.values()],
+        expected={c: dec(v["value"]) for c, v in p_cells.items()},
+        stated={c: dec(v["value"]) for c, v in t_cells.items()},
+        facts={"part_row": part.get("row")},
+    )
+
+
+def _column_sum(ctx: Context, rule: CheckRule, col: str, t_cells: dict, parts: list[dict]):
+    if col not in t_cells:
+        return
+    filled = [p for p in parts if col in _amounts(p)]
+    if len(filled) < rule.params["min_parts"]:
+        return  # one filled part: the others may be blank rather than zero
+    total = Printed.of_fact(t_cells[col])
+    values = [Printed.of_fact(p["cells"][col]) for p in filled]
+    ok, s, slack = sum_agrees(values, total)
+    if ok:
+        return
+    # a part that is itself the sum of others (财政资金 over 本级/上级) is a nesting, not a contradiction
+    if any(abs(s - v.value - total.value) <= slack for v in values):
+        return
+    yield ctx.finding(
+        rule,
+        "sum",
+        msg={"column": AMOUNT_COLUMNS[col], "total": wan(total.value), "parts": "＋".join(f"{_row_label(p)}{wan(v.value)}" for p, v in zip(filled, values)), "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
+        evidence=[t_cells[col].get("evidence")] + [p["cells"][col].get("evidence") for p in filled],
+        expected=s,
+        stated=total.value,
+        facts={"column": col, "slack": slack},
+    )
+
+
+# -- ARITH-TOTAL ---------------------------------------------------------------------------------------------
+
+def _dimension_parts(ctx: Context, rule: CheckRule) -> list[tuple[dict, Printed]] | None:
+    """The 一级 scores when they are the whole breakdown: every dimension weighed and scored, the weights
+    adding up to the full marks, and no score that is really an indicator's (a line that opens with the
+    dimension and goes on to its first indicator)."""
+    dims = ctx.record.get("score", {}).get("dimensions", [])
+    if len(dims) < 2 or any(not d.get("weight") or not d.get("score") for d in dims):
+        return None
+    if sum(dec(d["weight"]["value"]) for d in dims) != full_marks(ctx, rule):
+        return None
+    ind_scores = [evidence_of(i.get("score")) for i in ctx.record.get("indicators", [])]
+    if any(_overlaps(evidence_of(d["score"]), e) for d in dims for e in ind_scores):
+        return None
+    return [(d, points(d["score"])) for d in dims]
+
+
+def _indicator_parts(ctx: Context, rule: CheckRule) -> list[tuple[str, dict, Printed]] | None:
+    """预算执行率 score plus every indicator's score, when every row is weighed and scored and the weights
+    (预算执行率's included) add up to the full marks."""
+    exec_dim = ctx.dimension("预算执行率")
+    inds = ctx.record.get("indicators", [])
+    if not exec_dim or not exec_dim.get("score") or not exec_dim.get("weight") or len(inds) < 2:
+        return None
+    if any(not i.get("weight") or not i.get("score") for i in inds):
+        return None
+    weights = dec(exec_dim["weight"]["value"]) + sum(dec(i["weight"]["value"]) for i in inds)
+    if weights != full_marks(ctx, rule):
+        return None
+    return [("预算执行率", exec_dim["score"], points(exec_dim["score"]))] + [(i["name"], i["score"], points(i["score"])) for i in inds]
+
+
+@check("ARITH-TOTAL")
+def total_sum(ctx: Context, rule: CheckRule):
+    """The claimed total against Σ 一级 scores, and against 预算执行率 score + Σ indicator scores."""
+    total_fact = ctx.fact("score", "total")
+    total = points(total_fact)
+    if total is None:
+        return
+    breakdowns = []
+    dims = _dimension_parts(ctx, rule)
+    if dims:
+        breakdowns.append(("dimensions", [(d["name"], d["score"], p) for d, p in dims]))
+    inds = _indicator_parts(ctx, rule)
+    if inds:
+        breakdowns.append(("indicators", inds))
+    for variant, parts in breakdowns:
+        ok, s, _ = _slack([p for _, _, p in parts], total, rule)
+        if ok:
+            continue
+        change = band_change(ctx, total.value, s)
+        yield ctx.finding(
+            rule,
+            variant,
+            msg={
+                "stated": fmt(total.value),
+                "parts": "＋".join(fmt(p.value) for _, _, p in parts),
+                "expected": fmt(s),
+                "diff": fmt(abs(s - total.value)),
+                "impact": impact_text(change, f"按各部分之和{fmt(s)}分计"),
+            },
+            evidence=[evidence_of(total_fact)] + [evidence_of(f) for _, f, _ in parts],
+            expected=s,
+            stated=total.value,
+            grade_changing=change is not None,
+            facts={"parts": {name: p.value for name, _, p in parts}},
+        )
+
+
+# -- ARITH-SUBTOTAL ------------------------------------------------------------------------------------------
+
+def _subtotal_fires(parts: list[Printed], total: Printed, rule: CheckRule) -> tuple[bool, Decimal, Decimal]:
+    """Parts listed under a total may be a subset ("其中中央资金…" and nothing else). They contradict it
+    when they add up to more than the total, or when two or more of them fall short by only a small share
+    of it (a whole breakdown with a wrong figure, not a partial list)."""
+    ok, s, slack = sum_agrees(parts, total)
+    if ok:
+        return False, s, slack
+    if s > total.value + slack:
+        return True, s, slack
+    near = total.value - s <= dec(rule.params["shortfall_share"]) * total.value
+    return len(parts) >= rule.params["min_parts"] and near, s, slack
+
+
+def _mentions(fact: dict | None) -> list[dict]:
+    """The fact and each further place it is stated, once per place."""
+    if not fact:
+        return []
+    seen, out = set(), []
+    for m in [fact] + list(fact.get("mentions") or []):
+        ev = m.get("evidence") or {}
+        key = (ev.get("block"), ev.get("end"))
+        if ev and key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def _budget_spans(ctx: Context) -> list[dict]:
+    """Where every budget figure of the record is stated: a figure read as another field is no part."""
+    return [m["evidence"] for f in ctx.record.get("budget", {}).values() for m in _mentions(f)]
+
+
+def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[str, Printed, dict]]:
+    """The amounts a "其中A x万元、B y万元" lists right after a stated figure, in the same sentence."""
+    ev = mention["evidence"]
+    block = ctx.doc.blocks[ev["block"]] if ctx.doc and 0 <= ev["block"] < len(ctx.doc.blocks) else None
+    if block is None:
+        return []
+    raw = block.raw
+    stop = _SENTENCE_END.search(raw, ev["end"])
+    sentence = raw[ev["end"] : stop.start() if stop else len(raw)]
+    opening = regex.match(r"\s*[，,、（(]?\s*其中\s*[：:]?", sentence)
+    if not opening:
+        return []
+    base = opening.end()
+    parts, prev = [], 0
+    for q in find_quantities(sentence[base:]):
+        # a part is an amount behind a short label; a rate, a count or a 结余 ends the list
+        label = sentence[base + prev : base + q.start]
+        if q.kind != "money" or q.yuan is None or len(label) > rule.params["max_label_chars"]:
+            break
+        if any(w in label for w in rule.params["stop_words"]):
+            break
+        start, end = ev["end"] + base + q.start, ev["end"] + base + q.end
+        evidence = {"quote": raw[start:end], "page": ev.get("page"), "block": ev["block"], "start": start, "end": end}
+        if any(_overlaps(evidence, other) for other in _budget_spans(ctx)):
+            break  # "…，全年实际发放186.13万元" is the next figure of the sentence, not a part
+        parts.append((label.strip("，,、；;和及 ") or "其中", Printed.of_fact({"value": q.yuan, "text": q.text}), evidence))
+        prev = q.end
+    return parts
+
+
+@check("ARITH-SUBTOTAL")
+def subtotal(ctx: Context, rule: CheckRule):
+    yield from _listed_subtotals(ctx, rule)
+    yield from _project_subtotals(ctx, rule)
+    yield from _dimension_subtotals(ctx, rule)
+
+
+def _dimension_subtotals(ctx: Context, rule: CheckRule):
+    """A 一级 score ("产出指标（50分）得45分") against its rows' scores, when the rows found are the whole
+    dimension: each weighed and scored, their weights adding up to the dimension's (rulebook B.1-3)."""
+    inds = ctx.record.get("indicators", [])
+    for d in ctx.record.get("score", {}).get("dimensions", []):
+        weight, score = points(d.get("weight")), points(d.get("score"))
+        rows = [i for i in inds if dimension_of(ctx, i) is d]
+        if weight is None or score is None or len(rows) < rule.params["min_parts"]:
+            continue
+        if any(points(i.get("weight")) is None or points(i.get("score")) is None for i in rows):
+            continue
+        if sum(points(i["weight"]).value for i in rows) != weight.value:
+            continue
+        ok, s, _ = _slack([points(i["score"]) for i in rows], score, rule)
+        if ok:
+            continue
+        yield ctx.finding(
+            rule,
+            "dimension",
+            msg={"name": d["name"], "weight": fmt(weight.value), "stated": fmt(score.value), "parts": "＋".join(fmt(points(i["score"]).value) for i in rows), "expected": fmt(s), "diff": fmt(abs(s - score.value))},
+            evidence=[evidence_of(d.get("score"))] + [evidence_of(i.get("score")) for i in rows],
+            expected=s,
+            stated=score.value,
+            facts={"dimension": d["name"], "rows": {i["name"]: points(i["score"]).value for i in rows}},
+        )
+
+
+def _listed_subtotals(ctx: Context, rule: CheckRule):
+    """"全年支出2,206.15万元，其中基本支出986.42万元、项目支出1,216.51万元" — the parts against the figure."""
+    for field in BUDGET_LABELS:
+        for mention in _mentions(ctx.fact("budget", field)):
+            total = Printed.of_fact(mention)
+            parts = _listed_parts(ctx, mention, rule)
+            if total is None or not parts:
+                continue
+            fires, s, _ = _subtotal_fires([p for _, p, _ in parts], total, rule)
+            if not fires:
+                continue
+            yield ctx.finding(
+                rule,
+                "parts",
+                msg={"quote": mention["evidence"]["quote"], "total": wan(total.value), "parts": "、".join(f"{n}{wan(p.value)}" for n, p, _ in parts), "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
+                evidence=[mention["evidence"]] + [e for _, _, e in parts],
+                expected=s,
+                stated=total.value,
+                facts={"field": field, "parts": {n: p.value for n, p, _ in parts}},
+            )
+
+
+def _project_subtotals(ctx: Context, rule: CheckRule):
+    """A multi-project report: each project's budget or spending against the report's stated total."""
+    projects = ctx.record.get("other_projects") or []
+    for key, field in PROJECT_FIELDS.items():
+        listed = [(p, p["facts"][key]) for p in projects if (p.get("facts") or {}).get(key)]
+        total_fact = ctx.fact("budget", field)
+        total = Printed.of_fact(total_fact)
+        if len(listed) < rule.params["min_parts"] or total is None:
+            continue
+        values = [Printed.of_fact(f) for _, f in listed]
+        fires, s, _ = _subtotal_fires(values, total, rule)
+        if not fires:
+            continue
+        yield ctx.finding(
+            rule,
+            "projects",
+            msg={"label": BUDGET_LABELS[field], "field": BUDGET_LABELS[field], "total": wan(total.value), "parts": "＋".join(wan(v.value) for v in values), "parts_sum": wan(s), "diff": wan(abs(s - total.value)), "count": len(listed)},
+            evidence=[evidence_of(total_fact)] + [evidence_of(f) for _, f in listed],
+            expected=s,
+            stated=total.value,
+            facts={"field": field, "projects": {p.get("project"): v.value for (p, _), v in zip(listed, values)}},
+        )
+
+
+# -- ARITH-SCORE-BOUNDS --------------------------------------------------------------------------------------
+
+@check("ARITH-SCORE-BOUNDS")
+def score_bounds(ctx: Context, rule: CheckRule):
+    """0 ≤ 得分 ≤ 分值 for every row and dimension, and the total within the full marks."""
+    total_fact = ctx.fact("score", "total")
+    total, limit = points(total_fact), full_marks(ctx, rule)
+    if total is not None and total.lo > limit:
+        yield ctx.finding(
+            rule,
+            "total",
+            msg={"stated": fmt(total.value), "max_total": fmt(limit)},
+            evidence=[evidence_of(total_fact)],
+            expected=limit,
+            stated=total.value,
+            facts={"full_marks": limit},
+        )
+    for ind in ctx.record.get("indicators", []):
+        yield from _row_bound(ctx, rule, "indicator", ind["name"], ind.get("score"), ind.get("weight"))
+    uncapped = any(not p.exec_cap for p in ctx.profiles) and _overspent(ctx)
+    for d in ctx.record.get("score", {}).get("dimensions", []):
+        variant = "exec_uncapped" if d["name"] == "预算执行率" and uncapped else "dimension"
+        yield from _row_bound(ctx, rule, variant, d["name"], d.get("score"), d.get("weight"))
+
+
+def _overspent(ctx: Context) -> bool:
+    """Whether some reading of the report puts 执行率 above 100%: only then can an uncapped profile score
+    预算执行率 above its weight."""
+    rate = ctx.printed("budget", "execution_rate")
+    if rate is not None and rate.hi > 100:
+        return True
+    spent = ctx.printed("budget", "spent")
+    dens = [ctx.printed("budget", d) for p in ctx.profiles for d in p.denominators]
+    return spent is not None and any(den is not None and spent.hi > den.lo for den in dens)
+
+
+def _row_bound(ctx: Context, rule: CheckRule, variant: str, name: str, score_fact: dict | None, weight_fact: dict | None):
+    score, weight = points(score_fact), points(weight_fact)
+    if score is None or weight is None or score.lo <= weight.hi:
+        return
+    yield ctx.finding(
+        rule,
+        variant,
+        msg={"name": name, "score": fmt(score.value), "weight": fmt(weight.value), "diff": fmt(score.value - weight.value)},
+        evidence=[evidence_of(score_fact), evidence_of(weight_fact)],
+        expected=weight.value,
+        stated=score.value,
+        facts={"item": name},
+    )
+
+
+# -- ARITH-SCORE-RATE, ARITH-COMPLETION-RATE -----------------------------------------------------------------
+
+def _near(fact: dict | None, mention: dict) -> dict | None:
+    """The mention of ``fact`` stated last before ``mention`` in the same block (the 得分 of "得分为16.1分，
+    得分率为80.5%"), else the fact's resolved value."""
+    ev = mention.get("evidence") or {}
+    same = [m for m in _mentions(fact) if (m.get("evidence") or {}).get("block") == ev.get("block") and m["evidence"]["start"] <= ev.get("start", 0)]
+    return max(same, key=lambda m: m["evidence"]["start"]) if same else fact
+
+
+@check("ARITH-SCORE-RATE")
+def score_rate(ctx: Context, rule: CheckRule):
+    """A dimension's stated 得分率 against 得分 ÷ 分值, wherever the report states the rate; each statement
+    is read with the score stated beside it. One finding per dimension."""
+    for d in ctx.record.get("score", {}).get("dimensions", []):
+        for mention in _mentions(d.get("rate")):
+            score_fact, weight_fact = _near(d.get("score"), mention), _near(d.get("weight"), mention)
+            stated, score, weight = Printed.of_fact(mention), points(score_fact), points(weight_fact)
+            if stated is None or score is None or weight is None or weight.value <= 0:
+                continue
+            result = rate_agreement(stated, score, weight)
+            if result in (None, "agrees"):
+                continue
+            expected = score.value / weight.value * 100
+            yield ctx.finding(
+                rule,
+                "last_digit" if result == "last-digit" else "differs",
+                msg={"name": d["name"], "stated": fmt(stated.value) + "%", "score": fmt(score.value), "weight": fmt(weight.value), "expected": fmt(expected, 3) + "%"},
+                evidence=[evidence_of(mention), evidence_of(score_fact), evidence_of(weight_fact)],
+                expected=round(expected, 4),
+                stated=stated.value,
+                facts={"dimension": d["name"]},
+            )
+            break
+
+
+@check("ARITH-COMPLETION-RATE")
+def completion_rate(ctx: Context, rule: CheckRule):
+    """An indicator's stated 完成率 against 实际值 ÷ 指标值. A rate capped at 100% when the target was
+    exceeded, and target ÷ actual for a "less is better" row, are accepted readings."""
+    for ind in ctx.record.get("indicators", []):
+        stated = Printed.of_fact(ind.get("completion"))
+        c = compare(ind, rule.params)
+        if stated is None or c is None or c.actual.value <= 0:
+            continue
+        if stated.value == 100 and not c.missed:
+            continue
+        results = {rate_agreement(stated, c.actual, c.target), rate_agreement(stated, c.target, c.actual)}
+        if "agrees" in results or None in results:
+            continue
+        expected = c.ratio * 100
+        yield ctx.finding(
+            rule,
+            "last_digit" if "last-digit" in results else "differs",
+            msg={"name": ind["name"], "stated": fmt(stated.value) + "%", "actual": plain(ind["actual"]), "target": plain(ind["target"]), "expected": fmt(expected, 3) + "%"},
+            evidence=[evidence_of(ind.get("completion")), ind.get("evidence")],
+            expected=round(expected, 4),
+            stated=stated.value,
+            facts={"indicator": ind["name"]},
+        )
