@@ -31,8 +31,10 @@ def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
     found = set()
     for b, fields in by_block.items():
         block = doc.blocks[b]
-        has_money = fields & {"budget.full_year", "budget.initial", "budget.stated", "budget.spent"}
-        has_result = fields & {"score.total", "budget.execution_rate"}
+        budgets = fields & {"budget.full_year", "budget.initial", "budget.stated"}
+        has_money = budgets or "budget.spent" in fields
+        # one project's line: its own money and its own result (a score, a rate, or what it spent)
+        has_result = fields & {"score.total", "budget.execution_rate"} or (budgets and "budget.spent" in fields)
         if has_money and has_result and item.match(block.key or block.text):
             found.add(b)
     return found if len(found) >= 2 else set()

@@ -275,9 +275,18 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
         first = min((m.start() for rx in (r.rx["dim_weight"], r.rx["dim_score"]) for m in [rx.search(seg)] if m), default=None)
         if first is None or first > r.dimensions.max_gap:
             continue
+        if regex.search(r"[，,]", seg[:first]) and regex.search(r"\p{Han}", seg[:first]):
+            continue  # "…并投入使用，自评得分94.75分": words and a comma between: not this dimension's figure
         weight = find(r.rx["dim_weight"], "dimension.weight")
         score_seg_rx = r.rx["dim_score"]
         score = find(score_seg_rx, "dimension.score")
+        colon = regex.search(r"[：:]", seg)
+        if score is not None and colon is not None:
+            # "产出指标（50分）：甲…得20分；乙…得20分" — scores after a colon belong to the items listed
+            sentence_end = regex.compile(r"[。！？]").search(key, seg_start + colon.end())
+            tail = key[seg_start + colon.end() : sentence_end.start() if sentence_end else len(key)]
+            if len(list(score_seg_rx.finditer(tail))) > 1:
+                score = None
         if score is not None and weight is not None and score.evidence.end == weight.evidence.end:
             score = None
         rate = find(r.rx["dim_rate"], "dimension.rate")
