@@ -14,7 +14,17 @@ runner = CliRunner()
 
 
 def test_every_command_has_help() -> None:
-    for args in (["--help"], ["parse", "--help"], ["rules", "--help"], ["rules", "lint", "--help"]):
+    for args in (
+        ["--help"],
+        ["parse", "--help"],
+        ["extract", "--help"],
+        ["check", "--help"],
+        ["eval", "--help"],
+        ["rules", "--help"],
+        ["rules", "lint", "--help"],
+        ["rules", "list", "--help"],
+        ["rules", "profiles", "--help"],
+    ):
         result = runner.invoke(app, args)
         assert result.exit_code == 0, args
         assert "Usage" in result.output
@@ -24,6 +34,14 @@ def test_readme_lists_every_error_code() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for code in CODES:
         assert f"| {code} |" in readme, code
+
+
+def test_readme_lists_every_check() -> None:
+    from pipeline.checks.base import catalogue
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for c in catalogue().checks:
+        assert f"| {c.id} | {c.severity} |" in readme, c.id
 
 
 def test_parse_prints_the_envelope_and_blocks() -> None:
