@@ -14,9 +14,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	mkdir -p outputs
-	$(BIN)/jixiao extract corpus > outputs/records.jsonl
-	@echo "wrote outputs/records.jsonl ($$(wc -l < outputs/records.jsonl) documents)"
+	$(BIN)/jixiao run corpus -o outputs
 
 test: install
 	$(BIN)/python -m pytest -q
@@ -28,8 +26,10 @@ lint: install
 eval: install
 	$(BIN)/jixiao eval tests/data/devset/gold.jsonl
 
+# Speed and memory: one document at a time, then a batch of 1,000 documents and its unchanged rerun.
 bench: install
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_run.py
 
 # Regenerate the DOCX/PDF versions of the seeds and the deliberately broken files (committed).
 fixtures: install

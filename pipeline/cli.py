@@ -42,7 +42,9 @@ def expand(paths: list[Path]) -> list[str]:
     for p in paths:
         if p.is_dir():
             out.extend(
-                os.fspath(f) for f in sorted(p.rglob("*")) if f.is_file() and not f.name.startswith(".")
+                os.fspath(f)
+                for f in sorted(p.rglob("*"))
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         else:
             out.append(os.fspath(p))
@@ -203,6 +205,16 @@ def rules_lint() -> None:
         typer.echo(f"{len(problems)} problem(s) in {RULES_DIR}", err=True)
         raise typer.Exit(1)
     typer.echo(f"rules OK ({RULES_DIR})")
+
+
+def _register_run() -> None:
+    # The batch command lives with the batch engine; imported here so `jixiao --help` lists it.
+    from pipeline.run import run_command
+
+    app.command(name="run")(run_command)
+
+
+_register_run()
 
 
 def main() -> None:

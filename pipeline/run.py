@@ -1019,7 +1019,9 @@ def _assemble(
 
 
 def run_command(
-    inputs: Annotated[list[Path], typer.Argument(help="Report files or folders (searched recursively).")],
+    inputs: Annotated[
+        list[Path], typer.Argument(metavar="IN", help="Report files or folders (searched recursively).")
+    ],
     out: Annotated[
         Path, typer.Option("-o", "--out", help="Output folder; replaced whole at the end of the run.")
     ],

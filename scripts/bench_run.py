@@ -1,0 +1,190 @@
+"""Benchmark of ``jixiao run``: throughput on ≥1000 documents, peak memory per worker, rerun speed-up.
+
+Builds a corpus in a temporary folder from corpus/*.txt, corpus/*.docx, a few corpus/*.pdf and the devset
+excerpts, every copy with some figures changed so that no two files have the same bytes (plus a handful of
+exact duplicates, as real batches have). Then runs ``jixiao run`` twice in fresh interpreters (so start-up
+and the rules check count, as for a user): once from nothing, once unchanged (everything from the cache).
+
+    python scripts/bench_run.py [--docs 1000] [--workers N] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# share of each kind in the generated corpus (PDFs are few: they are an order of magnitude slower)
+MIX = {"txt": 0.58, "docx": 0.40, "pdf": 0.02}
+DUPLICATES = 10
+
+_DECIMAL = re.compile(r"(\d+\.\d*)(\d)")
+_WT = re.compile(r"(<w:t(?: [^>]*)?>)([^<]*)(</w:t>)")
+
+
+def vary_text(text: str, rng: random.Random) -> str:
+    """Change the last digit of about half the decimal figures: a different report of the same shape."""
+    return _DECIMAL.sub(
+        lambda m: m.group(1) + (str(rng.randrange(10)) if rng.random() < 0.5 else m.group(2)), text
+    )
+
+
+def vary_docx(data: bytes, rng: random.Random, serial: int) -> bytes:
+    """The same DOCX with figures varied inside the text runs of word/document.xml (never in markup)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "word/document.xml":
+                xml = body.decode("utf-8")
+                xml = _WT.sub(lambda m: m.group(1) + vary_text(m.group(2), rng) + m.group(3), xml)
+                # a serial in the last text run makes every copy unique even when no figure changed
+                idx = xml.rfind("</w:t>")
+                xml = xml[:idx] + f"（{serial}）" + xml[idx:]
+                body = xml.encode("utf-8")
+            dst.writestr(info, body)
+    return buf.getvalue()
+
+
+def build_corpus(dest: Path, n: int, seed: int = 7) -> dict[str, int]:
+    rng = random.Random(seed)
+    sources = {
+        "txt": sorted((ROOT / "corpus").glob("*.txt"))
+        + sorted((ROOT / "tests/data/devset/reports").glob("*.txt")),
+        "docx": sorted((ROOT / "corpus").glob("*.docx")),
+        "pdf": sorted((ROOT / "corpus").glob("*.pdf")),
+    }
+    counts: dict[str, int] = defaultdict(int)
+    unique = n - DUPLICATES
+    plan = [kind for kind, share in MIX.items() for _ in range(round(unique * share))]
+    plan = (plan + ["txt"] * unique)[:unique]
+    rng.shuffle(plan)
+    made: list[Path] = []
+    for i, kind in enumerate(plan):
+        src = sources[kind][i % len(sources[kind])]
+        folder = dest / f"unit{i % 25:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{i:05d}_{src.stem}.{kind}"
+        if kind == "txt":
+            text = vary_text(src.read_text(encoding="utf-8"), rng)
+            path.write_text(text + f"\n（报告编号{i}）\n", encoding="utf-8")
+        elif kind == "docx":
+            path.write_bytes(vary_docx(src.read_bytes(), rng, i))
+        else:  # a trailing PDF comment: same pages, different bytes
+            path.write_bytes(src.read_bytes() + f"\n% bench copy {i}\n".encode())
+        counts[kind] += 1
+        made.append(path)
+    (dest / "resubmitted").mkdir()
+    for original in rng.sample(made, DUPLICATES):  # the same file sent twice
+        shutil.copy(original, dest / "resubmitted" / original.name)
+        counts["duplicate"] += 1
+    return dict(counts)
+
+
+def timed_run(corpus: Path, out: Path, workers: int | None) -> tuple[float, dict]:
+    """One ``run()`` in a fresh interpreter, timed from outside; returns wall seconds and the summary."""
+    code = (
+        "import json, dataclasses, resource, sys\n"
+        "from pipeline.run import run\n"
+        f"s = run([{str(corpus)!r}], {str(out)!r}, workers={workers!r}, progress=False)\n"
+        "d = dataclasses.asdict(s); d['out'] = str(d['out'])\n"
+        "d['children_maxrss_mb'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "d['parent_maxrss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "c = resource.getrusage(resource.RUSAGE_CHILDREN); d['children_cpu_s'] = c.ru_utime + c.ru_stime\n"
+        "print(json.dumps(d))\n"
+    )
+    t0 = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if done.returncode != 0:
+        sys.exit(f"run failed:\n{done.stderr}")
+    return wall, json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def per_format_ms(out: Path) -> dict[str, float]:
+    """Median worker time per document by format, from run.log and corpus.jsonl."""
+    fmt = {}
+    for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        fmt[rec["file"]] = rec["format"] or "error"
+    times: dict[str, list[float]] = defaultdict(list)
+    for line in (out / "run.log").read_text(encoding="utf-8").splitlines():
+        m = re.search(r" (\d+) ms findings \S+ \S+ \S+  (.+?)(?:  -- |$)", line)
+        if m and m.group(2) in fmt:
+            times[fmt[m.group(2)]].append(float(m.group(1)))
+    return {k: statistics.median(v) for k, v in sorted(times.items())}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=1000)
+    ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--keep", type=Path, default=None, help="build the corpus and outputs here and keep them")
+    args = ap.parse_args()
+    base = args.keep or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
+    base.mkdir(parents=True, exist_ok=True)
+    try:
+        corpus, out = base / "corpus", base / "out"
+        shutil.rmtree(corpus, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+        counts = build_corpus(corpus, args.docs)
+        kinds = ", ".join(f"{v} {k}" for k, v in counts.items())
+        print(f"corpus: {sum(counts.values())} files ({kinds}) in {corpus}")
+
+        wall1, s1 = timed_run(corpus, out, args.workers)
+        proc = s1["timings"].get("process", 0.0)
+        print(
+            f"first run: {wall1:.1f} s wall ({s1['files']} files, "
+            f"{s1['processed']} processed by {s1['workers']} workers; "
+            f"{s1['ok']} ok, {s1['partial']} partial, {s1['error']} error)"
+        )
+        print(
+            f"  throughput: {s1['processed'] / proc:.1f} documents/s while processing, "
+            f"{s1['files'] / wall1:.1f} files/s end to end (start-up, rules check and writers included)"
+        )
+        if s1["children_cpu_s"]:
+            # the machine may be shared: CPU seconds the workers used tell what the cores alone would give
+            per_core = s1["processed"] / s1["children_cpu_s"]
+            print(
+                f"  worker CPU: {s1['children_cpu_s']:.1f} s for {s1['processed']} documents = "
+                f"{per_core:.1f} documents per CPU-second, {per_core * s1['workers']:.1f}/s on "
+                f"{s1['workers']} idle cores"
+            )
+        print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in s1["timings"].items()))
+        print(
+            "  median worker time per document: "
+            + ", ".join(f"{k} {v:.0f} ms" for k, v in per_format_ms(out).items())
+        )
+        print(
+            f"  peak memory per worker (max RSS, shared pages included): {s1['worker_peak_mb']:.0f} MB "
+            f"(RUSAGE_CHILDREN max {s1['children_maxrss_mb']:.0f} MB); parent {s1['parent_maxrss_mb']:.0f} MB"
+        )
+        print(f"  writers: {s1['writers']}")
+
+        wall2, s2 = timed_run(corpus, out, args.workers)
+        print(
+            f"rerun unchanged: {wall2:.1f} s wall, {s2['cache_hits']} from cache, {s2['processed']} processed"
+        )
+        print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in s2["timings"].items()))
+        print(f"  speed-up: {wall1 / wall2:.1f}x end to end")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
