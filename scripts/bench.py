@@ -1,7 +1,8 @@
-"""Benchmark: time to read and extract one report, after start-up, and peak memory.
+"""Benchmark: time to read and extract one report (and to check it), after start-up, and peak memory.
 
-Run ``make bench``. Speed is measured here, never in the tests. Prints one line per input: the median and
-the 90th percentile of wall time over repeated runs, and the size of the file.
+Run ``make bench`` (which then runs scripts/bench_run.py, the batch). Speed is measured here, never in the
+tests. Prints one line per input: the median and 90th percentile of wall time over repeated runs for reading
+and extraction alone, and with the checks, and the size of the file.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from pipeline.parse import parse_file  # noqa: E402
 from pipeline.record import extract_record  # noqa: E402
 
 
-def timed(path: Path, runs: int) -> list[float]:
+def timed(path: Path, runs: int, checks: bool) -> list[float]:
     out = []
     for _ in range(runs):
         t0 = time.perf_counter()
-        extract_record(parse_file(path))
+        extract_record(parse_file(path), checks=checks)
         out.append(time.perf_counter() - t0)
     return out
 
@@ -33,7 +34,7 @@ def main() -> None:
     extract_record(parse_file(ROOT / "corpus" / "001_5c147244ac7a2061.txt"))  # rules, jieba, spaCy load
     startup = time.perf_counter() - t0
     print(f"start-up (rules, segmenter, first document): {startup * 1000:.0f} ms")
-    print(f"{'input':42} {'KB':>6} {'median ms':>10} {'p90 ms':>8}")
+    print(f"{'input':42} {'KB':>6} {'extract ms':>11} {'p90':>6} {'+checks ms':>11} {'p90':>6}")
     for name, runs in (
         ("corpus/001_5c147244ac7a2061.txt", 30),
         ("corpus/000_a4cf6914c4e43683.txt", 30),
@@ -41,9 +42,11 @@ def main() -> None:
         ("corpus/001_5c147244ac7a2061.pdf", 5),
     ):
         path = ROOT / name
-        times = sorted(timed(path, runs))
-        p90 = times[int(0.9 * (len(times) - 1))]
-        print(f"{name:42} {path.stat().st_size / 1024:6.1f} {statistics.median(times) * 1000:10.1f} {p90 * 1000:8.1f}")
+        cols = []
+        for checks in (False, True):
+            times = sorted(timed(path, runs, checks))
+            cols += [statistics.median(times) * 1000, times[int(0.9 * (len(times) - 1))] * 1000]
+        print(f"{name:42} {path.stat().st_size / 1024:6.1f} {cols[0]:11.1f} {cols[1]:6.1f} {cols[2]:11.1f} {cols[3]:6.1f}")
     devset = sorted((ROOT / "tests" / "data" / "devset" / "reports").glob("*.txt"))
     t0 = time.perf_counter()
     for p in devset:
