@@ -282,7 +282,6 @@ def region_of(text: str, r: MetaRules) -> str | None:
 
 def extract_meta(doc: Document) -> dict:
     r = rules()
-    titles = title_blocks(doc)
     title = main_title(doc)
     unit: str | None = None
     labelled: list[tuple[int, int, str]] = []

@@ -267,7 +267,7 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
             if not m:
                 return None
             g = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i) is not None)
-            a, b = seg_start + m.start(g), seg_start + m.end(g)
+            b = seg_start + m.end(g)
             return Mention(field, Decimal(m.group(g)), text[n.start() : b], Evidence.of(block, n.start(), b), f"scores:{field}", 20)
 
         # The figures must follow the name closely ("决策指标满分15分", "决策（20分）", "决策17.4分");

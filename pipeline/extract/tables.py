@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import cached_property
 
 import regex
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from pipeline.document import Document
 from pipeline.extract.cells import Tok, lines_of
