@@ -169,3 +169,9 @@ def test_rules_list_names_every_check() -> None:
     assert result.exit_code == 0
     for c in catalogue().checks:
         assert c.id in result.output
+
+
+def test_outputs_delivered_with_almost_nothing_spent() -> None:
+    f = by_check(SEED001.with_suffix(".txt"))["BUDGET-SPEND-VS-OUTPUT"][0]
+    assert f["severity"] == "warning" and f["stated"] == 2.52 and "6个数量/质量指标" in f["message"]
+    assert "BUDGET-SPEND-VS-OUTPUT" not in by_check(SEED001.with_suffix(".txt").parent / "000_a4cf6914c4e43683.txt")

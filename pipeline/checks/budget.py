@@ -137,3 +137,44 @@ def arrival(ctx: Context, rule: CheckRule):
             expected=full.value,
             stated=received.value,
         )
+
+
+def _met(ind: dict) -> bool | None:
+    """Whether an indicator's actual reaches its target (None when the row cannot be compared)."""
+    target, actual = ind.get("target") or {}, ind.get("actual") or {}
+    if target.get("value") is None or actual.get("value") is None or target.get("qualitative"):
+        return None
+    if (target.get("unit") or "") != (actual.get("unit") or target.get("unit") or ""):
+        return None
+    t, a = Decimal(str(target["value"])), Decimal(str(actual["value"]))
+    if target.get("op") in ("<=", "<"):
+        return a <= t
+    return a >= t
+
+
+@check("BUDGET-SPEND-VS-OUTPUT")
+def spend_vs_output(ctx: Context, rule: CheckRule):
+    """Hardly any money spent, yet every output delivered: one of the two is wrong."""
+    rate_fact = ctx.fact("budget", "execution_rate")
+    spent, full = ctx.printed("budget", "spent"), ctx.printed("budget", "full_year")
+    if rate_fact and rate_fact.get("value") is not None:
+        rate = Decimal(str(rate_fact["value"]))
+    elif spent and full and full.value > 0:
+        rate, rate_fact = spent.value / full.value * 100, ctx.fact("budget", "spent")
+    else:
+        return
+    if rate >= Decimal(str(rule.params.get("max_rate", 30))):
+        return
+    outputs = [i for i in ctx.record.get("indicators", []) if i.get("level2") in ("数量指标", "质量指标")]
+    verdicts = [_met(i) for i in outputs]
+    known = [v for v in verdicts if v is not None]
+    if len(known) < 2 or not all(known):
+        return
+    yield ctx.finding(
+        rule,
+        "low",
+        msg={"rate": fmt(rate) + "%", "count": len(known)},
+        evidence=[evidence_of(rate_fact)] + [i.get("evidence") for i, v in zip(outputs, verdicts) if v][:3],
+        stated=rate,
+        facts={"execution_rate": rate, "outputs_met": len(known)},
+    )
