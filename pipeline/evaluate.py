@@ -37,7 +37,7 @@ TAG_CHECKS = {
     "total-vs-parts": {"ARITH-FUND-ROWS"},
     "rate": {"ARITH-EXEC-RATE", "BUDGET-DENOMINATOR"},
     "rate-rounding": {"ARITH-EXEC-RATE"},
-    "scoring": {"SCORE-QUANT-POS", "SCORE-EXEC", "ARITH-SCORE-BOUNDS"},
+    "scoring": {"SCORE-QUANT-POS", "SCORE-QUANT-NEG", "SCORE-EXEC", "ARITH-SCORE-BOUNDS"},
     "grade-band": {"GRADE-BAND"},
     "grade-exec": {"GRADE-EXEC-CEILING", "GRADE-PLAUSIBILITY"},
     "claim-vs-numbers": {"NARR-OVERCLAIM-WORDS", "NARR-AMOUNTS"},

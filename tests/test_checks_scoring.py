@@ -15,7 +15,7 @@ from pipeline.record import extract_record
 
 MINE = (
     "ARITH-FUND-ROWS", "ARITH-TOTAL", "ARITH-SUBTOTAL", "ARITH-SCORE-BOUNDS", "ARITH-SCORE-RATE",
-    "ARITH-COMPLETION-RATE", "SCORE-EXEC", "SCORE-QUANT-POS", "SCORE-OVERCOMPLETION", "SCORE-ZERO-ACTUAL",
+    "ARITH-COMPLETION-RATE", "SCORE-EXEC", "SCORE-QUANT-POS", "SCORE-QUANT-NEG", "SCORE-OVERCOMPLETION", "SCORE-ZERO-ACTUAL",
     "IND-TARGET-TOO-LOW", "IND-QUANTITY-AS-MONEY", "COPY-GENERIC-PHRASES", "IND-ALL-EXACTLY-MET",
 )
 CONSISTENT = ["D001", "D002", "D004", "D006", "D008", "D010", "D012", "D015", "D018", "D022", "D024", "D026", "D028", "D033", "D036", "D037", "D038", "D039", "D040"]
@@ -230,10 +230,11 @@ def test_bounds_on_rows_and_the_exec_score() -> None:
 
 def test_reverse_indicator_over_its_target() -> None:
     row = indicator("人均成本", ("≤160万元", "<=", 160, "万元", "money"), ("386万元", None, 386, "万元", "money"), 15, 15, level2="成本指标")
-    [f] = run("SCORE-QUANT-POS", record(indicators=[row]))
+    assert run("SCORE-QUANT-POS", record(indicators=[row])) == []
+    [f] = run("SCORE-QUANT-NEG", record(indicators=[row]))
     assert f.severity == "error"
     row["score"] = fact(10.5, "10.5")  # the G3 reviewer's 10.5/15: above both formulas (0 and 6.2), a warning
-    [f] = run("SCORE-QUANT-POS", record(indicators=[row]))
+    [f] = run("SCORE-QUANT-NEG", record(indicators=[row]))
     assert f.severity == "warning" and round(f.expected, 2) == Decimal("6.22")
 
 

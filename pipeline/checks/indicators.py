@@ -203,3 +203,256 @@ def dimension_of(ctx: Context, ind: dict) -> dict | None:
         return next((d for d in dims if level1.startswith(d["name"])), None)
     block = (ind.get("evidence") or {}).get("block")
     return next((d for d in dims if (evidence_of(d.get("weight")) or {}).get("block") == block), None)
+
+
+# -- shared by the B.5 table checks below ---------------------------------------------------------------------
+
+def _squeeze(text: str | None) -> str:
+    return regex.sub(r"\s", "", text or "")
+
+
+def _level1_rank(level1: str | None) -> int | None:
+    for rank, word in enumerate(("产出", "效益", "满意")):
+        if word in (level1 or ""):
+            return rank
+    return None
+
+
+def segments(inds: list[dict]) -> list[list[dict]]:
+    """The rows cut into the tables they came from: a new table starts when the extraction rule changes
+    or the 一级 names go back (产出 … 满意度, 产出 …: a second project's form in the same file)."""
+    out: list[list[dict]] = []
+    last_rank: int | None = None
+    last_rule = object()
+    for ind in inds:
+        rank = _level1_rank(ind.get("level1"))
+        if not out or ind.get("rule") != last_rule or (rank is not None and last_rank is not None and rank < last_rank):
+            out.append([])
+            last_rank = None
+        out[-1].append(ind)
+        last_rule = ind.get("rule")
+        last_rank = rank if rank is not None else last_rank
+    return out
+
+
+def _is_full(ind: dict) -> bool:
+    score, weight = Printed.of_fact(ind.get("score")), Printed.of_fact(ind.get("weight"))
+    return score is not None and weight is not None and weight.value > 0 and score.value == weight.value
+
+
+def _has_level2(ind: dict, words) -> bool:
+    return any(w in (ind.get("level2") or "") for w in words)
+
+
+# -- IND-DUPLICATE (B.5-31) -----------------------------------------------------------------------------------
+
+_LEVEL1 = regex.compile(r"^[\s|]*(产出指标|效益指标|满意度指标)")
+
+
+def _row_text(ctx: Context, mention: dict) -> str:
+    """The line a mention stands in (a table printed one row per line quotes only from the name on)."""
+    b = mention.get("block")
+    if ctx.doc is not None and b is not None and 0 <= b < len(ctx.doc.blocks):
+        return ctx.doc.blocks[b].text
+    return mention.get("quote") or ""
+
+
+def _table_twin(ctx: Context, ind: dict, mention: dict, params: dict) -> bool:
+    """A further mention of a table row's name that is another row of the same table: in the same table
+    block, or (a table printed one row per line) a nearby line that starts with 指标 cells."""
+    ev = ind.get("evidence") or {}
+    if not (ind.get("rule") or "").startswith("tables") or mention.get("block") is None or ev.get("block") is None:
+        return False
+    if mention["block"] == ev["block"]:
+        return mention.get("start") != ev.get("start")
+    near = abs(mention["block"] - ev["block"]) <= params["max_row_gap"]
+    return near and bool(regex.match(r"^[\s|]*\S{0,8}指标[\s|]", _row_text(ctx, mention)))
+
+
+@check("IND-DUPLICATE")
+def duplicate(ctx: Context, rule: CheckRule):
+    """The same 三级 indicator twice in one table: counted, weighted and scored twice. Extraction keeps one
+    row per name and the other as a mention; a prose mention of a table row, or a row of another project's
+    form elsewhere in the file, is not a second row of the same table."""
+    for ind in ctx.record.get("indicators", []):
+        if len(_squeeze(ind.get("name"))) < rule.params["min_name_chars"]:
+            continue
+        for m in ind.get("mentions") or []:
+            if not _table_twin(ctx, ind, m, rule.params):
+                continue
+            other = _LEVEL1.match(m.get("quote") or "") or _LEVEL1.match(_row_text(ctx, m))
+            level1, second = ind.get("level1") or "", other.group(1) if other else ""
+            across = bool(level1 and second and not level1.startswith(second[:2]))
+            yield ctx.finding(
+                rule,
+                "across_levels" if across else "same_level",
+                msg={"name": ind["name"], "first": level1 or "同一一级指标", "second": second or level1},
+                evidence=[ind.get("evidence"), m],
+                facts={"indicator": ind["name"], "level1": [level1 or None, second or None]},
+            )
+            break
+
+
+# -- IND-MISSING-TYPE (B.5-32) --------------------------------------------------------------------------------
+
+@check("IND-MISSING-TYPE")
+def missing_type(ctx: Context, rule: CheckRule):
+    """A self-evaluation table without a 数量 row, without a 质量 or 时效 row, or without a 满意度 row (and
+    no note that its weight was moved to other indicators)."""
+    framework = ctx.record.get("score", {}).get("framework")
+    kind = ctx.record.get("meta", {}).get("kind")
+    inds = ctx.record.get("indicators", [])
+    if not (framework == "national-self-table" or kind == "self-table"):
+        return
+    if len(inds) < rule.params["min_rows"] or not all(i.get("level2") for i in inds):
+        return  # a row without its 二级 name could be any type
+    text = ctx.doc.text if ctx.doc else ""
+    missing = []
+    if not any(_has_level2(i, rule.params["quantity_words"]) for i in inds):
+        missing.append("数量指标")
+    if not any(_has_level2(i, rule.params["quality_words"]) for i in inds):
+        missing.append("质量指标或时效指标")
+    satisfied = any("满意" in (i.get("level1") or "") + (i.get("level2") or "") + (i.get("name") or "") for i in inds)
+    if not satisfied and not regex.search(rule.params["reweighting_pattern"], _squeeze(text)):
+        missing.append("满意度指标")
+    if not missing:
+        return
+    yield ctx.finding(
+        rule,
+        "missing",
+        msg={"missing": "、".join(missing), "count": len(inds)},
+        evidence=[inds[0].get("evidence")],
+        facts={"missing": missing},
+    )
+
+
+# -- COPY-TARGET-EQUALS-ACTUAL-TEXT (B.8-52) ------------------------------------------------------------------
+
+def _qualitative(q: dict | None) -> bool:
+    q = q or {}
+    return bool(q.get("qualitative")) or q.get("kind") == "qualitative"
+
+
+@check("COPY-TARGET-EQUALS-ACTUAL-TEXT")
+def target_equals_actual_text(ctx: Context, rule: CheckRule):
+    """Several qualitative rows whose actual repeats the target word for word: the form copied, not measured."""
+    hits = []
+    for ind in ctx.record.get("indicators", []):
+        target, actual = ind.get("target") or {}, ind.get("actual") or {}
+        if not (_qualitative(target) and _qualitative(actual)):
+            continue
+        t = _bare(target.get("text"))
+        if len(t) >= rule.params["min_chars"] and not regex.search(r"\d", t) and t == _bare(actual.get("text")):
+            hits.append(ind)
+    if len(hits) < rule.params["min_count"]:
+        return
+    yield ctx.finding(
+        rule,
+        "copied",
+        msg={"count": len(hits), "names": "、".join(f"{i['name']}（{_bare(i['target'].get('text'))}）" for i in hits)},
+        evidence=[i.get("evidence") for i in hits],
+        stated=len(hits),
+        facts={"indicators": [i["name"] for i in hits]},
+    )
+
+
+# -- IND-QUALITY-VS-QUANTITY (B.5-37) -------------------------------------------------------------------------
+
+@check("IND-QUALITY-VS-QUANTITY")
+def quality_vs_quantity(ctx: Context, rule: CheckRule):
+    """A 质量 row failed (scored 0, or not yet accepted) while a 数量 row of the same table scored full:
+    output that did not pass its quality check should not count in full."""
+    for seg in segments(ctx.record.get("indicators", [])):
+        full = [i for i in seg if _has_level2(i, rule.params["quantity_words"]) and _is_full(i)]
+        if not full:
+            continue
+        for ind in seg:
+            if not _has_level2(ind, rule.params["quality_words"]):
+                continue
+            score = Printed.of_fact(ind.get("score"))
+            actual = _squeeze(quoted(ind.get("actual")))
+            zero = score is not None and score.value == 0
+            unaccepted = any(w in actual for w in rule.params["unaccepted_words"])
+            if not (zero or unaccepted):
+                continue
+            yield ctx.finding(
+                rule,
+                "failed",
+                msg={
+                    "name": ind["name"],
+                    "actual": quoted(ind.get("actual")),
+                    "score": fmt(score.value) if score else "—",
+                    "quantity": "、".join(f"{i['name']}（{fmt(Printed.of_fact(i['score']).value)}分）" for i in full),
+                },
+                evidence=[ind.get("evidence"), *(i.get("evidence") for i in full)],
+                facts={"indicator": ind["name"], "quantity_rows": [i["name"] for i in full]},
+            )
+
+
+# -- IND-HOLLOW-QUANT (B.5-34) --------------------------------------------------------------------------------
+
+@check("IND-HOLLOW-QUANT")
+def hollow_quant(ctx: Context, rule: CheckRule):
+    """An 效益 row with a numeric target ("≥95%") answered by words ("社会效益明显"): the target is not
+    measured."""
+    for ind in ctx.record.get("indicators", []):
+        if not any(w in (ind.get("level1") or "") + (ind.get("level2") or "") for w in rule.params["level_words"]):
+            continue
+        target, actual = ind.get("target") or {}, ind.get("actual") or {}
+        if target.get("value") is None or _qualitative(target) or target.get("kind") not in rule.params["target_kinds"]:
+            continue
+        text = _squeeze(actual.get("text"))
+        if actual.get("value") is not None or regex.search(r"\d", text) or not text:
+            continue
+        if not (_qualitative(actual) or any(w in text for w in rule.params["hollow_words"])):
+            continue
+        yield ctx.finding(
+            rule,
+            "hollow",
+            msg={"name": ind["name"], "target": quoted(target), "actual": quoted(actual)},
+            evidence=[ind.get("evidence")],
+            facts={"indicator": ind["name"]},
+        )
+
+
+# -- IND-TIMELINESS-DATE (B.5-36) -----------------------------------------------------------------------------
+
+_DATE = regex.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
+
+
+def _date(text: str | None, deadline: bool) -> tuple[int, int, int] | None:
+    """(year, month, day) of the first date in a text; a month without a day is its last day for a deadline
+    ("11月底前") and its first day for an actual (the lenient reading)."""
+    m = _DATE.search(_squeeze(text))
+    if not m:
+        return None
+    year, month = int(m.group(1)), int(m.group(2))
+    if not 1 <= month <= 12:
+        return None
+    day = int(m.group(3)) if m.group(3) else (31 if deadline else 1)
+    return year, month, day
+
+
+@check("IND-TIMELINESS-DATE")
+def timeliness_date(ctx: Context, rule: CheckRule):
+    """A 时效 row whose deadline is a date and whose actual is a later date."""
+    for ind in ctx.record.get("indicators", []):
+        if not (_has_level2(ind, rule.params["level2_words"]) or any(w in (ind.get("name") or "") for w in rule.params["name_words"])):
+            continue
+        target_text, actual_text = quoted(ind.get("target")), quoted(ind.get("actual"))
+        op = (ind.get("target") or {}).get("op")
+        if op in (">=", ">") or not any(w in _squeeze(target_text) for w in rule.params["deadline_words"]) and op not in ("<=", "<"):
+            continue  # only a deadline: "…前", "…底", or ≤ a date
+        due, done = _date(target_text, True), _date(actual_text, False)
+        if due is None or done is None or done <= due:
+            continue
+        full = _is_full(ind)
+        yield ctx.finding(
+            rule,
+            "late_full" if full else "late",
+            msg={"name": ind["name"], "target": target_text, "actual": actual_text, "stated": fmt(Printed.of_fact(ind["score"]).value) if full else ""},
+            evidence=[ind.get("evidence"), evidence_of(ind.get("score"))],
+            expected=target_text,
+            stated=actual_text,
+            facts={"indicator": ind["name"], "due": list(due), "done": list(done), "full_score": full},
+        )

@@ -86,7 +86,7 @@ def exec_score(ctx: Context) -> ExecScore | None:
     return ExecScore(score, dim["score"], weight, point, fact, scored(point, True), lo, hi)
 
 
-# -- SCORE-QUANT-POS -----------------------------------------------------------------------------------------
+# -- SCORE-QUANT-POS, SCORE-QUANT-NEG -------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class QuantScore:
@@ -157,14 +157,15 @@ def rescored_total(ctx: Context) -> tuple[Decimal, Decimal] | None:
     if total is None:
         return None
     excess = Decimal(0)
-    exec_rule, quant_rule = _rule("SCORE-EXEC"), _rule("SCORE-QUANT-POS")
+    exec_rule = _rule("SCORE-EXEC")
     found = exec_score(ctx) if exec_rule else None
     if found is not None and found.score.lo > found.hi + dec(exec_rule.params["tolerance"]):
         excess += found.score.value - found.hi
-    if quant_rule:
-        for q in quant_scores(ctx, quant_rule.params):
-            if quant_rule.severities.get(q.variant, quant_rule.severity) == "error":
-                excess += q.score.value - q.hi
+    for quant_rule, reverse in ((_rule("SCORE-QUANT-POS"), False), (_rule("SCORE-QUANT-NEG"), True)):
+        if quant_rule:
+            for q in quant_scores(ctx, quant_rule.params):
+                if _is_reverse(q) == reverse and quant_rule.severities.get(q.variant, quant_rule.severity) == "error":
+                    excess += q.score.value - q.hi
     return total.value, total.value - excess
 
 
@@ -209,9 +210,24 @@ def exec_check(ctx: Context, rule: CheckRule):
     )
 
 
+def _is_reverse(q: QuantScore) -> bool:
+    return q.comp.direction == "reverse"
+
+
 @check("SCORE-QUANT-POS")
 def quant_check(ctx: Context, rule: CheckRule):
-    found = quant_scores(ctx, rule.params)
+    """A "more is better" row short of its target scored above the proportional score (B.2-11)."""
+    yield from _quant_findings(ctx, rule, reverse=False)
+
+
+@check("SCORE-QUANT-NEG")
+def quant_neg_check(ctx: Context, rule: CheckRule):
+    """A "less is better" (≤ <) row over its target scored above both published formulas (B.2-12)."""
+    yield from _quant_findings(ctx, rule, reverse=True)
+
+
+def _quant_findings(ctx: Context, rule: CheckRule, reverse: bool):
+    found = [q for q in quant_scores(ctx, rule.params) if _is_reverse(q) == reverse]
     if not found:
         return
     change, recomputed, impact = _impact(ctx)
