@@ -175,3 +175,15 @@ def test_outputs_delivered_with_almost_nothing_spent() -> None:
     f = by_check(SEED001.with_suffix(".txt"))["BUDGET-SPEND-VS-OUTPUT"][0]
     assert f["severity"] == "warning" and f["stated"] == 2.52 and "6个数量/质量指标" in f["message"]
     assert "BUDGET-SPEND-VS-OUTPUT" not in by_check(SEED001.with_suffix(".txt").parent / "000_a4cf6914c4e43683.txt")
+
+
+def test_same_digits_under_another_unit(tmp_path) -> None:
+    seed000 = SEED001.with_suffix(".txt").parent / "000_a4cf6914c4e43683.txt"
+    text = seed000.read_text(encoding="utf-8")
+    path = tmp_path / "seed000.txt"
+    # A correct conversion (1510800元 = 151.08万元) is no finding; a 元/万元 slip is.
+    path.write_text(text.replace("已使用151.08万元", "已使用1510800元"), encoding="utf-8")
+    assert "ARITH-UNIT" not in by_check(path)
+    path.write_text(text.replace("已使用151.08万元", "已使用15108元"), encoding="utf-8")
+    f = by_check(path)["ARITH-UNIT"][0]
+    assert f["severity"] == "warning" and "100倍" in f["message"]

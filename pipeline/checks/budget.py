@@ -178,3 +178,56 @@ def spend_vs_output(ctx: Context, rule: CheckRule):
         stated=rate,
         facts={"execution_rate": rate, "outputs_met": len(known)},
     )
+
+
+def _money_figures(ctx: Context) -> list[tuple[Printed, dict, str]]:
+    """Every money figure the record holds: budget facts and their mentions, money targets and actuals."""
+    out = []
+    for field in ("initial", "full_year", "received", "spent", "balance"):
+        fact = ctx.fact("budget", field)
+        for m in (fact or {}).get("mentions") or ([fact] if fact else []):
+            p = Printed.of_fact(m)
+            if p is not None:
+                out.append((p, m.get("evidence"), m.get("text") or ""))
+    for ind in ctx.record.get("indicators", []):
+        for key in ("target", "actual"):
+            q = ind.get(key) or {}
+            if q.get("kind") == "money" and q.get("value") is not None and "/" not in (q.get("text") or ""):
+                text = q["text"]
+                scale = {"亿元": Decimal(100000000), "万元": Decimal(10000), "千元": Decimal(1000)}.get(q.get("unit") or "", Decimal(1))
+                out.append((Printed.exact(Decimal(str(q["value"])) * scale), ind.get("evidence"), text))
+    return out
+
+
+def _digits(text: str) -> str:
+    import regex
+
+    m = regex.search(r"\d+(?:\.\d+)?", text.replace(",", ""))
+    return m.group(0).replace(".", "").strip("0") if m else ""
+
+
+@check("ARITH-UNIT")
+def unit_scale(ctx: Context, rule: CheckRule):
+    """The same printed digits under two units that differ by a power of ten: a 元/万元 slip."""
+    figures = [f for f in _money_figures(ctx) if f[0].value >= Decimal(str(rule.params.get("min_yuan", 1000)))]
+    seen: set[tuple[str, str]] = set()
+    for i, (a, ev_a, text_a) in enumerate(figures):
+        for b, ev_b, text_b in figures[i + 1 :]:
+            if a.value == b.value or not _digits(text_a) or _digits(text_a) != _digits(text_b):
+                continue
+            big, small = max(a.value, b.value), min(a.value, b.value)
+            factor = big / small
+            if factor < 10 or factor != 10 ** (len(str(int(factor))) - 1):
+                continue
+            key = tuple(sorted((text_a, text_b)))
+            if key in seen:
+                continue
+            seen.add(key)
+            yield ctx.finding(
+                rule,
+                "scale",
+                msg={"a": text_a, "b": text_b, "factor": fmt(factor, 0)},
+                evidence=[ev_a, ev_b],
+                expected=small,
+                stated=big,
+            )
