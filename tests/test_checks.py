@@ -187,3 +187,17 @@ def test_same_digits_under_another_unit(tmp_path) -> None:
     path.write_text(text.replace("已使用151.08万元", "已使用15108元"), encoding="utf-8")
     f = by_check(path)["ARITH-UNIT"][0]
     assert f["severity"] == "warning" and "100倍" in f["message"]
+
+
+def test_indicator_of_another_sector(tmp_path) -> None:
+    path = altered(tmp_path, [("指标1：开展退休人员慰问活动", "指标1：食品安全监督抽检批次")])
+    f = by_check(path)["IND-RELEVANCE"][0]
+    assert f["severity"] == "warning" and "食品安全监督抽检批次" in f["message"]
+    assert "IND-RELEVANCE" not in by_check(SEED001.with_suffix(".txt"))
+
+
+def test_indicator_under_the_wrong_level(tmp_path) -> None:
+    path = altered(tmp_path, [("指标1：活动次数达标率", "指标1：活动通知发放及时率")])
+    f = by_check(path)["IND-MISMATCHED-LEVELS"][0]
+    assert (f["severity"], f["stated"], f["expected"]) == ("warning", "质量指标", "时效指标")
+    assert "IND-MISMATCHED-LEVELS" not in by_check(SEED001.with_suffix(".txt"))
