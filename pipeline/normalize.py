@@ -19,7 +19,7 @@ from typing import Literal
 import regex
 from pydantic import BaseModel, Field, model_validator
 
-from pipeline.document import Document
+from pipeline.document import Block, Document
 from pipeline.ruleset import load, schema
 from pipeline.textmap import MappedText
 
@@ -133,6 +133,12 @@ def fold_script(text: str) -> str:
     '预算执行率为88.30%'
     """
     return text.translate(_t2s())
+
+
+def text_block(text: str) -> Block:
+    """A lone paragraph block of ``text``, normalised as a document's blocks are (for rule examples)."""
+    norm = normalize_text(text)
+    return Block(index=0, kind="paragraph", raw=text, norm=norm, key=fold_script(norm.text))
 
 
 def normalize_document(doc: Document) -> Document:

@@ -18,7 +18,7 @@ from pipeline.checks.base import CheckRule, Context, check, evidence_of
 from pipeline.checks.numbers import Printed, dec, fmt, sum_agrees, wan
 from pipeline.document import Block, Document
 from pipeline.facts import Evidence
-from pipeline.normalize import fold_script
+from pipeline.normalize import fold_script, text_block  # noqa: F401  (text_block is re-exported for rules' examples)
 from pipeline.ruleset import load, schema
 
 # -- rules ----------------------------------------------------------------------------------------
@@ -165,14 +165,6 @@ def rules() -> NarrativeRules:
 
 
 # -- text helpers ---------------------------------------------------------------------------------
-
-
-def text_block(text: str) -> Block:
-    """A paragraph block of ``text``, normalised as the pipeline would (for rule examples)."""
-    from pipeline.normalize import normalize_text
-
-    norm = normalize_text(text)
-    return Block(index=0, kind="paragraph", raw=text, norm=norm, key=fold_script(norm.text))
 
 
 def key_of(block: Block) -> str:

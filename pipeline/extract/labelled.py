@@ -173,11 +173,9 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
 
 def mentions_in_text(text: str, r: FieldRules, only: str | None = None) -> list[Mention]:
     """Mentions in a lone sentence (for rule examples and tests)."""
-    from pipeline.normalize import fold_script, normalize_text
+    from pipeline.normalize import text_block
 
-    norm = normalize_text(text)
-    block = Block(index=0, kind="paragraph", raw=text, norm=norm, key=fold_script(norm.text))
-    return block_mentions(block, r, only)
+    return block_mentions(text_block(text), r, only)
 
 
 def received_as_budget(doc: Document) -> tuple[str, Evidence] | None:

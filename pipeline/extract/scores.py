@@ -124,10 +124,9 @@ def rules() -> ScoreRules:
 
 
 def _block(text: str) -> Block:
-    from pipeline.normalize import fold_script, normalize_text
+    from pipeline.normalize import text_block
 
-    norm = normalize_text(text)
-    return Block(index=0, kind="paragraph", raw=text, norm=norm, key=fold_script(norm.text))
+    return text_block(text)
 
 
 def _key(block: Block) -> str:
