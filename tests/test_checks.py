@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from helpers import DEVSET, SEED001
+from helpers import DEVSET, SEED001, altered_copy
 from pipeline.checks.base import band_of, catalogue, fitting_profiles, profiles
 from pipeline.checks.numbers import Printed, rate_agreement
 from pipeline.cli import app
@@ -28,13 +28,7 @@ def by_check(path, profile=None) -> dict[str, list[dict]]:
 
 
 def altered(tmp_path: Path, replacements: list[tuple[str, str]]) -> Path:
-    text = SEED001.with_suffix(".txt").read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    out = tmp_path / "seed001_altered.txt"
-    out.write_text(text, encoding="utf-8")
-    return out
+    return altered_copy(SEED001.with_suffix(".txt"), tmp_path, replacements)
 
 
 # -- numbers --------------------------------------------------------------------------------------

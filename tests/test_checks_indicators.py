@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import DEVSET, SEED000, SEED001
+from helpers import DEVSET, SEED000, SEED001, CONSISTENT, altered_copy
 
 from pipeline.parse import parse_file
 from pipeline.record import extract_record
@@ -15,7 +15,6 @@ NEW = (
     "SCORE-QUANT-NEG", "IND-DUPLICATE", "IND-MISSING-TYPE", "COPY-TARGET-EQUALS-ACTUAL-TEXT",
     "IND-QUALITY-VS-QUANTITY", "IND-HOLLOW-QUANT", "IND-TIMELINESS-DATE",
 )
-CONSISTENT = ["D001", "D002", "D004", "D006", "D008", "D010", "D012", "D015", "D018", "D022", "D024", "D026", "D028", "D033", "D036", "D037", "D038", "D039", "D040"]
 
 
 def findings(path: Path, check: str | None = None) -> list[dict]:
@@ -24,13 +23,7 @@ def findings(path: Path, check: str | None = None) -> list[dict]:
 
 
 def altered(tmp_path: Path, excerpt: str, *edits: tuple[str, str]) -> Path:
-    text = (DEVSET / "reports" / f"{excerpt}.txt").read_text(encoding="utf-8")
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    out = tmp_path / f"{excerpt}_altered.txt"
-    out.write_text(text, encoding="utf-8")
-    return out
+    return altered_copy(DEVSET / "reports" / f"{excerpt}.txt", tmp_path, edits, count=1)
 
 
 def test_reverse_row_over_its_target_is_score_quant_neg(tmp_path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import DEVSET, SEED000, SEED001
+from helpers import DEVSET, SEED000, SEED001, CONSISTENT, altered_copy
 
 from pipeline.checks.base import catalogue
 from pipeline.checks.copy import TopicRules, foreign_funds, foreign_topics
@@ -28,7 +28,6 @@ MINE = (
     "COPY-FOREIGN-TEXT",
     "META-YEAR-CONFLICT",
 )
-CONSISTENT = ["D001", "D002", "D004", "D006", "D008", "D010", "D012", "D015", "D018", "D022", "D024", "D026", "D028", "D033", "D036", "D037", "D038", "D039", "D040"]
 
 
 def findings(path) -> list[dict]:
@@ -44,13 +43,7 @@ def devset(name: str) -> Path:
 
 
 def altered(tmp_path: Path, seed: Path, replacements: list[tuple[str, str]]) -> Path:
-    text = seed.with_suffix(".txt").read_text(encoding="utf-8")
-    for old, new in replacements:
-        assert old in text, old
-        text = text.replace(old, new)
-    out = tmp_path / f"{seed.name}_altered.txt"
-    out.write_text(text, encoding="utf-8")
-    return out
+    return altered_copy(seed.with_suffix(".txt"), tmp_path, replacements)
 
 
 @pytest.fixture(scope="module")

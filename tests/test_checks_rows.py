@@ -7,13 +7,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import DEVSET, SEED000, SEED001
+from helpers import DEVSET, SEED000, SEED001, CONSISTENT, altered_copy
 
 from pipeline.parse import parse_file
 from pipeline.record import extract_record
 
 MINE = ("ARITH-WEIGHT-100", "ARITH-RATE-BOUNDS", "ARITH-NARRATIVE-PERCENTAGES", "SCORE-QUAL-BAND", "SCORE-MISSING-ACTUAL", "SCORE-NA-REBASE")
-CONSISTENT = ["D001", "D002", "D004", "D006", "D008", "D010", "D012", "D015", "D018", "D022", "D024", "D026", "D028", "D033", "D036", "D037", "D038", "D039", "D040"]
 
 
 def mine(path: Path) -> list[dict]:
@@ -21,13 +20,7 @@ def mine(path: Path) -> list[dict]:
 
 
 def altered(tmp_path: Path, excerpt: str, *swaps: tuple[str, str]) -> Path:
-    text = (DEVSET / "reports" / f"{excerpt}.txt").read_text(encoding="utf-8")
-    for old, new in swaps:
-        assert old in text, old
-        text = text.replace(old, new)
-    out = tmp_path / f"{excerpt}_altered.txt"
-    out.write_text(text, encoding="utf-8")
-    return out
+    return altered_copy(DEVSET / "reports" / f"{excerpt}.txt", tmp_path, swaps)
 
 
 def only(findings: list[dict], check_id: str) -> dict:

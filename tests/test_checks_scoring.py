@@ -7,7 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import DEVSET, SEED001
+from helpers import DEVSET, SEED001, CONSISTENT
 
 from pipeline.checks.base import REGISTRY, Context, catalogue
 from pipeline.parse import parse_file
@@ -18,7 +18,6 @@ MINE = (
     "ARITH-COMPLETION-RATE", "SCORE-EXEC", "SCORE-QUANT-POS", "SCORE-QUANT-NEG", "SCORE-OVERCOMPLETION", "SCORE-ZERO-ACTUAL",
     "IND-TARGET-TOO-LOW", "IND-QUANTITY-AS-MONEY", "COPY-GENERIC-PHRASES", "IND-ALL-EXACTLY-MET",
 )
-CONSISTENT = ["D001", "D002", "D004", "D006", "D008", "D010", "D012", "D015", "D018", "D022", "D024", "D026", "D028", "D033", "D036", "D037", "D038", "D039", "D040"]
 
 
 def mine(path: Path) -> list[dict]:

@@ -7,20 +7,11 @@ therefore produce none.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from helpers import DEVSET, SEED000, SEED001
+from helpers import CONSISTENT, DEVSET, SEED000, SEED001
 from pipeline.parse import parse_file
 from pipeline.record import extract_record
-
-CONSISTENT = [
-    json.loads(line)["id"]
-    for line in (DEVSET / "gold.jsonl").read_text(encoding="utf-8").splitlines()
-    if line.strip() and not json.loads(line)["stated_contradictions"]
-]
-
 
 def errors(path) -> list[str]:
     rec = extract_record(parse_file(path))
