@@ -157,11 +157,16 @@ def check(
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="gold.jsonl of a devset (reports/ beside it).")],
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every miss.")] = False,
+    texts: Annotated[Path | None, typer.Option(help="A real-text set's texts folder (sources.jsonl beside the gold gives each id's half).")] = None,
+    half: Annotated[list[str], typer.Option(help="Which halves of a real-text set to score (tune, test).")] = ["tune", "test"],
 ) -> None:
-    """Extract the devset's reports and score them against its gold, field by field."""
-    from pipeline.evaluate import evaluate_devset
+    """Extract a set's reports and score them against its gold, field by field."""
+    from pipeline.evaluate import evaluate_devset, evaluate_realset
 
     _load_rules()
+    if texts is not None:
+        typer.echo(evaluate_realset(gold, texts, half, verbose=verbose))
+        return
     typer.echo(evaluate_devset(gold, verbose=verbose))
 
 

@@ -56,21 +56,31 @@ class FindingScore:
     clean_warnings: list[tuple[str, str]] = field(default_factory=list)
     unmatched: list[tuple[str, str, str]] = field(default_factory=list)  # (id, check, severity) on the others
     grade_changing: set[str] = field(default_factory=set)
+    clean: int = 0  # excerpts whose gold states no contradiction
 
 
-def score_findings(gold_path: Path, records: dict[str, dict]) -> FindingScore:
+def gold_entries(gold_path: Path, ids: set[str] | None = None) -> list[dict]:
+    """The gold lines of a set, or of the ids given (one half of a split)."""
+    out = []
+    for line in gold_path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            g = json.loads(line)
+            if ids is None or g["id"] in ids:
+                out.append(g)
+    return out
+
+
+def score_findings(gold_path: Path, records: dict[str, dict], ids: set[str] | None = None) -> FindingScore:
     """Planted entries found one to one by a warning or error of a matching check (info counts for a
     last-digit rate), and the error/warning findings on excerpts with nothing planted."""
     out = FindingScore()
-    for line in gold_path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        g = json.loads(line)
+    for g in gold_entries(gold_path, ids):
         findings = records.get(g["id"], {}).get("findings", [])
         if any(f.get("grade_changing") for f in findings):
             out.grade_changing.add(g["id"])
         planted = g.get("stated_contradictions") or []
         if not planted:
+            out.clean += 1
             for f in findings:
                 if f["severity"] == "error":
                     out.clean_errors.append((g["id"], f["check"]))
@@ -131,6 +141,7 @@ class Result:
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
     misses: list[tuple[str, str, str]] = field(default_factory=list)  # (id, field, what)
     parts: dict[str, dict[str, int]] = field(default_factory=dict)  # dimensions and indicators: gold/right
+    excerpts: int = 0
 
     def totals(self, fields: list[str]) -> tuple[float, float]:
         gold = sum(self.stats[f]["gold"] for f in fields)
@@ -139,12 +150,10 @@ class Result:
         return (right / gold if gold else 0.0), (right / (right + wrong) if right + wrong else 0.0)
 
 
-def score(gold_path: Path, records: dict[str, dict]) -> Result:
+def score(gold_path: Path, records: dict[str, dict], ids: set[str] | None = None) -> Result:
     res = Result({f: {"gold": 0, "right": 0, "wrong": 0, "missed": 0, "extra": 0} for f in FIELDS})
-    for line in gold_path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        g = json.loads(line)
+    res.excerpts = len(gold_entries(gold_path, ids))
+    for g in gold_entries(gold_path, ids):
         rec = records.get(g["id"], {})
         for f, (path, scale) in FIELDS.items():
             got = _value(rec, path)
@@ -167,12 +176,9 @@ def score(gold_path: Path, records: dict[str, dict]) -> Result:
             else:
                 s["wrong"] += 1
                 res.misses.append((g["id"], f, f"wrong {got} (gold {want})"))
-    _score_parts(gold_path, records, res)
+    _score_parts(gold_path, records, res, ids)
     # An unqualified budget counts once, against whichever field holds it.
-    for line in gold_path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        g = json.loads(line)
+    for g in gold_entries(gold_path, ids):
         if g.get("budget_stated_wan") is None or g.get("budget_full_year_wan") is not None or g.get("budget_initial_wan") is not None:
             continue
         rec = records.get(g["id"], {})
@@ -197,13 +203,10 @@ def _dim_key(name: str) -> str:
     return regex.sub(r"指标|部门|项目|类", "", name)
 
 
-def _score_parts(gold_path: Path, records: dict[str, dict], res: Result) -> None:
+def _score_parts(gold_path: Path, records: dict[str, dict], res: Result, ids: set[str] | None = None) -> None:
     """Dimension weights/scores and indicator rows, matched by name, counted value by value."""
     parts = {k: {"gold": 0, "right": 0} for k in ("dimension", "indicator.target", "indicator.actual", "indicator.weight", "indicator.score")}
-    for line in gold_path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        g = json.loads(line)
+    for g in gold_entries(gold_path, ids):
         rec = records.get(g["id"], {})
         dims = {_dim_key(d["name"]): d for d in (rec.get("score") or {}).get("dimensions", [])}
         for name, want in (g.get("dimension_scores") or {}).items():
@@ -237,9 +240,14 @@ def _score_parts(gold_path: Path, records: dict[str, dict], res: Result) -> None
     res.parts = parts
 
 
-def extract_devset(gold_path: Path) -> dict[str, dict]:
-    reports = gold_path.parent / "reports"
-    return {p.stem: extract_record(parse_file(p)) for p in sorted(reports.iterdir()) if p.is_file()}
+def extract_devset(gold_path: Path, texts: Path | None = None, ids: set[str] | None = None) -> dict[str, dict]:
+    """Records of a set's texts (``reports/`` beside the gold unless given), keyed by file stem."""
+    reports = texts or gold_path.parent / "reports"
+    return {
+        p.stem: extract_record(parse_file(p))
+        for p in sorted(reports.iterdir())
+        if p.is_file() and (ids is None or p.stem in ids)
+    }
 
 
 def table(res: Result, verbose: bool = False) -> str:
@@ -258,3 +266,59 @@ def table(res: Result, verbose: bool = False) -> str:
 def evaluate_devset(gold_path: Path, verbose: bool = False) -> str:
     records = extract_devset(gold_path)
     return table(score(gold_path, records), verbose) + "\n" + findings_table(score_findings(gold_path, records), verbose)
+
+
+def _halves_table(results: dict[str, Result], found: dict[str, FindingScore]) -> str:
+    names = list(results)
+    head = f"{'field':22}" + "".join(f" | {h + ' right/gold wrong miss extra':34}" for h in names)
+    out = [head]
+    for f in FIELDS:
+        row = f"{f:22}"
+        for h in names:
+            s = results[h].stats[f]
+            row += f" | {s['right']:5}/{s['gold']:<5} {s['wrong']:5} {s['missed']:4} {s['extra']:5}" + " " * 11
+        out.append(row)
+    for label, fn in (("recall", 0), ("precision", 1)):
+        out.append(f"{'headline ' + label:22}" + "".join(f" | {results[h].totals(HEADLINE)[fn]:<34.3f}" for h in names))
+    for k in next(iter(results.values())).parts:
+        out.append(f"{k:22}" + "".join(f" | {results[h].parts[k]['right']:5}/{results[h].parts[k]['gold']:<28}" for h in names))
+    for h in names:
+        fs = found[h]
+        flagged = len({i for i, _ in fs.clean_errors})
+        out.append(
+            f"{h}: {results[h].excerpts} excerpts; stated contradictions found {fs.found}/{fs.planted}"
+            f" ({fs.found / fs.planted if fs.planted else 0:.2f}); error finding on {flagged} of {fs.clean} excerpts"
+            f" that state none ({flagged / fs.clean if fs.clean else 0:.3f}); warnings there: {len(fs.clean_warnings)}"
+        )
+    return "\n".join(out)
+
+
+def evaluate_realset(gold_path: Path, texts: Path, halves: list[str], verbose: bool = False) -> str:
+    """Score the real-text set's halves (``sources.jsonl`` beside the gold fixes each id's half).
+
+    The texts are third-party and not in the repository; ids whose text is missing are left out and
+    counted, so a partial copy still gives honest figures for what it holds.
+    """
+    sources = [json.loads(x) for x in (gold_path.parent / "sources.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    present = {p.stem for p in texts.glob("*.txt")} if texts.is_dir() else set()
+    if not present:
+        return (
+            f"no texts in {texts}: the real-text set's excerpts are not in the repository. "
+            "Run `python scripts/realset.py check` to see how to restore them."
+        )
+    gold_ids = {g["id"] for g in gold_entries(gold_path)}
+    results: dict[str, Result] = {}
+    found: dict[str, FindingScore] = {}
+    lines = []
+    for h in halves:
+        ids = {r["id"] for r in sources if r["split"] == h and r["id"] in gold_ids}
+        have = ids & present
+        if len(have) < len(ids):
+            lines.append(f"{h}: {len(ids) - len(have)} of {len(ids)} texts missing (scripts/realset.py check)")
+        records = extract_devset(gold_path, texts, have)
+        results[h] = score(gold_path, records, have)
+        found[h] = score_findings(gold_path, records, have)
+        if verbose:
+            lines += [f"[{h}] {i} {f}: {what}" for i, f, what in results[h].misses]
+            lines += [f"[{h}] " + x for x in findings_table(found[h], True).splitlines()[4:]]
+    return "\n".join(lines + [_halves_table(results, found)])

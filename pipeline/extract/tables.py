@@ -32,7 +32,17 @@ class RowRule(BaseModel):
     pattern: str
 
 
+class FundsDecodeRules(BaseModel):
+    anchor: str
+    stop: str
+    between: str
+    hints: list[Column]
+    templates: dict[str, list[str]]
+    examples: list[dict]
+
+
 class FundsRules(BaseModel):
+    decode: FundsDecodeRules
     columns: list[Column]
     min_columns: int
     rows: list[RowRule]
@@ -84,6 +94,9 @@ class TableRules(BaseModel):
         return {
             "funds_cols": regex.compile("|".join(f"(?P<{c.id}>{c.pattern})" for c in f.columns)),
             "funds_row": regex.compile("|".join(f"(?P<{r.id}>{r.pattern})" for r in f.rows)),
+            "decode_anchor": regex.compile(f.decode.anchor),
+            "decode_stop": regex.compile(f.decode.stop),
+            "decode_between": regex.compile(f.decode.between),
             "unit": regex.compile(f.unit),
             "ind_cols": regex.compile("|".join(f"(?P<{c.id}>{c.pattern})" for c in i.columns)),
             "level1": regex.compile(i.level1),
@@ -108,6 +121,15 @@ class TableRules(BaseModel):
             got = header_columns(ex["line"], self.rx["funds_cols"])
             if got != ex["columns"]:
                 problems.append((("funds", "examples", i), f"gives {got}, expected {ex['columns']}"))
+        from pipeline.extract.cells import lines_of
+        from pipeline.normalize import text_block
+
+        for i, ex in enumerate(self.funds.decode.examples):
+            doc = type("D", (), {"blocks": [text_block(ex["line"])]})()
+            found = decoded_row(lines_of(doc), self)
+            got = {c: p.text for c, p in found[1].pieces.items()} if found else None
+            if got != ex["values"]:
+                problems.append((("funds", "decode", "examples", i), f"gives {got}, expected {ex['values']}"))
         return problems
 
 
@@ -330,33 +352,41 @@ def funds_rows(funds: Funds, r: TableRules) -> list[dict]:
     return out
 
 
+def _main_row(funds: Funds, r: TableRules) -> FundsRow:
+    """The row that carries the facts: the total row, or, when the total row is left at zero while a
+    component row holds the money, the component row (the zero row is kept as a mention, for the checker)."""
+    empty = r.rx["empty"]
+
+    def has_amount(row: FundsRow) -> bool:
+        return any(
+            (q := _amount(row.cells[c], funds.unit, empty)) is not None and q.yuan
+            for c in ("initial", "full_year", "spent") if c in row.cells
+        )
+
+    totals = [row for row in funds.rows if row.kind == "total"]
+    parts = [row for row in funds.rows if row.kind == "part"]
+    main = totals[0] if totals else funds.rows[0]
+    if totals and not has_amount(main) and parts and has_amount(parts[0]):
+        main = parts[0]
+    return main
+
+
 def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[Tok]] | None = None, out_rows: list | None = None) -> list[Mention]:
     """Budget figures and the 预算执行率 score from the funds block (ranked before prose)."""
     r = r or rules()
-    funds = find_funds(lines if lines is not None else lines_of(doc), r)
+    lines = lines if lines is not None else lines_of(doc)
+    funds = find_funds(lines, r)
+    if funds is None or not _trusted(funds, _main_row(funds, r), r):
+        decoded = decoded_mentions(lines, r, out_rows)
+        if decoded or funds is None:
+            return decoded
     if funds is None:
         return []
     if out_rows is not None:
         out_rows.extend(funds_rows(funds, r))
     empty = r.rx["empty"]
     out: list[Mention] = []
-    totals = [row for row in funds.rows if row.kind == "total"]
-    parts = [row for row in funds.rows if row.kind == "part"]
-
-    def amounts(row: FundsRow) -> list[Decimal]:
-        vals = []
-        for c in ("initial", "full_year", "spent"):
-            if c in row.cells:
-                q = _amount(row.cells[c], funds.unit, empty)
-                if q is not None and q.yuan is not None:
-                    vals.append(q.yuan)
-        return vals
-
-    # A total row left at zero while a component row holds the money: the component row carries the facts
-    # (the zero row is kept as a mention, for the checker).
-    main = totals[0] if totals else funds.rows[0]
-    if totals and not any(amounts(main)) and parts and any(amounts(parts[0])):
-        main = parts[0]
+    main = _main_row(funds, r)
     for row in funds.rows:
         rank = 5 if row is main else 45
         for col, field_id in (("initial", "budget.initial"), ("full_year", "budget.full_year"), ("spent", "budget.spent")):
@@ -377,6 +407,83 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
                 if tok is not None and not empty.match(tok.key) and regex.fullmatch(r"\d+(?:\.\d+)?", tok.key):
                     out.append(Mention(field_id, Decimal(tok.key), tok.text, tok.evidence(), f"tables:funds:{col}", rank))
     return out
+
+
+def header_hints(text: str, r: TableRules) -> set[str]:
+    squeezed = _SPACES_BARS.sub("", text)
+    return {h.id for h in r.funds.decode.hints if regex.search(h.pattern, squeezed)}
+
+
+def decoded_row(lines: list[list[Tok]], r: TableRules):
+    """The first funds row that decodes by the form's templates and arithmetic: (anchor, Decoded, unit)."""
+    from pipeline.extract import funds_decode
+
+    rx = r.rx
+    for anchor, figures, header in funds_decode.find_rows(lines, rx["decode_anchor"], rx["decode_stop"], rx["decode_between"]):
+        found = funds_decode.decode(figures, r.funds.decode.templates, header_hints(header, r))
+        if found is not None:
+            um = rx["unit"].search(header)
+            return anchor, found, um.group(1) if um else r.funds.default_unit
+    return None
+
+
+_DECODED_FIELDS = {
+    "initial": "budget.initial", "full_year": "budget.full_year", "received": "budget.received",
+    "spent": "budget.spent", "rate": "budget.execution_rate", "weight": "dimension.exec.weight",
+    "score": "dimension.exec.score",
+}
+
+
+def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
+    """A funds row read by its headers is trusted unless its own arithmetic fails (or it has no amounts)."""
+    from pipeline.extract.funds_decode import _within
+
+    empty = r.rx["empty"]
+    vals = {}
+    for c in ("initial", "full_year", "spent"):
+        tok = main.cells.get(c)
+        q = _amount(tok, funds.unit, empty) if tok is not None else None
+        if q is not None and q.yuan:
+            vals[c] = q.yuan
+    if "spent" not in vals and not ({"initial", "full_year"} & vals.keys()):
+        return False
+    rate = main.cells.get("rate")
+    base = vals.get("full_year") or vals.get("initial")
+    if rate is None or empty.match(rate.key) or "spent" not in vals or not base:
+        return True
+    if not regex.fullmatch(r"\d+(?:\.\d+)?%?", rate.key):
+        return False
+    return _within(vals["spent"] / base * 100, rate.key, slack_units=1)
+
+
+def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | None = None) -> list[Mention]:
+    found = decoded_row(lines, r)
+    if found is None:
+        return []
+    anchor, dec, unit = found
+    rule = f"tables:funds:decoded:{dec.template}:{'+'.join(dec.relations)}"
+    out: list[Mention] = []
+    cells = {}
+    for col, piece in dec.pieces.items():
+        tok = piece.tok.part(piece.a, piece.b)
+        if r.rx["empty"].match(tok.key):
+            cells[col] = None
+            continue
+        if _KIND_OF[col] == "amount":
+            q = parse_quantity(tok.text, default_unit=unit)
+            value = q.yuan if q is not None else None
+        else:
+            value = piece.value
+        if value is None:
+            continue
+        cells[col] = {"value": value, "text": tok.text, "evidence": tok.evidence().to_json()}
+        out.append(Mention(_DECODED_FIELDS[col], value, tok.text, tok.evidence(), rule, 5))
+    if out_rows is not None:
+        out_rows.append({"row": anchor.text, "kind": "total", "unit": unit, "cells": cells, "rule": rule})
+    return out
+
+
+_KIND_OF = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount", "weight": "weight", "rate": "rate", "score": "score"}
 
 
 # -- the total row -----------------------------------------------------------------------------------

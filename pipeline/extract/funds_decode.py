@@ -1,0 +1,259 @@
+"""The funds row of a 绩效自评表 decoded by its template and its arithmetic.
+
+Real sites flatten the funds block until its headers no longer say which number is which: cells glued
+together (``64.864.864.8100%``), headers damaged by OCR (``年初预匏数``), two of three amount columns
+filled, the rate printed without its % sign. The national form and its regional variants fix the column
+orders (``rules/tables.yaml`` ``funds.templates``), so a row's numbers are assigned by trying each order and
+each way to cut glued digits, and keeping the assignment whose arithmetic holds: 执行率 = 执行数 ÷ 预算数
+within the printed precision, 得分 = min(执行率, 1) × 分值, 得分 ≤ 分值. The relation that confirmed the
+assignment goes into the evidence (the mention's rule). When the best assignments disagree about a value,
+that value is not given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+
+import regex
+
+from pipeline.extract.cells import Tok
+
+# How each column's figure may be written when nothing separates it from its neighbours.
+_PIECE = {
+    "amount": r"(?:0|[1-9]\d{0,9})(?:\.\d{1,6})?",
+    "weight": r"(?:[1-9]\d?|100)(?:\.0{1,2})?",
+    "rate": r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%?",
+    "score": r"(?:0|[1-9]\d?|100)(?:\.\d{1,2})?",
+}
+_KIND = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount",
+         "weight": "weight", "rate": "rate", "score": "score"}
+_EMPTY = regex.compile(r"^(?:—+|-+|/|／)$")
+
+
+@dataclass(frozen=True)
+class Piece:
+    col: str
+    tok: Tok
+    a: int  # span inside the token's text
+    b: int
+
+    @property
+    def text(self) -> str:
+        return self.tok.key[self.a : self.b]
+
+    @property
+    def value(self) -> Decimal:
+        return Decimal(self.text.rstrip("%"))
+
+
+@dataclass
+class Decoded:
+    pieces: dict[str, Piece]
+    template: str
+    relations: list[str]
+    score: float
+
+
+def _decimals(text: str) -> int:
+    t = text.rstrip("%")
+    return len(t.split(".")[1]) if "." in t else 0
+
+
+def _within(computed: Decimal, printed: str, slack_units: int = 0) -> bool:
+    """Whether a computed figure rounds to the printed one (or misses it by `slack_units` in its last digit)."""
+    unit = Decimal(1).scaleb(-_decimals(printed))
+    value = Decimal(printed.rstrip("%"))
+    return abs(computed - value) <= unit / 2 + unit * slack_units + Decimal("1e-9")
+
+
+def _cuts(key: str, cols: tuple[str, ...]) -> list[list[tuple[str, int, int]]]:
+    """Every way to read one token as consecutive figures of the given columns (a dash is an empty cell)."""
+    return _cuts_cached(key, cols)
+
+
+@lru_cache(maxsize=4096)
+def _cuts_cached(key: str, cols: tuple[str, ...]) -> list[list[tuple[str, int, int]]]:
+    if _EMPTY.match(key):
+        return [[(cols[0], 0, len(key))]] if cols else []
+    out: list[list[tuple[str, int, int]]] = []
+
+    def walk(pos: int, k: int, acc: list[tuple[str, int, int]]) -> None:
+        if pos == len(key):
+            out.append(list(acc))
+            return
+        if k == len(cols) or len(out) > 200:
+            return
+        rx = regex.compile(_PIECE[_KIND[cols[k]]])
+        for end in range(len(key), pos, -1):
+            if rx.fullmatch(key, pos, end):  # only the rate's pattern takes a % sign
+                acc.append((cols[k], pos, end))
+                walk(end, k + 1, acc)
+                acc.pop()
+
+    walk(0, 0, [])
+    # Cells glued together keep the form's formatting: the amounts of one row print the same decimals, and
+    # a rate cut out of a longer token carries its % sign (else any digits could be made a rate).
+    kept = []
+    for cut in out:
+        if len(cut) > 1:
+            amounts = {_decimals(key[a:b]) for c, a, b in cut if _KIND[c] == "amount"}
+            if len(amounts) > 1 or any(c == "rate" and not key[a:b].endswith("%") for c, a, b in cut):
+                continue
+        kept.append(cut)
+    return kept
+
+
+def _assignments(toks: list[Tok], template: tuple[str, ...]) -> list[dict[str, Piece]]:
+    """Assign the tokens' figures to the template's columns, in order, all tokens used, all columns or a
+    leading run of them filled."""
+    results: list[dict[str, Piece]] = []
+
+    def walk(i: int, k: int, acc: dict[str, Piece]) -> None:
+        if i == len(toks):
+            results.append(dict(acc))
+            return
+        if len(results) > 400:
+            return
+        for n in range(1, len(template) - k + 1):
+            for cut in _cuts(toks[i].key, template[k : k + n]):
+                if len(cut) != n:
+                    continue
+                added = []
+                for col, a, b in cut:
+                    acc[col] = Piece(col, toks[i], a, b)
+                    added.append(col)
+                walk(i + 1, k + n, acc)
+                for col in added:
+                    del acc[col]
+
+    walk(0, 0, {})
+    return results
+
+
+def _judge(p: dict[str, Piece], header_cols: set[str]) -> tuple[float, list[str]] | None:
+    """Arithmetic support for one assignment, or None when it is impossible."""
+    filled = {c: x for c, x in p.items() if not _EMPTY.match(x.text)}
+    vals = {c: x.value for c, x in filled.items()}
+    relations: list[str] = []
+    score = 0.0
+    rate = filled.get("rate")
+    if rate is not None and not (Decimal(0) <= vals["rate"] <= Decimal(200)):
+        return None
+    if "weight" in vals and vals["weight"] > 30:
+        return None
+    if "score" in vals and "weight" in vals and vals["score"] > vals["weight"]:
+        return None
+    spent = vals.get("spent")
+    base_col = next((c for c in ("full_year", "initial", "received") if vals.get(c)), None)
+    # a printed rate of zero holds for any tiny spending: it confirms nothing
+    if rate is not None and spent and vals["rate"] > 0 and base_col is not None:
+        computed = spent / vals[base_col] * 100
+        if _within(computed, rate.text):
+            score += 4
+            relations.append(f"执行率=执行数÷{ {'full_year': '全年预算数', 'initial': '年初预算数', 'received': '到位数'}[base_col]}")
+        elif _within(computed, rate.text, slack_units=1):
+            score += 3
+            relations.append("执行率≈执行数÷预算数(末位)")
+        else:
+            score -= 2
+    if "score" in vals and "weight" in vals and rate is not None:
+        capped = min(vals["rate"], Decimal(100)) / 100 * vals["weight"]
+        if _within(capped, filled["score"].text) or _within(capped, filled["score"].text, slack_units=1):
+            score += 3
+            relations.append("得分=min(执行率,1)×分值")
+        else:
+            score += 0.5  # under-scored with a reason is allowed: 得分 ≤ 分值 holds
+    if "weight" in vals and vals["weight"] in (5, 10, 15, 20):
+        score += 0.5
+    amounts = [filled[c].text for c in ("initial", "full_year", "received", "spent") if c in filled]
+    if len({_decimals(a) for a in amounts}) == 1 and len(amounts) > 1:
+        score += 0.5
+    score += 0.25 * len(set(filled) & header_cols)
+    score -= 0.25 * len(set(filled) - header_cols - {"weight", "score"}) if header_cols else 0
+    return score, relations
+
+
+def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[str]) -> Decoded | None:
+    """The funds row's figures, when arithmetic confirms how they are assigned.
+
+    Only figures on which the best assignments agree are kept; nothing is given when no relation holds.
+    """
+    if not toks or sum(len(t.key) for t in toks) > 80:
+        return None
+    best: list[Decoded] = []
+    for name, cols in templates.items():
+        for p in _assignments(toks, tuple(cols)):
+            judged = _judge(p, header_cols)
+            if judged is None:
+                continue
+            s, rel = judged
+            if not rel:
+                continue
+            if not best or s > best[0].score + 1e-9:
+                best = [Decoded(p, name, rel, s)]
+            elif abs(s - best[0].score) <= 1e-9:
+                best.append(Decoded(p, name, rel, s))
+    if not best:
+        return None
+    first = best[0]
+    agreed = {
+        c: x
+        for c, x in first.pieces.items()
+        if all(c in d.pieces and d.pieces[c].text == x.text and d.pieces[c].tok is x.tok and d.pieces[c].a == x.a for d in best)
+    }
+    if not agreed:
+        return None
+    return Decoded(agreed, first.template, first.relations, first.score)
+
+
+# -- finding the row ---------------------------------------------------------------------------------
+
+_RUNS = regex.compile(r"[\d.%—／/-]+|[^\d.%—／/-]+")
+_NUMERIC = regex.compile(r"^(?=.*\d|(?:—+|/|／)$)[\d.%—／/-]+$")
+
+
+def _runs(tok: Tok) -> list[Tok]:
+    return [tok.part(*m.span()) for m in _RUNS.finditer(tok.key)]
+
+
+def _after(lines: list[list[Tok]], i: int, k: int, limit: int = 60) -> list[Tok]:
+    """The runs of the tokens after token k of line i, over the following lines."""
+    out: list[Tok] = []
+    rest = [lines[i][k + 1 :]] + lines[i + 1 : i + 12]
+    for line in rest:
+        for t in line:
+            out += _runs(t)
+            if len(out) > limit:
+                return out
+    return out
+
+
+def find_rows(lines: list[list[Tok]], anchor: regex.Pattern, stop: regex.Pattern, between: regex.Pattern):
+    """The first funds row whose figures follow an anchor (年度资金总额 …): the anchor, the figure tokens and
+    the columns the nearby header names. Header words may stand between the anchor and the figures, and
+    short labels between figures (``预算数 6.84 到位数 6.84 执行数 6.84 100.00``). Yields every candidate,
+    in document order: the caller keeps the first whose arithmetic holds."""
+    for i, line in enumerate(lines):
+        for k, t in enumerate(line):
+            m = anchor.search(t.key)
+            if not m:
+                continue
+            stream = (_runs(t.part(m.end(), len(t.key))) if m.end() < len(t.key) else []) + _after(lines, i, k)
+            header_text = "".join(x.key for x in lines[i - 1]) if i else ""
+            header_text += "".join(x.key for x in line[:k]) + t.key[: m.end()]
+            figures: list[Tok] = []
+            skipped = 0
+            for s in stream:
+                if _NUMERIC.match(s.key):
+                    figures.append(s)
+                    continue
+                if stop.search(s.key) or (figures and not between.fullmatch(s.key)):
+                    break  # a sentence, not a row: "全年预算数12.35万元，执行12.35万元" is read as prose
+                skipped += len(s.key)
+                header_text += s.key
+                if skipped > 80:
+                    break
+            if figures:
+                yield t.part(*m.span()), figures, header_text
