@@ -47,7 +47,7 @@ def _fact_json(fact: Fact | None) -> dict | None:
 def extract_document(doc: Document) -> dict:
     """meta, budget, score and indicators of the contract record, plus other_projects."""
     lines = lines_of(doc)
-    prose = labelled.document_mentions(doc)
+    prose = labelled.document_mentions(doc) + labelled.cell_mentions(lines)
     grade_mentions: list[Mention] = []
     bands: list[scores.Band] = []
     dims: list[scores.Dimension] = []

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from pipeline.document import Block, Document
 from pipeline.extract import words
 from pipeline.facts import Evidence, Mention
-from pipeline.quantity import Quantity, find_quantities
+from pipeline.quantity import Quantity, find_quantities, parse_quantity
 from pipeline.ruleset import load, schema
 
 
@@ -115,6 +115,20 @@ def _accepts(q: Quantity, kind: str, block_money_unit: bool) -> bool:
     return q.kind == kind
 
 
+_CLOSES = regex.compile(r"\s*[)）]")
+_UNIT_IN_PARENS = regex.compile(r"[（(]\s*(万元|元|亿元|%|分)\s*[）)]")
+
+
+def _bare_with_unit(q: Quantity, unit: str) -> Quantity | None:
+    """A bare number under a label that names its unit in parentheses: "自评总分(分)97.6", "结余(万元) 0"."""
+    if q.kind != "number" or q.value is None:
+        return None
+    if unit in ("万元", "元", "亿元"):
+        return parse_quantity(q.text + unit)
+    kind = {"%": "percent", "分": "score"}[unit]
+    return Quantity(q.value, unit, None, kind, q.text, q.start, q.end)
+
+
 def _bare_as_money(q: Quantity, money: list[Quantity]) -> Quantity | None:
     """A bare number where a money label stands ("执行数6655.0（详见附表1）") takes the unit of the
     amounts around it in the same block."""
@@ -148,6 +162,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 gap = key[b : q.start]
                 if r.stop_rx.search(gap) or any(b < s < q.start for s, _ in labels):
                     continue
+                if _CLOSES.match(gap):
+                    continue  # the label stood inside parentheses: "受益农户收入(总收入) | 20" names an indicator
                 if gap.strip() and not words.gap_ok(key, b, q.start, r.window_words, r.breakers):
                     continue
                 if f.gap_veto and regex.search(f.gap_veto, gap):
@@ -155,7 +171,12 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if f.after_veto and regex.match(f.after_veto, key[q.end : q.end + 12]):
                     continue
                 if not _accepts(q, f.kind, bool(money)):
-                    q = _bare_as_money(q, money) if f.kind == "money" else None
+                    unit = _UNIT_IN_PARENS.search(gap)
+                    bare = _bare_with_unit(q, unit.group(1)) if unit else None
+                    if bare is not None and _accepts(bare, f.kind, bool(money)):
+                        q = Quantity(bare.value, bare.unit, None, bare.kind, q.text, q.start, q.end, factor=bare.factor)
+                    else:
+                        q = _bare_as_money(q, money) if f.kind == "money" else None
                     if q is None:
                         continue
                 value = _value(q, f.kind)
@@ -200,4 +221,53 @@ def document_mentions(doc: Document) -> list[Mention]:
     for block in doc.blocks:
         if block.kind in ("paragraph", "heading"):
             out.extend(block_mentions(block, r))
+    return out
+
+
+_VALUE_CELL = regex.compile(r"\s*\d[\d.,]*\s*(?:万元|元|亿元|%|分)?\s*")
+_LABEL_CELL = regex.compile(r"^(?P<label>.+?)\s*(?:[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)])?\s*[:：]?$")
+
+
+def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
+    """Figures printed in the cell (or on the line) after a cell that holds only their label:
+    "实际到位资金 (万元) | 1208.75", one cell per line, or a real table's label cell and value cell.
+
+    The label must fill its cell; the value cell must hold one figure of the field's kind, a bare number
+    taking the unit the label cell names (or 万元 for money, the forms' unit).
+    """
+    r = r or rules()
+    toks = [t for line in lines for t in line if t.key.strip() and t.key.strip() != "|"]
+    out: list[Mention] = []
+    for i, t in enumerate(toks[:-1]):
+        m = _LABEL_CELL.match(t.key)
+        if m is None or not r.any_label.fullmatch(m.group("label")):
+            continue
+        unit = m.group("unit")
+        j = i + 1
+        if unit is None and _UNIT_IN_PARENS.fullmatch(toks[j].key):
+            unit = _UNIT_IN_PARENS.fullmatch(toks[j].key).group(1)
+            j += 1
+        if j >= len(toks):
+            continue
+        v = toks[j]
+        if not _VALUE_CELL.fullmatch(v.key):
+            continue
+        q = parse_quantity(v.text)
+        if q is None or q.value is None:
+            continue
+        for f, patterns, _ in r.compiled:
+            lab = next((lab for rx, lab in patterns if rx.fullmatch(m.group("label"))), None)
+            if lab is None:
+                continue
+            cand = q
+            if not _accepts(cand, f.kind, True):
+                u = unit or ("万元" if f.kind == "money" else None)
+                cand = _bare_with_unit(q, u) if u else None
+                if cand is None or not _accepts(cand, f.kind, True):
+                    continue
+            value = _value(cand, f.kind)
+            if value is None:
+                continue
+            out.append(Mention(f.id, value, f"{t.text} {v.text}", v.evidence(), f"fields:{f.id}:cell", lab.rank))
+            break
     return out

@@ -138,6 +138,7 @@ def rules() -> TableRules:
 
 
 _SPACES_BARS = regex.compile(r"\s+|\|")
+_PARENS = regex.compile(r"[（(][^（()）]*[）)]")
 
 
 def header_columns(key: str, rx: regex.Pattern) -> list[str]:
@@ -230,8 +231,8 @@ def _header_at(lines: list[list[Tok]], i: int, r: TableRules) -> tuple[list[str]
     j = i
     while j < len(lines):
         joined = "".join(t.key for t in lines[j])
-        if _HAS_DIGIT.search(joined):
-            break  # a header names columns; a line with figures is a row or a sentence
+        if _HAS_DIGIT.search(_PARENS.sub("", joined)):
+            break  # a header names columns ("分值(10分)" too); a line with figures is a row or a sentence
         line_cols = header_columns(joined, rx)
         if not line_cols and cols:
             break
