@@ -264,6 +264,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
     """The amounts a "其中A x万元、B y万元" lists right after a stated figure, in the same sentence."""
     ev = mention["evidence"]
     block = ctx.doc.blocks[ev["block"]] if ctx.doc and 0 <= ev["block"] < len(ctx.doc.blocks) else None
+    own = [e for e in _budget_spans(ctx) if not (e.get("block") == ev["block"] and e.get("end") == ev["end"])]
     if block is None:
         return []
     raw = block.raw
@@ -283,7 +284,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
             break
         start, end = ev["end"] + base + q.start, ev["end"] + base + q.end
         evidence = {"quote": raw[start:end], "page": ev.get("page"), "block": ev["block"], "start": start, "end": end}
-        if any(_overlaps(evidence, other) for other in _budget_spans(ctx)):
+        if any(_overlaps(evidence, other) for other in own):
             break  # "…，全年实际发放186.13万元" is the next figure of the sentence, not a part
         parts.append((label.strip("，,、；;和及 ") or "其中", Printed.of_fact({"value": q.yuan, "text": q.text}), evidence))
         prev = q.end
@@ -293,6 +294,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
 @check("ARITH-SUBTOTAL")
 def subtotal(ctx: Context, rule: CheckRule):
     yield from _listed_subtotals(ctx, rule)
+    yield from _prose_subtotals(ctx, rule)
     yield from _project_subtotals(ctx, rule)
     yield from _dimension_subtotals(ctx, rule)
 
@@ -343,6 +345,41 @@ def _listed_subtotals(ctx: Context, rule: CheckRule):
                 expected=s,
                 stated=total.value,
                 facts={"field": field, "parts": {n: p.value for n, p, _ in parts}},
+            )
+
+
+def _prose_subtotals(ctx: Context, rule: CheckRule):
+    """Any amount in running text that a "其中…" list breaks down ("共投入530.40万元，其中中央210.12万元、
+    省级96.30万元、县级230.00万元"), whether or not it was read as one of the record's budget figures: the
+    sum is the report's own statement, so its arithmetic can be checked without knowing what it is."""
+    if ctx.doc is None:
+        return
+    checked = {(m["evidence"]["block"], m["evidence"]["end"]) for f in BUDGET_LABELS for m in _mentions(ctx.fact("budget", f))}
+    for block in ctx.doc.blocks:
+        if block.kind not in ("paragraph", "heading") or "其中" not in block.raw:
+            continue
+        for q in find_quantities(block.raw):
+            if q.kind != "money" or q.yuan is None or (block.index, q.end) in checked:
+                continue
+            if not regex.match(r"\s*[，,、（(]?\s*其中", block.raw[q.end : q.end + 8]):
+                continue
+            ev = {"quote": block.raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}
+            mention = {"value": q.yuan, "text": q.text, "evidence": ev}
+            total = Printed.of_fact(mention)
+            parts = _listed_parts(ctx, mention, rule)
+            if total is None or not parts:
+                continue
+            fires, s, _ = _subtotal_fires([p for _, p, _ in parts], total, rule)
+            if not fires:
+                continue
+            yield ctx.finding(
+                rule,
+                "parts",
+                msg={"quote": ev["quote"], "total": wan(total.value), "parts": "、".join(f"{n}{wan(p.value)}" for n, p, _ in parts), "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
+                evidence=[ev] + [e for _, _, e in parts],
+                expected=s,
+                stated=total.value,
+                facts={"field": None, "parts": {n: p.value for n, p, _ in parts}},
             )
 
 

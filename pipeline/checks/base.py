@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+import regex
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
@@ -43,9 +44,17 @@ class CheckRule(BaseModel):
     severities: dict[str, Severity] = Field(default_factory=dict)
 
 
+class Identity(BaseModel):
+    # rules (regex on a fact's ``rule``) whose reading leaves open what the figure is: whose total, which
+    # column, which project. A finding that cites such a fact is at most a warning.
+    uncertain_rules: str
+    note: str
+
+
 @schema("checks.yaml")
 class Catalogue(BaseModel):
     version: int
+    identity: Identity
     checks: list[CheckRule]
 
     def check(self) -> list[tuple[tuple, str]]:
@@ -136,6 +145,8 @@ class Context:
         self.record = record
         self.doc = doc
         self.profiles = fitting_profiles(record, forced_profile)
+        self.identity = catalogue().identity
+        self.uncertain = _uncertain_spans(record, regex.compile(self.identity.uncertain_rules))
 
     # -- facts -----------------------------------------------------------------------------------
     def fact(self, *path: str) -> dict | None:
@@ -184,17 +195,49 @@ class Context:
             message = template.format(**{**rule.params, **msg})
         except (KeyError, IndexError) as exc:  # a template naming a value the check does not give
             message = template + f"（模板缺少 {exc}）"
+        severity = rule.severities.get(variant, rule.severity)
+        cited = [e for e in evidence if e]
+        if severity == "error" and any(_span(e) in self.uncertain for e in cited):
+            severity = "warning"
+            message += self.identity.note
         return Finding(
             check=rule.id,
-            severity=rule.severities.get(variant, rule.severity),
+            severity=severity,
             message=f"[{rule.id}] {message}",
             expected=expected,
             stated=stated,
             grade_changing=grade_changing,
-            evidence=[e for e in evidence if e],
+            evidence=cited,
             source=rule.source,
             facts=facts or {},
         )
+
+
+def _span(ev: dict) -> tuple:
+    return (ev.get("block"), ev.get("start"), ev.get("end"))
+
+
+def _uncertain_spans(record: dict, rx: regex.Pattern) -> set[tuple]:
+    """Where the record's facts of uncertain identity are printed (every mention of them)."""
+    facts: list[dict] = [f for f in (record.get("budget") or {}).values() if isinstance(f, dict)]
+    score = record.get("score") or {}
+    facts += [score.get(k) for k in ("total", "grade", "total_weight") if isinstance(score.get(k), dict)]
+    for d in score.get("dimensions") or []:
+        facts += [d.get(k) for k in ("weight", "score", "rate") if isinstance(d.get(k), dict)]
+    out: set[tuple] = set()
+    for f in facts:
+        for m in [f] + list(f.get("mentions") or []):
+            if m.get("rule") and rx.search(m["rule"]) and m.get("evidence"):
+                out.add(_span(m["evidence"]))
+    for ind in record.get("indicators") or []:
+        if rx.search(ind.get("rule") or ""):
+            for k in ("target", "actual", "weight", "score", "completion"):
+                node = ind.get(k)
+                if isinstance(node, dict) and node.get("evidence"):
+                    out.add(_span(node["evidence"]))
+            if ind.get("evidence"):
+                out.add(_span(ind["evidence"]))
+    return out
 
 
 def evidence_of(fact: dict | None) -> dict | None:

@@ -40,6 +40,15 @@ def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
     return found if len(found) >= 2 else set()
 
 
+def _settle_identity(mentions: list[Mention], sub: set[int]) -> None:
+    """A total read by a label that may also name a part ("自评得分") is the report's own when the report
+    states no other total and has no sub-projects: then every finding may rest on it."""
+    if not mentions or sub or len({m.value for m in mentions}) != 1:
+        return
+    for m in mentions:
+        m.rule = m.rule.removesuffix(":uncertain")
+
+
 def _fact_json(fact: Fact | None) -> dict | None:
     return fact.to_json() if fact is not None else None
 
@@ -84,6 +93,7 @@ def extract_document(doc: Document) -> dict:
         if base is not None:
             budget["received"] = Fact(base.value, received_same[0], received_same[1], "fields:received:same-as-budget")
 
+    _settle_identity(by.get("score.total", []), sub)
     total = resolve(by.get("score.total", []))
     grade = resolve(by.get("score.grade", []))
     dimensions = _dimensions(dims, by)

@@ -132,10 +132,13 @@ def _assignments(toks: list[Tok], template: tuple[str, ...]) -> list[dict[str, P
     return results
 
 
-def _judge(p: dict[str, Piece], header_cols: set[str]) -> tuple[float, list[str]] | None:
-    """Arithmetic support for one assignment, or None when it is impossible."""
+def _judge(p: dict[str, Piece], header_cols: set[str], weight: Decimal | None = None) -> tuple[float, list[str]] | None:
+    """Arithmetic support for one assignment, or None when it is impossible. ``weight`` is the 分值 the
+    header states ("得分(20分*执行率)") when the row has no 分值 cell."""
     filled = {c: x for c, x in p.items() if not _EMPTY.match(x.text)}
     vals = {c: x.value for c, x in filled.items()}
+    if weight is not None and "weight" not in vals:
+        vals["weight"] = weight
     relations: list[str] = []
     score = 0.0
     rate = filled.get("rate")
@@ -158,7 +161,7 @@ def _judge(p: dict[str, Piece], header_cols: set[str]) -> tuple[float, list[str]
             relations.append("执行率≈执行数÷预算数(末位)")
         else:
             score -= 2
-    if "score" in vals and "weight" in vals and rate is not None:
+    if "score" in vals and "weight" in vals and rate is not None and "score" in filled:
         capped = min(vals["rate"], Decimal(100)) / 100 * vals["weight"]
         if _within(capped, filled["score"].text) or _within(capped, filled["score"].text, slack_units=1):
             score += 3
@@ -175,7 +178,7 @@ def _judge(p: dict[str, Piece], header_cols: set[str]) -> tuple[float, list[str]
     return score, relations
 
 
-def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[str]) -> Decoded | None:
+def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[str], weight: Decimal | None = None) -> Decoded | None:
     """The funds row's figures, when arithmetic confirms how they are assigned.
 
     Only figures on which the best assignments agree are kept; nothing is given when no relation holds.
@@ -185,7 +188,7 @@ def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[st
     best: list[Decoded] = []
     for name, cols in templates.items():
         for p in _assignments(toks, tuple(cols)):
-            judged = _judge(p, header_cols)
+            judged = _judge(p, header_cols, weight)
             if judged is None:
                 continue
             s, rel = judged
@@ -241,8 +244,12 @@ def find_rows(lines: list[list[Tok]], anchor: regex.Pattern, stop: regex.Pattern
             if not m:
                 continue
             stream = (_runs(t.part(m.end(), len(t.key))) if m.end() < len(t.key) else []) + _after(lines, i, k)
-            header_text = "".join(x.key for x in lines[i - 1]) if i else ""
-            header_text += "".join(x.key for x in line[:k]) + t.key[: m.end()]
+            # the header may stand one cell per line above the anchor: up to 120 characters of it
+            header: list[Tok] = list(line[:k]) + [t.part(0, m.end())]
+            for above in reversed(lines[max(0, i - 12) : i]):
+                if sum(len(x.key) for x in header) > 120:
+                    break
+                header = list(above) + header
             figures: list[Tok] = []
             skipped = 0
             for s in stream:
@@ -252,8 +259,8 @@ def find_rows(lines: list[list[Tok]], anchor: regex.Pattern, stop: regex.Pattern
                 if stop.search(s.key) or (figures and not between.fullmatch(s.key)):
                     break  # a sentence, not a row: "全年预算数12.35万元，执行12.35万元" is read as prose
                 skipped += len(s.key)
-                header_text += s.key
+                header.append(s)
                 if skipped > 80:
                     break
             if figures:
-                yield t.part(*m.span()), figures, header_text
+                yield t.part(*m.span()), figures, header

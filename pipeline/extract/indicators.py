@@ -420,12 +420,32 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
             continue
         if ind is not None:
             ind.level1, ind.level2 = ind.level1 or level1, ind.level2 or level2
+            ind.extra["cells"] = len(rest)
             out.append(ind)
     if single:
         out += _single_rows(single, r, level1_weights)
+    _mark_ragged(out)
     for ind in out:
         ind.extra["level1_weight"] = level1_weights.get(ind.level1 or "")
     return out
+
+
+def _mark_ragged(rows: list[Indicator]) -> None:
+    """A row read from the right that has fewer cells than its neighbours lost a cell somewhere (a blank
+    得分, a target split over three cells): which figure is the 分值 is then a guess."""
+    widest: dict[int, int] = {}
+    for ind in rows:
+        if "cells" in ind.extra:
+            b = ind.evidence.block
+            widest[b] = max(widest.get(b, 0), ind.extra["cells"])
+    for ind in rows:
+        cells = ind.extra.pop("cells", None)
+        if cells is not None and cells < widest[ind.evidence.block]:
+            ind.rule += ":ragged"
+            for attr in ("weight", "score", "target", "actual"):
+                fact = getattr(ind, attr, None)
+                if fact is not None and hasattr(fact, "rule"):
+                    fact.rule += ":ragged"
 
 
 def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal]) -> list[Indicator]:

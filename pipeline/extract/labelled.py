@@ -24,6 +24,9 @@ class Label(BaseModel):
     pattern: str
     rank: int = 50
     window: int | None = None
+    # false for a label that may also name a part, a dimension or another project's figure: findings
+    # that rest on it are at most warnings (rules/checks.yaml identity)
+    certain: bool = True
 
 
 class FieldExample(BaseModel):
@@ -182,7 +185,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 value = _value(q, f.kind)
                 if value is None:
                     continue
-                mention = Mention(f.id, value, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{f.id}", lab.rank)
+                rule = f"fields:{f.id}" if lab.certain else f"fields:{f.id}:uncertain"
+                mention = Mention(f.id, value, text[a : q.end], Evidence.of(block, a, q.end), rule, lab.rank)
                 prev = linked.get((f.id, q.start))
                 if prev is None or (a, lab.rank) < (prev.evidence.start, prev.rank):
                     linked[(f.id, q.start)] = mention
@@ -268,6 +272,7 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
             value = _value(cand, f.kind)
             if value is None:
                 continue
-            out.append(Mention(f.id, value, f"{t.text} {v.text}", v.evidence(), f"fields:{f.id}:cell", lab.rank))
+            rule = f"fields:{f.id}:cell" if lab.certain else f"fields:{f.id}:cell:uncertain"
+            out.append(Mention(f.id, value, f"{t.text} {v.text}", v.evidence(), rule, lab.rank))
             break
     return out

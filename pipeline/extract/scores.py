@@ -25,6 +25,7 @@ class GradeRules(BaseModel):
     claim: str
     scheme: str
     multi_project: str
+    attribute: str
     examples: list[dict]
     counterexamples: list[str]
 
@@ -74,6 +75,7 @@ class ScoreRules(BaseModel):
             "claim": regex.compile(self.grade.claim + grade),
             "scheme": regex.compile(self.grade.scheme),
             "multi_project": regex.compile(self.grade.multi_project),
+            "attribute": regex.compile(self.grade.attribute),
             "grade_word": regex.compile(grade),
             "lower": regex.compile(self.bands.lower),
             "upper": regex.compile(self.bands.upper),
@@ -164,6 +166,8 @@ def grade_claims(block: Block, r: ScoreRules | None = None) -> list[Mention]:
         s_start, s_end = _sentence_bounds(key, m.start(), m.end())
         if r.rx["multi_project"].search(key[s_start:s_end]):
             continue  # one project's grade in a report on several
+        if r.rx["attribute"].match(key, m.end()):
+            continue
         g = m.group("grade")
         out.append(Mention("score.grade", words[g], text[m.start() : m.end()], Evidence.of(block, *m.span()), "scores:grade", 10))
     return out

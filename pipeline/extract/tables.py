@@ -36,6 +36,7 @@ class FundsDecodeRules(BaseModel):
     anchor: str
     stop: str
     between: str
+    header_weight: str
     hints: list[Column]
     templates: dict[str, list[str]]
     examples: list[dict]
@@ -97,6 +98,7 @@ class TableRules(BaseModel):
             "decode_anchor": regex.compile(f.decode.anchor),
             "decode_stop": regex.compile(f.decode.stop),
             "decode_between": regex.compile(f.decode.between),
+            "decode_weight": regex.compile(f.decode.header_weight),
             "unit": regex.compile(f.unit),
             "ind_cols": regex.compile("|".join(f"(?P<{c.id}>{c.pattern})" for c in i.columns)),
             "level1": regex.compile(i.level1),
@@ -421,10 +423,20 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
 
     rx = r.rx
     for anchor, figures, header in funds_decode.find_rows(lines, rx["decode_anchor"], rx["decode_stop"], rx["decode_between"]):
-        found = funds_decode.decode(figures, r.funds.decode.templates, header_hints(header, r))
+        text = "".join(t.key for t in header)
+        weight_tok = None
+        wm = rx["decode_weight"].search(text)
+        if wm:
+            pos = 0
+            for t in header:  # the header token that holds the stated 分值
+                if pos <= wm.start(1) < pos + len(t.key):
+                    weight_tok = t.part(wm.start(1) - pos, wm.end(1) - pos)
+                pos += len(t.key)
+        weight = Decimal(weight_tok.key) if weight_tok is not None else None
+        found = funds_decode.decode(figures, r.funds.decode.templates, header_hints(text, r), weight)
         if found is not None:
-            um = rx["unit"].search(header)
-            return anchor, found, um.group(1) if um else r.funds.default_unit
+            um = rx["unit"].search(text)
+            return anchor, found, um.group(1) if um else r.funds.default_unit, weight_tok
     return None
 
 
@@ -461,9 +473,11 @@ def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | Non
     found = decoded_row(lines, r)
     if found is None:
         return []
-    anchor, dec, unit = found
+    anchor, dec, unit, weight_tok = found
     rule = f"tables:funds:decoded:{dec.template}:{'+'.join(dec.relations)}"
     out: list[Mention] = []
+    if weight_tok is not None and "weight" not in dec.pieces:
+        out.append(Mention("dimension.exec.weight", Decimal(weight_tok.key), weight_tok.text, weight_tok.evidence(), rule, 5))
     cells = {}
     for col, piece in dec.pieces.items():
         tok = piece.tok.part(piece.a, piece.b)
