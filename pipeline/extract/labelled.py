@@ -173,6 +173,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue
                 if f.after_veto and regex.match(f.after_veto, key[q.end : q.end + 12]):
                     continue
+                if q.start and key[q.start - 1] in "-+－＋":
+                    continue  # a signed figure is a change ("年内调整预算数-159.39万元"), not the amount
                 if not _accepts(q, f.kind, bool(money)):
                     unit = _UNIT_IN_PARENS.search(gap)
                     bare = _bare_with_unit(q, unit.group(1)) if unit else None
