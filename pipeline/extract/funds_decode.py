@@ -173,6 +173,8 @@ def _judge(p: dict[str, Piece], header_cols: set[str], weight: Decimal | None = 
     amounts = [filled[c].text for c in ("initial", "full_year", "received", "spent") if c in filled]
     if len({_decimals(a) for a in amounts}) == 1 and len(amounts) > 1:
         score += 0.5
+    # every cut inside a printed token is a guess; a reading that needs fewer of them is likelier
+    score -= 1.5 * (len(p) - len({id(x.tok) for x in p.values()}))
     score += 0.25 * len(set(filled) & header_cols)
     score -= 0.25 * len(set(filled) - header_cols - {"weight", "score"}) if header_cols else 0
     return score, relations
@@ -213,11 +215,15 @@ def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[st
 
 # -- finding the row ---------------------------------------------------------------------------------
 
-_RUNS = regex.compile(r"[\d.%—／/-]+|[^\d.%—／/-]+")
-_NUMERIC = regex.compile(r"^(?=.*\d|(?:—+|/|／)$)[\d.%—／/-]+$")
+_RUNS = regex.compile(r"\d[\d.%]*|[^\d]+")
+_NUMERIC = regex.compile(r"^(?:\d[\d.%]*|—+|-+|/|／)$")
 
 
 def _runs(tok: Tok) -> list[Tok]:
+    """A token cut into its runs of figures and of words; a dash is an empty cell only as a whole token
+    (the / of "执行率(B/A)" is not)."""
+    if _EMPTY.match(tok.key):
+        return [tok]
     return [tok.part(*m.span()) for m in _RUNS.finditer(tok.key)]
 
 

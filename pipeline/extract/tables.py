@@ -285,11 +285,15 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> lis
         if m:
             rest = [t for t in toks[1:] if t.key != first.key]  # "年度资金总额 年度资金总额 38.62 …"
             glued = first.part(m.end(), len(first.text)) if m.end() < len(first.key) else None
+            if glued is not None and not glued.key.strip(":："):
+                glued = None  # "年度资金总额:" is the label with its colon
             values = ([glued] if glued is not None else []) + rest
             row = FundsRow(first, m.lastgroup or "part", {})
             rows.append(row)
-            if values and all(is_value(v) for v in values):
-                row.cells = _align(values, cols)
+            # the row's figures; a formula or remark in a last column ("执行率*该指标分值…") ends them
+            lead = values[: next((k for k, v in enumerate(values) if not is_value(v)), len(values))]
+            if lead:
+                row.cells = _align(lead, [c for c in cols if c != "method"])
             events.append(("label", row) if not row.cells else ("done", row))
             continue
         if all(is_value(t) for t in toks):
