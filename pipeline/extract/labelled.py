@@ -119,6 +119,8 @@ def _accepts(q: Quantity, kind: str, block_money_unit: bool) -> bool:
 
 
 _CLOSES = regex.compile(r"\s*[)）]")
+_ANOTHER_FIGURE = regex.compile(r"[\s|]*\d")  # "总分 100 99.33" is a table row: 分值 then 得分
+_BARE_SCORE_GAP = regex.compile(r"\s*(?:为|是)?\s*[:：]?\s*")
 _UNIT_IN_PARENS = regex.compile(r"[（(]\s*(万元|元|亿元|%|分)\s*[）)]")
 
 
@@ -175,6 +177,9 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue
                 if q.start and key[q.start - 1] in "-+－＋":
                     continue  # a signed figure is a change ("年内调整预算数-159.39万元"), not the amount
+                if f.kind == "score" and q.kind == "number" and q.op is None and _BARE_SCORE_GAP.fullmatch(gap) and q.value is not None and 0 <= q.value <= 100 and not _ANOTHER_FIGURE.match(key, q.end):
+                    # "总得分90，", "总分:83": a score label's own figure, its 分 left out (not a row of figures)
+                    q = Quantity(q.value, "分", None, "score", q.text, q.start, q.end)
                 if not _accepts(q, f.kind, bool(money)):
                     unit = _UNIT_IN_PARENS.search(gap)
                     bare = _bare_with_unit(q, unit.group(1)) if unit else None

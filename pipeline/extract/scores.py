@@ -68,11 +68,12 @@ class ScoreRules(BaseModel):
 
         words = sorted(table_rules().grades.words, key=len, reverse=True)
         # a grade word stands on its own: "为优", "“优”", "优（90分及以上）" — not the 中 of 其中
-        grade = r"(?<=^|[^\p{Han}]|[为是])"
-        grade += "(?P<grade>" + "|".join(map(regex.escape, words)) + r")(?![\p{Han}])"
+        bare = "(?P<grade>" + "|".join(map(regex.escape, words)) + r")(?![\p{Han}])"
+        grade = r"(?<=^|[^\p{Han}]|[为是])" + bare
         d = self.dimensions
         return {
-            "claim": regex.compile(self.grade.claim + grade),
+            # after a claim's label the grade may follow it directly ("评价等次优秀")
+            "claim": regex.compile(self.grade.claim + bare),
             "scheme": regex.compile(self.grade.scheme),
             "multi_project": regex.compile(self.grade.multi_project),
             "attribute": regex.compile(self.grade.attribute),
