@@ -188,8 +188,12 @@ class Context:
         stated: Any = None,
         grade_changing: bool = False,
         facts: dict | None = None,
+        uncertain: bool = False,
     ) -> Finding:
-        """A finding of ``rule``: ``msg`` fills the variant's message template (with rule params too)."""
+        """A finding of ``rule``: ``msg`` fills the variant's message template (with rule params too).
+
+        An error that cites a fact of uncertain identity (or that the check calls ``uncertain``) is given
+        as a warning, with a note saying why."""
         template = rule.messages.get(variant) or next(iter(rule.messages.values()))
         try:
             message = template.format(**{**rule.params, **msg})
@@ -197,7 +201,7 @@ class Context:
             message = template + f"（模板缺少 {exc}）"
         severity = rule.severities.get(variant, rule.severity)
         cited = [e for e in evidence if e]
-        if severity == "error" and any(_span(e) in self.uncertain for e in cited):
+        if severity == "error" and (uncertain or any(_span(e) in self.uncertain for e in cited)):
             severity = "warning"
             message += self.identity.note
         return Finding(

@@ -253,7 +253,16 @@ def _quant_findings(ctx: Context, rule: CheckRule, reverse: bool):
             stated=q.score.value,
             grade_changing=error and change is not None,
             facts={"indicator": ind["name"], "weight": q.weight, "weight_is_bound": q.bound, "most_allowed": round(q.hi, 4), "rescored_total": recomputed},
+            uncertain=_bare_figures(ind),
         )
+
+
+def _bare_figures(ind: dict) -> bool:
+    """Target and actual both bare numbers in a row read by its shape ("| 550 | 20 | 9.3 | 9.3"): nothing
+    says they are measured alike, or which cell is which."""
+    if (ind.get("rule") or "").endswith(":columns"):
+        return False
+    return all(not ((ind.get(k) or {}).get("unit")) for k in ("target", "actual"))
 
 
 # -- SCORE-OVERCOMPLETION, SCORE-ZERO-ACTUAL -----------------------------------------------------------------

@@ -49,6 +49,15 @@ def _settle_identity(mentions: list[Mention], sub: set[int]) -> None:
         m.rule = m.rule.removesuffix(":uncertain")
 
 
+def _list_of_grades(mentions: list[Mention]) -> None:
+    """Three or more grade claims that disagree are a list of items' grades (projects, units), so none
+    of them is certainly the report's own."""
+    if len(mentions) >= 3 and len({m.value for m in mentions}) >= 2:
+        for m in mentions:
+            if not m.rule.endswith(":uncertain"):
+                m.rule += ":uncertain"
+
+
 def _fact_json(fact: Fact | None) -> dict | None:
     return fact.to_json() if fact is not None else None
 
@@ -95,6 +104,7 @@ def extract_document(doc: Document) -> dict:
 
     _settle_identity(by.get("score.total", []), sub)
     total = resolve(by.get("score.total", []))
+    _list_of_grades(by.get("score.grade", []))
     grade = resolve(by.get("score.grade", []))
     dimensions = _dimensions(dims, by)
     inds = _merge_indicators(indicators_mod.document_indicators(doc, lines))

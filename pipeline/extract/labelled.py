@@ -200,7 +200,13 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
         if zero is not None:
             for m in zero.finditer(key):
                 out.append(Mention(f.id, Decimal(0), text[m.start() : m.end()], Evidence.of(block, *m.span()), f"fields:{f.id}:zero", 30))
-    return sorted(out + list(linked.values()), key=lambda m: (m.evidence.start, m.field))
+    # one label phrase states one figure: "收到…资金中…58万元及…6400元，合计58.64万元" is read by its 合计
+    best: dict[tuple[str, int], Mention] = {}
+    for m in linked.values():
+        k = (m.field, m.evidence.start)
+        if k not in best or m.rank < best[k].rank:
+            best[k] = m
+    return sorted(out + list(best.values()), key=lambda m: (m.evidence.start, m.field))
 
 
 def mentions_in_text(text: str, r: FieldRules, only: str | None = None) -> list[Mention]:
