@@ -8,6 +8,7 @@ about them are committed (``sources.jsonl``: id, query, url, kind, chars, sha256
         appends its source row to parts/sources_1.jsonl (or deletes the text and says why not)
     python scripts/realset.py merge        parts/*.jsonl -> sources.jsonl and gold.jsonl (deduplicated)
     python scripts/realset.py check        which texts are present, changed or missing, and how to restore them
+    python scripts/realset.py agree        the second reader's agreement with the gold
 
 The split into a tuning and a test half is fixed by the id alone (``split_of``), before any tuning.
 """
@@ -127,6 +128,46 @@ def check(args) -> int:
     return 0 if not (changed or missing) else 1
 
 
+AGREE_FIELDS = ["year", "budget_initial_wan", "budget_full_year_wan", "budget_stated_wan", "funds_received_wan",
+                "spent_wan", "balance_wan", "execution_rate_pct", "total_score", "grade"]
+
+
+def agree(args) -> int:
+    """Agreement of the second reader (parts/second_reader.jsonl) with the gold, field by field: of the
+    values either reader gave, how many both gave alike; and whether both saw a contradiction."""
+    from decimal import Decimal
+
+    gold = {g["id"]: g for g in (json.loads(x) for x in (REALSET / "gold.jsonl").read_text(encoding="utf-8").splitlines() if x.strip())}
+    second = [json.loads(x) for x in (PARTS / "second_reader.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    same = lambda a, b: a == b if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) else Decimal(str(a)) == Decimal(str(b))
+    budget = ("budget_full_year_wan", "budget_stated_wan", "budget_initial_wan")
+    rows, both_any, both_same, differ = [], 0, 0, []
+    for s2 in second:
+        g = gold.get(s2["id"])
+        if g is None:
+            continue
+        for f in AGREE_FIELDS:
+            a, b = g.get(f), s2.get(f)
+            if f in budget and a is None and b is None:
+                continue
+            if a is None and b is None:
+                continue
+            both_any += 1
+            # an unqualified budget may be written under either budget key
+            if same(a, b) or (f in budget and any(same(a, s2.get(k)) for k in budget if a is not None)):
+                both_same += 1
+            else:
+                differ.append((s2["id"], f, a, b))
+        rows.append((bool(g.get("stated_contradictions")), bool(s2.get("stated_contradictions"))))
+    n = len(rows)
+    contra = sum(1 for x, y in rows if x == y)
+    print(f"{n} excerpts read twice; field values agreed {both_same}/{both_any} ({both_same / both_any:.3f}); "
+          f"contradiction stated or not agreed {contra}/{n}")
+    for d in differ:
+        print("  differs", *d)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -138,8 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--part", required=True)
     sub.add_parser("merge")
     sub.add_parser("check")
+    sub.add_parser("agree")
     args = p.parse_args(argv)
-    return {"admit": admit, "merge": merge, "check": check}[args.cmd](args)
+    return {"admit": admit, "merge": merge, "check": check, "agree": agree}[args.cmd](args)
 
 
 if __name__ == "__main__":
