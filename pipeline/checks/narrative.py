@@ -539,7 +539,8 @@ def amounts(ctx: Context, rule: CheckRule):
     for field, label in _FIELDS.items():
         fact = ctx.fact("budget", field)
         mentions = (fact or {}).get("mentions") or []
-        printed = [(m, Printed.of_fact(m)) for m in mentions if not parts.search(m.get("rule") or "")]
+        # a loosely labelled figure may be a part or another fund's: it does not contradict the others
+        printed = [(m, Printed.of_fact(m)) for m in mentions if not parts.search(m.get("rule") or "") and not (m.get("rule") or "").endswith(":uncertain")]
         printed = [(m, p) for m, p in printed if p is not None]
         if len(printed) < 2:
             continue

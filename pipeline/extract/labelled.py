@@ -81,7 +81,8 @@ class FieldRules(BaseModel):
             return [((), f"a pattern does not compile: {exc}")]
         for i, f in enumerate(self.fields):
             for j, ex in enumerate(f.examples):
-                found = mentions_in_text(ex.text, self, only=f.id)
+                # the mention of record, as resolve() picks it: best rank, then earliest
+                found = sorted(mentions_in_text(ex.text, self, only=f.id), key=lambda m: (m.rank, m.evidence.start))
                 got = [m.value for m in found]
                 if not got or got[0] != ex.value:
                     problems.append((("fields", i, "examples", j), f"gives {got[:1]}, expected {ex.value}"))
@@ -153,7 +154,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
     out: list[Mention] = []
-    linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the longest label
+    linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the best-ranked label, then the longest
     for f, patterns, zero in r.compiled:
         if only is not None and f.id != only:
             continue
@@ -195,7 +196,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 rule = f"fields:{f.id}" if lab.certain else f"fields:{f.id}:uncertain"
                 mention = Mention(f.id, value, text[a : q.end], Evidence.of(block, a, q.end), rule, lab.rank)
                 prev = linked.get((f.id, q.start))
-                if prev is None or (a, lab.rank) < (prev.evidence.start, prev.rank):
+                if prev is None or (lab.rank, a) < (prev.rank, prev.evidence.start):
                     linked[(f.id, q.start)] = mention
         if zero is not None:
             for m in zero.finditer(key):
