@@ -119,6 +119,12 @@ def _accepts(q: Quantity, kind: str, block_money_unit: bool) -> bool:
     return q.kind == kind
 
 
+def _in_book_title(key: str, pos: int) -> bool:
+    """Whether pos lies inside 《…》 (a document's name)."""
+    opened = key.rfind("《", 0, pos)
+    return opened >= 0 and key.rfind("》", opened, pos) < 0
+
+
 _CLOSES = regex.compile(r"\s*[)）]")
 _ANOTHER_FIGURE = regex.compile(r"[\s|]*\d")  # "总分 100 99.33" is a table row: 分值 then 得分
 _BARE_SCORE_GAP = regex.compile(r"\s*(?:为|是)?\s*[:：]?\s*")
@@ -162,6 +168,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
             window = lab.window or r.window
             for m in rx.finditer(key):
                 a, b = m.span()
+                if _in_book_title(key, a):
+                    continue  # 《…预算资金的通知》 names a document, it labels no figure
                 q = next((q for q in quantities if q.start >= b), None)
                 if q is None or q.start - b > window:
                     continue
@@ -270,6 +278,8 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
         v = toks[j]
         if not _VALUE_CELL.fullmatch(v.key):
             continue
+        if j + 1 < len(toks) and _VALUE_CELL.fullmatch(toks[j + 1].key):
+            continue  # a label before a row of figures heads several columns (年度, 预算, 决算 …), not one
         q = parse_quantity(v.text)
         if q is None or q.value is None:
             continue

@@ -49,6 +49,7 @@ class FundsRules(BaseModel):
     rows: list[RowRule]
     unit: str
     default_unit: str
+    implausible_wan: int
     examples: list[dict]
 
 
@@ -265,7 +266,8 @@ def find_funds(lines: list[list[Tok]], r: TableRules | None = None) -> Funds | N
         unit = um.group(1) if um else r.funds.default_unit
         rows = _rows(lines, j, cols, r)
         if rows:
-            return Funds(unit, cols, header, rows)
+            figures = [t.key for row in rows for c, t in row.cells.items() if c in ("initial", "full_year", "spent")]
+            return Funds(settled_unit(unit, figures, r), cols, header, rows)
     return None
 
 
@@ -416,6 +418,17 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
     return out
 
 
+def settled_unit(unit: str, figures: list[str], r: TableRules) -> str:
+    """The header's unit, unless the figures cannot be in it: a 万元 header over 145000000.00 is a form
+    filled in 元 (no county project spends a trillion yuan)."""
+    if unit != "万元":
+        return unit
+    amounts = [Decimal(f) for f in figures if regex.fullmatch(r"\d+(?:\.\d+)?", f)]
+    if amounts and max(amounts) >= Decimal(r.funds.implausible_wan):
+        return "元"
+    return unit
+
+
 def header_hints(text: str, r: TableRules) -> set[str]:
     squeezed = _SPACES_BARS.sub("", text)
     return {h.id for h in r.funds.decode.hints if regex.search(h.pattern, squeezed)}
@@ -440,7 +453,8 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
         found = funds_decode.decode(figures, r.funds.decode.templates, header_hints(text, r), weight)
         if found is not None:
             um = rx["unit"].search(text)
-            return anchor, found, um.group(1) if um else r.funds.default_unit, weight_tok
+            unit = settled_unit(um.group(1) if um else r.funds.default_unit, [p.text for p in found.pieces.values()], r)
+            return anchor, found, unit, weight_tok
     return None
 
 
