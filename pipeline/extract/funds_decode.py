@@ -48,12 +48,20 @@ class Piece:
         return Decimal(self.text.rstrip("%"))
 
 
+FRACTION = "(以小数表示)"
+
+
 @dataclass
 class Decoded:
     pieces: dict[str, Piece]
     template: str
     relations: list[str]
     score: float
+
+    @property
+    def fraction(self) -> bool:
+        """The rate was printed as a fraction of one."""
+        return any(FRACTION in r for r in self.relations)
 
 
 def _decimals(text: str) -> int:
@@ -93,12 +101,13 @@ def _cuts_cached(key: str, cols: tuple[str, ...]) -> list[list[tuple[str, int, i
                 acc.pop()
 
     walk(0, 0, [])
-    # Cells glued together keep the form's formatting: the amounts of one row print the same decimals, and
+    # Cells glued together keep the form's formatting: the amounts of one row print the same decimals (or
+    # none, a round amount), and
     # a rate cut out of a longer token carries its % sign (else any digits could be made a rate).
     kept = []
     for cut in out:
         if len(cut) > 1:
-            amounts = {_decimals(key[a:b]) for c, a, b in cut if _KIND[c] == "amount"}
+            amounts = {_decimals(key[a:b]) for c, a, b in cut if _KIND[c] == "amount"} - {0}
             if len(amounts) > 1 or any(c == "rate" and not key[a:b].endswith("%") for c, a, b in cut):
                 continue
         kept.append(cut)
@@ -150,15 +159,21 @@ def _judge(p: dict[str, Piece], header_cols: set[str], weight: Decimal | None = 
         return None
     spent = vals.get("spent")
     base_col = next((c for c in ("full_year", "initial", "received") if vals.get(c)), None)
+    # a rate with no % sign and below 1.5 is printed as a fraction of one ("0.1" for 14.46%)
+    fraction = rate is not None and not rate.text.endswith("%") and vals["rate"] <= Decimal("1.5")
+    if fraction:
+        vals["rate"] = vals["rate"] * 100
     # a printed rate of zero holds for any tiny spending: it confirms nothing
     if rate is not None and spent and vals["rate"] > 0 and base_col is not None:
-        computed = spent / vals[base_col] * 100
+        computed = spent / vals[base_col] * (1 if fraction else 100)
+        base = {"full_year": "全年预算数", "initial": "年初预算数", "received": "到位数"}[base_col]
+        note = FRACTION if fraction else ""
         if _within(computed, rate.text):
             score += 4
-            relations.append(f"执行率=执行数÷{ {'full_year': '全年预算数', 'initial': '年初预算数', 'received': '到位数'}[base_col]}")
+            relations.append(f"执行率=执行数÷{base}{note}")
         elif _within(computed, rate.text, slack_units=1):
             score += 3
-            relations.append("执行率≈执行数÷预算数(末位)")
+            relations.append(f"执行率≈执行数÷{base}(末位){note}")
         else:
             score -= 2
     if "score" in vals and "weight" in vals and rate is not None and "score" in filled:

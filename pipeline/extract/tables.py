@@ -34,6 +34,7 @@ class RowRule(BaseModel):
 
 class FundsDecodeRules(BaseModel):
     anchor: str
+    total_anchor: str
     stop: str
     between: str
     header_weight: str
@@ -97,6 +98,7 @@ class TableRules(BaseModel):
             "funds_cols": regex.compile("|".join(f"(?P<{c.id}>{c.pattern})" for c in f.columns)),
             "funds_row": regex.compile("|".join(f"(?P<{r.id}>{r.pattern})" for r in f.rows)),
             "decode_anchor": regex.compile(f.decode.anchor),
+            "decode_total": regex.compile(f.decode.total_anchor),
             "decode_stop": regex.compile(f.decode.stop),
             "decode_between": regex.compile(f.decode.between),
             "decode_weight": regex.compile(f.decode.header_weight),
@@ -151,7 +153,7 @@ def header_columns(key: str, rx: regex.Pattern) -> list[str]:
 
 # -- values ----------------------------------------------------------------------------------------
 
-_VALUE = regex.compile(r"^[≥≤<>=]?(?:[\d.,]+%?|—+|-+|/)+(?:万元|元|亿元|分)?$")
+_VALUE = regex.compile(r"^[≥≤<>=]?(?:[\d.,]+%?|—+|-+|/)+(?:万元|万|元|亿元|分)?$")
 _HAS_DIGIT = regex.compile(r"\d")
 # How one column's value is written when cells are glued together.
 _TYPED = {
@@ -439,7 +441,10 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
     from pipeline.extract import funds_decode
 
     rx = r.rx
-    for anchor, figures, header in funds_decode.find_rows(lines, rx["decode_anchor"], rx["decode_stop"], rx["decode_between"]):
+    # the funds row's own labels first; a 合计 row only when no such row decodes
+    candidates = list(funds_decode.find_rows(lines, rx["decode_anchor"], rx["decode_stop"], rx["decode_between"]))
+    candidates += list(funds_decode.find_rows(lines, rx["decode_total"], rx["decode_stop"], rx["decode_between"]))
+    for anchor, figures, header in candidates:
         text = "".join(t.key for t in header)
         weight_tok = None
         wm = rx["decode_weight"].search(text)
@@ -505,6 +510,8 @@ def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | Non
         if _KIND_OF[col] == "amount":
             q = parse_quantity(tok.text, default_unit=unit)
             value = q.yuan if q is not None else None
+        elif col == "rate" and dec.fraction:
+            value = piece.value * 100  # "0.1" for (B/A): the rate as a fraction of one
         else:
             value = piece.value
         if value is None:
