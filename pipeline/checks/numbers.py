@@ -20,7 +20,9 @@ from decimal import Decimal
 import regex
 
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
-_SCALES = (Decimal(1), Decimal(10000), Decimal(100000000), Decimal(1000), Decimal("0.0001"))
+# how a stated value relates to the figure printed: as is, 万元/亿元 in yuan, 千, and a rate printed as a
+# fraction of one ("0.1" for 10%)
+_SCALES = (Decimal(1), Decimal(10000), Decimal(100000000), Decimal(1000), Decimal("0.0001"), Decimal(100))
 
 
 def dec(x) -> Decimal:

@@ -209,6 +209,10 @@ def _row(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
     if not rest:
         return None
     actual, rest = rest[-1], rest[:-1]
+    if _OP_ONLY.fullmatch(actual.key) or (_UNIT_ONLY.fullmatch(actual.key) and rest and _NUMBER.fullmatch(rest[-1].key)):
+        return None  # "= | 4 | 万元 | 4 | 5": one figure fewer than the reading needs; which is which is a guess
+    if Decimal(weight.key.rstrip("分")) > 100:
+        return None  # no indicator weighs more than the whole form: these are amounts, not 分值
     target: list[Tok] = []
     if rest:
         # The target is the last cell, joined with an operator or unit printed in cells of their own.
