@@ -215,7 +215,36 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
         k = (m.field, m.evidence.start)
         if k not in best or m.rank < best[k].rank:
             best[k] = m
-    return sorted(out + list(best.values()), key=lambda m: (m.evidence.start, m.field))
+    found = list(best.values())
+    found += _summed_totals([(m, q) for (fid, qs), m in linked.items() if m in found for q in quantities if q.start == qs], quantities, key, block, r)
+    return sorted(out + found, key=lambda m: (m.evidence.start, m.field))
+
+
+_TOTAL_MARK = regex.compile(r"(?:共计|合计|总计|累计|共)\s*(?:为|是|[：:])?\s*$")
+
+
+def _summed_totals(linked: list[tuple[Mention, Quantity]], quantities: list[Quantity], key: str, block: Block, r: FieldRules) -> list[Mention]:
+    """A loosely labelled amount that opens a list closed by its total ("省级拨付…62万元，中央拨付16万元，上年
+    结余6.47万元，共计84.47万元"): when the listed amounts add up to the total, the total is the figure,
+    and the arithmetic is what says so."""
+    out: list[Mention] = []
+    for m, q0 in linked:
+        if not m.rule.endswith(":uncertain") or not m.field.startswith("budget.") or q0.kind != "money":
+            continue
+        stop = r.stop_rx.search(key, q0.end)
+        end = stop.start() if stop else len(key)
+        listed = [q0]
+        for q in quantities:
+            if q.start < q0.end or q.start >= end or q.kind != "money" or q.yuan is None:
+                continue
+            if _TOTAL_MARK.search(key, q0.end, q.start) and len(listed) >= 2:
+                parts = sum(x.yuan for x in listed)
+                if abs(parts - q.yuan) <= Decimal(100) * len(listed):  # 0.01万元 of rounding per part
+                    label = _TOTAL_MARK.search(key, q0.end, q.start)
+                    out.append(Mention(m.field, q.yuan, block.text[label.start() : q.end], Evidence.of(block, label.start(), q.end), f"{m.rule.removesuffix(':uncertain')}:sum", 21))
+                break
+            listed.append(q)
+    return out
 
 
 def mentions_in_text(text: str, r: FieldRules, only: str | None = None) -> list[Mention]:
