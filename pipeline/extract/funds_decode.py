@@ -28,7 +28,7 @@ _PIECE = {
     "score": r"(?:0|[1-9]\d?|100)(?:\.\d{1,2})?",
 }
 _KIND = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount",
-         "weight": "weight", "rate": "rate", "score": "score"}
+         "weight": "weight", "rate": "rate", "arrival": "rate", "score": "score"}
 _EMPTY = regex.compile(r"^(?:—+|-+|/|／)$")
 
 
@@ -183,6 +183,12 @@ def _judge(p: dict[str, Piece], header_cols: set[str], weight: Decimal | None = 
             relations.append("得分=min(执行率,1)×分值")
         else:
             score += 0.5  # under-scored with a reason is allowed: 得分 ≤ 分值 holds
+    arrival = filled.get("arrival")
+    if arrival is not None and vals.get("received") and vals.get("full_year") and vals["arrival"] > 0:
+        if not relations or not _within(vals["received"] / vals["full_year"] * 100, arrival.text):
+            return None  # the arrival rate supports an execution rate that holds; alone it confirms nothing
+        score += 2
+        relations.append("到位率=到位数÷预算数")
     if "weight" in vals and vals["weight"] in (5, 10, 15, 20):
         score += 0.5
     amounts = [filled[c].text for c in ("initial", "full_year", "received", "spent") if c in filled]
@@ -203,8 +209,12 @@ def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[st
     if not toks or sum(len(t.key) for t in toks) > 80:
         return None
     best: list[Decoded] = []
+    # a form's 行次 may stand before the row's figures ("年度资金总额(万元): 1 52.800000 …")
+    runs = [toks]
+    if len(toks) > 2 and regex.fullmatch(r"[1-9]\d?", toks[0].key):
+        runs.append(toks[1:])
     for name, cols in templates.items():
-        for p in _assignments(toks, tuple(cols)):
+        for p in (p for run in runs for p in _assignments(run, tuple(cols))):
             judged = _judge(p, header_cols, weight)
             if judged is None:
                 continue

@@ -40,6 +40,8 @@ class FieldRule(BaseModel):
     kind: str
     labels: list[Label] = Field(min_length=1)
     zero: str | None = None  # phrases that state the value is zero ("无结余")
+    # a label printed after its figure ("41.3万元已拨付到位"): matched right after the amount
+    after: str | None = None
     gap_veto: str | None = None  # words between label and figure that show it is not this field's value
     after_veto: str | None = None  # what follows the figure shows it is not this field's value
     same_as_budget: str | None = None  # phrases that state this amount equals the budget ("资金已全部到位")
@@ -68,6 +70,12 @@ class FieldRules(BaseModel):
     @cached_property
     def any_label(self) -> regex.Pattern:
         return regex.compile("|".join(f"(?:{lab.pattern})" for f in self.fields for lab in f.labels))
+
+    @cached_property
+    def any_after(self) -> regex.Pattern:
+        """Where a label printed after its figure may stand (never, when no field has one)."""
+        afters = [f"(?<=\\d(?:万元|元|亿元))(?:{f.after})" for f in self.fields if f.after]
+        return regex.compile("|".join(afters) or r"(?!)")
 
     @cached_property
     def stop_rx(self) -> regex.Pattern:
@@ -155,7 +163,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     key = block.key if block.key is not None else block.text
     text = block.text
     labels = [m.span() for m in r.any_label.finditer(key)]
-    if not labels and not any(z is not None and z.search(key) for _, _, z in r.compiled):
+    if not labels and not r.any_after.search(key) and not any(z is not None and z.search(key) for _, _, z in r.compiled):
         return []  # most paragraphs state no labelled figure: skip reading their numbers
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
@@ -206,6 +214,15 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 prev = linked.get((f.id, q.start))
                 if prev is None or (lab.rank, a) < (prev.rank, prev.evidence.start):
                     linked[(f.id, q.start)] = mention
+        if f.after and (only is None or f.id == only):
+            after = regex.compile(f.after)
+            for q in quantities:
+                m = after.match(key, q.end)
+                if m is None or not _accepts(q, f.kind, bool(money)) or r.stop_rx.search(key, q.end, m.end()):
+                    continue
+                value = _value(q, f.kind)
+                if value is not None and not any(x.field == f.id and x.value == value for x in linked.values()):
+                    linked[(f.id, q.start)] = Mention(f.id, value, text[q.start : m.end()], Evidence.of(block, q.start, m.end()), f"fields:{f.id}:after", 25)
         if zero is not None:
             for m in zero.finditer(key):
                 out.append(Mention(f.id, Decimal(0), text[m.start() : m.end()], Evidence.of(block, *m.span()), f"fields:{f.id}:zero", 30))

@@ -464,6 +464,7 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
 
 
 _DECODED_FIELDS = {
+    "arrival": "budget.arrival_rate",
     "initial": "budget.initial", "full_year": "budget.full_year", "received": "budget.received",
     "spent": "budget.spent", "rate": "budget.execution_rate", "weight": "dimension.exec.weight",
     "score": "dimension.exec.score",
@@ -523,7 +524,7 @@ def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | Non
     return out
 
 
-_KIND_OF = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount", "weight": "weight", "rate": "rate", "score": "score"}
+_KIND_OF = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount", "weight": "weight", "rate": "rate", "arrival": "rate", "score": "score"}
 
 
 # -- the total row -----------------------------------------------------------------------------------
