@@ -243,6 +243,8 @@ def _row(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
         score=_fact(score, Decimal(score.key.rstrip("分")), rule),
         rule=rule,
     )
+    # logical cells (a target split over ≥ | 95 | % counts once), for _mark_ragged
+    ind.extra["cells"] = 4 + (1 if target else 0)
     if deviation is not None and not r.rx["template_reason"].search(deviation.key):
         ind.deviation_reason = deviation.text
     elif deviation is not None:
@@ -424,7 +426,6 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
             continue
         if ind is not None:
             ind.level1, ind.level2 = ind.level1 or level1, ind.level2 or level2
-            ind.extra["cells"] = len(rest)
             out.append(ind)
     if single:
         out += _single_rows(single, r, level1_weights)
@@ -435,21 +436,27 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
 
 
 def _mark_ragged(rows: list[Indicator]) -> None:
-    """A row read from the right that has fewer cells than its neighbours lost a cell somewhere (a blank
-    得分, a target split over three cells): which figure is the 分值 is then a guess."""
-    widest: dict[int, int] = {}
+    """A row read from the right with fewer logical cells than its neighbours (no target where they have
+    one) lost a cell somewhere: which figure is the 分值 is then a guess. Neighbours are the rows of one
+    table: one table block, or flattened rows on consecutive lines."""
+    read = sorted((ind for ind in rows if ind.rule == "tables:indicator" and "cells" in ind.extra), key=lambda i: i.evidence.block)
+    groups: list[list[Indicator]] = []
+    for ind in read:
+        if groups and ind.evidence.block - groups[-1][-1].evidence.block <= 2:
+            groups[-1].append(ind)
+        else:
+            groups.append([ind])
+    for group in groups:
+        widest = max(ind.extra["cells"] for ind in group)
+        for ind in group:
+            if ind.extra["cells"] < widest:
+                ind.rule += ":ragged"
+                for attr in ("weight", "score"):
+                    fact = getattr(ind, attr, None)
+                    if fact is not None:
+                        fact.rule += ":ragged"
     for ind in rows:
-        if "cells" in ind.extra:
-            b = ind.evidence.block
-            widest[b] = max(widest.get(b, 0), ind.extra["cells"])
-    for ind in rows:
-        cells = ind.extra.pop("cells", None)
-        if cells is not None and cells < widest[ind.evidence.block]:
-            ind.rule += ":ragged"
-            for attr in ("weight", "score", "target", "actual"):
-                fact = getattr(ind, attr, None)
-                if fact is not None and hasattr(fact, "rule"):
-                    fact.rule += ":ragged"
+        ind.extra.pop("cells", None)
 
 
 def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal]) -> list[Indicator]:

@@ -1,0 +1,205 @@
+"""Shapes met in real published reports (issue 8), each in sentences written for this test: flattened funds
+rows decoded by their form and arithmetic, labels in the cell before their figure, amounts before their
+label, sums stated in prose, and findings that stay warnings when what a figure is cannot be known."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.parse import parse_file
+from pipeline.record import extract_record
+
+
+def record(tmp_path: Path, text: str, name: str = "report.txt") -> dict:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return extract_record(parse_file(path))
+
+
+def fact(rec: dict, section: str, field: str) -> dict:
+    node = rec[section][field]
+    assert node is not None, f"{section}.{field} not found"
+    return node
+
+
+def findings(rec: dict, check: str) -> list[dict]:
+    return [f for f in rec["findings"] if f["check"] == check]
+
+
+# -- the funds row decoded by its template and arithmetic -------------------------------------------------
+
+GLUED = """清河县2022年度项目支出绩效自评表
+项目名称 乡村学校公用经费
+项目资金(万元)年度资金总额年初预篡数调整预算数全年执行数(B)执行率(B/A)86.486.486.4100%年度总体目标
+"""
+
+
+def test_glued_row_under_damaged_headers_is_decoded_with_its_relation(tmp_path):
+    rec = record(tmp_path, GLUED)
+    spent = fact(rec, "budget", "spent")
+    assert Decimal(str(spent["value"])) == Decimal("864000")
+    assert Decimal(str(fact(rec, "budget", "initial")["value"])) == Decimal("864000")
+    assert Decimal(str(fact(rec, "budget", "execution_rate")["value"])) == 100
+    # the relation that confirmed the assignment is part of the evidence
+    assert "执行率=执行数÷全年预算数" in spent["rule"] and spent["rule"].startswith("tables:funds:decoded")
+    assert spent["evidence"]["quote"] == "86.4"
+
+
+def test_one_cell_per_line_row_with_the_weight_in_the_header_and_a_fractional_rate(tmp_path):
+    text = "\n".join(
+        ["项目支出绩效自评表", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分", "(20分*执行率)", "年度财政资金总额", "480", "62", "0.1", "2.6", "年度绩效目标"]
+    )
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("4800000")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("620000")
+    rate = fact(rec, "budget", "execution_rate")
+    assert Decimal(str(rate["value"])) == 10 and rate["text"] == "0.1"  # 62/480 = 12.9%, printed as 0.1
+    dims = {d["name"]: d for d in rec["score"]["dimensions"]}
+    assert dims["预算执行率"]["weight"]["value"] == 20 and Decimal(str(dims["预算执行率"]["score"]["value"])) == Decimal("2.6")
+    # 20 × 12.9% = 2.58 → 2.6: no SCORE-EXEC, and the fraction's precision keeps ARITH-EXEC-RATE quiet
+    assert not [f for f in rec["findings"] if f["check"] in ("SCORE-EXEC", "ARITH-EXEC-RATE") and f["severity"] != "info"]
+
+
+def test_arrival_columns_and_a_row_number(tmp_path):
+    text = "资金投入情况\n年度资金总额(万元): 1 36.500000\n36.500000 36.500000 100.00% 21.900000 60.00%\n其中:中央财政资金 2 36.500000\n"
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("219000")
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("365000")
+    assert "到位率=到位数÷预算数" in fact(rec, "budget", "spent")["rule"]
+
+
+def test_a_lone_amount_after_an_anchor_is_not_cut_into_a_row(tmp_path):
+    # "6812.45" could be read as 68 | 1 | 2.4 | 5 with a rate of 5: no % sign, no relation, no row
+    rec = record(tmp_path, "2022年全县衔接资金全年预算数6,812.45万元，其中中央资金4,120.00万元。\n")
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("68124500")
+    assert rec["budget"]["spent"] is None and rec["budget"]["execution_rate"] is None
+
+
+def test_prose_with_commas_is_read_as_prose_not_as_a_row(tmp_path):
+    rec = record(tmp_path, "（一）村道维护项目：全年预算数12.35万元，执行12.35万元，执行率100%，自评得分98.5分；\n（二）村级活动场所维修：全年预算数8.47万元，执行8.33万元，执行率98.35%，自评得分95.1分。\n")
+    assert not [r for r in rec["budget_table"] if "decoded" in (r.get("rule") or "")]
+
+
+def test_a_form_filled_in_yuan_under_a_wanyuan_header(tmp_path):
+    text = "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 128000000.00 128000000.00 128000000.00 10 100.0% 10\n"
+    rec = record(tmp_path, text)
+    # a 万元 reading would be 1.28万亿元: the amounts are yuan
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("128000000")
+
+
+def test_a_remark_column_ends_the_row_and_the_method_column_is_no_score(tmp_path):
+    text = "部门(单位)总体资金(万元) | 年初预算数(A) | 全年执行数(B) | 分值(10分) | 得分 | 得分计算方法 |\n年度资金总额: | 860.12 | 842.30 | 10 | 9.8 | 执行率*该指标分值 |\n"
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "initial")["value"])) == Decimal("8601200")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("8423000")
+
+
+# -- labels beside their figures ---------------------------------------------------------------------------
+
+def test_label_cell_unit_cell_value_cell(tmp_path):
+    text = "项目起止时间 |\n2021年1月起至2021年12月止 |\n计划安排资金 (万元) |\n96.5 |\n实际到位资金 (万元) |\n96.5 |\n实际支出 (万元) |\n88.24 |\n结余(万元) |\n8.26 |\n"
+    rec = record(tmp_path, text)
+    received = fact(rec, "budget", "received")
+    assert Decimal(str(received["value"])) == Decimal("965000") and received["evidence"]["quote"] == "96.5"
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("882400")
+    assert Decimal(str(fact(rec, "budget", "balance")["value"])) == Decimal("82600")
+
+
+def test_a_label_before_a_row_of_figures_heads_columns(tmp_path):
+    text = "经费控制情况(万元)\n2021年决算数\n2022年预算数\n2022年决算数\n支出总额\n1120.40\n1200.00\n1188.60\n"
+    rec = record(tmp_path, text)
+    assert rec["budget"]["spent"] is None  # 1120.40 is the previous year's, not this year's spending
+
+
+def test_score_label_naming_its_unit_in_parentheses(tmp_path):
+    rec = record(tmp_path, "部门整体绩效自评表 主管部门 县文化馆 自评总分(分)93.2 部门联系人 王某\n")
+    assert Decimal(str(fact(rec, "score", "total")["value"])) == Decimal("93.2")
+
+
+def test_amount_printed_before_its_label(tmp_path):
+    rec = record(tmp_path, "经核实，其中26户共计41.3万元资金已全部拨付到位。\n")
+    spent = fact(rec, "budget", "spent")
+    assert Decimal(str(spent["value"])) == Decimal("413000") and spent["evidence"]["quote"] == "41.3万元资金已全部拨付到位"
+
+
+def test_a_list_closed_by_its_total(tmp_path):
+    rec = record(tmp_path, "2023年度省级下达我县农机购置补贴资金48万元，中央下达12万元，上年结余3.5万元，共计63.5万元。\n")
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("635000") and budget["rule"].endswith(":sum")
+
+
+def test_space_as_thousands_separator(tmp_path):
+    rec = record(tmp_path, "评价期间内预算下拨金额共计54 440.73万元，实际执行金额46 766.90万元。\n")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("467669000")
+
+
+def test_grade_right_after_its_label_and_a_bare_total(tmp_path):
+    rec = record(tmp_path, "各项指标合计，总得分92，综合评价结果为:优。\n")
+    assert Decimal(str(fact(rec, "score", "total")["value"])) == 92
+    assert fact(rec, "score", "grade")["value"] == "优"
+
+
+def test_a_grade_counted_as_an_attribute_claims_nothing(tmp_path):
+    rec = record(tmp_path, "本次重点评价的9个项目中，评价结果为“优”的项目有3个，涉及资金860万元；评价结果为“良”的项目有6个。\n")
+    assert rec["score"]["grade"] is None
+
+
+# -- contradictions and the identity of facts ----------------------------------------------------------------
+
+def test_a_sum_in_prose_that_does_not_add_up(tmp_path):
+    rec = record(tmp_path, "2022年项目共投入530.40万元，其中中央资金210.12万元、省级资金96.30万元、县级资金230.00万元。\n")
+    [f] = findings(rec, "ARITH-SUBTOTAL")
+    assert f["severity"] == "warning"
+    assert Decimal(str(f["expected"])) == Decimal("5364200") and Decimal(str(f["stated"])) == Decimal("5304000")
+    assert f["evidence"][0]["quote"] == "530.40万元"
+
+
+def test_grades_of_many_items_are_a_list_not_a_contradiction(tmp_path):
+    text = (
+        "县财政局2022年度部门整体支出绩效自评报告\n部门整体自评得分93分，等级为“优”。\n"
+        "所属项目中，甲项目等级为“优”，乙项目等级为“良”，丙项目等级为“中”，丁项目等级为“优”。\n"
+    )
+    rec = record(tmp_path, text)
+    assert not [f for f in findings(rec, "GRADE-TEXT-TOTAL") if f["severity"] == "error"]
+
+
+def test_a_row_that_lost_a_cell_is_not_guessed(tmp_path):
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+        "产出指标 | 数量指标 | 发放人数 | ≥ | 120 | 人 | 126 | 30 | 30 |\n"
+        "产出指标 | 质量指标 | 发放准确率 | = | 100 | % | 100 | 30 | 30 |\n"
+        "效益指标 | 社会效益指标 | 群众知晓率 | ≥ | 90 | % | 92 | 30 | 30 |\n"
+        "满意度指标 | 服务对象满意度指标 | 满意度 | ≥ | 95 | % | 95 | 10.00 |\n"
+    )
+    rec = record(tmp_path, text)
+    # the short last row lost a cell: read from the right its 分值 would be 95 and its actual "%";
+    # it is not read, so no weight above the whole form and no error resting on a guess
+    assert [i["name"] for i in rec["indicators"]] == ["发放人数", "发放准确率", "群众知晓率"]
+    assert not [f for f in rec["findings"] if f["severity"] == "error"]
+
+
+def test_bare_target_and_actual_give_at_most_a_warning(tmp_path):
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+        "产出指标 | 数量指标 | 冷库建设面积 | ≥1290平方米 | 1290平方米 | 20 | 20 |\n"
+        "烘干设备购置及安装 | 450 | 18 | 20 | 20 |\n"
+    )
+    rec = record(tmp_path, text)
+    found = findings(rec, "SCORE-QUANT-POS")
+    assert found and all(f["severity"] == "warning" for f in found)
+
+
+def test_a_row_without_its_target_cell_beside_rows_with_one_is_ragged(tmp_path):
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
+        "产出指标 | 数量指标 | 维修校舍面积 | ≥ | 800 | 平方米 | 860平方米 | 40 | 40 |\n"
+        "产出指标 | 质量指标 | 工程验收合格率 | 100% | 60 | 60 |\n"
+    )
+    rec = record(tmp_path, text)
+    ragged = {i["name"]: i["rule"] for i in rec["indicators"]}
+    assert ragged == {"维修校舍面积": "tables:indicator", "工程验收合格率": "tables:indicator:ragged"}
+    # weights 40 + 60 and the 预算执行率 row's default: whatever a check says of the ragged row is a warning
+    assert not [f for f in rec["findings"] if f["severity"] == "error"]
