@@ -29,6 +29,7 @@ class YearRules(BaseModel):
     title_year: str
     plain_year: str
     period: str
+    period_cue: str
     placeholder: str
     chinese_year: str
     chinese_digits: dict[str, int]
@@ -76,6 +77,7 @@ class MetaRules(BaseModel):
             "title_year": regex.compile(y.title_year),
             "plain_year": regex.compile(y.plain_year),
             "period": regex.compile(y.period),
+            "period_cue": regex.compile(y.period_cue),
             "placeholder": regex.compile(y.placeholder),
             "caption": regex.compile(y.caption),
             "org": regex.compile(r"^(.{2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
@@ -197,9 +199,15 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
     title_text = "".join(b.text for b in titles) if titles else (head[0].text if head else "")
     # A period spanning years in the title or the opening lines: no single evaluated year.
     for b in (titles or head[:1]) + [b for b in doc.blocks[:8] if "期间" in b.text or "年度" in b.text]:
+        in_title = b in titles or b is (head[:1] or [None])[0]
         for m in rx["period"].finditer(b.text):
-            if m.group(1) != m.group(2):
-                return None, {"period": [int(m.group(1)), int(m.group(2))]}
+            if m.group(1) == m.group(2):
+                continue
+            # in the body, a span is the evaluated period only when said to be ("评价期间为2019—2021年");
+            # a plan's years ("2015至2017年改造…") or a document's (《纲要(2010-2020年)》) are not
+            if not in_title and (_in_book_title(b.text, m.start()) or not rx["period_cue"].search(b.text[max(0, m.start() - 14) : m.start()])):
+                continue
+            return None, {"period": [int(m.group(1)), int(m.group(2))]}
     title_years = _years(title_text, rx["evaluated"], r.year) or _years(title_text, rx["title_year"], r.year)
     title_years = [y for y in title_years if y]
     body: Counter[int] = Counter()
@@ -217,6 +225,8 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
         if others and body[year] < sum(body[y] for y in others):
             return None, {"title": year, "body": {str(y): body[y] for y in sorted(body)}, "captions": sorted(captions)}
         return year, None
+    if len(rx["placeholder"].findall(doc.text)) >= 2:
+        return None, None  # a 范文 copy with its years masked as 20xx: the years left are the sample's, no conflict
     if body:
         (year, n), *rest = body.most_common()
         if rest and rest[0][1] == n:
@@ -227,6 +237,11 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
         (year, n), *rest = plain.most_common()
         return (None, None) if rest and rest[0][1] == n else (year, None)
     return None, None
+
+
+def _in_book_title(text: str, pos: int) -> bool:
+    opened = text.rfind("《", 0, pos)
+    return opened >= 0 and text.rfind("》", opened, pos) < 0
 
 
 def _cut(text: str, m: regex.Match, group: int = 1) -> str:
