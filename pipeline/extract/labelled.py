@@ -194,8 +194,9 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue
                 if q.start and key[q.start - 1] in "-+－＋":
                     continue  # a signed figure is a change ("年内调整预算数-159.39万元"), not the amount
-                if f.kind == "score" and q.kind == "number" and q.op is None and _BARE_SCORE_GAP.fullmatch(gap) and q.value is not None and 0 <= q.value <= 100 and not _ANOTHER_FIGURE.match(key, q.end):
-                    # "总得分90，", "总分:83": a score label's own figure, its 分 left out (not a row of figures)
+                if f.kind == "score" and q.kind == "number" and q.op is None and _BARE_SCORE_GAP.fullmatch(gap) and q.value is not None and 0 <= q.value < 100 and not _ANOTHER_FIGURE.match(key, q.end):
+                    # "总得分90，", "总分:83": a score label's own figure, its 分 left out (not a row of figures;
+                    # not 100, the scale a 总分 cell states beside the score)
                     q = Quantity(q.value, "分", None, "score", q.text, q.start, q.end)
                 if not _accepts(q, f.kind, bool(money)):
                     unit = _UNIT_IN_PARENS.search(gap)
@@ -334,6 +335,8 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
             if lab is None:
                 continue
             cand = q
+            if f.kind == "score" and cand.kind == "number" and cand.value is not None and 0 <= cand.value < 100:
+                cand = Quantity(cand.value, "分", None, "score", cand.text, cand.start, cand.end)  # "自评总分: | 99.68"
             if not _accepts(cand, f.kind, True):
                 u = unit or ("万元" if f.kind == "money" else None)
                 cand = _bare_with_unit(q, u) if u else None
