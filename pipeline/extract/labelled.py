@@ -49,6 +49,20 @@ class FieldRule(BaseModel):
     counterexamples: list[str] = Field(default_factory=list)
 
 
+class Role(BaseModel):
+    field: str
+    verbs: str
+
+
+class ClauseRoles(BaseModel):
+    """The last resort for an amount no label claims: the role word nearest before it in its clause."""
+    clause: str  # what ends a clause
+    rank: int
+    roles: list[Role]
+    veto: str  # words that make the amount a difference, a part, a plan or a price, not the field's
+    examples: list[FieldExample | dict]
+
+
 @schema("fields.yaml")
 class FieldRules(BaseModel):
     version: int
@@ -57,6 +71,7 @@ class FieldRules(BaseModel):
     breakers: list[str]
     stop: str
     fields: list[FieldRule]
+    clause_roles: ClauseRoles
 
     model_config = {"ignored_types": (cached_property,)}
 
@@ -78,13 +93,19 @@ class FieldRules(BaseModel):
         return regex.compile("|".join(afters) or r"(?!)")
 
     @cached_property
+    def role_rx(self) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+        c = self.clause_roles
+        verbs = regex.compile("|".join(f"(?P<r{i}>{role.verbs})" for i, role in enumerate(c.roles)))
+        return regex.compile(c.clause), verbs, regex.compile(c.veto)
+
+    @cached_property
     def stop_rx(self) -> regex.Pattern:
         return regex.compile(self.stop)
 
     def check(self) -> list[tuple[tuple, str]]:
         problems: list[tuple[tuple, str]] = []
         try:
-            self.compiled, self.any_label, self.stop_rx  # noqa: B018 - compiling is the check
+            self.compiled, self.any_label, self.stop_rx, self.role_rx  # noqa: B018 - compiling is the check
         except regex.error as exc:
             return [((), f"a pattern does not compile: {exc}")]
         for i, f in enumerate(self.fields):
@@ -127,6 +148,40 @@ def _accepts(q: Quantity, kind: str, block_money_unit: bool) -> bool:
     return q.kind == kind
 
 
+# what money a figure is: what came in (budgets, receipts), what went out, what is left
+_FAMILY = {"budget.initial": "in", "budget.full_year": "in", "budget.stated": "in", "budget.received": "in",
+           "budget.spent": "out", "budget.balance": "left"}
+
+
+def _in_breakdown(key: str, pos: int, field: str, quantities: list[Quantity], r: FieldRules) -> bool:
+    """Whether a label at pos names a part of an amount of its own kind stated before it in the same
+    sentence: after a 其中 ("总收入1587.38万元，其中…预算收入165.16万元"), or inside the parentheses that
+    follow it ("行动资金800万元（财政预算740万元，追加60万元）"). A part is no figure of the record's own;
+    "收到…合计187.35万元，其中…，全年实际发放186.13万元" is spending, not a part of a receipt."""
+    stop = None
+    for m in r.stop_rx.finditer(key, 0, pos):
+        stop = m
+    start = stop.end() if stop else 0
+    before = [q for q in quantities if start <= q.start and q.end <= pos and q.kind == "money"]
+    if not before:
+        return False
+    tail = key[before[0].end : pos]
+    opened = max(tail.rfind("("), tail.rfind("（"))
+    if opened >= 0 and max(tail.rfind(")"), tail.rfind("）")) < opened:
+        return True
+    if "其中" not in tail:
+        return False
+    # the whole is the amount the 其中 follows; its label stands between it and the amount before
+    k = key.rfind("其中", start, pos)
+    wholes = [q for q in before if q.end <= k]
+    if not wholes:
+        return False
+    whole = wholes[-1]
+    head = key[max([q.end for q in before if q.end <= whole.start], default=start) : whole.start]
+    named = {_FAMILY.get(f.id) for f, patterns, _ in r.compiled if any(rx.search(head) for rx, _ in patterns)} - {None}
+    return not named or _FAMILY.get(field) in named  # a whole of unnamed kind: assume it is the part's kind
+
+
 def _in_book_title(key: str, pos: int) -> bool:
     """Whether pos lies inside 《…》 (a document's name)."""
     opened = key.rfind("《", 0, pos)
@@ -163,7 +218,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     key = block.key if block.key is not None else block.text
     text = block.text
     labels = [m.span() for m in r.any_label.finditer(key)]
-    if not labels and not r.any_after.search(key) and not any(z is not None and z.search(key) for _, _, z in r.compiled):
+    if not labels and not r.any_after.search(key) and not r.role_rx[1].search(key) and not any(z is not None and z.search(key) for _, _, z in r.compiled):
         return []  # most paragraphs state no labelled figure: skip reading their numbers
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
@@ -211,10 +266,11 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if value is None:
                     continue
                 rule = f"fields:{f.id}" if lab.certain else f"fields:{f.id}:uncertain"
-                mention = Mention(f.id, value, text[a : q.end], Evidence.of(block, a, q.end), rule, lab.rank)
-                prev = linked.get((f.id, q.start))
+                field = f"part.{f.id}" if f.kind == "money" and _in_breakdown(key, a, f.id, quantities, r) else f.id
+                mention = Mention(field, value, text[a : q.end], Evidence.of(block, a, q.end), rule, lab.rank)
+                prev = linked.get((field, q.start))
                 if prev is None or (lab.rank, a) < (prev.rank, prev.evidence.start):
-                    linked[(f.id, q.start)] = mention
+                    linked[(field, q.start)] = mention
         if f.after and (only is None or f.id == only):
             after = regex.compile(f.after)
             for q in quantities:
@@ -234,11 +290,49 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
         if k not in best or m.rank < best[k].rank:
             best[k] = m
     found = list(best.values())
+    if only is None or only in {role.field for role in r.clause_roles.roles}:
+        claimed = {m.evidence.end for m in found} | {m.evidence.end for m in out}
+        found += _clause_roles(block, key, text, quantities, claimed, r, only)
     found += _summed_totals([(m, q) for (fid, qs), m in linked.items() if m in found for q in quantities if q.start == qs], quantities, key, block, r)
     return sorted(out + found, key=lambda m: (m.evidence.start, m.field))
 
 
-_TOTAL_MARK = regex.compile(r"(?:共计|合计|总计|累计|共)\s*(?:为|是|[：:])?\s*$")
+def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity], claimed: set[int], r: FieldRules, only: str | None) -> list[Mention]:
+    """Amounts no label claimed, read by the role word nearest before them in their clause: "省级拨付我区
+    农机购置补贴资金62万元" is money given (budget), "培训教师1217人次，使用资金179.4万元" money spent. The amount
+    must be the first after its role word, and nothing in between may make it a difference, a part or a
+    price. Such readings are uncertain: a finding resting on one is at most a warning."""
+    clause_rx, verbs, veto = r.role_rx
+    c = r.clause_roles
+    out: list[Mention] = []
+    for q in quantities:
+        if q.kind != "money" or q.yuan is None or q.op not in (None, "="):
+            continue
+        ev = Evidence.of(block, q.start, q.end)
+        if ev.end in claimed:
+            continue
+        start = 0
+        for m in clause_rx.finditer(key, 0, q.start):
+            start = m.end()
+        prefix = key[start : q.start]
+        hits = list(verbs.finditer(prefix))
+        if not hits:
+            continue
+        last = hits[-1]
+        between = prefix[last.end() :]
+        if veto.search(between) or veto.search(prefix[: last.start()][-6:]) or any(start + last.end() <= x.start < q.start for x in quantities if x.kind == "money"):
+            continue
+        field = c.roles[int(last.lastgroup[1:])].field
+        if only is not None and field != only:
+            continue
+        if _in_breakdown(key, start + last.start(), field, quantities, r):
+            continue
+        a = start + last.start()
+        out.append(Mention(field, q.yuan, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{field}:clause:uncertain", c.rank))
+    return out
+
+
+_TOTAL_MARK = regex.compile(r"(?:共计|合计|总计|累计|共)\s*(?:下达|安排|拨付|投入|到位)?(?:资金)?\s*(?:为|是|[：:])?\s*$")
 
 
 def _summed_totals(linked: list[tuple[Mention, Quantity]], quantities: list[Quantity], key: str, block: Block, r: FieldRules) -> list[Mention]:
