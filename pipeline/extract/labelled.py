@@ -52,6 +52,8 @@ class FieldRule(BaseModel):
 class Role(BaseModel):
     field: str
     verbs: str
+    kind: str = "money"
+    veto: str | None = None  # words anywhere in the clause that make it another figure (a dimension's score)
 
 
 class ClauseRoles(BaseModel):
@@ -305,8 +307,9 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
     clause_rx, verbs, veto = r.role_rx
     c = r.clause_roles
     out: list[Mention] = []
+    kinds = {role.kind for role in c.roles}
     for q in quantities:
-        if q.kind != "money" or q.yuan is None or q.op not in (None, "="):
+        if q.kind not in kinds | {"number"} or q.value is None or q.op not in (None, "="):
             continue
         ev = Evidence.of(block, q.start, q.end)
         if ev.end in claimed:
@@ -322,14 +325,32 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         between = prefix[last.end() :]
         if veto.search(between) or veto.search(prefix[: last.start()][-6:]) or any(start + last.end() <= x.start < q.start for x in quantities if x.kind == "money"):
             continue
-        field = c.roles[int(last.lastgroup[1:])].field
+        role = c.roles[int(last.lastgroup[1:])]
+        field = role.field
         if only is not None and field != only:
             continue
-        if _in_breakdown(key, start + last.start(), field, quantities, r):
+        if role.veto and regex.search(role.veto, key[start : _clause_end(key, q.end, clause_rx)]):
+            continue
+        if role.kind == "money":
+            if q.kind != "money" or q.yuan is None or _in_breakdown(key, start + last.start(), field, quantities, r):
+                continue
+            value = q.yuan
+        elif role.kind == "score":
+            # "得分93.5分", or the bare figure right after the word ("综合评分92，")
+            bare = q.kind == "number" and not between.strip() and 0 <= q.value < 100 and not _ANOTHER_FIGURE.match(key, q.end)
+            if not (q.kind == "score" or bare) or not 0 <= q.value <= 100:
+                continue
+            value = q.value
+        else:
             continue
         a = start + last.start()
-        out.append(Mention(field, q.yuan, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{field}:clause:uncertain", c.rank))
+        out.append(Mention(field, value, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{field}:clause:uncertain", c.rank))
     return out
+
+
+def _clause_end(key: str, pos: int, clause_rx: regex.Pattern) -> int:
+    m = clause_rx.search(key, pos)
+    return m.start() if m else len(key)
 
 
 _TOTAL_MARK = regex.compile(r"(?:共计|合计|总计|累计|共)\s*(?:下达|安排|拨付|投入|到位)?(?:资金)?\s*(?:为|是|[：:])?\s*$")
