@@ -58,6 +58,25 @@ def _list_of_grades(mentions: list[Mention]) -> None:
                 m.rule += ":uncertain"
 
 
+_ITEM = regex.compile(r"^\s*(?:\d{1,2}[、.．]|[（(]\d{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩])")
+_OPENS_LIST = regex.compile(r"(?:其中|如下|分别为|具体为|包括)\s*[：:]?\s*$")
+
+
+def _listed_item_blocks(doc: Document) -> set[int]:
+    """Numbered items of a list that a line ending in 其中：/如下： opens: each item is one part (one
+    fund, one batch, one project), so a loosely read amount in it is no figure of the whole report."""
+    out: set[int] = set()
+    opened = False
+    for b in doc.blocks:
+        if b.kind not in ("paragraph", "heading"):
+            continue
+        if _ITEM.match(b.text) and opened:
+            out.add(b.index)
+            continue
+        opened = bool(_OPENS_LIST.search(b.text))
+    return out
+
+
 def _fact_json(fact: Fact | None) -> dict | None:
     return fact.to_json() if fact is not None else None
 
@@ -77,7 +96,11 @@ def extract_document(doc: Document) -> dict:
             dims += scores.dimensions_in(block)
             counts += scores.counts_in(block)
     sub = _subproject_blocks(doc, prose + grade_mentions)
-    top = [m for m in prose + grade_mentions if m.evidence.block not in sub]
+    items = _listed_item_blocks(doc)
+    top = [
+        m for m in prose + grade_mentions
+        if m.evidence.block not in sub and not (m.evidence.block in items and m.rule.endswith(":uncertain") and m.field.startswith("budget."))
+    ]
     dim_rows, dim_extra = tables.dimension_table(lines)
     for name, values in dim_rows:
         dims.append(scores.Dimension(scores._canonical(name), values.get("weight"), values.get("score"), values.get("rate")))
