@@ -60,6 +60,7 @@ class ClauseRoles(BaseModel):
     """The last resort for an amount no label claims: the role word nearest before it in its clause."""
     clause: str  # what ends a clause
     rank: int
+    min_total: int  # the least score read as a total this way
     roles: list[Role]
     veto: str  # words that make the amount a difference, a part, a plan or a price, not the field's
     examples: list[FieldExample | dict]
@@ -329,8 +330,8 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         field = role.field
         if only is not None and field != only:
             continue
-        if role.veto and regex.search(role.veto, key[start : _clause_end(key, q.end, clause_rx)]):
-            continue
+        if role.veto and regex.search(role.veto, key[_sentence_start(key, q.start, r) : _clause_end(key, q.end, clause_rx)]):
+            continue  # (a dimension is often named a clause earlier: "决策指标满分20分，得分为20分")
         if role.kind == "money":
             if q.kind != "money" or q.yuan is None or _in_breakdown(key, start + last.start(), field, quantities, r):
                 continue
@@ -338,7 +339,8 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         elif role.kind == "score":
             # "得分93.5分", or the bare figure right after the word ("综合评分92，")
             bare = q.kind == "number" and not between.strip() and 0 <= q.value < 100 and not _ANOTHER_FIGURE.match(key, q.end)
-            if not (q.kind == "score" or bare) or not 0 <= q.value <= 100:
+            # a total below the lowest band's floor is far rarer than a dimension's or an item's score
+            if not (q.kind == "score" or bare) or not r.clause_roles.min_total <= q.value <= 100:
                 continue
             value = q.value
         else:
@@ -346,6 +348,13 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         a = start + last.start()
         out.append(Mention(field, value, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{field}:clause:uncertain", c.rank))
     return out
+
+
+def _sentence_start(key: str, pos: int, r: FieldRules) -> int:
+    start = 0
+    for m in r.stop_rx.finditer(key, 0, pos):
+        start = m.end()
+    return start
 
 
 def _clause_end(key: str, pos: int, clause_rx: regex.Pattern) -> int:
