@@ -97,7 +97,8 @@ def test_partial_or_summing_shares_are_quiet(tmp_path):
 def test_qualitative_score_outside_its_level(tmp_path, actual, score, lo, hi):
     path = altered(tmp_path, "D037", ("执法程序规范性  达成预期指标  达成预期指标  10  9", f"执法程序规范性  达成年度指标  {actual}  10  {score}"))
     f = only(mine(path), "SCORE-QUAL-BAND")
-    assert f["severity"] == "error"
+    # a space-aligned row read by position: the 分值 and 得分 cells are a reading, so a warning that says so
+    assert f["severity"] == "warning" and "降为警告" in f["message"]
     assert [num(x) for x in f["expected"]] == [lo, hi] and num(f["stated"]) == num(score)
 
 
