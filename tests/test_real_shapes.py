@@ -203,3 +203,15 @@ def test_a_row_without_its_target_cell_beside_rows_with_one_is_ragged(tmp_path):
     assert ragged == {"维修校舍面积": "tables:indicator", "工程验收合格率": "tables:indicator:ragged"}
     # weights 40 + 60 and the 预算执行率 row's default: whatever a check says of the ragged row is a warning
     assert not [f for f in rec["findings"] if f["severity"] == "error"]
+
+
+def test_a_self_score_beside_a_reviewers_score_is_no_contradiction(tmp_path):
+    text = "县农业农村局2022年度项目支出绩效评价报告\n单位自评总分98分，自评等级为优。\n经第三方复核，评价得分86.5分，评价等级为良。\n"
+    rec = record(tmp_path, text)
+    assert not findings(rec, "GRADE-TEXT-TOTAL")
+
+
+def test_two_statements_of_the_reports_own_total_that_differ_are_an_error(tmp_path):
+    text = "县农业农村局2022年度项目支出绩效自评报告\n本项目自评总分为92.5分。\n综上，本项目综合得分为95.5分，等级为优。\n"
+    [f] = [f for f in findings(record(tmp_path, text), "GRADE-TEXT-TOTAL")]
+    assert f["severity"] == "error" and "92.5" in f["message"] and "95.5" in f["message"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import regex
+
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
 from pipeline.checks.numbers import Printed, dec, fmt
 
@@ -57,6 +59,8 @@ def text_total(ctx: Context, rule: CheckRule):
                 continue  # every mention fits one value within its printed precision
         elif len({m["value"] for m in mentions}) == 1:
             continue
+        if _self_and_review(mentions, rule):
+            continue
         values = "；".join(f"“{m['evidence']['quote']}”" + (f"（第{m['evidence']['page']}页）" if m["evidence"].get("page") else "") for m in mentions)
         yield ctx.finding(
             rule,
@@ -67,6 +71,22 @@ def text_total(ctx: Context, rule: CheckRule):
             stated=[m["value"] for m in mentions],
             grade_changing=key == "grade",
         )
+
+
+def _self_and_review(mentions: list[dict], rule: CheckRule) -> bool:
+    """The unit's own score and a reviewer's are two statements by design ("单位自评100分…评价得分88.64分"):
+    they differ without contradicting each other. True when every pair that differs is one of each."""
+    def who(m: dict) -> str:
+        words = m.get("text") or m["evidence"].get("quote") or ""
+        if regex.search(rule.params["self_words"], words):
+            return "self"
+        return "review" if regex.search(rule.params["review_words"], words) else "any"
+
+    for i, a in enumerate(mentions):
+        for b in mentions[i + 1 :]:
+            if a["value"] != b["value"] and {who(a), who(b)} != {"self", "review"}:
+                return False
+    return True
 
 
 def _exec(ctx: Context) -> tuple[Decimal, dict] | None:
