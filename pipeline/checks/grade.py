@@ -59,7 +59,7 @@ def text_total(ctx: Context, rule: CheckRule):
                 continue  # every mention fits one value within its printed precision
         elif len({m["value"] for m in mentions}) == 1:
             continue
-        if _self_and_review(mentions, rule):
+        if _self_and_review(ctx, mentions, rule):
             continue
         values = "；".join(f"“{m['evidence']['quote']}”" + (f"（第{m['evidence']['page']}页）" if m["evidence"].get("page") else "") for m in mentions)
         yield ctx.finding(
@@ -73,11 +73,14 @@ def text_total(ctx: Context, rule: CheckRule):
         )
 
 
-def _self_and_review(mentions: list[dict], rule: CheckRule) -> bool:
+def _self_and_review(ctx: Context, mentions: list[dict], rule: CheckRule) -> bool:
     """The unit's own score and a reviewer's are two statements by design ("单位自评100分…评价得分88.64分"):
     they differ without contradicting each other. True when every pair that differs is one of each."""
     def who(m: dict) -> str:
-        words = m.get("text") or m["evidence"].get("quote") or ""
+        ev = m["evidence"]
+        words = m.get("text") or ev.get("quote") or ""
+        if ctx.doc is not None and 0 <= ev.get("block", -1) < len(ctx.doc.blocks):
+            words = ctx.doc.blocks[ev["block"]].raw[max(0, ev["start"] - 8) : ev["end"]]  # "自评等级为优"
         if regex.search(rule.params["self_words"], words):
             return "self"
         return "review" if regex.search(rule.params["review_words"], words) else "any"
