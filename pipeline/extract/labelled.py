@@ -156,6 +156,9 @@ _FAMILY = {"budget.initial": "in", "budget.full_year": "in", "budget.stated": "i
            "budget.spent": "out", "budget.balance": "left"}
 
 
+_LIST_OPENED = regex.compile(r"(?:如下|分别为|具体为|分项目如下)\s*[：:]")
+
+
 def _in_breakdown(key: str, pos: int, field: str, quantities: list[Quantity], r: FieldRules) -> bool:
     """Whether a label at pos names a part of an amount of its own kind stated before it in the same
     sentence: after a 其中 ("总收入1587.38万元，其中…预算收入165.16万元"), or inside the parentheses that
@@ -165,6 +168,8 @@ def _in_breakdown(key: str, pos: int, field: str, quantities: list[Quantity], r:
     for m in r.stop_rx.finditer(key, 0, pos):
         stop = m
     start = stop.end() if stop else 0
+    if _LIST_OPENED.search(key, key.rfind("。", 0, pos) + 1, pos):
+        return True  # "项目资金具体到位情况如下：甲项目到位资金629.5万元；…": each item is one part
     before = [q for q in quantities if start <= q.start and q.end <= pos and q.kind == "money"]
     if not before:
         return False
@@ -240,7 +245,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if q is None or q.start - b > window:
                     continue
                 gap = key[b : q.start]
-                if r.stop_rx.search(gap) or any(b < s < q.start for s, _ in labels):
+                if r.stop_rx.search(gap) or any(b <= s < q.start for s, _ in labels if s != a):
                     continue
                 if _CLOSES.match(gap):
                     continue  # the label stood inside parentheses: "受益农户收入(总收入) | 20" names an indicator
