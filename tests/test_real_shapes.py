@@ -215,3 +215,18 @@ def test_two_statements_of_the_reports_own_total_that_differ_are_an_error(tmp_pa
     text = "县农业农村局2022年度项目支出绩效自评报告\n本项目自评总分为92.5分。\n综上，本项目综合得分为95.5分，等级为优。\n"
     [f] = [f for f in findings(record(tmp_path, text), "GRADE-TEXT-TOTAL")]
     assert f["severity"] == "error" and "92.5" in f["message"] and "95.5" in f["message"]
+
+
+def test_parts_listed_before_a_total_that_they_do_not_make(tmp_path):
+    text = "2022年专项资金支出316.40万元，预算执行率61%，财政资金支出2419.50万元，预算执行率58%，总支出2939.90万元，执行率63%。\n"
+    [f] = findings(record(tmp_path, text), "ARITH-SUBTOTAL")
+    assert f["severity"] == "warning" and "2735.9万元" in f["message"] and "2939.9万元" in f["message"]
+    assert Decimal(str(f["expected"])) == Decimal("27359000")
+
+
+def test_parts_that_make_their_total_and_a_breakdown_in_parentheses_are_quiet(tmp_path):
+    text = (
+        "2023年度省级拨付我县农机购置补贴资金62万元，中央拨付16万元，上年度结余资金6.47万元，共计84.47万元。\n"
+        "一批项目批复投资1200.50万元(其中建筑工程1100万元)，二批项目批复投资600万元(其中建筑工程580万元)。\n"
+    )
+    assert not findings(record(tmp_path, text), "ARITH-SUBTOTAL")

@@ -273,6 +273,9 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
     opening = regex.match(r"\s*[，,、（(]?\s*其中\s*[：:]?", sentence)
     if not opening:
         return []
+    if regex.match(r"\s*[（(]", sentence):
+        close = regex.search(r"[）)]", sentence)  # "(其中建筑工程1975.775万元)": the list ends with its parenthesis
+        sentence = sentence[: close.start()] if close else sentence
     base = opening.end()
     parts, prev = [], 0
     for q in find_quantities(sentence[base:]):
@@ -295,6 +298,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
 def subtotal(ctx: Context, rule: CheckRule):
     yield from _listed_subtotals(ctx, rule)
     yield from _prose_subtotals(ctx, rule)
+    yield from _totals_after_parts(ctx, rule)
     yield from _project_subtotals(ctx, rule)
     yield from _dimension_subtotals(ctx, rule)
 
@@ -334,6 +338,9 @@ def _listed_subtotals(ctx: Context, rule: CheckRule):
             parts = _listed_parts(ctx, mention, rule)
             if total is None or not parts:
                 continue
+            if max(p.value for _, p, _ in parts) > total.value and sum(p.value for _, p, _ in parts) != total.value * 10000:
+                continue  # a whole below one of its parts is a figure misread (a page break in "910.4⏎2、7万元"),
+                # unless it is the parts' sum written in 元 for 万元, a slip the report itself makes
             fires, s, _ = _subtotal_fires([p for _, p, _ in parts], total, rule)
             if not fires:
                 continue
@@ -369,6 +376,9 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
             parts = _listed_parts(ctx, mention, rule)
             if total is None or not parts:
                 continue
+            if max(p.value for _, p, _ in parts) > total.value and sum(p.value for _, p, _ in parts) != total.value * 10000:
+                continue  # a whole below one of its parts is a figure misread (a page break in "910.4⏎2、7万元"),
+                # unless it is the parts' sum written in 元 for 万元, a slip the report itself makes
             fires, s, _ = _subtotal_fires([p for _, p, _ in parts], total, rule)
             if not fires:
                 continue
@@ -381,6 +391,58 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
                 stated=total.value,
                 facts={"field": None, "parts": {n: p.value for n, p, _ in parts}},
             )
+
+
+def _families(text: str) -> set[str]:
+    """What money the words before an amount name (came in, went out, left), by the field labels."""
+    from pipeline.extract.labelled import _FAMILY, rules as field_rules
+
+    return {_FAMILY[f.id] for f, patterns, _ in field_rules().compiled if f.id in _FAMILY and any(rx.search(text) for rx, _ in patterns)}
+
+
+def _totals_after_parts(ctx: Context, rule: CheckRule):
+    """Amounts listed and then closed by their total in one sentence ("专项资金支出316.38万元，…财政资金支出
+    2419.45万元，…总支出2939.83万元"; "…62万元，…16万元，…6.47万元，共计84.47万元"): the parts must add up. Only
+    when every part and the total name money of one kind (or none), and no 其中 makes the list a breakdown
+    of something else."""
+    if ctx.doc is None:
+        return
+    closing = regex.compile(rule.params["total_words"] + r"\s*(?:为|是|[：:])?\s*$")
+    for block in ctx.doc.blocks:
+        if block.kind not in ("paragraph", "heading"):
+            continue
+        raw = block.raw
+        for sentence in regex.finditer(r"[^。]+", raw):
+            text, base = sentence.group(0), sentence.start()
+            if "其中" in text:
+                continue
+            money = [q for q in find_quantities(text) if q.kind == "money" and q.yuan is not None and q.op is None]
+            for k, total in enumerate(money):
+                if k < 2 or not closing.search(text[: total.start][-12:]):
+                    continue
+                parts = money[:k]
+                prev = [0] + [q.end for q in parts]
+                kinds = [_families(text[prev[i] : q.start]) for i, q in enumerate(parts)] + [_families(text[parts[-1].end : total.start])]
+                named = set().union(*kinds)
+                if len(named) > 1 or any(w in text for w in rule.params["stop_words"] if w in ("结余", "余额", "剩余", "占")):
+                    break
+                printed = [Printed.of_fact({"value": q.yuan, "text": q.text}) for q in parts]
+                whole = Printed.of_fact({"value": total.yuan, "text": total.text})
+                ok, s, _ = sum_agrees(printed, whole)
+                if ok:
+                    break
+                ev = lambda q: {"quote": raw[base + q.start : base + q.end], "page": block.page, "block": block.index, "start": base + q.start, "end": base + q.end}
+                yield ctx.finding(
+                    rule,
+                    "listed_total",
+                    msg={"parts": "、".join(wan(q.yuan) for q in parts), "parts_sum": wan(s), "total": wan(total.yuan), "diff": wan(abs(s - total.yuan)), "quote": raw[base + parts[0].start : base + total.end][:80]},
+                    evidence=[ev(total)] + [ev(q) for q in parts],
+                    expected=s,
+                    stated=total.yuan,
+                    facts={"parts": [q.yuan for q in parts]},
+                    uncertain=True,
+                )
+                break
 
 
 def _project_subtotals(ctx: Context, rule: CheckRule):
