@@ -394,10 +394,15 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
 
 
 def _families(text: str) -> set[str]:
-    """What money the words before an amount name (came in, went out, left), by the field labels."""
+    """What money the words before an amount name (came in, went out, left), by the field labels; a
+    budget's own label (年初预算, 全年预算) marks a statement of the whole, not a part."""
     from pipeline.extract.labelled import _FAMILY, rules as field_rules
 
-    return {_FAMILY[f.id] for f, patterns, _ in field_rules().compiled if f.id in _FAMILY and any(rx.search(text) for rx, _ in patterns)}
+    out = set()
+    for f, patterns, _ in field_rules().compiled:
+        if f.id in _FAMILY and any(rx.search(text) for rx, _ in patterns):
+            out.add("whole" if f.id in ("budget.initial", "budget.full_year") else _FAMILY[f.id])
+    return out
 
 
 def _totals_after_parts(ctx: Context, rule: CheckRule):
@@ -424,7 +429,7 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
                 prev = [0] + [q.end for q in parts]
                 kinds = [_families(text[prev[i] : q.start]) for i, q in enumerate(parts)] + [_families(text[parts[-1].end : total.start])]
                 named = set().union(*kinds)
-                if len(named) > 1 or any(w in text for w in rule.params["stop_words"] if w in ("结余", "余额", "剩余", "占")):
+                if len(named) > 1 or "whole" in named or any(w in text for w in rule.params["stop_words"] if w in ("结余", "余额", "剩余", "占")):
                     break
                 printed = [Printed.of_fact({"value": q.yuan, "text": q.text}) for q in parts]
                 whole = Printed.of_fact({"value": total.yuan, "text": total.text})
