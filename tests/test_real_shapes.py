@@ -230,3 +230,10 @@ def test_parts_that_make_their_total_and_a_breakdown_in_parentheses_are_quiet(tm
         "一批项目批复投资1200.50万元(其中建筑工程1100万元)，二批项目批复投资600万元(其中建筑工程580万元)。\n"
     )
     assert not findings(record(tmp_path, text), "ARITH-SUBTOTAL")
+
+
+def test_a_funds_amount_broken_down_by_its_qizhong_is_the_whole(tmp_path):
+    rec = record(tmp_path, "现将有关情况报告如下：2023年，全市食品安全监管补助资金68.5万元，其中，拨付市局10.5万元，拨付各县58万元。\n")
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("685000") and budget["rule"].endswith(":whole:uncertain")
+    assert rec["budget"]["spent"] is None  # 拨付市局10.5万元 is a part of the whole, not the spending

@@ -56,8 +56,15 @@ class Role(BaseModel):
     veto: str | None = None  # words anywhere in the clause that make it another figure (a dimension's score)
 
 
+class WholeBeforeParts(BaseModel):
+    field: str
+    names: str  # words in the clause that make the amount money of a fund
+    after: str  # what follows a whole: its breakdown
+
+
 class ClauseRoles(BaseModel):
     """The last resort for an amount no label claims: the role word nearest before it in its clause."""
+    whole_before_parts: WholeBeforeParts
     clause: str  # what ends a clause
     rank: int
     min_total: int  # the least score read as a total this way
@@ -156,7 +163,7 @@ _FAMILY = {"budget.initial": "in", "budget.full_year": "in", "budget.stated": "i
            "budget.spent": "out", "budget.balance": "left"}
 
 
-_LIST_OPENED = regex.compile(r"(?:如下|分别为|具体为|分项目如下)\s*[：:]")
+_LIST_OPENED = regex.compile(r"(?<!报告|说明|汇报)(?:如下|分别为|具体为)\s*[：:]")  # not "现将情况报告如下："
 
 
 def _in_breakdown(key: str, pos: int, field: str, quantities: list[Quantity], r: FieldRules) -> bool:
@@ -326,6 +333,13 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         prefix = key[start : q.start]
         hits = list(verbs.finditer(prefix))
         if not hits:
+            # a fund's amount that a 其中 then breaks down is a whole: "药品监管补助资金55.4万元，其中，拨付…"
+            whole = c.whole_before_parts
+            if (only in (None, whole.field) and regex.match(whole.after, key[q.end : q.end + 4])
+                    and regex.search(whole.names, prefix) and q.kind == "money" and q.yuan is not None
+                    and not veto.search(prefix) and not _in_breakdown(key, q.start, whole.field, quantities, r)):
+                a = start + regex.search(whole.names, prefix).start()
+                out.append(Mention(whole.field, q.yuan, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{whole.field}:whole:uncertain", c.rank))
             continue
         last = hits[-1]
         between = prefix[last.end() :]
