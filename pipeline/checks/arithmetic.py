@@ -334,25 +334,7 @@ def _listed_subtotals(ctx: Context, rule: CheckRule):
     """"全年支出2,206.15万元，其中基本支出986.42万元、项目支出1,216.51万元" — the parts against the figure."""
     for field in BUDGET_LABELS:
         for mention in _mentions(ctx.fact("budget", field)):
-            total = Printed.of_fact(mention)
-            parts = _listed_parts(ctx, mention, rule)
-            if total is None or not parts:
-                continue
-            if max(p.value for _, p, _ in parts) > total.value and sum(p.value for _, p, _ in parts) != total.value * 10000:
-                continue  # a whole below one of its parts is a figure misread (a page break in "910.4⏎2、7万元"),
-                # unless it is the parts' sum written in 元 for 万元, a slip the report itself makes
-            fires, s, _ = _subtotal_fires([p for _, p, _ in parts], total, rule)
-            if not fires:
-                continue
-            yield ctx.finding(
-                rule,
-                "parts",
-                msg={"quote": mention["evidence"]["quote"], "total": wan(total.value), "parts": "、".join(f"{n}{wan(p.value)}" for n, p, _ in parts), "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
-                evidence=[mention["evidence"]] + [e for _, _, e in parts],
-                expected=s,
-                stated=total.value,
-                facts={"field": field, "parts": {n: p.value for n, p, _ in parts}},
-            )
+            yield from _parts_against(ctx, rule, mention, field)
 
 
 def _prose_subtotals(ctx: Context, rule: CheckRule):
@@ -371,26 +353,30 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
             if not regex.match(r"\s*[，,、（(]?\s*其中", block.raw[q.end : q.end + 8]):
                 continue
             ev = {"quote": block.raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}
-            mention = {"value": q.yuan, "text": q.text, "evidence": ev}
-            total = Printed.of_fact(mention)
-            parts = _listed_parts(ctx, mention, rule)
-            if total is None or not parts:
-                continue
-            if max(p.value for _, p, _ in parts) > total.value and sum(p.value for _, p, _ in parts) != total.value * 10000:
-                continue  # a whole below one of its parts is a figure misread (a page break in "910.4⏎2、7万元"),
-                # unless it is the parts' sum written in 元 for 万元, a slip the report itself makes
-            fires, s, _ = _subtotal_fires([p for _, p, _ in parts], total, rule)
-            if not fires:
-                continue
-            yield ctx.finding(
-                rule,
-                "parts",
-                msg={"quote": ev["quote"], "total": wan(total.value), "parts": "、".join(f"{n}{wan(p.value)}" for n, p, _ in parts), "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
-                evidence=[ev] + [e for _, _, e in parts],
-                expected=s,
-                stated=total.value,
-                facts={"field": None, "parts": {n: p.value for n, p, _ in parts}},
-            )
+            yield from _parts_against(ctx, rule, {"value": q.yuan, "text": q.text, "evidence": ev}, None)
+
+
+def _parts_against(ctx: Context, rule: CheckRule, mention: dict, field: str | None):
+    """The finding, if the parts a 其中 lists after this stated amount contradict it."""
+    total = Printed.of_fact(mention)
+    parts = _listed_parts(ctx, mention, rule)
+    if total is None or not parts:
+        return
+    if max(p.value for _, p, _ in parts) > total.value and sum(p.value for _, p, _ in parts) != total.value * 10000:
+        return  # a whole below one of its parts is a figure misread (a page break in "910.4⏎2、7万元"),
+        # unless it is the parts' sum written in 元 for 万元, a slip the report itself makes
+    fires, s, _ = _subtotal_fires([p for _, p, _ in parts], total, rule)
+    if not fires:
+        return
+    yield ctx.finding(
+        rule,
+        "parts",
+        msg={"quote": mention["evidence"]["quote"], "total": wan(total.value), "parts": "、".join(f"{n}{wan(p.value)}" for n, p, _ in parts), "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
+        evidence=[mention["evidence"]] + [e for _, _, e in parts],
+        expected=s,
+        stated=total.value,
+        facts={"field": field, "parts": {n: p.value for n, p, _ in parts}},
+    )
 
 
 def _families(text: str) -> set[str]:
