@@ -27,7 +27,7 @@ _PIECE = {
     "rate": r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%?",
     "score": r"(?:0|[1-9]\d?|100)(?:\.\d{1,2})?",
 }
-_KIND = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount",
+KIND = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount",
          "weight": "weight", "rate": "rate", "arrival": "rate", "score": "score"}
 _EMPTY = regex.compile(r"^(?:—+|-+|/|／)$")
 
@@ -93,7 +93,7 @@ def _cuts_cached(key: str, cols: tuple[str, ...]) -> list[list[tuple[str, int, i
             return
         if k == len(cols) or len(out) > 200:
             return
-        rx = regex.compile(_PIECE[_KIND[cols[k]]])
+        rx = regex.compile(_PIECE[KIND[cols[k]]])
         for end in range(len(key), pos, -1):
             if rx.fullmatch(key, pos, end):  # only the rate's pattern takes a % sign
                 acc.append((cols[k], pos, end))
@@ -107,7 +107,7 @@ def _cuts_cached(key: str, cols: tuple[str, ...]) -> list[list[tuple[str, int, i
     kept = []
     for cut in out:
         if len(cut) > 1:
-            amounts = {_decimals(key[a:b]) for c, a, b in cut if _KIND[c] == "amount"} - {0}
+            amounts = {_decimals(key[a:b]) for c, a, b in cut if KIND[c] == "amount"} - {0}
             if len(amounts) > 1 or any(c == "rate" and not key[a:b].endswith("%") for c, a, b in cut):
                 continue
         kept.append(cut)

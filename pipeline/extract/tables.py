@@ -437,7 +437,8 @@ def header_hints(text: str, r: TableRules) -> set[str]:
 
 
 def decoded_row(lines: list[list[Tok]], r: TableRules):
-    """The first funds row that decodes by the form's templates and arithmetic: (anchor, Decoded, unit)."""
+    """The first funds row that decodes by the form's templates and arithmetic: (anchor, Decoded, unit,
+    the header token stating the 分值 or None)."""
     from pipeline.extract import funds_decode
 
     rx = r.rx
@@ -463,8 +464,8 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
     return None
 
 
+# the record's fields of the decoded columns (the arrival rate stays in the row of budget_table only)
 _DECODED_FIELDS = {
-    "arrival": "budget.arrival_rate",
     "initial": "budget.initial", "full_year": "budget.full_year", "received": "budget.received",
     "spent": "budget.spent", "rate": "budget.execution_rate", "weight": "dimension.exec.weight",
     "score": "dimension.exec.score",
@@ -494,6 +495,8 @@ def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
 
 
 def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | None = None) -> list[Mention]:
+    from pipeline.extract import funds_decode
+
     found = decoded_row(lines, r)
     if found is None:
         return []
@@ -508,7 +511,7 @@ def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | Non
         if r.rx["empty"].match(tok.key):
             cells[col] = None
             continue
-        if _KIND_OF[col] == "amount":
+        if funds_decode.KIND[col] == "amount":
             q = parse_quantity(tok.text, default_unit=unit)
             value = q.yuan if q is not None else None
         elif col == "rate" and dec.fraction:
@@ -518,13 +521,11 @@ def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | Non
         if value is None:
             continue
         cells[col] = {"value": value, "text": tok.text, "evidence": tok.evidence().to_json()}
-        out.append(Mention(_DECODED_FIELDS[col], value, tok.text, tok.evidence(), rule, 5))
+        if col in _DECODED_FIELDS:
+            out.append(Mention(_DECODED_FIELDS[col], value, tok.text, tok.evidence(), rule, 5))
     if out_rows is not None:
         out_rows.append({"row": anchor.text, "kind": "total", "unit": unit, "cells": cells, "rule": rule})
     return out
-
-
-_KIND_OF = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount", "weight": "weight", "rate": "rate", "arrival": "rate", "score": "score"}
 
 
 # -- the total row -----------------------------------------------------------------------------------
