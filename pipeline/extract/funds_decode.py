@@ -27,8 +27,9 @@ _PIECE = {
     "rate": r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%?",
     "score": r"(?:0|[1-9]\d?|100)(?:\.\d{1,2})?",
 }
+# what kind of figure each column holds
 KIND = {"initial": "amount", "full_year": "amount", "received": "amount", "spent": "amount",
-         "weight": "weight", "rate": "rate", "arrival": "rate", "score": "score"}
+        "weight": "weight", "rate": "rate", "arrival": "rate", "score": "score"}
 _EMPTY = regex.compile(r"^(?:—+|-+|/|／)$")
 
 
@@ -76,13 +77,9 @@ def _within(computed: Decimal, printed: str, slack_units: int = 0) -> bool:
     return abs(computed - value) <= unit / 2 + unit * slack_units + Decimal("1e-9")
 
 
+@lru_cache(maxsize=4096)
 def _cuts(key: str, cols: tuple[str, ...]) -> list[list[tuple[str, int, int]]]:
     """Every way to read one token as consecutive figures of the given columns (a dash is an empty cell)."""
-    return _cuts_cached(key, cols)
-
-
-@lru_cache(maxsize=4096)
-def _cuts_cached(key: str, cols: tuple[str, ...]) -> list[list[tuple[str, int, int]]]:
     if _EMPTY.match(key):
         return [[(cols[0], 0, len(key))]] if cols else []
     out: list[list[tuple[str, int, int]]] = []
@@ -102,8 +99,8 @@ def _cuts_cached(key: str, cols: tuple[str, ...]) -> list[list[tuple[str, int, i
 
     walk(0, 0, [])
     # Cells glued together keep the form's formatting: the amounts of one row print the same decimals (or
-    # none, a round amount), and
-    # a rate cut out of a longer token carries its % sign (else any digits could be made a rate).
+    # none, a round amount), and a rate cut out of a longer token carries its % sign (else any digits
+    # could be made a rate).
     kept = []
     for cut in out:
         if len(cut) > 1:
@@ -141,9 +138,10 @@ def _assignments(toks: list[Tok], template: tuple[str, ...]) -> list[dict[str, P
     return results
 
 
-def _judge(p: dict[str, Piece], header_cols: set[str], weight: Decimal | None = None) -> tuple[float, list[str]] | None:
-    """Arithmetic support for one assignment, or None when it is impossible. ``weight`` is the 分值 the
-    header states ("得分(20分*执行率)") when the row has no 分值 cell."""
+def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal | None = None) -> tuple[float, list[str]] | None:
+    """Arithmetic support for one assignment, or None when it is impossible. ``w`` weighs each kind of
+    support (``rules/tables.yaml`` ``funds.decode.support``); ``weight`` is the 分值 the header states
+    ("得分(20分*执行率)") when the row has no 分值 cell."""
     filled = {c: x for c, x in p.items() if not _EMPTY.match(x.text)}
     vals = {c: x.value for c, x in filled.items()}
     if weight is not None and "weight" not in vals:
@@ -151,16 +149,16 @@ def _judge(p: dict[str, Piece], header_cols: set[str], weight: Decimal | None = 
     relations: list[str] = []
     score = 0.0
     rate = filled.get("rate")
-    if rate is not None and not (Decimal(0) <= vals["rate"] <= Decimal(200)):
+    if rate is not None and not (Decimal(0) <= vals["rate"] <= Decimal(str(w["max_rate"]))):
         return None
-    if "weight" in vals and vals["weight"] > 30:
+    if "weight" in vals and vals["weight"] > w["max_weight"]:
         return None
     if "score" in vals and "weight" in vals and vals["score"] > vals["weight"]:
         return None
     spent = vals.get("spent")
     base_col = next((c for c in ("full_year", "initial", "received") if vals.get(c)), None)
     # a rate with no % sign and below 1.5 is printed as a fraction of one ("0.1" for 14.46%)
-    fraction = rate is not None and not rate.text.endswith("%") and vals["rate"] <= Decimal("1.5")
+    fraction = rate is not None and not rate.text.endswith("%") and vals["rate"] <= Decimal(str(w["max_fraction"]))
     if fraction:
         vals["rate"] = vals["rate"] * 100
     # a printed rate of zero holds for any tiny spending: it confirms nothing
@@ -169,39 +167,39 @@ def _judge(p: dict[str, Piece], header_cols: set[str], weight: Decimal | None = 
         base = {"full_year": "全年预算数", "initial": "年初预算数", "received": "到位数"}[base_col]
         note = FRACTION if fraction else ""
         if _within(computed, rate.text):
-            score += 4
+            score += w["rate"]
             relations.append(f"执行率=执行数÷{base}{note}")
         elif _within(computed, rate.text, slack_units=1):
-            score += 3
+            score += w["rate_last_digit"]
             relations.append(f"执行率≈执行数÷{base}(末位){note}")
         else:
-            score -= 2
+            score -= w["rate_fails"]
     if "score" in vals and "weight" in vals and rate is not None and "score" in filled:
         capped = min(vals["rate"], Decimal(100)) / 100 * vals["weight"]
         if _within(capped, filled["score"].text) or _within(capped, filled["score"].text, slack_units=1):
-            score += 3
+            score += w["score"]
             relations.append("得分=min(执行率,1)×分值")
         else:
-            score += 0.5  # under-scored with a reason is allowed: 得分 ≤ 分值 holds
+            score += w["under_scored"]  # under-scored with a reason is allowed: 得分 ≤ 分值 holds
     arrival = filled.get("arrival")
     if arrival is not None and vals.get("received") and vals.get("full_year") and vals["arrival"] > 0:
         if not relations or not _within(vals["received"] / vals["full_year"] * 100, arrival.text):
             return None  # the arrival rate supports an execution rate that holds; alone it confirms nothing
-        score += 2
+        score += w["arrival"]
         relations.append("到位率=到位数÷预算数")
-    if "weight" in vals and vals["weight"] in (5, 10, 15, 20):
-        score += 0.5
+    if "weight" in vals and vals["weight"] in w["usual_weights"]:
+        score += w["usual_weight"]
     amounts = [filled[c].text for c in ("initial", "full_year", "received", "spent") if c in filled]
     if len({_decimals(a) for a in amounts}) == 1 and len(amounts) > 1:
-        score += 0.5
+        score += w["same_decimals"]
     # every cut inside a printed token is a guess; a reading that needs fewer of them is likelier
-    score -= 1.5 * (len(p) - len({id(x.tok) for x in p.values()}))
-    score += 0.25 * len(set(filled) & header_cols)
-    score -= 0.25 * len(set(filled) - header_cols - {"weight", "score"}) if header_cols else 0
+    score -= w["cut"] * (len(p) - len({id(x.tok) for x in p.values()}))
+    score += w["header"] * len(set(filled) & header_cols)
+    score -= w["header"] * len(set(filled) - header_cols - {"weight", "score"}) if header_cols else 0
     return score, relations
 
 
-def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[str], weight: Decimal | None = None) -> Decoded | None:
+def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[str], support: dict, weight: Decimal | None = None) -> Decoded | None:
     """The funds row's figures, when arithmetic confirms how they are assigned.
 
     Only figures on which the best assignments agree are kept; nothing is given when no relation holds.
@@ -215,7 +213,7 @@ def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[st
         runs.append(toks[1:])
     for name, cols in templates.items():
         for p in (p for run in runs for p in _assignments(run, tuple(cols))):
-            judged = _judge(p, header_cols, weight)
+            judged = _judge(p, header_cols, support, weight)
             if judged is None:
                 continue
             s, rel = judged

@@ -40,6 +40,7 @@ class FundsDecodeRules(BaseModel):
     header_weight: str
     hints: list[Column]
     templates: dict[str, list[str]]
+    support: dict[str, float | list[int]]
     examples: list[dict]
 
 
@@ -456,7 +457,7 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
                     weight_tok = t.part(wm.start(1) - pos, wm.end(1) - pos)
                 pos += len(t.key)
         weight = Decimal(weight_tok.key) if weight_tok is not None else None
-        found = funds_decode.decode(figures, r.funds.decode.templates, header_hints(text, r), weight)
+        found = funds_decode.decode(figures, r.funds.decode.templates, header_hints(text, r), r.funds.decode.support, weight)
         if found is not None:
             um = rx["unit"].search(text)
             unit = settled_unit(um.group(1) if um else r.funds.default_unit, [p.text for p in found.pieces.values()], r)
