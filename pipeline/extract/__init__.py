@@ -58,22 +58,19 @@ def _list_of_grades(mentions: list[Mention]) -> None:
                 m.rule += ":uncertain"
 
 
-_ITEM = regex.compile(r"^\s*(?:\d{1,2}[、.．]|[（(]\d{1,2}[）)]|[①②③④⑤⑥⑦⑧⑨⑩])")
-_OPENS_LIST = regex.compile(r"(?:其中|如下|分别为|具体为|包括)\s*[：:]?\s*$")
-
-
 def _listed_item_blocks(doc: Document) -> set[int]:
     """Numbered items of a list that a line ending in 其中：/如下： opens: each item is one part (one
     fund, one batch, one project), so a loosely read amount in it is no figure of the whole report."""
+    rx = labelled.rules().structure_rx
     out: set[int] = set()
     opened = False
     for b in doc.blocks:
         if b.kind not in ("paragraph", "heading"):
             continue
-        if _ITEM.match(b.text) and opened:
+        if rx["list_item"].match(b.text) and opened:
             out.add(b.index)
             continue
-        opened = bool(_OPENS_LIST.search(b.text))
+        opened = bool(rx["opens_list"].search(b.text))
     return out
 
 

@@ -73,6 +73,14 @@ class ClauseRoles(BaseModel):
     examples: list[FieldExample | dict]
 
 
+class Structure(BaseModel):
+    """Words that say how amounts relate: a total closing a list, a list opened, an item of it."""
+    total_mark: str  # before an amount that totals the amounts listed before it
+    list_opened: str  # in a sentence: what follows are items ("…情况如下：")
+    opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
+    list_item: str  # how a numbered item starts
+
+
 @schema("fields.yaml")
 class FieldRules(BaseModel):
     version: int
@@ -82,6 +90,7 @@ class FieldRules(BaseModel):
     stop: str
     fields: list[FieldRule]
     clause_roles: ClauseRoles
+    structure: Structure
 
     model_config = {"ignored_types": (cached_property,)}
 
@@ -109,13 +118,23 @@ class FieldRules(BaseModel):
         return regex.compile(c.clause), verbs, regex.compile(c.veto)
 
     @cached_property
+    def structure_rx(self) -> dict[str, regex.Pattern]:
+        st = self.structure
+        return {
+            "total_mark": regex.compile(st.total_mark + r"\s*$"),
+            "list_opened": regex.compile(st.list_opened),
+            "opens_list": regex.compile(st.opens_list + r"\s*$"),
+            "list_item": regex.compile(st.list_item),
+        }
+
+    @cached_property
     def stop_rx(self) -> regex.Pattern:
         return regex.compile(self.stop)
 
     def check(self) -> list[tuple[tuple, str]]:
         problems: list[tuple[tuple, str]] = []
         try:
-            self.compiled, self.any_label, self.stop_rx, self.role_rx  # noqa: B018 - compiling is the check
+            self.compiled, self.any_label, self.stop_rx, self.role_rx, self.structure_rx  # noqa: B018 - compiling is the check
         except regex.error as exc:
             return [((), f"a pattern does not compile: {exc}")]
         for i, f in enumerate(self.fields):
@@ -163,9 +182,6 @@ _FAMILY = {"budget.initial": "in", "budget.full_year": "in", "budget.stated": "i
            "budget.spent": "out", "budget.balance": "left"}
 
 
-_LIST_OPENED = regex.compile(r"(?<!报告|说明|汇报)(?:如下|分别为|具体为)\s*[：:]")  # not "现将情况报告如下："
-
-
 def _in_breakdown(key: str, pos: int, field: str, quantities: list[Quantity], r: FieldRules) -> bool:
     """Whether a label at pos names a part of an amount of its own kind stated before it in the same
     sentence: after a 其中 ("总收入1587.38万元，其中…预算收入165.16万元"), or inside the parentheses that
@@ -175,7 +191,7 @@ def _in_breakdown(key: str, pos: int, field: str, quantities: list[Quantity], r:
     for m in r.stop_rx.finditer(key, 0, pos):
         stop = m
     start = stop.end() if stop else 0
-    if _LIST_OPENED.search(key, key.rfind("。", 0, pos) + 1, pos):
+    if r.structure_rx["list_opened"].search(key, key.rfind("。", 0, pos) + 1, pos):
         return True  # "项目资金具体到位情况如下：甲项目到位资金629.5万元；…": each item is one part
     before = [q for q in quantities if start <= q.start and q.end <= pos and q.kind == "money"]
     if not before:
@@ -381,9 +397,6 @@ def _clause_end(key: str, pos: int, clause_rx: regex.Pattern) -> int:
     return m.start() if m else len(key)
 
 
-_TOTAL_MARK = regex.compile(r"(?:共计|合计|总计|累计|共)\s*(?:下达|安排|拨付|投入|到位)?(?:资金)?\s*(?:为|是|[：:])?\s*$")
-
-
 def _summed_totals(linked: list[tuple[Mention, Quantity]], quantities: list[Quantity], key: str, block: Block, r: FieldRules) -> list[Mention]:
     """A loosely labelled amount that opens a list closed by its total ("省级拨付…62万元，中央拨付16万元，上年
     结余6.47万元，共计84.47万元"): when the listed amounts add up to the total, the total is the figure,
@@ -398,10 +411,11 @@ def _summed_totals(linked: list[tuple[Mention, Quantity]], quantities: list[Quan
         for q in quantities:
             if q.start < q0.end or q.start >= end or q.kind != "money" or q.yuan is None:
                 continue
-            if _TOTAL_MARK.search(key, q0.end, q.start) and len(listed) >= 2:
+            mark = r.structure_rx["total_mark"]
+            if mark.search(key, q0.end, q.start) and len(listed) >= 2:
                 parts = sum(x.yuan for x in listed)
                 if abs(parts - q.yuan) <= Decimal(100) * len(listed):  # 0.01万元 of rounding per part
-                    label = _TOTAL_MARK.search(key, q0.end, q.start)
+                    label = mark.search(key, q0.end, q.start)
                     out.append(Mention(m.field, q.yuan, block.text[label.start() : q.end], Evidence.of(block, label.start(), q.end), f"{m.rule.removesuffix(':uncertain')}:sum", 21))
                 break
             listed.append(q)
