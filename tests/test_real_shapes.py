@@ -237,3 +237,13 @@ def test_a_funds_amount_broken_down_by_its_qizhong_is_the_whole(tmp_path):
     budget = fact(rec, "budget", "full_year")
     assert Decimal(str(budget["value"])) == Decimal("685000") and budget["rule"].endswith(":whole:uncertain")
     assert rec["budget"]["spent"] is None  # 拨付市局10.5万元 is a part of the whole, not the spending
+
+
+def test_one_cell_per_line_indicator_rows_read_by_their_header(tmp_path):
+    cells = ["年度绩效目标", "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分",
+             "产出指标(40分)", "数量指标", "新建羊舍(≥平方米)", "120", "126", "4", "青贮池(≥立方米)", "80", "80", "3",
+             "质量指标", "验收合格率", "100%", "100%", "5"]
+    rec = record(tmp_path, "\n\n".join(cells) + "\n")
+    rows = {i["name"]: (i["target"]["text"], i["actual"]["text"], i["score"]["value"]) for i in rec["indicators"]}
+    assert rows == {"新建羊舍(≥平方米)": ("120", "126", 4), "青贮池(≥立方米)": ("80", "80", 3), "验收合格率": ("100%", "100%", 5)}
+    assert all(i["rule"] == "tables:indicator:one-cell-per-line:header" for i in rec["indicators"])

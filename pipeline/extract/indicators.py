@@ -350,6 +350,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     pending: list[tuple[str | None, str | None, list[Tok]]] = []  # rows printed as names first, values later
     in_table = False
     single: list[Tok] = []  # one cell per line: tokens gathered until the next level name
+    value_roles = _one_cell_header(lines, r)
     for line in lines:
         toks = [t for t in line if t.key.strip() and t.key != "|"]
         if not toks:
@@ -383,7 +384,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
             continue
         if r.rx["total"].match(toks[0].key):
             if single:
-                out += _single_rows(single, r, level1_weights)
+                out += _single_rows(single, r, level1_weights, value_roles)
                 single = []
             in_table = False
             continue
@@ -428,7 +429,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
             ind.level1, ind.level2 = ind.level1 or level1, ind.level2 or level2
             out.append(ind)
     if single:
-        out += _single_rows(single, r, level1_weights)
+        out += _single_rows(single, r, level1_weights, value_roles)
     _mark_ragged(out)
     for ind in out:
         ind.extra["level1_weight"] = level1_weights.get(ind.level1 or "")
@@ -459,13 +460,72 @@ def _mark_ragged(rows: list[Indicator]) -> None:
         ind.extra.pop("cells", None)
 
 
-def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal]) -> list[Indicator]:
-    """Cells printed one per line: a row runs from one level name to the next."""
+def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
+    """The value columns a header printed one cell per line names, in order, after the indicator's name
+    (一级指标 / 二级指标 / 三级指标 / 年初目标值 / 实际完成值 / 得分 → target, actual, score): the form's own
+    template, which says how many figures each row carries and what they are."""
+    roles: list[str] = []
+    for line in lines:
+        toks = [t for t in line if t.key.strip() and t.key != "|"]
+        # a header cell is short and holds no figure: "年初目标值(A)", "得分", "三级指标"
+        cell = regex.sub(r"\s+|[（(][^（()）]*[）)]", "", toks[0].key) if len(toks) == 1 else ""
+        m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not regex.search(r"\d", cell) else None
+        if m is None:
+            if "name" in roles and len(roles) >= 4:
+                break
+            roles = []
+            continue
+        if m.lastgroup not in roles:
+            roles.append(m.lastgroup)
+    if "name" not in roles or len(roles) < 4:
+        return None
+    values = roles[roles.index("name") + 1 :]
+    return values if values and set(values) <= {"target", "actual", "weight", "score"} else None
+
+
+def _row_by_roles(toks: list[Tok], roles: list[str], rule: str) -> Indicator | None:
+    """A row whose figures the header named: the last len(roles) cells are the values, the rest the name."""
+    if len(toks) <= len(roles):
+        return None
+    name, values = toks[: -len(roles)], dict(zip(roles, toks[-len(roles) :]))
+    if any(not regex.fullmatch(r"\d+(?:\.\d+)?分?", values[k].key) for k in ("weight", "score") if k in values):
+        return None  # the row does not fit the header: no guess
+    ind = Indicator(
+        name="".join(t.text for t in name),
+        evidence=_evidence(name + list(values.values())),
+        target_text=values["target"].text if "target" in values else None,
+        actual_text=values["actual"].text if "actual" in values else None,
+        target_ev=values["target"].evidence() if "target" in values else None,
+        actual_ev=values["actual"].evidence() if "actual" in values else None,
+        rule=rule,
+    )
+    for key in ("weight", "score"):
+        if key in values:
+            setattr(ind, key, _fact(values[key], Decimal(values[key].key.rstrip("分")), rule))
+    return ind
+
+
+def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal], value_roles: list[str] | None = None) -> list[Indicator]:
+    """Cells printed one per line: a row runs from one level name to the next. When the header printed
+    above names the value columns, each row is read by them; otherwise from the right."""
     out = []
     level1 = level2 = None
     row: list[Tok] = []
 
     def flush() -> None:
+        if row and value_roles:
+            # rows of one level follow each other with no level name between them: cut them by the header
+            width = 1 + len(value_roles)
+            k = 0
+            while k + width <= len(row):
+                ind = None if _is_number(row[k]) else _row_by_roles(row[k : k + width], value_roles, "tables:indicator:one-cell-per-line:header")
+                if ind is None:
+                    k += 1  # not a row's start: move on a cell and try again
+                    continue
+                ind.level1, ind.level2 = level1, level2
+                out.append(ind)
+                k += width
+            return
         if row:
             ind = _row(row, r, "tables:indicator:one-cell-per-line")
             if ind is not None:
