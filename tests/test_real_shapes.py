@@ -247,3 +247,14 @@ def test_one_cell_per_line_indicator_rows_read_by_their_header(tmp_path):
     rows = {i["name"]: (i["target"]["text"], i["actual"]["text"], i["score"]["value"]) for i in rec["indicators"]}
     assert rows == {"新建羊舍(≥平方米)": ("120", "126", 4), "青贮池(≥立方米)": ("80", "80", 3), "验收合格率": ("100%", "100%", 5)}
     assert all(i["rule"] == "tables:indicator:one-cell-per-line:header" for i in rec["indicators"])
+
+
+def test_flattened_rows_of_a_form_without_weights_read_by_its_header(tmp_path):
+    text = (
+        "一级指标 二级指标 三级指标 年初目标值 实际完成值 得分\n"
+        "产出指标 数量指标 培训农户人次 500 512 10\n"
+        "产出指标 质量指标 培训合格率 95% 96% 10\n"
+    )
+    rec = record(tmp_path, text)
+    rows = {i["name"]: (i["target"]["text"], i["actual"]["text"], i["score"]["value"], i["weight"]) for i in rec["indicators"]}
+    assert rows == {"培训农户人次": ("500", "512", 10, None), "培训合格率": ("95%", "96%", 10, None)}

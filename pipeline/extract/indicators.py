@@ -351,6 +351,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     in_table = False
     single: list[Tok] = []  # one cell per line: tokens gathered until the next level name
     value_roles = _one_cell_header(lines, r)
+    line_roles = _line_header(lines, r)
     for line in lines:
         toks = [t for t in line if t.key.strip() and t.key != "|"]
         if not toks:
@@ -414,6 +415,8 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
             continue
         values_line = l1 is None and l2 is None and any(_is_number(t) for t in rest)
         ind = None if (pending and values_line) or not rest else _row(rest, r, "tables:indicator")
+        if ind is None and rest and line_roles and not (pending and values_line):
+            ind = _row_by_roles(rest, line_roles, "tables:indicator:header")  # a form without 分值, say
         if ind is None and rest and all(not _is_number(t) for t in rest):
             pending.append((level1, level2, rest))  # names now, values in later lines
             continue
@@ -483,11 +486,35 @@ def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
     return values if values and set(values) <= {"target", "actual", "weight", "score"} else None
 
 
+def _line_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
+    """The value columns a header printed on one line names, after the indicator's name ("一级指标 二级指标
+    三级指标 年初目标值 实际完成值 得分")."""
+    for line in lines:
+        toks = [t for t in line if t.key.strip() and t.key != "|"]
+        if len(toks) < 4:
+            continue
+        roles = []
+        for t in toks:
+            cell = regex.sub(r"\s+|[（(][^（()）]*[）)]", "", t.key)
+            m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not regex.search(r"\d", cell) else None
+            if m is None:
+                break
+            roles.append(m.lastgroup)
+        else:
+            if "name" in roles:
+                values = [x for x in roles[roles.index("name") + 1 :] if x != "deviation"]
+                if values and set(values) <= {"target", "actual", "weight", "score"}:
+                    return values
+    return None
+
+
 def _row_by_roles(toks: list[Tok], roles: list[str], rule: str) -> Indicator | None:
     """A row whose figures the header named: the last len(roles) cells are the values, the rest the name."""
     if len(toks) <= len(roles):
         return None
     name, values = toks[: -len(roles)], dict(zip(roles, toks[-len(roles) :]))
+    if any(_is_number(t) or _OP_ONLY.fullmatch(t.key) or _UNIT_ONLY.fullmatch(t.key) and len(name) > 1 for t in name[1:]):
+        return None  # more cells than the header names (a target split over ≥ | 90 | %): no guess
     if any(not regex.fullmatch(r"\d+(?:\.\d+)?分?", values[k].key) for k in ("weight", "score") if k in values):
         return None  # the row does not fit the header: no guess
     ind = Indicator(
