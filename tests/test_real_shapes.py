@@ -258,3 +258,12 @@ def test_flattened_rows_of_a_form_without_weights_read_by_its_header(tmp_path):
     rec = record(tmp_path, text)
     rows = {i["name"]: (i["target"]["text"], i["actual"]["text"], i["score"]["value"], i["weight"]) for i in rec["indicators"]}
     assert rows == {"培训农户人次": ("500", "512", 10, None), "培训合格率": ("95%", "96%", 10, None)}
+
+
+def test_a_unit_slip_is_settled_by_the_reports_other_figures_and_still_reported(tmp_path):
+    text = "2024年农机购置补贴项目预算资金合计2089万元。全年预算数2089元，全年预算执行数合计2089万元。\n"
+    rec = record(tmp_path, text)
+    full = fact(rec, "budget", "full_year")
+    assert Decimal(str(full["value"])) == Decimal("20890000") and full["rule"].endswith(":unit-by-others")
+    assert full["text"] == "全年预算数2089元"  # the words as printed
+    assert [f["severity"] for f in findings(rec, "ARITH-UNIT")] and all(f["severity"] == "warning" for f in findings(rec, "ARITH-UNIT"))

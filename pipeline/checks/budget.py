@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.checks.base import CheckRule, Context, check, evidence_of
-from pipeline.checks.numbers import Printed, fmt, rate_agreement, ratio_percent, wan
+from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, ratio_percent, wan
 
 _LABELS = {"full_year": "全年预算数", "initial": "年初预算数", "received": "实际到位资金"}
 
@@ -186,6 +186,8 @@ def _money_figures(ctx: Context) -> list[tuple[Printed, dict, str]]:
     for field in ("initial", "full_year", "received", "spent", "balance"):
         fact = ctx.fact("budget", field)
         for m in (fact or {}).get("mentions") or ([fact] if fact else []):
+            if (m.get("rule") or "").endswith(":unit-by-others"):
+                m = {**m, "value": dec(m["value"]) / 10000}  # the amount as printed, before the slip was settled
             p = Printed.of_fact(m)
             if p is not None:
                 out.append((p, m.get("evidence"), m.get("text") or ""))

@@ -58,6 +58,20 @@ def _list_of_grades(mentions: list[Mention]) -> None:
                 m.rule += ":uncertain"
 
 
+def _settle_unit_slips(budget: dict[str, Fact | None]) -> None:
+    """A figure printed in 元 whose digits the report states elsewhere in 万元 ("全年预算数2089元" beside
+    "资金合计2089万元") is the same amount with its unit slipped: the record keeps the amount (its mentions keep
+    what was printed, and ARITH-UNIT reports the slip)."""
+    amounts = {f: v.value for f, v in budget.items() if v is not None and f != "execution_rate" and v.value}
+    for f, fact in budget.items():
+        if f not in amounts or not regex.search(r"\d元", fact.text):
+            continue
+        scaled = fact.value * 10000
+        if any(v == scaled for g, v in amounts.items() if g != f):
+            fact.value = scaled
+            fact.rule += ":unit-by-others"
+
+
 def _listed_item_blocks(doc: Document) -> set[int]:
     """Numbered items of a list that a line ending in 其中：/如下： opens: each item is one part (one
     fund, one batch, one project), so a loosely read amount in it is no figure of the whole report."""
@@ -116,6 +130,7 @@ def extract_document(doc: Document) -> dict:
         stated = resolve(by["budget.stated"])
         if stated is not None and stated.value != budget["initial"].value:
             budget["full_year"] = stated
+    _settle_unit_slips(budget)
     received_same = labelled.received_as_budget(doc)
     if budget["received"] is None and received_same is not None:
         base = budget["full_year"] or budget["initial"]
