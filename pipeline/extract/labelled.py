@@ -255,6 +255,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
     out: list[Mention] = []
     linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the best-ranked label, then the longest
+    figure: dict[int, Quantity] = {}  # the quantity each linked mention states (by the mention's id)
     for f, patterns, zero in r.compiled:
         if only is not None and f.id != only:
             continue
@@ -302,6 +303,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 prev = linked.get((field, q.start))
                 if prev is None or (lab.rank, a) < (prev.rank, prev.evidence.start):
                     linked[(field, q.start)] = mention
+                    figure[id(mention)] = q
         if f.after and (only is None or f.id == only):
             after = regex.compile(f.after)
             for q in quantities:
@@ -324,7 +326,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     if only is None or only in {role.field for role in r.clause_roles.roles}:
         claimed = {m.evidence.end for m in found} | {m.evidence.end for m in out}
         found += _clause_roles(block, key, text, quantities, claimed, r, only)
-    found += _summed_totals([(m, q) for (fid, qs), m in linked.items() if m in found for q in quantities if q.start == qs], quantities, key, block, r)
+    found += _summed_totals([(m, figure[id(m)]) for m in found if id(m) in figure], quantities, key, block, r)
     return sorted(out + found, key=lambda m: (m.evidence.start, m.field))
 
 

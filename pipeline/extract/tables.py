@@ -131,7 +131,7 @@ class TableRules(BaseModel):
         from pipeline.normalize import text_block
 
         for i, ex in enumerate(self.funds.decode.examples):
-            doc = type("D", (), {"blocks": [text_block(ex["line"])]})()
+            doc = Document("(rule example)", "txt", [text_block(ex["line"])])
             found = decoded_row(lines_of(doc), self)
             got = {c: p.text for c, p in found[1].pieces.items()} if found else None
             if got != ex["values"]:
