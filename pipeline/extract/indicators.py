@@ -470,20 +470,25 @@ def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
     roles: list[str] = []
     for line in lines:
         toks = [t for t in line if t.key.strip() and t.key != "|"]
-        # a header cell is short and holds no figure: "年初目标值(A)", "得分", "三级指标"
-        cell = regex.sub(r"\s+|[（(][^（()）]*[）)]", "", toks[0].key) if len(toks) == 1 else ""
-        m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not regex.search(r"\d", cell) else None
-        if m is None:
+        role = _header_role(toks[0], r) if len(toks) == 1 else None
+        if role is None:
             if "name" in roles and len(roles) >= 4:
                 break
             roles = []
             continue
-        if m.lastgroup not in roles:
-            roles.append(m.lastgroup)
+        if role not in roles:
+            roles.append(role)
     if "name" not in roles or len(roles) < 4:
         return None
     values = roles[roles.index("name") + 1 :]
     return values if values and set(values) <= {"target", "actual", "weight", "score"} else None
+
+
+def _header_role(tok: Tok, r: TableRules) -> str | None:
+    """The column a header cell names; a header cell is short and holds no figure ("年初目标值(A)", "得分")."""
+    cell = regex.sub(r"\s+|[（(][^（()）]*[）)]", "", tok.key)
+    m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not regex.search(r"\d", cell) else None
+    return m.lastgroup if m else None
 
 
 def _line_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
@@ -495,11 +500,10 @@ def _line_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
             continue
         roles = []
         for t in toks:
-            cell = regex.sub(r"\s+|[（(][^（()）]*[）)]", "", t.key)
-            m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not regex.search(r"\d", cell) else None
-            if m is None:
+            role = _header_role(t, r)
+            if role is None:
                 break
-            roles.append(m.lastgroup)
+            roles.append(role)
         else:
             if "name" in roles:
                 values = [x for x in roles[roles.index("name") + 1 :] if x != "deviation"]
