@@ -235,8 +235,30 @@ def test_parts_that_make_their_total_and_a_breakdown_in_parentheses_are_quiet(tm
 def test_a_funds_amount_broken_down_by_its_qizhong_is_the_whole(tmp_path):
     rec = record(tmp_path, "现将有关情况报告如下：2023年，全市食品安全监管补助资金68.5万元，其中，拨付市局10.5万元，拨付各县58万元。\n")
     budget = fact(rec, "budget", "full_year")
-    assert Decimal(str(budget["value"])) == Decimal("685000") and budget["rule"].endswith(":whole:uncertain")
+    # the parts add up to it (10.5 + 58 = 68.5): the arithmetic makes the whole certain
+    assert Decimal(str(budget["value"])) == Decimal("685000") and budget["rule"].endswith(":whole:whole-sum")
     assert rec["budget"]["spent"] is None  # 拨付市局10.5万元 is a part of the whole, not the spending
+
+
+def test_a_whole_whose_parts_do_not_add_up_stays_uncertain(tmp_path):
+    rec = record(tmp_path, "2023年，全市食品安全监管补助资金68.5万元，其中，拨付市局10.5万元，拨付各县50万元。\n")
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("685000") and budget["rule"].endswith(":whole:uncertain")
+
+
+def test_a_list_with_parts_in_parentheses_is_closed_by_its_total(tmp_path):
+    rec = record(tmp_path, "该项目分三批实施，一批批复投资300万元（其中设备120万元），二批批复投资250.5万元（其中设备80万元），"
+                           "三批批复投资99.5万元，合计批复总投资650万元。\n")
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("6500000") and budget["rule"].endswith(":sum")
+
+
+def test_a_whole_opened_by_qizhong_outranks_a_labelled_part_later(tmp_path):
+    rec = record(tmp_path, "2022年省财政厅分解下达全省非遗保护专项资金共5200万元，其中下达地市3100万元；省直单位2100万元。"
+                           "省直单位项目有：一是省博物院，下达预算资金1300万元。\n")
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("52000000") and budget["rule"].endswith(":whole-sum")
+    assert budget["evidence"]["quote"].endswith("共5200万元")
 
 
 def test_one_cell_per_line_indicator_rows_read_by_their_header(tmp_path):

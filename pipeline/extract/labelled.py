@@ -121,7 +121,8 @@ class FieldRules(BaseModel):
     def structure_rx(self) -> dict[str, regex.Pattern]:
         st = self.structure
         return {
-            "total_mark": regex.compile(st.total_mark + r"\s*$"),
+            # the mark may name what it totals: "合计批复总投资6222.4万元"
+            "total_mark": regex.compile(st.total_mark + r"[^\d，,。；;：:()（）]{0,8}\s*$"),
             "list_opened": regex.compile(st.list_opened),
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
@@ -255,7 +256,6 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
     out: list[Mention] = []
     linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the best-ranked label, then the longest
-    figure: dict[int, Quantity] = {}  # the quantity each linked mention states (by the mention's id)
     for f, patterns, zero in r.compiled:
         if only is not None and f.id != only:
             continue
@@ -303,7 +303,6 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 prev = linked.get((field, q.start))
                 if prev is None or (lab.rank, a) < (prev.rank, prev.evidence.start):
                     linked[(field, q.start)] = mention
-                    figure[id(mention)] = q
         if f.after and (only is None or f.id == only):
             after = regex.compile(f.after)
             for q in quantities:
@@ -326,7 +325,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     if only is None or only in {role.field for role in r.clause_roles.roles}:
         claimed = {m.evidence.end for m in found} | {m.evidence.end for m in out}
         found += _clause_roles(block, key, text, quantities, claimed, r, only)
-    found += _summed_totals([(m, figure[id(m)]) for m in found if id(m) in figure], quantities, key, block, r)
+    found += _summed_totals(found, quantities, key, block, r)
     return sorted(out + found, key=lambda m: (m.evidence.start, m.field))
 
 
@@ -399,25 +398,70 @@ def _clause_end(key: str, pos: int, clause_rx: regex.Pattern) -> int:
     return m.start() if m else len(key)
 
 
-def _summed_totals(linked: list[tuple[Mention, Quantity]], quantities: list[Quantity], key: str, block: Block, r: FieldRules) -> list[Mention]:
-    """A loosely labelled amount that opens a list closed by its total ("省级拨付…62万元，中央拨付16万元，上年
-    结余6.47万元，共计84.47万元"): when the listed amounts add up to the total, the total is the figure,
-    and the arithmetic is what says so."""
-    out: list[Mention] = []
-    for m, q0 in linked:
-        if not m.rule.endswith(":uncertain") or not m.field.startswith("budget.") or q0.kind != "money":
+def _outside_parens(key: str, start: int, quantities: list[Quantity]) -> list[Quantity]:
+    """The amounts from start on that stand outside parentheses opened after start: "3374.3万元（其中建筑
+    工程3292万元）" lists 3374.3, not the part inside."""
+    out, depth, pos = [], 0, start
+    for q in quantities:
+        if q.start < start:
             continue
+        for ch in key[pos : q.start]:
+            if ch in "(（":
+                depth += 1
+            elif ch in ")）" and depth:
+                depth -= 1
+        pos = q.start
+        if depth == 0:
+            out.append(q)
+    return out
+
+
+def _adds_up(parts: list[Quantity], whole: Quantity) -> bool:
+    """Σparts = whole within a cent of 万元 per part (the rounding of figures printed to two decimals)."""
+    return abs(sum(x.yuan for x in parts) - whole.yuan) <= Decimal(100) * len(parts)
+
+
+def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, block: Block, r: FieldRules) -> list[Mention]:
+    """Amounts that the arithmetic shows to be a whole and its parts, in one sentence:
+    - a list closed by its total ("省级拨付…62万元，中央拨付16万元，上年结余6.47万元，共计84.47万元"): when the
+      listed amounts add up to the total, the total is the figure of the first amount's role;
+    - a whole opened by 其中 ("共22171万元，其中下达地市9397万元；区直12774万元"): when the parts after the 其中
+      add up to it, the whole is certain and outranks the loosely read amounts around it.
+    Amounts inside parentheses are parts of the amount before them, not items of the list."""
+    out: list[Mention] = []
+    money = [q for q in quantities if q.kind == "money" and q.yuan is not None]
+    by_end = {Evidence.of(block, q.start, q.end).end: q for q in money}  # a mention's evidence is quoted as printed
+    mark = r.structure_rx["total_mark"]
+    opens = regex.compile(r.clause_roles.whole_before_parts.after)
+    seen: set[int] = set()
+    for m in found:
+        q0 = by_end.get(m.evidence.end)
+        if q0 is None or not m.field.startswith("budget.") or m.field == "budget.balance" or q0.start in seen:
+            continue
+        seen.add(q0.start)
         stop = r.stop_rx.search(key, q0.end)
         end = stop.start() if stop else len(key)
+        if opens.match(key, q0.end):
+            if "其中" in key[_sentence_start(key, q0.start, r) : q0.start]:
+                continue  # a part broken down further ("其中财政拨款支出1035.83万元，其中人员经费…") is no whole
+            # the parts may run past a ；, never past a 。
+            full = regex.compile(r"[。！!？?]").search(key, q0.end)
+            parts = [q for q in _outside_parens(key, q0.end, money) if q.start < (full.start() if full else len(key))]
+            for n in range(2, len(parts) + 1):
+                if _adds_up(parts[:n], q0):
+                    rule = m.rule.removesuffix(":uncertain") + ":whole-sum"
+                    out.append(Mention(m.field, m.value, m.text, m.evidence, rule, min(m.rank, 12)))
+                    break
+            continue
+        if not m.rule.endswith(":uncertain"):
+            continue
         listed = [q0]
-        for q in quantities:
-            if q.start < q0.end or q.start >= end or q.kind != "money" or q.yuan is None:
+        for q in _outside_parens(key, q0.end, money):
+            if q.start >= end or q.start < q0.end:
                 continue
-            mark = r.structure_rx["total_mark"]
-            if mark.search(key, q0.end, q.start) and len(listed) >= 2:
-                parts = sum(x.yuan for x in listed)
-                if abs(parts - q.yuan) <= Decimal(100) * len(listed):  # 0.01万元 of rounding per part
-                    label = mark.search(key, q0.end, q.start)
+            label = mark.search(key, listed[-1].end, q.start)
+            if label and len(listed) >= 2:
+                if _adds_up(listed, q):
                     out.append(Mention(m.field, q.yuan, block.text[label.start() : q.end], Evidence.of(block, label.start(), q.end), f"{m.rule.removesuffix(':uncertain')}:sum", 21))
                 break
             listed.append(q)
