@@ -289,3 +289,28 @@ def test_a_unit_slip_is_settled_by_the_reports_other_figures_and_still_reported(
     assert Decimal(str(full["value"])) == Decimal("20890000") and full["rule"].endswith(":unit-by-others")
     assert full["text"] == "全年预算数2089元"  # the words as printed
     assert [f["severity"] for f in findings(rec, "ARITH-UNIT")] and all(f["severity"] == "warning" for f in findings(rec, "ARITH-UNIT"))
+
+
+def test_a_total_after_a_comma_continues_the_clause_before_it(tmp_path):
+    rec = record(tmp_path, "2021年，省财政下达我县2批农田水利补助资金（灌区部分），共计930万元。\n")
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("9300000") and "共计930万元" in budget["evidence"]["quote"]
+
+
+def test_a_label_cell_with_its_unit_glued_to_the_value_cell(tmp_path):
+    cells = ["项目类型", "经常性项目(√)", "计划投资额", "(万元)356.20", "实际到位资金", "(万元)", "356.20", "实际使用情况", "(万元)", "340.15"]
+    rec = record(tmp_path, "\n\n".join(cells) + "\n")
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("3562000")
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("3562000")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("3401500")
+
+
+def test_a_label_wrapped_over_two_cells(tmp_path):
+    rec = record(tmp_path, "自评等级 |\n良 |\n各级资金 投入总数 |\n88.60 |\n抽查资金总数 |\n88.60 |\n")
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("886000") and budget["evidence"]["quote"].strip() == "88.60"
+
+
+def test_a_unit_declared_before_the_label_on_its_line(tmp_path):
+    rec = record(tmp_path, "妇幼保健补助资金合计(万元) 年度预算资金总额): 512.75\n其中:中央补助 300.00\n")
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("5127500")

@@ -226,6 +226,13 @@ _BARE_SCORE_GAP = regex.compile(r"\s*(?:为|是)?\s*[:：]?\s*")
 _UNIT_IN_PARENS = regex.compile(r"[（(]\s*(万元|元|亿元|%|分)\s*[）)]")
 
 
+def _last(matches):
+    found = None
+    for found in matches:
+        pass
+    return found
+
+
 def _bare_with_unit(q: Quantity, unit: str) -> Quantity | None:
     """A bare number under a label that names its unit in parentheses: "自评总分(分)97.6", "结余(万元) 0"."""
     if q.kind != "number" or q.value is None:
@@ -271,7 +278,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 gap = key[b : q.start]
                 if r.stop_rx.search(gap) or any(b <= s < q.start for s, _ in labels if s != a):
                     continue
-                if _CLOSES.match(gap):
+                if _CLOSES.match(gap) and max(key.rfind("(", 0, a), key.rfind("（", 0, a)) > max(key.rfind(")", 0, a), key.rfind("）", 0, a)):
                     continue  # the label stood inside parentheses: "受益农户收入(总收入) | 20" names an indicator
                 if gap.strip() and not words.gap_ok(key, b, q.start, r.window_words, r.breakers):
                     continue
@@ -286,7 +293,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     # not 100, the scale a 总分 cell states beside the score)
                     q = Quantity(q.value, "分", None, "score", q.text, q.start, q.end)
                 if not _accepts(q, f.kind, bool(money)):
-                    unit = _UNIT_IN_PARENS.search(gap)
+                    # the unit in the label's parentheses, or declared before it on its line ("合计(万元) 年度预算资金总额：1084.25")
+                    unit = _UNIT_IN_PARENS.search(gap) or _last(_UNIT_IN_PARENS.finditer(key, _sentence_start(key, a, r), a))
                     bare = _bare_with_unit(q, unit.group(1)) if unit else None
                     if bare is not None and _accepts(bare, f.kind, bool(money)):
                         q = Quantity(bare.value, bare.unit, None, bare.kind, q.text, q.start, q.end, factor=bare.factor)
@@ -348,6 +356,10 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         for m in clause_rx.finditer(key, 0, q.start):
             start = m.end()
         prefix = key[start : q.start]
+        if start and r.structure_rx["total_mark"].fullmatch(prefix.strip()) and key[start - 1] in "，,":
+            # "下达我省3批…资金（水利部分），共计6800万元": the total continues the clause before it
+            start = max((m.end() for m in clause_rx.finditer(key, 0, start - 1)), default=0)
+            prefix = key[start : q.start]
         hits = list(verbs.finditer(prefix))
         if not hits:
             # a fund's amount that a 其中 then breaks down is a whole: "药品监管补助资金55.4万元，其中，拨付…"
@@ -501,6 +513,7 @@ def document_mentions(doc: Document) -> list[Mention]:
 
 
 _VALUE_CELL = regex.compile(r"\s*\d[\d.,]*\s*(?:万元|元|亿元|%|分)?\s*")
+_UNIT_THEN_VALUE = regex.compile(r"\s*[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)]\s*(?P<value>\d[\d.,]*)\s*")  # "(万元)18821.06"
 _LABEL_CELL = regex.compile(r"^(?P<label>.+?)\s*(?:[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)])?\s*[:：]?$")
 
 
@@ -516,6 +529,8 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
     out: list[Mention] = []
     for i, t in enumerate(toks[:-1]):
         m = _LABEL_CELL.match(t.key)
+        if m is not None and not r.any_label.fullmatch(m.group("label")) and i and not _VALUE_CELL.fullmatch(toks[i - 1].key):
+            m = _LABEL_CELL.match(toks[i - 1].key.strip() + t.key.strip())  # a label wrapped in its cell: "各级资金 | 投入总数"
         if m is None or not r.any_label.fullmatch(m.group("label")):
             continue
         unit = m.group("unit")
@@ -526,11 +541,15 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
         if j >= len(toks):
             continue
         v = toks[j]
-        if not _VALUE_CELL.fullmatch(v.key):
+        value_text = v.text
+        glued = _UNIT_THEN_VALUE.fullmatch(v.key)
+        if unit is None and glued:
+            unit, value_text = glued.group("unit"), glued.group("value")  # the unit's cell and the value's, run together
+        elif not _VALUE_CELL.fullmatch(v.key):
             continue
         if j + 1 < len(toks) and _VALUE_CELL.fullmatch(toks[j + 1].key):
             continue  # a label before a row of figures heads several columns (年度, 预算, 决算 …), not one
-        q = parse_quantity(v.text)
+        q = parse_quantity(value_text)
         if q is None or q.value is None:
             continue
         for f, patterns, _ in r.compiled:
