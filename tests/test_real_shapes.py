@@ -314,3 +314,14 @@ def test_a_label_wrapped_over_two_cells(tmp_path):
 def test_a_unit_declared_before_the_label_on_its_line(tmp_path):
     rec = record(tmp_path, "妇幼保健补助资金合计(万元) 年度预算资金总额): 512.75\n其中:中央补助 300.00\n")
     assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("5127500")
+
+
+def test_a_fund_named_as_the_subject_gives_its_amount_as_the_budget_uncertain(tmp_path):
+    rec = record(tmp_path, "一、项目概况\n2021年度“农村饮水安全维修养护资金”86万元，用于全县供水工程维修。\n")
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("860000") and budget["rule"].endswith(":fund:uncertain")
+
+
+def test_a_fund_of_one_level_or_one_batch_is_not_the_budget(tmp_path):
+    rec = record(tmp_path, "一、项目概况\n市级配套资金18万元，用于设备购置。第二批资金30万元，用于人员培训。\n")
+    assert rec["budget"]["full_year"] is None

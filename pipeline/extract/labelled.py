@@ -62,9 +62,17 @@ class WholeBeforeParts(BaseModel):
     after: str  # what follows a whole: its breakdown
 
 
+class FundAmount(BaseModel):
+    field: str
+    before: str  # a fund's name ending right before the amount, the clause's subject
+    rank: int  # below the role words: the loosest reading there is
+    veto: str  # words in the clause that make the fund one source, batch or plan among several
+
+
 class ClauseRoles(BaseModel):
     """The last resort for an amount no label claims: the role word nearest before it in its clause."""
     whole_before_parts: WholeBeforeParts
+    fund_amount: FundAmount
     clause: str  # what ends a clause
     rank: int
     min_total: int  # the least score read as a total this way
@@ -118,6 +126,12 @@ class FieldRules(BaseModel):
         return regex.compile(c.clause), verbs, regex.compile(c.veto)
 
     @cached_property
+    def fund_rx(self) -> tuple[regex.Pattern, regex.Pattern]:
+        """(a fund's name before a figure anywhere, a fund's name ending a clause's prefix)"""
+        before = self.clause_roles.fund_amount.before
+        return regex.compile(before + r"\s*\d"), regex.compile(before + r"\s*$")
+
+    @cached_property
     def structure_rx(self) -> dict[str, regex.Pattern]:
         st = self.structure
         return {
@@ -151,6 +165,11 @@ class FieldRules(BaseModel):
                 got = [m.value for m in mentions_in_text(text, self, only=f.id)]
                 if got:
                     problems.append((("fields", i, "counterexamples", j), f"{text!r} gives {got}"))
+        for j, ex in enumerate(self.clause_roles.examples):
+            ex = ex if isinstance(ex, dict) else ex.model_dump()
+            found = sorted(mentions_in_text(ex["text"], self, only=ex["field"]), key=lambda m: (m.rank, m.evidence.start))
+            if not found or found[0].value != Decimal(str(ex["value"])):
+                problems.append((("clause_roles", "examples", j), f"gives {[m.value for m in found[:1]]}, expected {ex['value']} as {ex['field']}"))
         return problems
 
 
@@ -257,7 +276,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     key = block.key if block.key is not None else block.text
     text = block.text
     labels = [m.span() for m in r.any_label.finditer(key)]
-    if not labels and not r.any_after.search(key) and not r.role_rx[1].search(key) and not any(z is not None and z.search(key) for _, _, z in r.compiled):
+    if not labels and not r.any_after.search(key) and not r.role_rx[1].search(key) and not r.fund_rx[0].search(key) and not any(z is not None and z.search(key) for _, _, z in r.compiled):
         return []  # most paragraphs state no labelled figure: skip reading their numbers
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
@@ -369,6 +388,15 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
                     and not veto.search(prefix) and not _in_breakdown(key, q.start, whole.field, quantities, r)):
                 a = start + regex.search(whole.names, prefix).start()
                 out.append(Mention(whole.field, q.yuan, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{whole.field}:whole:uncertain", c.rank))
+                continue
+            # a fund named as the clause's subject, its amount right after: "2022年度水利发展资金46万元，…"
+            fund = c.fund_amount
+            named = r.fund_rx[1].search(prefix)
+            if (only in (None, fund.field) and named and q.kind == "money" and q.yuan is not None and not veto.search(prefix)
+                    and not regex.search(fund.veto, prefix)
+                    and not any(start <= x.start < q.start for x in quantities if x.kind == "money")
+                    and not _in_breakdown(key, q.start, fund.field, quantities, r)):
+                out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
             continue
         last = hits[-1]
         between = prefix[last.end() :]
