@@ -30,6 +30,7 @@ class YearRules(BaseModel):
     plain_year: str
     period: str
     period_cue: str
+    whole_year: str  # January to December of one year: that year, as surely as 年度
     placeholder: str
     chinese_year: str
     chinese_digits: dict[str, int]
@@ -77,6 +78,7 @@ class MetaRules(BaseModel):
             "title_year": regex.compile(y.title_year),
             "plain_year": regex.compile(y.plain_year),
             "period": regex.compile(y.period),
+            "whole_year": regex.compile(y.whole_year),
             "period_cue": regex.compile(y.period_cue),
             "placeholder": regex.compile(y.placeholder),
             "caption": regex.compile(y.caption),
@@ -114,7 +116,7 @@ class MetaRules(BaseModel):
             if got != ex.kind:
                 problems.append((("examples", i), f"title gives kind {got}, expected {ex.kind}"))
         for i, ex in enumerate(self.year.examples):
-            got = _years(ex["text"], self.rx["evaluated"], self.year) or _years(ex["text"], self.rx["title_year"], self.year)
+            got = title_years_of(ex["text"], self)
             if got[:1] != [ex["year"]]:
                 problems.append((("year", "examples", i), f"gives {got}, expected {ex['year']}"))
         for i, text in enumerate(self.year.counterexamples):
@@ -133,6 +135,15 @@ class MetaRules(BaseModel):
 
 def rules() -> MetaRules:
     return load("meta.yaml")
+
+
+def title_years_of(text: str, r: MetaRules) -> list[int]:
+    """The years a title names: 2023年度, else 2023年, else a January-to-December span of one year."""
+    return _years(text, r.rx["evaluated"], r.year) or _years(text, r.rx["title_year"], r.year) or _whole_years(text, r)
+
+
+def _whole_years(text: str, r: MetaRules) -> list[int]:
+    return [int(m.group(1)) for m in r.rx["whole_year"].finditer(text) if m.group(1) == m.group(2)]
 
 
 def _years(text: str, rx: regex.Pattern, y: YearRules) -> list[int]:
@@ -208,7 +219,7 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
             if not in_title and (_in_book_title(b.text, m.start()) or not rx["period_cue"].search(b.text[max(0, m.start() - 14) : m.start()])):
                 continue
             return None, {"period": [int(m.group(1)), int(m.group(2))]}
-    title_years = _years(title_text, rx["evaluated"], r.year) or _years(title_text, rx["title_year"], r.year)
+    title_years = title_years_of(title_text, r)
     title_years = [y for y in title_years if y]
     body: Counter[int] = Counter()
     captions: set[int] = set()
@@ -216,6 +227,7 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
         if b in titles or set(b.tags) & set(r.year.ignore_tags):
             continue
         years = _years(b.text, rx["evaluated"], r.year)
+        years += _whole_years(b.text, r)
         body.update(years)
         if years and rx["caption"].search(b.text) and len(b.text) <= 40:
             captions.update(years)
