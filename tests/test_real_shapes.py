@@ -325,3 +325,16 @@ def test_a_fund_named_as_the_subject_gives_its_amount_as_the_budget_uncertain(tm
 def test_a_fund_of_one_level_or_one_batch_is_not_the_budget(tmp_path):
     rec = record(tmp_path, "一、项目概况\n市级配套资金18万元，用于设备购置。第二批资金30万元，用于人员培训。\n")
     assert rec["budget"]["full_year"] is None
+
+
+def test_a_funds_table_in_yuan_grouped_by_thousands_with_lost_glyphs(tmp_path):
+    text = ("资金情况 | |||\n"
+            "年初预算数 | 全年(调整)预算数 | 全年执行数 | 执行率 | 执行率权重 | 执行率得分 | |||\n"
+            "年度总金额 | 1,250,000.00? | 1,310,400.00? | 1,205,568.00? | |||\n"
+            "其中:财政拨款 | 1,250,000.00? | 1,310,400.00? | 1,205,568.00? | 92.00 | 10.00 | 9.20? | ||\n")
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "initial")["value"])) == Decimal("1250000")
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("1310400")
+    spent = fact(rec, "budget", "spent")
+    assert Decimal(str(spent["value"])) == Decimal("1205568") and spent["evidence"]["quote"].startswith("1,205,568.00")
+    assert Decimal(str(fact(rec, "budget", "execution_rate")["value"])) == Decimal("92")

@@ -52,6 +52,7 @@ class FundsRules(BaseModel):
     unit: str
     default_unit: str
     implausible_wan: int
+    grouped_yuan_digits: int
     examples: list[dict]
 
 
@@ -246,7 +247,9 @@ def _header_at(lines: list[list[Tok]], i: int, r: TableRules) -> tuple[list[str]
             break
         if not line_cols:
             return None
-        cols += line_cols
+        for c in line_cols:  # a header names each column once: "执行率 执行率权重 执行率得分" squeezed repeats 执行率
+            if c not in cols:
+                cols.append(c)
         toks += lines[j]
         j += 1
         if len(lines[j - 1]) > 1:
@@ -269,8 +272,9 @@ def find_funds(lines: list[list[Tok]], r: TableRules | None = None) -> Funds | N
         unit = um.group(1) if um else r.funds.default_unit
         rows = _rows(lines, j, cols, r)
         if rows:
-            figures = [t.key for row in rows for c, t in row.cells.items() if c in ("initial", "full_year", "spent")]
-            return Funds(settled_unit(unit, figures, r), cols, header, rows)
+            amounts = [t for row in rows for c, t in row.cells.items() if c in ("initial", "full_year", "spent")]
+            printed = [t.evidence().quote for t in amounts]  # the thousands separators normalising removed
+            return Funds(settled_unit(unit, [t.key for t in amounts], r, printed), cols, header, rows)
     return None
 
 
@@ -421,14 +425,19 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
     return out
 
 
-def settled_unit(unit: str, figures: list[str], r: TableRules) -> str:
+def settled_unit(unit: str, figures: list[str], r: TableRules, printed: list[str] = ()) -> str:
     """The header's unit, unless the figures cannot be in it: a 万元 header over 145000000.00 is a form
-    filled in 元 (no county project spends a trillion yuan)."""
+    filled in 元 (no county project spends a trillion yuan), and so is one over 3,724,055.00 (figures in
+    万元 are not printed with seven digits grouped by thousands)."""
     if unit != "万元":
         return unit
     amounts = [Decimal(f) for f in figures if regex.fullmatch(r"\d+(?:\.\d+)?", f)]
     if amounts and max(amounts) >= Decimal(r.funds.implausible_wan):
         return "元"
+    for text in printed:
+        grouped = regex.search(r"(?<![\d,])\d{1,3}(?:,\d{3})+(?![\d,])", text)
+        if grouped and len(grouped.group().replace(",", "")) >= r.funds.grouped_yuan_digits:
+            return "元"
     return unit
 
 
