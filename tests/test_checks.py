@@ -42,6 +42,8 @@ def altered(tmp_path: Path, replacements: list[tuple[str, str]]) -> Path:
         ("2.52", "16.67", "662.77", "agrees"),
         ("109.26", "87411", "80000", "agrees"),
         ("99.34", "186.13", "187.35", "last-digit"),  # 99.3487 rounds to 99.35
+        ("95", "1850.1", "1920.4", "differs"),  # 96.34%: an integer rate one unit off is no truncation
+        ("96", "1932", "2000", "last-digit"),  # 96.6% truncated, not rounded
         ("88.30", "102.36", "120.00", "differs"),
     ],
 )

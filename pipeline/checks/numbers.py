@@ -15,7 +15,7 @@ Decimal('50.000')
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 import regex
 
@@ -91,8 +91,11 @@ def rate_agreement(stated: Printed, num: Printed, den: Printed) -> str | None:
     if stated.contains(point) or (stated.half_ulp == 0 and abs(stated.value - point) < Decimal("0.005")):
         return "agrees"
     ulp = stated.half_ulp * 2 if stated.half_ulp else Decimal(1)
-    rounded = point.quantize(ulp) if ulp < 1 else point.quantize(Decimal(1))
-    if abs(rounded - stated.value) <= ulp:
+    # truncated rather than rounded (57.8985% printed as 57.89%); 95% for 96.34% is no truncation
+    exponent = stated.value.as_tuple().exponent
+    place = Decimal(1).scaleb(min(exponent, 0)) if isinstance(exponent, int) else ulp
+    truncated = point.quantize(place, rounding=ROUND_DOWN)
+    if truncated == stated.value:
         return "last-digit"
     return "differs"
 
