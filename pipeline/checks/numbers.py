@@ -92,9 +92,7 @@ def rate_agreement(stated: Printed, num: Printed, den: Printed) -> str | None:
         return "agrees"
     ulp = stated.half_ulp * 2 if stated.half_ulp else Decimal(1)
     # truncated rather than rounded (57.8985% printed as 57.89%); 95% for 96.34% is no truncation
-    exponent = stated.value.as_tuple().exponent
-    place = Decimal(1).scaleb(min(exponent, 0)) if isinstance(exponent, int) else ulp
-    truncated = point.quantize(place, rounding=ROUND_DOWN)
+    truncated = point.quantize(ulp.normalize(), rounding=ROUND_DOWN)
     if truncated == stated.value:
         return "last-digit"
     return "differs"
