@@ -338,3 +338,14 @@ def test_a_funds_table_in_yuan_grouped_by_thousands_with_lost_glyphs(tmp_path):
     spent = fact(rec, "budget", "spent")
     assert Decimal(str(spent["value"])) == Decimal("1205568") and spent["evidence"]["quote"].startswith("1,205,568.00")
     assert Decimal(str(fact(rec, "budget", "execution_rate")["value"])) == Decimal("92")
+
+
+def test_a_part_row_whose_rate_contradicts_its_own_figures_is_a_warning(tmp_path):
+    text = ("项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+            "年度资金总额 | 0 | 4.60 | 4.60 | 10 | 100% | 10\n"
+            "其中：当年财政拨款 | 0 | 2.20 | 2.20 | — | 100% | —\n"
+            "其他资金 | 0 | 2.40 | 2.40 | — | 0 | —\n")
+    rec = record(tmp_path, text)
+    rows = [f for f in rec["findings"] if f["check"] == "ARITH-EXEC-RATE"]
+    assert len(rows) == 1 and rows[0]["severity"] == "warning"
+    assert "其他资金" in rows[0]["message"] and Decimal(str(rows[0]["expected"])) == Decimal("100")

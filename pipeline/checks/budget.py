@@ -19,6 +19,11 @@ def _rate_against(ctx: Context, den_field: str) -> tuple[str | None, Printed | N
 
 @check("ARITH-EXEC-RATE")
 def exec_rate(ctx: Context, rule: CheckRule):
+    yield from _report_rate(ctx, rule)
+    yield from _row_rates(ctx, rule)
+
+
+def _report_rate(ctx: Context, rule: CheckRule):
     """The stated rate against 执行数 ÷ 预算数, under every denominator a fitting profile allows; a rate
     that only another denominator explains is BUDGET-DENOMINATOR's finding, not this one's."""
     stated = ctx.printed("budget", "execution_rate")
@@ -55,6 +60,34 @@ def exec_rate(ctx: Context, rule: CheckRule):
             facts={"spent": spent.value, d: den.value},
         )
         return
+
+
+def _row_rates(ctx: Context, rule: CheckRule):
+    """Each 其中 row of the funds table that prints its own rate ("其他资金 1.8 1.8 0"), against its own
+    执行数 ÷ 预算数. The score rests on the total row, so a part row's slip is a warning."""
+    for row in ctx.record.get("budget_table") or []:
+        cells = row.get("cells") or {}
+        if row.get("kind") != "part" or not cells.get("rate") or not cells.get("spent"):
+            continue
+        stated, spent = Printed.of_fact(cells["rate"]), Printed.of_fact(cells["spent"])
+        dens = [(d, Printed.of_fact(cells[d])) for d in ("full_year", "initial") if cells.get(d)]
+        dens = [(d, p) for d, p in dens if p is not None and p.value > 0]
+        if stated is None or spent is None or not dens:
+            continue
+        if any(rate_agreement(stated, spent, p) in ("agrees", "last-digit") for _, p in dens):
+            continue
+        d, den = dens[0]
+        point, _, _ = ratio_percent(spent, den)
+        yield ctx.finding(
+            rule,
+            "row",
+            msg={"row": row.get("row") or "其中", "stated": fmt(stated.value) + "%", "expected": fmt(point) + "%",
+                 "num": wan(spent.value), "den_label": _LABELS[d], "den": wan(den.value)},
+            evidence=[cells["rate"].get("evidence"), cells["spent"].get("evidence"), cells[d].get("evidence")],
+            expected=round(point, 4),
+            stated=stated.value,
+            facts={"spent": spent.value, d: den.value},
+        )
 
 
 @check("BUDGET-DENOMINATOR")
