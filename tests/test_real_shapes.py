@@ -349,3 +349,26 @@ def test_a_part_row_whose_rate_contradicts_its_own_figures_is_a_warning(tmp_path
     rows = [f for f in rec["findings"] if f["check"] == "ARITH-EXEC-RATE"]
     assert len(rows) == 1 and rows[0]["severity"] == "warning"
     assert "其他资金" in rows[0]["message"] and Decimal(str(rows[0]["expected"])) == Decimal("100")
+
+
+def test_the_outer_label_reads_a_figure_when_a_label_stands_inside_its_phrase(tmp_path):
+    rec = record(tmp_path, "（二）项目资金情况。2022年度收到项目预算资金58.20万元，实际支付项目预算资金57.64万元。\n")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("576400")
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("582000")  # 收到…, not a budget
+
+
+def test_several_funds_listed_loosely_give_no_budget(tmp_path):
+    text = ("1)县财〔2021〕12号下达2021年乡村公路养护资金35万元。\n\n"
+            "2)县财〔2021〕30号下达2021年危桥改造补助资金120万元。\n\n"
+            "3)县财〔2021〕41号下达2021年客运站运营补贴资金18万元。\n")
+    rec = record(tmp_path, text)
+    assert rec["budget"]["full_year"] is None
+
+
+def test_several_funds_give_the_one_the_others_add_up_to(tmp_path):
+    text = ("下达我县福利彩票公益金支持社会福利事业资金，合计305万元。\n\n"
+            "其一，下达养老服务设施建设资金200万元。\n\n"
+            "其二，下达儿童福利机构补助资金105万元。\n")
+    rec = record(tmp_path, text)
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("3050000") and budget["rule"].endswith(":whole-sum")

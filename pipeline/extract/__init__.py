@@ -6,6 +6,8 @@ Every extractor proposes mentions with their evidence; this module resolves them
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import regex
 
 from pipeline.document import Document
@@ -16,6 +18,7 @@ from pipeline.extract.meta import extract_meta
 from pipeline.facts import Fact, Mention, jsonable, resolve
 
 BUDGET_FIELDS = ("initial", "full_year", "received", "spent", "execution_rate", "balance")
+LOOSE_RANK = 30  # a budget read by a verb and a fund's name, not by a label of its own
 
 
 def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
@@ -88,6 +91,37 @@ def _listed_item_blocks(doc: Document) -> set[int]:
     return out
 
 
+def _stated_budget(stated: list[Mention]) -> Fact | None:
+    """The budget among amounts stated with no 年初/全年 qualifier. When every one was read loosely (a verb
+    and a fund's name) and they name three or more sums, the report lists its funds, batches or documents:
+    the largest, when the others add up to it (before or after it) or when it is stated first, is the whole;
+    failing that, none of them is the report's budget."""
+    loose = stated and all(m.rule.endswith(":uncertain") and m.rank >= LOOSE_RANK for m in stated)
+    if not loose or len({m.value for m in stated}) < 3 or len({m.evidence.block for m in stated}) < 2:
+        return resolve(stated)
+    ordered: list[Mention] = []
+    for m in sorted(stated, key=lambda m: (m.evidence.block, m.evidence.start)):
+        if not ordered or (m.value, m.evidence.block) != (ordered[-1].value, ordered[-1].evidence.block):
+            ordered.append(m)
+    largest = max(m.value for m in ordered)
+    for k, whole in enumerate(ordered):
+        if whole.value < largest:
+            continue  # a whole is never below one of its parts
+        for run in (ordered[k + 1 :], ordered[:k][::-1]):
+            total = Decimal(0)
+            for n, part in enumerate(run, 1):
+                total += part.value
+                if n >= 2 and abs(total - whole.value) <= 100 * n:  # a cent of 万元 per part
+                    fact = resolve([whole])
+                    fact.rule += ":whole-sum"
+                    return fact
+                if total > whole.value:
+                    break
+    if ordered[0].value == largest:
+        return resolve([ordered[0]])  # the sum stated first, the allocations after it (some beyond the excerpt)
+    return None
+
+
 def _fact_json(fact: Fact | None) -> dict | None:
     return fact.to_json() if fact is not None else None
 
@@ -124,7 +158,7 @@ def extract_document(doc: Document) -> dict:
 
     budget: dict[str, Fact | None] = {f: resolve(by.get(f"budget.{f}", [])) for f in BUDGET_FIELDS}
     if budget["full_year"] is None and budget["initial"] is None:
-        budget["full_year"] = resolve(by.get("budget.stated", []))
+        budget["full_year"] = _stated_budget(by.get("budget.stated", []))
     elif budget["full_year"] is None and by.get("budget.stated"):
         # an unqualified amount next to a 年初 figure is the budget that was finally set
         stated = resolve(by["budget.stated"])

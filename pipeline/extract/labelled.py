@@ -348,7 +348,17 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
         k = (m.field, m.evidence.start)
         if k not in best or m.rank < best[k].rank:
             best[k] = m
-    found = list(best.values())
+    # two labels read the same figure only when one stands inside the other's phrase. Money going out read
+    # by the outer label ("实际支付项目预算资金63.75万元": 预算资金 names what was paid) is not also money coming
+    # in; two readings of money coming in ("收到上级下达…资金合计") both hold
+    outer: dict[int, Mention] = {}
+    for m in best.values():
+        if m.evidence.end not in outer or m.evidence.start < outer[m.evidence.end].evidence.start:
+            outer[m.evidence.end] = m
+    found = [
+        m for m in best.values()
+        if m is outer[m.evidence.end] or not (_FAMILY.get(outer[m.evidence.end].field) in ("out", "left") and _FAMILY.get(m.field) == "in")
+    ]
     if only is None or only in {role.field for role in r.clause_roles.roles}:
         claimed = {m.evidence.end for m in found} | {m.evidence.end for m in out}
         found += _clause_roles(block, key, text, quantities, claimed, r, only)
