@@ -372,3 +372,14 @@ def test_several_funds_give_the_one_the_others_add_up_to(tmp_path):
     rec = record(tmp_path, text)
     budget = fact(rec, "budget", "full_year")
     assert Decimal(str(budget["value"])) == Decimal("3050000") and budget["rule"].endswith(":whole-sum")
+
+
+def test_an_amount_after_an_ascii_comma_and_its_completion_after_it(tmp_path):
+    rec = record(tmp_path, "根据县委县政府慰问工作安排,6.2万元慰问经费于2021年1月全部使用完毕,共慰问155户。\n")
+    spent = fact(rec, "budget", "spent")
+    assert Decimal(str(spent["value"])) == Decimal("62000") and spent["evidence"]["quote"].startswith("6.2万元慰问经费")
+
+
+def test_an_amount_then_when_it_was_received(tmp_path):
+    rec = record(tmp_path, "本期政府专项债券800万元于2022年5月收到市财政拨款,并于当月拨付施工单位800万元。\n")
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("8000000")
