@@ -383,3 +383,24 @@ def test_an_amount_after_an_ascii_comma_and_its_completion_after_it(tmp_path):
 def test_an_amount_then_when_it_was_received(tmp_path):
     rec = record(tmp_path, "本期政府专项债券800万元于2022年5月收到市财政拨款,并于当月拨付施工单位800万元。\n")
     assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("8000000")
+
+
+def test_a_self_table_glued_after_its_labels_colon_is_decoded_by_its_arithmetic(tmp_path):
+    text = ("2022年度项目支出绩效自评表\n项目名称:乡村学校少年宫运转补助\n"
+            "项目资金(万元)年初预算数全年预算数全年执行数分值执行率得分\n"
+            "年度资金总额:20202010100.00%10\n其中:当年财政拨款202020100.00%—\n总分10095\n")
+    rec = record(tmp_path, text)
+    spent = fact(rec, "budget", "spent")
+    assert Decimal(str(spent["value"])) == Decimal("200000") and "执行率=执行数÷全年预算数" in spent["rule"]
+    assert Decimal(str(fact(rec, "budget", "execution_rate")["value"])) == Decimal("100")
+    assert Decimal(str(fact(rec, "score", "total")["value"])) == Decimal("95")
+
+
+def test_a_funds_header_naming_plain_budget_and_spending_columns(tmp_path):
+    text = ("项目支出绩效自评表\n项目名称 | 农村公路养护\n"
+            "资金情况(万元) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分(20分*执行率)\n"
+            "年度资金总额 | 120.5 | 108.45 | 90.00% | 18\n其中:财政拨款 | 120.5 | 108.45 | 90.00% | —\n")
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("1205000")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("1084500")
+    assert Decimal(str(fact(rec, "budget", "execution_rate")["value"])) == Decimal("90")

@@ -293,9 +293,9 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> lis
         m = row_rx.match(first.key)
         if m:
             rest = [t for t in toks[1:] if t.key != first.key]  # "年度资金总额 年度资金总额 38.62 …"
-            glued = first.part(m.end(), len(first.text)) if m.end() < len(first.key) else None
-            if glued is not None and not glued.key.strip(":："):
-                glued = None  # "年度资金总额:" is the label with its colon
+            # the figures glued to the label, after its colon: "年度资金总额:20202010100.00%10"
+            lead_in = regex.match(r"[:：\s]*", first.key[m.end() :]).end()
+            glued = first.part(m.end() + lead_in, len(first.text)) if m.end() + lead_in < len(first.key) else None
             values = ([glued] if glued is not None else []) + rest
             row = FundsRow(first, m.lastgroup or "part", {})
             rows.append(row)
@@ -497,8 +497,10 @@ def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
         return False
     rate = main.cells.get("rate")
     base = vals.get("full_year") or vals.get("initial")
-    if rate is None or empty.match(rate.key) or "spent" not in vals or not base:
+    if rate is None or empty.match(rate.key):
         return True
+    if "spent" not in vals or not base:
+        return False  # a rate with nothing to check it against: the decoder may read the row better
     if not regex.fullmatch(r"\d+(?:\.\d+)?%?", rate.key):
         return False
     return _within(vals["spent"] / base * 100, rate.key, slack_units=1)
@@ -569,10 +571,10 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         numbers: list[Tok] = []
         grade: Tok | None = None
         for t in rest:
-            if regex.fullmatch(r"\d+(?:\.\d+)?分?", t.key):
+            if regex.fullmatch(r"\d+(?:\.\d+)?分?", t.key) and Decimal(t.key.rstrip("分")) <= 100:
                 numbers.append(t)
             elif regex.fullmatch(r"(?:\d+(?:\.\d+)?)+\D{0,2}", t.key):
-                # glued: "10099.9优" -> 100 | 99.9 | 优
+                # glued: "10099.9优" -> 100 | 99.9 | 优, "10095" -> 100 | 95
                 g = regex.fullmatch(r"(100)((?:100|\d{1,2})(?:\.\d{1,2})?)(\D{0,2})", t.key)
                 if g:
                     numbers += [t.part(*g.span(1)), t.part(*g.span(2))]
