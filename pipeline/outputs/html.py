@@ -38,7 +38,7 @@ WIDTH = LEFT + PLOT_W + OVER + 84
 HEIGHT = TOP + OVER + PLOT_H + 56
 
 
-def write(records: list[dict], path: Path) -> None:
+def write(records: list[dict], path: Path, min_severity: str = "info") -> None:
     """Write the review page of ``records`` to ``path`` (UTF-8, one self-contained file)."""
     Path(path).write_text(render(records), encoding="utf-8")
 
