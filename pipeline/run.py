@@ -572,7 +572,7 @@ class RunLog:
 class Progress:
     """The rich progress bar on stderr; redrawn by hand so that no thread runs while workers are forked."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, total: int, enabled: bool, console: Any = None):
         self.bar = None
         self.last = 0.0
         if not enabled:
@@ -587,14 +587,16 @@ class Progress:
         )
         from rich.progress import Progress as Bar
 
+        # fixed, narrow columns: the bar must not wrap (and so repeat itself) in an 80-column terminal
         self.bar = Bar(
-            TextColumn("[bold]jixiao run"),
-            BarColumn(),
+            TextColumn("[bold]jixiao"),
+            BarColumn(bar_width=16),
             MofNCompleteColumn(),
             TextColumn("{task.fields[stats]}"),
             TimeElapsedColumn(),
+            TextColumn("eta"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=console or Console(stderr=True),
             auto_refresh=False,
         )
         self.task = self.bar.add_task("run", total=total, stats="")
@@ -909,11 +911,11 @@ def _warm_up(stage: Path) -> None:
 
 
 def _stats(summary: RunSummary, done: int) -> str:
+    """Short enough that the whole bar fits an 80-column terminal: unreadable files, then the findings
+    by severity (E error, W warning, I info)."""
     f = summary.findings
     return (
-        f"errors {summary.error}  findings "
-        f"[red]{f['error']} error[/] [yellow]{f['warning']} warning[/] [cyan]{f['info']} info[/]"
-        f"  cached {summary.cache_hits}"
+        f"✗{summary.error} [red]E{f['error']}[/] [yellow]W{f['warning']}[/] [cyan]I{f['info']}[/]"
     )
 
 
@@ -1183,12 +1185,18 @@ def run_command(
 ) -> None:
     """Process every report under IN into OUT: corpus.jsonl, run.log, discrepancies.xlsx, corpus.duckdb,
     report.html. Documents that fail are rows with an error code; the run goes on. Unchanged files are
-    taken from the cache (OUT/.cache) on the next run."""
+    taken from the cache (OUT/.cache) on the next run; review notes in the previous workbook are kept.
+
+    批量审核IN下的全部报告，输出到OUT：问题清单（discrepancies.xlsx）、数据库（corpus.duckdb）、审核页面
+    （report.html）和运行日志。无法读取的文件单列一行并说明原因；重新运行时保留问题清单中已填写的复核意见。"""
 
     def on_term(signum: int, frame: Any) -> None:  # `kill`: clean up like Ctrl-C does
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
+    if not no_progress:
+        # rules, dictionaries and models take a few seconds to load: say so before the bar appears
+        typer.echo("jixiao run: 正在加载规则和词典… (loading rules and dictionaries)", err=True)
     try:
         summary = run(
             inputs,

@@ -276,3 +276,54 @@ def test_csv_writes_the_same_tables_with_a_bom(first_run: Path, tmp_path: Path) 
 
     with open(out / "csv" / "问题清单.csv", encoding="utf-8-sig", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == len(findings)
+
+
+# ------------------------------------------------------------------------------------------ command line
+
+
+def test_progress_bar_fits_80_columns() -> None:
+    import io
+
+    from rich.console import Console
+
+    from pipeline.run import Progress, RunSummary, _stats
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=80, force_terminal=True, color_system=None)
+    summary = RunSummary(out=Path("."), error=123, findings={"error": 4567, "warning": 12345, "info": 8901})
+    bar = Progress(10_000, True, console=console)
+    bar.update(9_999, _stats(summary, 9_999), force=True)
+    bar.stop()
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", buf.getvalue())
+    lines = [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
+    last = lines[-1]
+    assert "9999/10000" in last and "E4567" in last and "W12345" in last and "I8901" in last
+    assert len(last) <= 80
+
+
+def test_check_ends_with_a_summary_line_and_run_says_it_is_starting(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["check", str(SEED001) + ".txt", str(MEETING_NOTE), "--min-severity", "warning"])
+    assert result.exit_code == 0
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("2 files: 1 ok, 0 partial, 0 error, 1 not a report; findings: 0 error, ")
+    assert "E_NOT_A_REPORT" in result.output
+    assert "0 info" in last  # --min-severity warning
+
+
+def test_help_is_in_english_and_chinese() -> None:
+    for args in (["--help"], ["run", "--help"], ["check", "--help"], ["sql", "--help"]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0
+        assert "Usage" in result.output and any("\u4e00" <= ch <= "\u9fff" for ch in result.output), args
+
+
+def test_sql_queries_the_corpus(first_run: Path) -> None:
+    db = first_run / "out" / "corpus.duckdb"
+    result = CliRunner().invoke(
+        app, ["sql", str(db), "SELECT count(*) AS n FROM documents WHERE same_report_as IS NULL AND duplicate_of IS NULL", "--csv"]
+    )
+    assert result.exit_code == 0, result.output
+    # two seeds, D009, D011, the meeting note, text_named.docx
+    assert result.output.splitlines() == ["n", "6"]

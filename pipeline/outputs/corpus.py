@@ -17,13 +17,13 @@ Files that carry one report (other formats, near-identical resubmissions) name i
 
 Money is in yuan, rates in percent, both DECIMAL(18,4) (exact: 662.77万元 is 6627700.0000); join on ``file``.
 
-Three questions an auditor asks, as SQL (``duckdb corpus.duckdb``):
+Three questions an auditor asks, as SQL (``jixiao sql corpus.duckdb "…"``):
 
 (a) reports graded 优 although less than 60% of the budget was spent::
 
     SELECT d.file, d.unit, d.project, s.total, s.grade, d.rate
     FROM documents d JOIN scores s USING (file)
-    WHERE s.grade = '优' AND d.rate < 60 AND d.duplicate_of IS NULL
+    WHERE s.grade = '优' AND d.rate < 60 AND d.duplicate_of IS NULL AND d.same_report_as IS NULL
     ORDER BY d.rate, d.file;
 
 (b) how often each check fired, by severity, across the corpus::
