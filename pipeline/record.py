@@ -69,6 +69,7 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
     rec["findings"] = [f.to_json() for f in findings]
     rec["evidence_blocks"] = _quoted_blocks(rec, parsed)
     if parsed.doc is not None:
+        rec["evidence_cells"] = _quoted_cells(rec, parsed)
         from pipeline.checks.base import fitting_profiles
         from pipeline.fingerprint import of_document
 
@@ -100,6 +101,18 @@ def has_report_marks(rec: dict) -> bool:
         or score.get("dimensions")
         or rec.get("indicators")
     )
+
+
+def _quoted_cells(rec: dict, parsed: Parsed) -> dict[str, list[list[int]]]:
+    """The cells of every quoted table block, ``[row, col, rowspan, colspan, start, end]`` (offsets into the
+    block's raw text): the review page draws the table with its merged cells from them."""
+    assert parsed.doc is not None
+    out: dict[str, list[list[int]]] = {}
+    for b in rec["evidence_blocks"]:
+        block = parsed.doc.blocks[int(b)]
+        if block.kind == "table" and block.cells:
+            out[b] = [[c.row, c.col, c.rowspan, c.colspan, c.start, c.end] for c in block.cells]
+    return out
 
 
 def _quoted_blocks(rec: dict, parsed: Parsed) -> dict[str, dict]:
