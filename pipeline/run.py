@@ -11,6 +11,10 @@ What it guarantees, and how:
   limit is killed and replaced, and its document becomes an ``E_INTERNAL`` / ``E_TIMEOUT`` row.
 * **Atomic outputs.** Everything is written into a temporary folder beside OUT and swapped in at the end;
   an interrupted run leaves the previous OUT whole (see :class:`OutDir`).
+* **Nothing an auditor typed is lost.** The previous workbook's reviews are carried to the same findings
+  (or to 已消失的问题), a workbook someone saved is kept in ``OUT/backups``, and while the workbook is open
+  in Excel/WPS the run writes nothing (:mod:`pipeline.outputs.review`).
+* **One report, counted once** (:mod:`pipeline.same_report`).
 * **Incremental.** Records are cached by (content, rules, code, profile) in ``OUT/.cache`` (see
   :mod:`pipeline.cache`); entries are written as documents finish, so a rerun after Ctrl-C resumes.
 
@@ -771,7 +775,8 @@ def _link_and_review(
     review.attach(records, state)
     summary.reviews = len(old)
     summary.vanished = len(state.vanished)
-    _backup(out, stage, bool(old) or _touched(out), runlog)
+    # a workbook someone saved since jixiao wrote it holds their work: keep it as it was, once
+    _backup(out, stage, _touched(out), runlog)
     if old:
         runlog.line(f"reviews: {len(old)} carried from the previous workbook, {len(state.vanished)} on 已消失的问题")
     return state
