@@ -64,6 +64,8 @@ def test_seed_in_three_formats_is_one_report_in_every_count(first_run: Path) -> 
             other = summary[seed.name + ext]
             assert other["同一报告"].startswith("与 ")
             assert other["同一报告"].endswith(f"{seed.name}.docx 为同一报告（以其为准）")
+    assert all(summary[seed.name + ext]["警告"] is None for seed in (SEED000, SEED001) for ext in (".pdf", ".txt"))
+    assert summary[SEED001.name + ".docx"]["警告"] >= 1
     findings = sheet_rows(book, "问题清单")
     files = {Path(r["文件"]).name for r in findings}
     assert not any(f.endswith((".pdf", ".txt")) and f.startswith(("000_", "001_")) for f in files)

@@ -363,7 +363,11 @@ def _summary_rows(records: Iterable[dict], links: _Linker) -> Iterator[list]:
             fact_value(section(rec, "score").get("grade")),
             reviewed_total(rec),
             reviewed_grade(rec),
-            *(Marked(counts.get(s, 0), s if counts.get(s) else "") for s in ("error", "warning", "info")),
+            # another file's report: its findings are counted (and listed) with that file, never twice
+            *(
+                (Marked(counts.get(s, 0), s if counts.get(s) else "") if counted(rec) else None)
+                for s in ("error", "warning", "info")
+            ),
             rec.get("duplicate_of"),
             _same_report_cell(rec),
             "、".join(rec.get("profiles") or []) or None,
