@@ -4,7 +4,7 @@ Byte-identical files are already linked by sha256 (``duplicate_of``). Here the s
 format (the text fingerprint of :mod:`pipeline.fingerprint` is equal) and a near-identical resubmission
 (estimated 4-gram Jaccard similarity of at least :data:`NEAR`, and no conflict in unit, project or year)
 are linked too. Each group keeps one representative, the richest reading (most facts read; then DOCX over
-PDF over HTML over TXT, which is the order in which structure survives); it lists the others in
+PDF over HTML over TXT, which is the order in which structure survives; then the first by path); it lists the others in
 ``same_report`` and each other record names it in ``same_report_as``. Summaries, plots and counts use the
 representative only.
 

@@ -329,3 +329,22 @@ def test_sql_queries_the_corpus(first_run: Path) -> None:
     assert result.exit_code == 0, result.output
     # two seeds, D009, D011, the meeting note, text_named.docx
     assert result.output.splitlines() == ["n", "6"]
+
+
+def test_a_near_identical_resubmission_is_linked_and_other_reports_are_not(tmp_path: Path) -> None:
+    from pipeline import same_report
+    from pipeline.parse import parse_file
+    from pipeline.record import extract_record
+
+    original = DEVSET / "reports" / "D011.txt"
+    resubmitted = altered_copy(original, tmp_path, [("评价等级为“优”", "评价等级为“良”")])
+    paths = [original, resubmitted, DEVSET / "reports" / "D009.txt", DEVSET / "reports" / "D013.txt"]
+    recs = [extract_record(parse_file(p)) for p in paths]
+    for r in recs:
+        r["duplicate_of"] = None
+    assert recs[0]["fingerprint"]["text"] != recs[1]["fingerprint"]["text"]
+    assert same_report.link(recs) == 1
+    linked = {Path(r["file"]).name: r["same_report_as"] for r in recs}
+    # one of the two submissions stands for the report; the other names it; different reports stay apart
+    assert sorted(v is None for v in (linked["D011.txt"], linked["D011_altered.txt"])) == [False, True]
+    assert linked["D009.txt"] is None and linked["D013.txt"] is None
