@@ -348,3 +348,28 @@ def test_a_near_identical_resubmission_is_linked_and_other_reports_are_not(tmp_p
     # one of the two submissions stands for the report; the other names it; different reports stay apart
     assert sorted(v is None for v in (linked["D011.txt"], linked["D011_altered.txt"])) == [False, True]
     assert linked["D009.txt"] is None and linked["D013.txt"] is None
+
+
+def test_a_note_on_a_finding_hidden_by_min_severity_is_kept_and_comes_back(tmp_path: Path) -> None:
+    inp, out = tmp_path / "in", tmp_path / "out"
+    inp.mkdir()
+    shutil.copy(SEED000.with_suffix(".txt"), inp)
+    assert run(inp, out)[0] == 0
+    book = out / "discrepancies.xlsx"
+    wb = openpyxl.load_workbook(book)
+    ws = wb["问题清单"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("严重程度") + 1).value == "提示")
+    key = ws.cell(row, header.index("问题编号") + 1).value
+    ws.cell(row, header.index("复核意见") + 1).value = "提示项，暂不处理"
+    wb.save(book)
+
+    assert run(inp, out, "--min-severity", "warning")[0] == 0
+    assert all(r["严重程度"] != "提示" for r in sheet_rows(book, "问题清单"))
+    [kept] = sheet_rows(book, "已消失的问题")
+    assert (kept["问题编号"], kept["复核意见"]) == (key, "提示项，暂不处理") and "仍存在" in kept["原因"]
+
+    assert run(inp, out)[0] == 0  # all severities again: the note is back on its finding
+    back = next(r for r in sheet_rows(book, "问题清单") if r["问题编号"] == key)
+    assert back["复核意见"] == "提示项，暂不处理"
+    assert sheet_rows(book, "已消失的问题") == []

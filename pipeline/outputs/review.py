@@ -35,6 +35,10 @@ CONTEXT_HEADERS = ("文件", "检查编号", "检查项", "说明", "原文摘�
 _OLD_PREFIX = re.compile(r"^\[[A-Z0-9-]+\]\s*")
 
 
+GONE = "该问题在本次运行中已不再出现（报告已修改或规则已调整）"
+NOT_LISTED = "该问题仍存在，但本次未列入问题清单（同一报告的其他文件，或低于 --min-severity）"
+
+
 class WorkbookLocked(Exception):
     """The previous workbook is open in a spreadsheet program; writing now would lose what it holds."""
 
@@ -231,15 +235,13 @@ def carry(records: list[dict], previous: list[Review], shown: set[str] | None = 
                 options = legacy.get(_legacy(r.context.get("文件"), check, quotes), [])
             key = next((k for k in options if k not in state.by_key), None)
         if key is None:
-            r.why = "该问题在本次运行中已不再出现（报告已修改或规则已调整）"
+            r.why = GONE
             state.vanished.append(r)
             continue
         r.key = key
         state.by_key[key] = r
         if shown is not None and key not in shown:
-            state.vanished.append(
-                Review(key, r.state, r.note, r.reviewer, dict(r.context), "该问题仍存在，但本次未列入问题清单（同一报告的其他文件，或低于 --min-severity）")
-            )
+            state.vanished.append(Review(key, r.state, r.note, r.reviewer, dict(r.context), NOT_LISTED))
     return state
 
 
