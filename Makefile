@@ -31,10 +31,12 @@ eval: install
 eval-real: install
 	$(BIN)/jixiao eval tests/data/realset/gold.jsonl --texts tests/data/realset/texts
 
-# Speed and memory: one document at a time, then a batch of 1,000 documents and its unchanged rerun.
+# Speed and memory: one document at a time, then a batch of 1,000 documents and its unchanged rerun, then the
+# review page of 10,000 reports (size, load time in headless chromium).
 bench: install
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_run.py
+	$(BIN)/python scripts/bench_page.py
 
 # Regenerate the DOCX/PDF versions of the seeds and the deliberately broken files (committed).
 fixtures: install

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -16,9 +17,10 @@ from pipeline import __version__
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="jixiao: audit Chinese budget-performance self-evaluation reports (绩效自评报告) in bulk.",
+    help="jixiao: audit Chinese budget-performance self-evaluation reports (绩效自评报告) in bulk.\n\n"
+    "批量审核项目支出绩效自评报告：读取报告、提取预算与得分、检查前后矛盾，输出问题清单、数据库和审核页面。",
 )
-rules_app = typer.Typer(no_args_is_help=True, help="Inspect and check the rule files under rules/.")
+rules_app = typer.Typer(no_args_is_help=True, help="Inspect and check the rule files under rules/. / 查看和检查规则文件。")
 app.add_typer(rules_app, name="rules")
 
 
@@ -62,6 +64,7 @@ def parse(
     pretty: Annotated[bool, typer.Option(help="Indent the JSON (one object per file still).")] = False,
 ) -> None:
     """Print one JSON object per file: the record envelope plus its blocks, locations and section tags.
+    / 逐个文件输出读取结果（文本块、位置、章节），用于排查读取问题。
 
     A file that cannot be read gives a record with status "error" and an error code; the others go on.
     """
@@ -104,7 +107,8 @@ def extract(
     pretty: Annotated[bool, typer.Option(help="Indent the JSON (one object per file still).")] = False,
     profile: ProfileOption = None,
 ) -> None:
-    """Print one contract record per file: meta, budget, score, indicators and findings, with evidence."""
+    """Print one contract record per file: meta, budget, score, indicators and findings, with evidence.
+    / 逐个文件输出提取结果（单位、预算、得分、指标、问题及原文依据）。"""
     from pipeline.parse import parse_file
     from pipeline.record import extract_record
 
@@ -118,9 +122,12 @@ def extract(
 def check(
     files: Annotated[list[Path], typer.Argument(help="Report files or folders.")],
     profile: ProfileOption = None,
-    min_severity: Annotated[str, typer.Option("--min-severity", help="error, warning or info.")] = "info",
+    min_severity: Annotated[
+        str, typer.Option("--min-severity", help="error, warning or info. / 只显示该严重程度及以上的问题。")
+    ] = "info",
 ) -> None:
-    """Print each report's findings for a reader: severity, check, message, and the quoted evidence."""
+    """Print each report's findings for a reader: severity, check, message, and the quoted evidence; a
+    summary line at the end. / 逐份报告列出问题（严重程度、说明、原文摘录及页码），最后一行为汇总。"""
     from rich.console import Console
 
     from pipeline.parse import parse_file
@@ -134,8 +141,11 @@ def check(
         raise typer.Exit(2)
     console = Console(highlight=False, soft_wrap=True)
     colour = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+    statuses: Counter[str] = Counter()
+    shown_counts: Counter[str] = Counter()
     for path in expand(files):
         rec = extract_record(parse_file(path), profile=profile)
+        statuses[rec["status"]] += 1
         meta = rec.get("meta") or {}
         head = " ".join(str(x) for x in (meta.get("unit"), meta.get("project"), meta.get("year")) if x)
         console.print(f"[bold]{rec['file']}[/bold]  {head}")
@@ -143,6 +153,10 @@ def check(
             console.print(f"  [bold red]{rec['error']['code']}[/bold red] {rec['error']['message']}")
             continue
         shown = [f for f in rec["findings"] if order[f["severity"]] <= order[min_severity]]
+        shown_counts.update(f["severity"] for f in shown)
+        if rec["status"] == "not_report":
+            console.print(f"  [bold yellow]{rec['error']['code']}[/] {rec['error']['message']}")
+            continue
         if not shown:
             console.print("  no findings")
         for f in shown:
@@ -151,6 +165,21 @@ def check(
                 where = f"第{ev['page']}页" if ev.get("page") else f"块{ev['block']}"
                 quote = ev["quote"].replace("\n", "⏎")
                 console.print(f"           {where}「{quote}」", style="dim")
+    console.print(check_summary(statuses, shown_counts))
+
+
+def check_summary(statuses: Counter, counts: Counter) -> str:
+    """The last line of ``jixiao check``.
+
+    >>> check_summary(Counter(ok=2, error=1), Counter(warning=3))
+    '3 files: 2 ok, 0 partial, 1 error, 0 not a report; findings: 0 error, 3 warning, 0 info / 共3个文件，问题：错误0、警告3、提示0'
+    """
+    n = sum(statuses.values())
+    return (
+        f"{n} files: {statuses['ok']} ok, {statuses['partial']} partial, {statuses['error']} error, "
+        f"{statuses['not_report']} not a report; findings: {counts['error']} error, {counts['warning']} warning, "
+        f"{counts['info']} info / 共{n}个文件，问题：错误{counts['error']}、警告{counts['warning']}、提示{counts['info']}"
+    )
 
 
 @app.command(name="eval")
@@ -168,6 +197,48 @@ def evaluate(
         typer.echo(evaluate_realset(gold, texts, half, verbose=verbose))
         return
     typer.echo(evaluate_devset(gold, verbose=verbose))
+
+
+@app.command()
+def sql(
+    database: Annotated[Path, typer.Argument(help="The corpus database, e.g. outputs/corpus.duckdb.")],
+    query: Annotated[str, typer.Argument(help="One SQL query (quote it).")],
+    csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")] = False,
+) -> None:
+    """Run a query on the corpus database (read-only) and print the result. / 在语料数据库上执行SQL查询。
+
+    Example: jixiao sql outputs/corpus.duckdb "SELECT check_id, count(*) FROM findings GROUP BY 1"
+    """
+    import duckdb
+
+    if not database.is_file():
+        typer.echo(f"no database at {database}; run `jixiao run IN -o OUT` first / 未找到数据库", err=True)
+        raise typer.Exit(2)
+    con = duckdb.connect(os.fspath(database), read_only=True)
+    try:
+        cur = con.execute(query)
+        names = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    except duckdb.Error as exc:
+        typer.echo(f"SQL error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        con.close()
+    if csv:
+        import csv as csv_module
+
+        out = csv_module.writer(sys.stdout)
+        out.writerow(names)
+        out.writerows(rows)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*names)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    Console().print(table)
+    typer.echo(f"{len(rows)} rows")
 
 
 @rules_app.command("list")

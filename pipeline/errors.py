@@ -63,6 +63,11 @@ CODES: dict[str, tuple[str, str]] = {
         "DOCX解压后体积异常巨大（疑似压缩炸弹），已拒绝读取，请向报送单位核实文件。",
         "DOCX inflates beyond the size limit: refused",
     ),
+    "E_NOT_A_REPORT": (
+        "未识别出绩效自评报告内容（没有预算、得分、指标或报告标题），不计入审核结果；请确认是否报错了文件，"
+        "或向报送单位索取绩效自评报告/自评表。",
+        "not a performance report: no budget, score, indicator or report heading found",
+    ),
     "E_TIMEOUT": (
         "读取超时，文件可能过大或结构异常，请拆分或另存后再提交。",
         "per-document time limit exceeded",

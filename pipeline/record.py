@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+
 from pipeline.parse import Parsed
 
 SCHEMA_VERSION = 1
+NOT_A_REPORT = "not_report"  # status of a readable document with none of a report's marks
+# What a file's name says it is, for the warning when its bytes say otherwise (the bytes win).
+_EXTENSION_FORMATS = {".docx": "docx", ".pdf": "pdf", ".txt": "txt", ".text": "txt"}
+_FORMAT_ZH = {"docx": "DOCX", "pdf": "PDF", "txt": "纯文本", "html": "网页文本"}
 
 
 def envelope(parsed: Parsed) -> dict:
@@ -21,10 +27,24 @@ def envelope(parsed: Parsed) -> dict:
         "pages": doc.pages if doc is not None else None,
     }
     if doc is not None:
-        rec["warnings"] = doc.warnings
+        rec["warnings"] = list(doc.warnings)
         if doc.encoding:
             rec["encoding"] = doc.encoding
+        lie = _extension_lie(parsed.path, doc.format)
+        if lie:
+            rec["warnings"].append(lie)  # after the status: the whole file was read, only its name is wrong
     return rec
+
+
+def _extension_lie(path: str, fmt: str | None) -> str | None:
+    """The warning for a file whose name claims another format than its bytes (read by its bytes)."""
+    claimed = _EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower())
+    if claimed is None or fmt is None or claimed == fmt or {claimed, fmt} <= {"txt", "html"}:
+        return None
+    return (
+        f"文件扩展名为{os.path.splitext(path)[1]}，但内容实为{_FORMAT_ZH.get(fmt, fmt)}，已按实际内容读取；"
+        f"请核对文件是否为报送单位的原件（extension says {claimed}, the bytes are {fmt}: read as {fmt}）"
+    )
 
 
 def parse_record(parsed: Parsed) -> dict:
@@ -48,7 +68,51 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
     findings = run_checks(rec, parsed.doc, profile) if checks and parsed.doc is not None else []
     rec["findings"] = [f.to_json() for f in findings]
     rec["evidence_blocks"] = _quoted_blocks(rec, parsed)
+    if parsed.doc is not None:
+        rec["evidence_cells"] = _quoted_cells(rec, parsed)
+        from pipeline.checks.base import fitting_profiles
+        from pipeline.fingerprint import of_document
+
+        rec["fingerprint"] = of_document([b.raw for b in parsed.doc.blocks])
+        rec["profiles"] = [p.id for p in fitting_profiles(rec, profile)]
+        if not has_report_marks(rec):
+            from pipeline.errors import ReadError
+
+            rec["status"] = NOT_A_REPORT
+            rec["error"] = ReadError("E_NOT_A_REPORT").as_record()
     return rec
+
+
+def has_report_marks(rec: dict) -> bool:
+    """Whether a record shows any mark of a performance report: a budget figure, a score or grade, a
+    scoring dimension, an indicator, or a report heading (a kind read from the title or the body's words).
+
+    >>> has_report_marks({"meta": {"kind": "unknown"}, "budget": {"spent": None}, "score": {}, "indicators": []})
+    False
+    >>> has_report_marks({"meta": {"kind": "self-report"}})
+    True
+    """
+    meta, budget, score = rec.get("meta") or {}, rec.get("budget") or {}, rec.get("score") or {}
+    return bool(
+        (meta.get("kind") not in (None, "unknown"))
+        or any(v is not None for v in budget.values())
+        or score.get("total") is not None
+        or score.get("grade") is not None
+        or score.get("dimensions")
+        or rec.get("indicators")
+    )
+
+
+def _quoted_cells(rec: dict, parsed: Parsed) -> dict[str, list[list[int]]]:
+    """The cells of every quoted table block, ``[row, col, rowspan, colspan, start, end]`` (offsets into the
+    block's raw text): the review page draws the table with its merged cells from them."""
+    assert parsed.doc is not None
+    out: dict[str, list[list[int]]] = {}
+    for b in rec["evidence_blocks"]:
+        block = parsed.doc.blocks[int(b)]
+        if block.kind == "table" and block.cells:
+            out[b] = [[c.row, c.col, c.rowspan, c.colspan, c.start, c.end] for c in block.cells]
+    return out
 
 
 def _quoted_blocks(rec: dict, parsed: Parsed) -> dict[str, dict]:

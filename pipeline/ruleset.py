@@ -134,6 +134,7 @@ def _import_schemas() -> None:
     from pipeline import normalize, quantity, sections  # noqa: F401
     from pipeline.extract import indicators, labelled, meta, scores, tables  # noqa: F401
     import pipeline.checks  # noqa: F401  (check modules may own rules files)
+    from pipeline.outputs import citations  # noqa: F401  (依据 of the workbook)
 
 
 def lint(rules_dir: Path = RULES_DIR) -> list[Problem]:

@@ -11,6 +11,10 @@ What it guarantees, and how:
   limit is killed and replaced, and its document becomes an ``E_INTERNAL`` / ``E_TIMEOUT`` row.
 * **Atomic outputs.** Everything is written into a temporary folder beside OUT and swapped in at the end;
   an interrupted run leaves the previous OUT whole (see :class:`OutDir`).
+* **Nothing an auditor typed is lost.** The previous workbook's reviews are carried to the same findings
+  (or to 已消失的问题), a workbook someone saved is kept in ``OUT/backups``, and while the workbook is open
+  in Excel/WPS the run writes nothing (:mod:`pipeline.outputs.review`).
+* **One report, counted once** (:mod:`pipeline.same_report`).
 * **Incremental.** Records are cached by (content, rules, code, profile) in ``OUT/.cache`` (see
   :mod:`pipeline.cache`); entries are written as documents finish, so a rerun after Ctrl-C resumes.
 
@@ -97,6 +101,10 @@ class RunSummary:
     ok: int = 0
     partial: int = 0
     error: int = 0
+    not_report: int = 0  # readable, but none of a report's marks (E_NOT_A_REPORT)
+    same_report: int = 0  # files carrying a report another file already stands for (other format, resubmission)
+    reviews: int = 0  # reviewers' entries carried from the previous workbook
+    vanished: int = 0  # of which listed on 已消失的问题
     errors_by_code: dict[str, int] = field(default_factory=dict)
     findings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))  # unique docs only
     cache_hits: int = 0
@@ -112,8 +120,10 @@ class RunSummary:
         codes = ", ".join(f"{c} {n}" for c, n in sorted(self.errors_by_code.items()))
         lines = [
             f"{self.files} files ({self.unique} unique, {self.duplicates} duplicates): "
-            f"{self.ok} ok, {self.partial} partial, {self.error} error" + (f" ({codes})" if codes else ""),
-            f"findings: {f['error']} error, {f['warning']} warning, {f['info']} info",
+            f"{self.ok} ok, {self.partial} partial, {self.error} error" + (f" ({codes})" if codes else "")
+            + (f", {self.not_report} not a report" if self.not_report else ""),
+            f"findings: {f['error']} error, {f['warning']} warning, {f['info']} info"
+            + (f" (each report counted once: {self.same_report} files are another file's report)" if self.same_report else ""),
             f"{self.elapsed:.1f} s; {self.cache_hits} from cache, {self.processed} processed"
             + (
                 f" by {self.workers} workers (peak {self.worker_peak_mb:.0f} MB each)"
@@ -121,6 +131,11 @@ class RunSummary:
                 else ""
             ),
         ]
+        if self.reviews:
+            lines.append(
+                f"reviews carried from the previous workbook: {self.reviews}"
+                + (f" ({self.vanished} on 已消失的问题)" if self.vanished else "")
+            )
         broken = {k: v for k, v in self.writers.items() if v != "ok"}
         if broken:
             lines.append("writers: " + "; ".join(f"{k}: {v}" for k, v in broken.items()))
@@ -561,7 +576,7 @@ class RunLog:
 class Progress:
     """The rich progress bar on stderr; redrawn by hand so that no thread runs while workers are forked."""
 
-    def __init__(self, total: int, enabled: bool):
+    def __init__(self, total: int, enabled: bool, console: Any = None):
         self.bar = None
         self.last = 0.0
         if not enabled:
@@ -576,14 +591,16 @@ class Progress:
         )
         from rich.progress import Progress as Bar
 
+        # fixed, narrow columns: the bar must not wrap (and so repeat itself) in an 80-column terminal
         self.bar = Bar(
-            TextColumn("[bold]jixiao run"),
-            BarColumn(),
+            TextColumn("[bold]jixiao"),
+            BarColumn(bar_width=16),
             MofNCompleteColumn(),
             TextColumn("{task.fields[stats]}"),
             TimeElapsedColumn(),
+            TextColumn("eta"),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=console or Console(stderr=True),
             auto_refresh=False,
         )
         self.task = self.bar.add_task("run", total=total, stats="")
@@ -662,6 +679,8 @@ def _run_writers(
     timings: dict[str, float],
     previous: dict[str, dict],
     out: Path,
+    writers: tuple[tuple[str, str | None], ...] = WRITERS,
+    options: dict[str, dict] | None = None,
 ) -> tuple[dict[str, str], dict[str, dict]]:
     """Each writer guarded: one failing is logged and reported, the others still run.
 
@@ -669,21 +688,23 @@ def _run_writers(
     """
     status: dict[str, str] = {}
     made: dict[str, dict] = {}
-    for name, target in WRITERS:
+    for name, target in writers:
         t0 = time.perf_counter()
         before = _listing(stage)
         if _reuse(previous.get(name), out, stage):
             status[name] = "ok"
             runlog.line(f"writer {name}: records unchanged, previous outputs kept")
         else:
-            status[name] = _write_one(name, target, records, stage, runlog)
+            status[name] = _write_one(name, target, records, stage, runlog, (options or {}).get(name, {}))
         after = _listing(stage)
         made[name] = {"status": status[name], "files": {k: v for k, v in after.items() if k not in before}}
         timings[f"writer {name}"] = time.perf_counter() - t0
     return status, made
 
 
-def _write_one(name: str, target: str | None, records: list[dict], stage: Path, runlog: RunLog) -> str:
+def _write_one(
+    name: str, target: str | None, records: list[dict], stage: Path, runlog: RunLog, options: dict | None = None
+) -> str:
     module_name = f"pipeline.outputs.{name}"
     t0 = time.perf_counter()
     try:
@@ -698,13 +719,103 @@ def _write_one(name: str, target: str | None, records: list[dict], stage: Path, 
         runlog.line(f"writer {name} failed to import: {type(exc).__name__}: {exc}")
         return f"failed: {type(exc).__name__}: {exc}"
     try:
-        module.write(records, stage / target if target else stage)
+        module.write(records, stage / target if target else stage, **(options or {}))
     except Exception as exc:
         tb = "".join(traceback.format_exception(exc)).rstrip().replace("\n", "\n    ")
         runlog.line(f"writer {name} failed: {type(exc).__name__}: {exc}\n    {tb}")
         return f"failed: {type(exc).__name__}: {exc}"
     runlog.line(f"writer {name} wrote {target or 'its files'} in {time.perf_counter() - t0:.2f} s")
     return "ok"
+
+
+# ------------------------------------------------------------------------------ one report, reviews, backups
+
+WORKBOOK = "discrepancies.xlsx"
+BACKUPS = "backups"
+
+
+def _check_workbook(out: Path) -> None:
+    """Stop, writing nothing, while the previous workbook is open in Excel/WPS (its notes would be lost)."""
+    from pipeline.outputs.review import WorkbookLocked, check_unlocked
+
+    try:
+        check_unlocked(out / WORKBOOK)
+    except WorkbookLocked as exc:
+        raise RunError(str(exc)) from None
+
+
+def _link_and_review(
+    records: list[dict], out: Path, stage: Path, summary: RunSummary, runlog: RunLog, min_severity: str
+) -> Any:
+    """Link files carrying the same report, key every finding, carry the previous workbook's reviews, and
+    keep the previous workbook as a dated backup when someone worked in it."""
+    from pipeline import same_report
+    from pipeline.outputs import review
+    from pipeline.outputs.xlsx import shown_findings
+
+    summary.same_report = same_report.link(records)
+    summary.findings = dict.fromkeys(SEVERITIES, 0)
+    for rec in records:
+        if same_report.counted(rec):
+            for f in rec.get("findings") or []:
+                if f.get("severity") in summary.findings:
+                    summary.findings[f["severity"]] += 1
+        if rec.get("same_report_as") and not rec.get("duplicate_of"):
+            runlog.line(f"same report: {rec['file']} is {rec['same_report_as']} (counted there)")
+    review.assign_keys(records)
+    previous_book = out / WORKBOOK
+    old: list = []
+    if previous_book.is_file():
+        try:
+            old = review.read_reviews(previous_book)
+        except review.WorkbookUnreadable as exc:
+            runlog.line(f"previous workbook unreadable, kept as a backup: {exc}")
+    shown = {f["key"] for rec in records for f in shown_findings(rec, min_severity)}
+    state = review.carry(records, old, shown)
+    review.attach(records, state)
+    summary.reviews = len(old)
+    summary.vanished = len(state.vanished)
+    # a workbook someone saved since jixiao wrote it holds their work: keep it as it was, once
+    _backup(out, stage, _touched(out), runlog)
+    if old:
+        runlog.line(f"reviews: {len(old)} carried from the previous workbook, {len(state.vanished)} on 已消失的问题")
+    return state
+
+
+def _touched(out: Path) -> bool:
+    """Whether the workbook in OUT differs from the one the last run wrote (someone saved it since)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        written = manifest["writers"]["xlsx"]["files"][WORKBOOK]
+    except (OSError, ValueError, KeyError, TypeError):
+        return (out / WORKBOOK).is_file()
+    try:
+        st = (out / WORKBOOK).stat()
+    except OSError:
+        return False
+    return [st.st_size, st.st_mtime_ns] != written
+
+
+def _backup(out: Path, stage: Path, needed: bool, runlog: RunLog) -> None:
+    """Carry OUT/backups into the new outputs, adding the previous workbook (dated) when ``needed``."""
+    old_dir, new_dir = out / BACKUPS, stage / BACKUPS
+    if old_dir.is_dir():
+        shutil.copytree(old_dir, new_dir, copy_function=os.link, dirs_exist_ok=True)
+    book = out / WORKBOOK
+    if not needed or not book.is_file():
+        return
+    new_dir.mkdir(exist_ok=True)
+    digest = sha256_of(str(book))
+    if any(sha256_of(str(p)) == digest for p in new_dir.glob("discrepancies-*.xlsx")):
+        return  # this very workbook is already kept
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(book.stat().st_mtime))
+    target = new_dir / f"discrepancies-{stamp}.xlsx"
+    n = 2
+    while target.exists():
+        target = new_dir / f"discrepancies-{stamp}-{n}.xlsx"
+        n += 1
+    shutil.copy2(book, target)
+    runlog.line(f"previous workbook kept as {BACKUPS}/{target.name}")
 
 
 # ------------------------------------------------------------------------------------------------ the run
@@ -805,18 +916,20 @@ def _warm_up(stage: Path) -> None:
 
 
 def _stats(summary: RunSummary, done: int) -> str:
+    """Short enough that the whole bar fits an 80-column terminal: unreadable files, then the findings
+    by severity (E error, W warning, I info)."""
     f = summary.findings
     return (
-        f"errors {summary.error}  findings "
-        f"[red]{f['error']} error[/] [yellow]{f['warning']} warning[/] [cyan]{f['info']} info[/]"
-        f"  cached {summary.cache_hits}"
+        f"✗{summary.error} [red]E{f['error']}[/] [yellow]W{f['warning']}[/] [cyan]I{f['info']}[/]"
     )
 
 
 def _count(summary: RunSummary, rec: dict, unique: bool) -> None:
     status = rec.get("status", "error")
+    if status not in ("ok", "partial", "error", "not_report"):
+        status = "error"
     setattr(summary, status, getattr(summary, status) + 1)
-    if rec.get("error"):
+    if rec.get("error") and status == "error":
         code = rec["error"].get("code", "?")
         summary.errors_by_code[code] = summary.errors_by_code.get(code, 0) + 1
     if unique:
@@ -842,6 +955,8 @@ def run(
     doc_memory_mb: int = 1500,
     progress: bool = True,
     cache_dir: Path | None = None,
+    min_severity: str = "info",
+    csv: bool = False,
 ) -> RunSummary:
     """Process every file under ``inputs`` into ``out``; see the module docstring for the guarantees.
 
@@ -853,8 +968,11 @@ def run(
         raise RunError("--workers must be at least 1")
     if doc_seconds <= 0 or doc_memory_mb <= 0:
         raise RunError("--doc-seconds and --doc-memory-mb must be positive")
+    if min_severity not in SEVERITIES:
+        raise RunError("--min-severity is error, warning or info")
     outdir = OutDir(Path(out))
     outdir.check()
+    _check_workbook(outdir.out)
     files = find_inputs([Path(p) for p in inputs], outdir)
     cache_root = Path(cache_dir).absolute() if cache_dir else outdir.out / ".cache"
     cache_inside = cache_root == outdir.out / ".cache"
@@ -881,6 +999,9 @@ def run(
                 files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress
             )
             t0 = time.perf_counter()
+            reviews = _link_and_review(records, outdir.out, stage, summary, runlog, min_severity)
+            timings["link+reviews"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
             digest = hashlib.sha256(f"{code_version()} {ruleset.version()}".encode())
             with open(stage / "corpus.jsonl", "w", encoding="utf-8") as cf:
                 for rec in records:
@@ -888,9 +1009,18 @@ def run(
                     cf.write(line)
                     digest.update(line.encode("utf-8"))
             timings["corpus.jsonl"] = time.perf_counter() - t0
+            digest.update(f"{reviews.digest()} {min_severity} {csv}".encode())
             key = digest.hexdigest()
             previous = {} if fresh else _previous_outputs(outdir.out, key)
-            summary.writers, made = _run_writers(records, stage, runlog, timings, previous, outdir.out)
+            options = {"xlsx": {"reviews": reviews, "min_severity": min_severity},
+                       "corpus": {"reviews": reviews},
+                       "html": {"min_severity": min_severity},
+                       "tables_csv": {"reviews": reviews, "min_severity": min_severity}}
+            writers = WRITERS + ((("tables_csv", "csv"),) if csv else ())
+            _check_workbook(outdir.out)  # opened while the documents were processed: still write nothing
+            summary.writers, made = _run_writers(
+                records, stage, runlog, timings, previous, outdir.out, writers, options
+            )
             (stage / MANIFEST).write_text(
                 json.dumps({"key": key, "writers": made}, indent=1), encoding="utf-8"
             )
@@ -1047,15 +1177,31 @@ def run_command(
     cache_dir: Annotated[
         Path | None, typer.Option("--cache-dir", help="Keep the record cache here instead of OUT/.cache.")
     ] = None,
+    min_severity: Annotated[
+        str,
+        typer.Option(
+            "--min-severity",
+            help="List findings of this severity and above: error, warning or info. / 只列出该严重程度及以上的问题。",
+        ),
+    ] = "info",
+    csv: Annotated[
+        bool, typer.Option("--csv", help="Also write the workbook's tables as UTF-8-BOM CSV in OUT/csv. / 同时输出CSV。")
+    ] = False,
 ) -> None:
     """Process every report under IN into OUT: corpus.jsonl, run.log, discrepancies.xlsx, corpus.duckdb,
     report.html. Documents that fail are rows with an error code; the run goes on. Unchanged files are
-    taken from the cache (OUT/.cache) on the next run."""
+    taken from the cache (OUT/.cache) on the next run; review notes in the previous workbook are kept.
+
+    批量审核IN下的全部报告，输出到OUT：问题清单（discrepancies.xlsx）、数据库（corpus.duckdb）、审核页面
+    （report.html）和运行日志。无法读取的文件单列一行并说明原因；重新运行时保留问题清单中已填写的复核意见。"""
 
     def on_term(signum: int, frame: Any) -> None:  # `kill`: clean up like Ctrl-C does
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
+    if not no_progress:
+        # rules, dictionaries and models take a few seconds to load: say so before the bar appears
+        typer.echo("jixiao run: 正在加载规则和词典… (loading rules and dictionaries)", err=True)
     try:
         summary = run(
             inputs,
@@ -1067,6 +1213,8 @@ def run_command(
             doc_memory_mb=doc_memory_mb,
             progress=not no_progress,
             cache_dir=cache_dir,
+            min_severity=min_severity,
+            csv=csv,
         )
     except RunError as exc:
         typer.echo(f"jixiao run: {exc}", err=True)

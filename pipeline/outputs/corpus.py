@@ -7,17 +7,23 @@ Tables (one row per …):
 - ``scores``     readable file: total, grade, framework, total_weight
 - ``dimensions`` scoring dimension (一级指标 / 预算执行率): weight, score, rate
 - ``indicators`` performance indicator: target and actual as operator/value/unit/text, completion, score
-- ``findings``   finding of the checks (``check_id``: ``check`` is an SQL keyword)
+- ``findings``   finding of the checks (``check_id``: ``check`` is an SQL keyword); ``key`` is the
+  workbook's 问题编号, ``counted`` marks the findings of each report's representative file
+- ``reviews``    reviewer's entry (复核状态, 复核意见, 复核人) by finding key; ``present`` is false for a review
+  whose finding no longer exists (the workbook's 已消失的问题)
+
+Files that carry one report (other formats, near-identical resubmissions) name it in
+``documents.same_report_as``; count reports with ``WHERE duplicate_of IS NULL AND same_report_as IS NULL``.
 
 Money is in yuan, rates in percent, both DECIMAL(18,4) (exact: 662.77万元 is 6627700.0000); join on ``file``.
 
-Three questions an auditor asks, as SQL (``duckdb corpus.duckdb``):
+Three questions an auditor asks, as SQL (``jixiao sql corpus.duckdb "…"``):
 
 (a) reports graded 优 although less than 60% of the budget was spent::
 
     SELECT d.file, d.unit, d.project, s.total, s.grade, d.rate
     FROM documents d JOIN scores s USING (file)
-    WHERE s.grade = '优' AND d.rate < 60 AND d.duplicate_of IS NULL
+    WHERE s.grade = '优' AND d.rate < 60 AND d.duplicate_of IS NULL AND d.same_report_as IS NULL
     ORDER BY d.rate, d.file;
 
 (b) how often each check fired, by severity, across the corpus::
@@ -62,6 +68,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from pipeline.same_report import counted
 from pipeline.outputs.recompute import (
     BUDGET_FIELDS,
     as_text,
@@ -93,7 +100,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     "documents": pa.schema([
         ("file", S), ("sha256", S), ("format", S), ("status", S), ("error_code", S), ("error_message", S),
         ("pages", I), ("title", S), ("unit", S), ("project", S), ("year", I), ("region", S), ("kind", S),
-        ("framework", S), ("duplicate_of", S),
+        ("framework", S), ("duplicate_of", S), ("same_report_as", S), ("profiles", S),
         ("initial", DEC), ("full_year", DEC), ("budget", DEC), ("received", DEC), ("spent", DEC),
         ("balance", DEC), ("rate", DEC), ("total", DEC), ("grade", S),
         ("reviewed_total", DEC), ("reviewed_grade", S),
@@ -116,7 +123,11 @@ SCHEMAS: dict[str, pa.Schema] = {
     "findings": pa.schema([
         ("file", S), ("check_id", S), ("severity", S), ("message", S), ("expected", S), ("stated", S),
         ("expected_value", DEC), ("stated_value", DEC), ("grade_changing", B), ("quote", S), ("page", I),
-        ("source", S), ("facts", S),
+        ("source", S), ("facts", S), ("key", S), ("counted", B),
+    ]),
+    "reviews": pa.schema([
+        ("key", S), ("file", S), ("check_id", S), ("state", S), ("note", S), ("reviewer", S), ("present", B),
+        ("why", S),
     ]),
 }
 
@@ -126,11 +137,12 @@ COMMENTS = {
     "scores": "one row per readable file: stated total and grade",
     "dimensions": "one row per scoring dimension of a report",
     "indicators": "one row per performance indicator of a report",
-    "findings": "one row per finding of the checks",
+    "findings": "one row per finding of the checks; counted: the report's representative file (count these)",
+    "reviews": "one row per reviewer's entry carried from the workbook; present: its finding still exists",
 }
 
 
-def write(records: list[dict], out_dir: Path) -> Path:
+def write(records: list[dict], out_dir: Path, reviews: Any = None) -> Path:
     """Write ``out_dir/corpus.duckdb`` from the records, replacing any earlier one; return its path."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -141,7 +153,7 @@ def write(records: list[dict], out_dir: Path) -> Path:
     try:
         con = duckdb.connect(os.fspath(tmp))
         try:
-            for name, rows in _tables(records).items():
+            for name, rows in _tables(records, reviews).items():
                 _create(con, name, rows)
             con.execute("CHECKPOINT")
         finally:
@@ -166,8 +178,10 @@ def _create(con: duckdb.DuckDBPyConnection, name: str, rows: list[dict]) -> None
     con.execute(f"COMMENT ON TABLE \"{name}\" IS '{comment}'")
 
 
-def _tables(records: Iterable[dict]) -> dict[str, list[dict]]:
+def _tables(records: Iterable[dict], reviews: Any = None) -> dict[str, list[dict]]:
     tables: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
+    records = list(records)
+    tables["reviews"] = list(_reviews(records, reviews))
     for rec in records:
         tables["documents"].append(_document(rec))
         tables["budget"].extend(_budget(rec))
@@ -201,6 +215,8 @@ def _document(rec: dict) -> dict:
         "kind": _text(meta.get("kind")),
         "framework": _text(score.get("framework")),
         "duplicate_of": _text(rec.get("duplicate_of")),
+        "same_report_as": _text(rec.get("same_report_as")),
+        "profiles": ",".join(rec.get("profiles") or []) or None,
         **{field: _dec(fact_value(budget.get(field))) for field in ("initial", "full_year", "received", "spent", "balance")},
         "budget": _dec(budget_amount(rec)),
         "rate": _dec(fact_value(budget.get("execution_rate"))),
@@ -315,7 +331,28 @@ def _findings(rec: dict) -> Iterator[dict]:
             "page": min(pages) if pages else None,
             "source": _text(f.get("source")),
             "facts": json.dumps(facts, ensure_ascii=False, default=str) if facts else None,
+            "key": _text(f.get("key")),
+            "counted": counted(rec),
         }
+
+
+def _reviews(records: list[dict], reviews: Any) -> Iterator[dict]:
+    """Reviews on findings (from the records) and those whose finding is gone (from the review state)."""
+    seen: set[str] = set()
+    for rec in records:
+        for f in findings(rec):
+            r = f.get("review")
+            if not isinstance(r, dict) or f.get("key") in seen:
+                continue
+            seen.add(f["key"])
+            yield {"key": f["key"], "file": _text(rec.get("file")), "check_id": _text(f.get("check")),
+                   "state": _text(r.get("state")), "note": _text(r.get("note")),
+                   "reviewer": _text(r.get("reviewer")), "present": True, "why": None}
+    for r in getattr(reviews, "vanished", []):
+        if r.key in seen:
+            continue  # present but not listed in the workbook: already a row above
+        yield {"key": r.key, "file": r.context.get("文件"), "check_id": r.context.get("检查编号"),
+               "state": r.state, "note": r.note, "reviewer": r.reviewer, "present": False, "why": r.why}
 
 
 # ------------------------------------------------------------------------------------------ values

@@ -1,14 +1,26 @@
-"""The review page of a batch run: one static HTML file an auditor opens from disk, with no network.
+"""The review pages of a batch run: static HTML an auditor opens from disk, with no network.
 
-Everything is inline (CSS, an SVG plot drawn here, a few lines of vanilla JS), because review machines
-are often offline and a page that fetches nothing cannot leak the reports it shows. Only the blocks the
-findings quote are embedded (``evidence_blocks``), never whole documents, so 1,000 reports stay a few MB.
-Every string from a record goes through ``html.escape``: report text is untrusted input.
+``report.html`` is the index: totals, the scatter plot of claimed score against 预算执行率 (优 at low
+execution stands out), and a sortable, filterable table of the reports, one row per report counted once
+(:mod:`pipeline.same_report`). Each report has its own page in ``report-pages/``: its facts, its findings
+grouped by the paragraph or table they quote (the block shown once, every quote marked, tables drawn with
+their merged cells), the reviewer's state carried from the workbook, and links that open the source file at
+its page (``file.pdf#page=N``, which browsers' PDF viewers follow).
+
+Everything is inline (CSS, SVG, a few lines of vanilla JS), because review machines are often offline and
+a page that fetches nothing cannot leak the reports it shows. The index carries the reports as one compact
+JSON array that the script draws the table from, and the plot as bare circles, so 10,000 reports stay well
+under 2 MB. Only the blocks the findings quote are embedded (``evidence_blocks``), never whole documents.
+Every string from a record goes through ``html.escape`` (or JSON with ``<`` escaped): report text is
+untrusted input. A print stylesheet gives A4 pages without the filter controls.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import os
+import shutil
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,11 +28,13 @@ from decimal import Decimal, InvalidOperation
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote as url_quote
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_LABEL = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS_LABEL = {"ok": "正常", "partial": "部分读取", "error": "无法读取"}
-STATUS_RANK = {"error": 0, "partial": 1, "ok": 2}
+STATUS_LABEL = {"ok": "正常", "partial": "部分读取", "error": "无法读取", "not_report": "非报告"}
+STATUS_RANK = {"error": 0, "not_report": 0, "partial": 1, "ok": 2}
+STATE_CLASS = {"待核": "pending", "属实": "confirmed", "不属实": "rejected", "已整改": "fixed"}
 GRADES = ("优", "良", "中", "差")
 # Standard bands of 财预〔2020〕10号; a report's own bands may differ, the checks judge those.
 GRADE_FLOOR = {"优": 90, "良": 80, "中": 60, "差": 0}
@@ -30,36 +44,47 @@ NO_GRADE_COLOUR = "#868e96"
 FLAG_COLOUR = "#e03131"
 LOW_RATE = 60.0  # 优 with less than this share of the budget spent is the pattern the plot must expose
 CONTEXT = 400  # characters kept on each side of the quotes in a long block
+PAGES_DIR = "report-pages"
+POINT_R = 4
 
 # Plot geometry (SVG user units). Values above 100 go to a strip beyond the axis instead of stretching it,
 # so one outlier cannot squash the 80-100 range where almost every report sits.
 LEFT, TOP, PLOT_W, PLOT_H, OVER = 56, 12, 640, 400, 44
 WIDTH = LEFT + PLOT_W + OVER + 84
 HEIGHT = TOP + OVER + PLOT_H + 56
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def write(records: list[dict], path: Path) -> None:
-    """Write the review page of ``records`` to ``path`` (UTF-8, one self-contained file)."""
-    Path(path).write_text(render(records), encoding="utf-8")
+def write(records: list[dict], path: Path, min_severity: str = "info", source_root: Path | None = None) -> None:
+    """Write the index to ``path`` and one page per report into ``report-pages/`` beside it (UTF-8)."""
+    path = Path(path)
+    folder = path.parent / PAGES_DIR
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    docs = _docs(records, min_severity)
+    links = _SourceLinks(folder, source_root or Path.cwd())
+    for d in docs:
+        if d.page:
+            (folder / f"{d.anchor}.html").write_text(_report_page(d, docs, links), encoding="utf-8")
+    path.write_text(_index(docs), encoding="utf-8")
 
 
-def render(records: list[dict]) -> str:
-    """The whole page as a string."""
-    docs = [_doc(i, r) for i, r in enumerate(records)]
-    ordered = sorted(docs, key=_priority)
-    anchors = {d.file: d.anchor for d in docs}
-    body = "\n".join(
-        [
-            "<header><h1>预算绩效自评报告审核结果</h1></header>",
-            _summary(docs),
-            _plot_section(docs),
-            _filters(),
-            '<section id="docs"><h2>逐份报告（按问题严重程度排序）</h2>',
-            *(_doc_section(d, anchors) for d in ordered),
-            "</section>",
-        ]
-    )
-    return PAGE.format(css=CSS, body=body, js=JS)
+def render(records: list[dict], min_severity: str = "info") -> str:
+    """The index page as a string."""
+    return _index(_docs(records, min_severity))
+
+
+def render_report(records: list[dict], file: str, min_severity: str = "info") -> str:
+    """One report's page as a string (links to sources relative to the current folder)."""
+    docs = _docs(records, min_severity)
+    d = next(d for d in docs if d.file == file)
+    return _report_page(d, docs, _SourceLinks(Path.cwd() / PAGES_DIR, Path.cwd()))
+
+
+def _docs(records: list[dict], min_severity: str) -> list[Doc]:
+    limit = SEVERITY_RANK.get(min_severity, 2)
+    return [_doc(i, r, limit) for i, r in enumerate(records)]
 
 
 # ---------------------------------------------------------------- the records, read defensively
@@ -67,7 +92,7 @@ def render(records: list[dict]) -> str:
 
 @dataclass(frozen=True)
 class Doc:
-    """A record plus what the page needs from it more than once."""
+    """A record plus what the pages need from it more than once."""
 
     anchor: str
     rec: dict
@@ -75,6 +100,7 @@ class Doc:
     rate: float | None
     grade: str | None
     counts: Counter[str]
+    shown: list[dict]  # the findings listed (at or above --min-severity)
 
     @property
     def file(self) -> str:
@@ -89,22 +115,34 @@ class Doc:
         return _text(_meta(self.rec, "unit"))
 
     @property
+    def page(self) -> bool:
+        """Whether it has its own page and row: each report once, unreadable files included."""
+        return not self.rec.get("duplicate_of") and not self.rec.get("same_report_as")
+
+    @property
+    def others(self) -> list[str]:
+        """The other files of this report: byte copies and other formats or resubmissions."""
+        return [str(x) for x in (self.rec.get("duplicates") or []) + (self.rec.get("same_report") or [])]
+
+    @property
     def flagged(self) -> bool:
         """Claims 优 while spending less than LOW_RATE of the budget."""
         return self.grade == "优" and self.rate is not None and self.rate < LOW_RATE
 
 
-def _doc(index: int, rec: dict) -> Doc:
+def _doc(index: int, rec: dict, limit: int = 2) -> Doc:
     score = rec.get("score") or {}
     budget = rec.get("budget") or {}
     grade = _value(score.get("grade"))
+    shown = [f for f in _findings(rec) if SEVERITY_RANK[_severity(f)] <= limit]
     return Doc(
         anchor=f"d{index}",  # input position: stable whatever the sort order
         rec=rec,
         total=_number(score.get("total")),
         rate=_number(budget.get("execution_rate")),
         grade=str(grade) if grade is not None else None,
-        counts=Counter(_severity(f) for f in _findings(rec)),
+        counts=Counter(_severity(f) for f in shown),
+        shown=shown,
     )
 
 
@@ -171,49 +209,104 @@ def _money(v: Any) -> str:
     return f"{_fmt(d / 10000)}万元" if abs(d) >= 10000 else f"{_fmt(d)}元"
 
 
-# ---------------------------------------------------------------- totals
+# ---------------------------------------------------------------- the index
 
 
-def _summary(docs: list[Doc]) -> str:
-    status = Counter(d.status for d in docs)
-    severity: Counter[str] = sum((d.counts for d in docs), Counter())
-    flagged = [d for d in docs if d.flagged]
+def _index(docs: list[Doc]) -> str:
+    reports = [d for d in docs if d.page]
+    body = "\n".join(
+        [
+            "<header><h1>预算绩效自评报告审核结果</h1></header>",
+            _summary(docs, reports),
+            _plot_section(reports),
+            _table_section(reports),
+        ]
+    )
+    return PAGE.format(title="预算绩效自评报告审核结果", css=CSS, body=body,
+                       js=f"var DATA={_data(reports)};\n{INDEX_JS}")
+
+
+def _data(reports: list[Doc]) -> str:
+    """The reports as compact JSON: repeated strings (folders, units, projects) stored once and referred to
+    by number, and each point's place on the plot, so that 10,000 reports stay under 2 MB."""
+    tables: dict[str, dict[str, int]] = {"dirs": {}, "units": {}, "projects": {}}
+
+    def ref(table: str, value: str) -> int:
+        return tables[table].setdefault(value, len(tables[table]))
+
+    places = {d.anchor: (x, y) for d, x, y in _positions([d for d in reports if d.total is not None and d.rate is not None])}
+    rows = []
+    for d in sorted(reports, key=_priority):
+        folder, _, name = d.file.rpartition("/")
+        x, y = places.get(d.anchor, (None, None))
+        project = _text(_meta(d.rec, "project"))[:40]
+        # file names usually repeat the unit and the project: written once, as \u0001 and \u0002 in the name
+        short = name
+        if d.unit and len(d.unit) > 1:
+            short = short.replace(d.unit, "\u0001", 1)
+        if project and len(project) > 1:
+            short = short.replace(project, "\u0002", 1)
+        rows.append(
+            [
+                int(d.anchor[1:]),
+                ref("dirs", folder),
+                short,
+                ref("units", d.unit),
+                ref("projects", project),
+                _meta(d.rec, "year"),
+                d.total,
+                d.grade or "",
+                d.rate,
+                d.counts["error"],
+                d.counts["warning"],
+                d.counts["info"],
+                d.status,
+                1 if d.flagged else 0,
+                len(d.others),
+                sum(1 for f in d.shown if isinstance(f.get("review"), dict)),
+                None if x is None else round(x, 1),
+                None if y is None else round(y, 1),
+            ]
+        )
+    data = {"rows": rows, **{k: list(v) for k, v in tables.items()}}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c")  # never a closing tag inside the script
+
+
+def _summary(docs: list[Doc], reports: list[Doc]) -> str:
+    status = Counter(d.status for d in reports)
+    severity: Counter[str] = sum((d.counts for d in reports), Counter())
+    flagged = [d for d in reports if d.flagged]
+    linked = len(docs) - len(reports)
     rows = [
-        ("报告文件", str(len(docs))),
-        ("正常 / 部分读取 / 无法读取", f"{status['ok']} / {status['partial']} / {status['error']}"),
+        ("报告（每份报告只计一次）", str(len(reports))),
+        ("文件", str(len(docs)) + (f"（其中{linked}个是同一报告的其他文件）" if linked else "")),
+        (
+            "正常 / 部分读取 / 非报告 / 无法读取",
+            f"{status['ok']} / {status['partial']} / {status['not_report']} / {status['error']}",
+        ),
         (
             "问题（错误 / 警告 / 提示）",
             " / ".join(f'<span class="sev-{s}-text">{severity[s]}</span>' for s in SEVERITIES),
         ),
-        (f"自评为“优”但预算执行率低于{LOW_RATE:g}%", f'<b class="flag-text">{len(flagged)}</b>'),
+        (
+            f"自评为“优”但预算执行率低于{LOW_RATE:g}%",
+            f'<b class="flag-text">{len(flagged)}</b>'
+            + (' <button type="button" id="show-flagged" class="noprint">在表中列出</button>' if flagged else ""),
+        ),
     ]
-    dup = sum(1 for d in docs if d.rec.get("duplicate_of"))
-    if dup:
-        rows.append(("与其他文件内容相同", str(dup)))
     table = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    return (
-        f'<section id="summary"><h2>总览</h2><table class="totals">{table}</table>'
-        f"{_flagged_list(flagged)}{_error_codes(docs)}</section>"
-    )
-
-
-def _flagged_list(flagged: list[Doc]) -> str:
-    if not flagged:
-        return ""
-    items = "".join(
-        f'<li><a href="#{d.anchor}">{escape(d.file)}</a> {escape(d.unit)}：'
-        f"总分{escape(_fmt(d.total))}，执行率{escape(_fmt(d.rate))}%</li>"
-        for d in flagged
-    )
-    return f'<p class="flag-text">自评为“优”但预算执行率低于{LOW_RATE:g}%的报告：</p><ul>{items}</ul>'
+    return f'<section id="summary"><h2>总览</h2><table class="totals">{table}</table>{_error_codes(reports)}</section>'
 
 
 def _error_codes(docs: list[Doc]) -> str:
-    codes = Counter(str((d.rec.get("error") or {}).get("code") or "?") for d in docs if d.status == "error")
+    codes = Counter(
+        str((d.rec.get("error") or {}).get("code") or "?") for d in docs if d.status in ("error", "not_report")
+    )
     if not codes:
         return ""
     items = "".join(f"<li><code>{escape(c)}</code> × {n}</li>" for c, n in sorted(codes.items()))
-    return f'<details><summary>无法读取的文件按错误代码</summary><ul class="codes">{items}</ul></details>'
+    return f'<details><summary>未计入的文件按错误代码</summary><ul class="codes">{items}</ul></details>'
 
 
 # ---------------------------------------------------------------- the scatter plot
@@ -242,25 +335,24 @@ def _plot_section(docs: list[Doc]) -> str:
     return (
         '<section id="plot"><h2>自评总分与预算执行率</h2>'
         f'{_svg(plotted)}<div class="legend">{legend}</div>'
-        f'<p class="note">共{len(plotted)}份报告{note}。点击圆点跳到该报告；坐标相同的点左右错开显示；'
+        f'<p class="note">共{len(plotted)}份报告{note}。点击圆点打开该报告；坐标相同的点略微错开；'
         "超过100的值画在轴外的“＞100”一栏。</p></section>"
     )
 
 
 def _svg(docs: list[Doc]) -> str:
-    parts = [
-        # No xmlns: inline SVG in HTML does not need it, and the page then names no URL at all.
-        (
+    return "".join(
+        [
+            # No xmlns: inline SVG in HTML does not need it, and the page then names no URL at all.
             f'<svg id="scatter" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-            'role="img" aria-label="自评总分与预算执行率散点图">'
-        ),
-        _bands(),
-        _grid(),
-        _low_rate_zone(),
-        _points(docs),
-        "</svg>",
-    ]
-    return "".join(parts)
+            'role="img" aria-label="自评总分与预算执行率散点图">',
+            _bands(),
+            _grid(),
+            _low_rate_zone(),
+            _points(docs),
+            "</svg>",
+        ]
+    )
 
 
 def _bands() -> str:
@@ -281,7 +373,6 @@ def _bands() -> str:
 def _grid() -> str:
     bottom, right = TOP + OVER + PLOT_H, LEFT + PLOT_W
     out = [f'<rect x="{LEFT}" y="{TOP}" width="{PLOT_W + OVER}" height="{OVER + PLOT_H}" class="frame"/>']
-    # The overflow strips, set off by a dashed line at 100.
     out.append(f'<line x1="{right}" y1="{TOP}" x2="{right}" y2="{bottom}" class="edge"/>')
     out.append(f'<line x1="{LEFT}" y1="{TOP + OVER}" x2="{right + OVER}" y2="{TOP + OVER}" class="edge"/>')
     for v in range(0, 101, 10):
@@ -290,7 +381,6 @@ def _grid() -> str:
         out.append(f'<text x="{x:.1f}" y="{bottom + 17}" class="tl" text-anchor="middle">{v}</text>')
         out.append(f'<line x1="{LEFT - 4}" y1="{y:.1f}" x2="{LEFT}" y2="{y:.1f}" class="tick"/>')
         out.append(f'<text x="{LEFT - 7}" y="{y + 4:.1f}" class="tl" text-anchor="end">{v}</text>')
-    # Start-anchored clear of the centred "100" at the edge, which it would otherwise overlap.
     out.append(f'<text x="{right + 13}" y="{bottom + 17}" class="tl">＞100</text>')
     out.append(f'<text x="{LEFT - 7}" y="{_y(101) + 4:.1f}" class="tl" text-anchor="end">＞100</text>')
     out.append(
@@ -313,94 +403,110 @@ def _low_rate_zone() -> str:
     )
 
 
-def _positions(docs: list[Doc]) -> list[tuple[Doc, float, float, str]]:
-    """Each point's place; reports at the same place (one report in three formats) are spread sideways.
+def _inside(x: float, y: float) -> tuple[float, float]:
+    """A point's centre kept inside the frame, whatever the jitter: no point spills past the axes."""
+    lo_x, hi_x = LEFT + POINT_R, LEFT + PLOT_W + OVER - POINT_R
+    lo_y, hi_y = TOP + POINT_R, TOP + OVER + PLOT_H - POINT_R
+    return min(max(x, lo_x), hi_x), min(max(y, lo_y), hi_y)
 
-    The last item is the label of the place (first file, and how many share it), set on the rightmost point
-    only, so a pile is labelled once and the label clears it.
-    """
+
+def _positions(docs: list[Doc]) -> list[tuple[Doc, float, float]]:
+    """Each point's place; reports at the same place are spread on a small spiral, inside the frame."""
     groups: dict[tuple[float, float], list[Doc]] = {}
     for d in docs:
         assert d.rate is not None and d.total is not None
         groups.setdefault((round(_x(d.rate), 1), round(_y(d.total), 1)), []).append(d)
     out = []
     for (x, y), group in groups.items():
-        step = min(4.0, 32 / len(group))  # a big pile stays 32 units wide, its points overlapping
         for k, d in enumerate(group):
-            last = k == len(group) - 1
-            out.append((d, x + (k - (len(group) - 1) / 2) * step, y, _pile_label(group) if last else ""))
+            # golden-angle spiral: a pile of n points stays within about 2·sqrt(n) units
+            r, a = 2.2 * math.sqrt(k), k * 2.39996
+            out.append((d, *_inside(x + r * math.cos(a), y + r * math.sin(a))))
     return out
 
 
-def _pile_label(group: list[Doc]) -> str:
-    more = f" 等{len(group)}份" if len(group) > 1 else ""
-    return f"{Path(group[0].file).name}{more}"
-
-
 def _points(docs: list[Doc]) -> str:
-    placed = _positions(docs)
-    # Flagged points last, so nothing is drawn over them.
-    placed.sort(key=lambda p: p[0].flagged)
-    return "".join(_point(d, x, y, label) for d, x, y, label in placed)
+    # the circles are drawn by the page's script from the data (row[16], row[17]): a bare circle costs about
+    # 60 bytes, which 10,000 reports cannot afford twice
+    return '<g id="points"></g>'
 
 
-def _point(d: Doc, x: float, y: float, label: str) -> str:
-    colour = GRADE_COLOUR.get(d.grade or "", NO_GRADE_COLOUR)
-    tip = (
-        f"{d.file}\n单位：{d.unit or '（未识别）'}\n总分：{_fmt(d.total)}"
-        f"（{d.grade or '未写明等级'}）\n预算执行率：{_fmt(d.rate)}%"
-    )
-    out = [f'<a href="#{d.anchor}" data-doc="{d.anchor}">']
-    if d.flagged:
-        out.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="9" class="ring" fill="none" stroke="{FLAG_COLOUR}" '
-            'stroke-width="2.5"/>'
-        )
-    out.append(
-        f'<circle class="pt" cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}" stroke="#fff" '
-        f'stroke-width="1"><title>{escape(tip)}</title></circle>'
-    )
-    if d.flagged and label:
-        out.append(f'<text x="{x + 12:.1f}" y="{y + 4:.1f}" class="flagl">{escape(label)}</text>')
-    out.append("</a>")
-    return "".join(out)
+# ---------------------------------------------------------------- the table of reports
 
 
-# ---------------------------------------------------------------- the client-side filter
-
-
-def _filters() -> str:
-    boxes = "".join(
-        f'<label><input type="checkbox" data-sev="{s}" checked> '
-        f'<span class="badge sev-{s}">{SEVERITY_LABEL[s]}</span></label>'
-        for s in SEVERITIES
-    )
+def _table_section(reports: list[Doc]) -> str:
+    heads = [("file", "文件"), ("unit", "单位"), ("project", "项目"), ("year", "年度"), ("total", "总分"),
+             ("grade", "等级"), ("rate", "执行率%"), ("e", "错误"), ("w", "警告"), ("i", "提示"),
+             ("status", "状态"), ("rev", "已复核")]
+    ths = "".join(f'<th data-k="{k}" tabindex="0">{escape(t)}</th>' for k, t in heads)
     return (
-        '<section id="filters"><h2>筛选</h2>'
-        f"<div>显示问题：{boxes}</div>"
-        '<div><label>文件或单位：<input type="search" id="q" placeholder="输入文件名或单位名称"></label> '
-        '<label><input type="checkbox" id="only-issues"> 只看有问题或未能读取的报告</label> '
-        '<span class="note">显示 <b id="shown"></b> 份</span></div></section>'
+        '<section id="reports"><h2>逐份报告</h2>'
+        '<div id="filters" class="noprint">'
+        '<label>文件、单位或项目：<input type="search" id="q" placeholder="输入关键词"></label> '
+        '<label>等级：<select id="grade"><option value="">全部</option>'
+        + "".join(f"<option>{g}</option>" for g in GRADES)
+        + '</select></label> '
+        '<label><input type="checkbox" id="only-issues"> 只看有错误或警告、或未计入的</label> '
+        f'<label><input type="checkbox" id="only-flagged"> 只看“优”但执行率低于{LOW_RATE:g}%</label> '
+        '<span class="note">显示 <b id="shown">0</b> / ' + str(len(reports)) + " 份；点击表头排序</span></div>"
+        f'<table id="report-table"><thead><tr>{ths}</tr></thead><tbody></tbody></table>'
+        '<p><button type="button" id="more" class="noprint" hidden></button></p>'
+        "<noscript><p>表格需要浏览器允许运行本页的脚本；各报告页面在 report-pages/ 文件夹中。</p></noscript>"
+        "</section>"
     )
 
 
-# ---------------------------------------------------------------- one section per report
+# ---------------------------------------------------------------- one page per report
 
 
-def _doc_section(d: Doc, anchors: dict[str, str]) -> str:
-    search = " ".join([d.file, d.unit, _text(_meta(d.rec, "project"))]).lower()
+class _SourceLinks:
+    """Links from a report page to the source file, relative so that they survive moving both folders."""
+
+    def __init__(self, page_dir: Path, source_root: Path):
+        self.page_dir = Path(os.path.abspath(page_dir))
+        self.source_root = source_root
+
+    def href(self, file: str, page: Any = None) -> str | None:
+        if not file:
+            return None
+        p = Path(file)
+        p = Path(os.path.abspath(p if p.is_absolute() else self.source_root / p))
+        try:
+            rel = os.path.relpath(p, self.page_dir)
+        except ValueError:
+            return None
+        href = url_quote(rel.replace(os.sep, "/"))
+        if isinstance(page, int) and not isinstance(page, bool) and p.suffix.lower() == ".pdf":
+            href += f"#page={page}"  # Chrome's, Firefox's and Acrobat's viewers open the PDF at that page
+        return href
+
+
+def _report_page(d: Doc, docs: list[Doc], links: _SourceLinks) -> str:
+    others = "".join(
+        f"<li><code>{escape(o)}</code> {_source_link(links, o)}</li>" for o in d.others
+    )
     parts = [
-        f'<article class="doc" id="{d.anchor}" data-status="{escape(d.status)}" data-search="{escape(search)}">',
+        '<p class="noprint"><a href="../report.html">← 返回总览</a></p>',
         _doc_head(d),
+        f'<p class="src-file">原件：<code>{escape(d.file)}</code> {_source_link(links, d.file)}</p>',
+        f'<div class="others"><p>同一报告的其他文件（不重复计数）：</p><ul>{others}</ul></div>' if others else "",
         _meta_list(d),
-        _duplicate(d, anchors),
         _error(d),
         _warnings(d),
         _headline(d),
-        _finding_list(d),
-        "</article>",
+        _grouped_findings(d, links),
     ]
-    return "".join(p for p in parts if p)
+    body = f'<article class="doc" id="{d.anchor}" data-status="{escape(d.status)}">' + "".join(p for p in parts if p) + "</article>"
+    title = f"{Path(d.file).name} · 审核结果"
+    return PAGE.format(title=escape(title), css=CSS, body=body, js=REPORT_JS)
+
+
+def _source_link(links: _SourceLinks, file: str, page: Any = None) -> str:
+    href = links.href(file, page)
+    if href is None:
+        return ""
+    label = f"打开原件第{page}页" if "#page=" in href else "打开原件"
+    return f'<a class="open" href="{escape(href)}">{label}</a>'
 
 
 def _doc_head(d: Doc) -> str:
@@ -412,8 +518,8 @@ def _doc_head(d: Doc) -> str:
     flag = f'<span class="badge flag">优·执行率＜{LOW_RATE:g}%</span>' if d.flagged else ""
     status = escape(STATUS_LABEL.get(d.status, d.status))
     return (
-        f'<h3><span class="status st-{escape(d.status)}">{status}</span> '
-        f"<code>{escape(d.file)}</code> {badges}{flag}</h3>"
+        f'<h1><span class="status st-{escape(d.status)}">{status}</span> '
+        f"<code>{escape(Path(d.file).name)}</code> {badges}{flag}</h1>"
     )
 
 
@@ -425,18 +531,10 @@ def _meta_list(d: Doc) -> str:
         ("年度", _text(_meta(rec, "year"))),
         ("标题", _text(_meta(rec, "title"))),
         ("格式", _text(rec.get("format"))),
+        ("评分方案", "、".join(str(p) for p in rec.get("profiles") or [])),
     ]
     shown = "".join(f"<div><dt>{k}</dt><dd>{escape(v)}</dd></div>" for k, v in items if v)
     return f'<dl class="meta">{shown}</dl>' if shown else ""
-
-
-def _duplicate(d: Doc, anchors: dict[str, str]) -> str:
-    dup = d.rec.get("duplicate_of")
-    if not dup:
-        return ""
-    target = escape(str(dup))
-    link = f'<a href="#{anchors[dup]}">{target}</a>' if isinstance(dup, str) and dup in anchors else target
-    return f'<p class="dup">与 {link} 内容相同</p>'
 
 
 def _error(d: Doc) -> str:
@@ -450,10 +548,12 @@ def _error(d: Doc) -> str:
 
 
 def _warnings(d: Doc) -> str:
-    ws = [w for w in d.rec.get("warnings") or [] if isinstance(w, dict)]
-    items = "".join(
-        f"<li><code>{escape(_text(w.get('code')))}</code> {escape(_text(w.get('message')))}</li>" for w in ws
-    )
+    items = ""
+    for w in d.rec.get("warnings") or []:
+        if isinstance(w, dict):
+            items += f"<li><code>{escape(_text(w.get('code')))}</code> {escape(_text(w.get('message')))}</li>"
+        elif isinstance(w, str):
+            items += f"<li>{escape(w)}</li>"
     return f'<ul class="warn">{items}</ul>' if items else ""
 
 
@@ -484,48 +584,73 @@ def _fact(label: str, fact: Any, shown: str) -> str:
     return f"<div><dt>{label}</dt><dd{tip}>{escape(shown)}</dd></div>"
 
 
-def _finding_list(d: Doc) -> str:
-    findings = _findings(d.rec)
-    if not findings:
-        return "" if d.status == "error" else '<p class="none">未发现问题。</p>'
+def _grouped_findings(d: Doc, links: _SourceLinks) -> str:
+    """The findings grouped by the block they quote first: each paragraph or table shown once, with every
+    quote of every finding on it marked, and the findings on it listed below it."""
+    if not d.shown:
+        return "" if d.status in ("error", "not_report") else '<p class="none">未发现问题。</p>'
     blocks = d.rec.get("evidence_blocks") or {}
-    order = {s: i for i, s in enumerate(SEVERITIES)}
-    ranked = sorted(findings, key=lambda f: order[_severity(f)])
-    return '<ol class="findings">' + "".join(_finding(f, blocks) for f in ranked) + "</ol>"
+    cells = d.rec.get("evidence_cells") or {}
+    groups: dict[Any, list[dict]] = {}
+    for f in d.shown:
+        evs = [e for e in f.get("evidence") or [] if isinstance(e, dict)]
+        groups.setdefault(evs[0].get("block") if evs else None, []).append(f)
+    order = sorted(groups, key=lambda b: (b is None, b if isinstance(b, int) else 0))
+    out = ['<section id="findings"><h2>问题（按原文段落归组）</h2>']
+    for n, block in enumerate(order):
+        fs = sorted(groups[block], key=lambda f: SEVERITY_RANK[_severity(f)])
+        evs = [e for f in fs for e in f.get("evidence") or [] if isinstance(e, dict) and e.get("block") == block]
+        head = ""
+        if block is not None:
+            head = _evidence(block, evs, blocks, cells, links, d.file)
+        items = "".join(_finding(f, block, blocks, cells, links, d.file) for f in fs)
+        label = f"{len(fs)}个问题" if len(fs) > 1 else "1个问题"
+        out.append(f'<div class="group" id="g{n}"><div class="gh">{label}</div>{head}<ol class="findings">{items}</ol></div>')
+    out.append("</section>")
+    return "".join(out)
 
 
-def _finding(f: dict, blocks: dict) -> str:
+def _finding(f: dict, block: Any, blocks: dict, cells: dict, links: _SourceLinks, file: str) -> str:
+    from pipeline.outputs.xlsx import check_title
+
     sev = _severity(f)
     check = _text(f.get("check"))
-    message = _text(f.get("message"))
-    # The check id is shown as its own label; do not print it twice.
-    message = message.removeprefix(f"[{check}] ")
+    message = _text(f.get("message")).removeprefix(f"[{check}] ")
     changing = '<span class="badge changing">影响等级</span>' if f.get("grade_changing") else ""
-    source = f'<p class="src">依据：{escape(_text(f.get("source")))}</p>' if f.get("source") else ""
+    title = check_title(check) or check
+    # evidence in other blocks than the group's: shown with the finding
+    rest = [e for e in f.get("evidence") or [] if isinstance(e, dict) and e.get("block") != block]
+    extra = "".join(_evidence(b, evs, blocks, cells, links, file) for b, evs in _by_block(rest))
     return (
         f'<li class="finding" data-sev="{sev}"><div class="fh">'
-        f'<span class="badge sev-{sev}">{SEVERITY_LABEL[sev]}</span> <code class="check">{escape(check)}</code>'
-        f'{changing}</div><p class="msg">{escape(message)}</p>{_compare(f)}'
-        f"{''.join(_evidence(block, evs, blocks) for block, evs in _by_block(f.get('evidence') or []))}"
-        f"{source}</li>"
+        f'<span class="badge sev-{sev}">{SEVERITY_LABEL[sev]}</span> <b>{escape(title)}</b> '
+        f'<code class="check">{escape(check)}</code>{changing}{_review(f)}</div>'
+        f'<p class="msg">{escape(message)}</p>{_compare(f)}{extra}</li>'
     )
 
 
+def _review(f: dict) -> str:
+    r = f.get("review")
+    if not isinstance(r, dict):
+        return ""
+    state = _text(r.get("state")) or "待核"
+    who = f"（{escape(_text(r.get('reviewer')))}）" if r.get("reviewer") else ""
+    note = f'<span class="rnote">{escape(_text(r.get("note")))}</span>' if r.get("note") else ""
+    return f'<span class="review st-{STATE_CLASS.get(state, "pending")}">复核：{escape(state)}{who}</span>{note}'
+
+
 def _compare(f: dict) -> str:
-    stated, expected = f.get("stated"), f.get("expected")
+    from pipeline.outputs.citations import citation
+    from pipeline.outputs.shown import shown
+
+    values = citation(f.get("check")).values
+    stated, expected = shown(f.get("stated"), values, f.get("facts")), shown(f.get("expected"), values, f.get("facts"))
     parts = []
-    if stated not in (None, [], ""):
-        parts.append(f"报告所述：<b>{escape(_values(stated))}</b>")
-    if expected not in (None, [], ""):
-        parts.append(f"复核：<b>{escape(_values(expected))}</b>")
+    if stated:
+        parts.append(f"报告所述：<b>{escape(stated)}</b>")
+    if expected:
+        parts.append(f"复核：<b>{escape(expected)}</b>")
     return f'<p class="cmp">{"；".join(parts)}</p>' if parts else ""
-
-
-def _values(v: Any) -> str:
-    """A finding's stated/expected value: one value, or several (a figure printed differently in places)."""
-    if isinstance(v, list | tuple):
-        return "、".join(_values(x) for x in v)
-    return _fmt(v)
 
 
 def _by_block(evidence: Iterable[Any]) -> list[tuple[Any, list[dict]]]:
@@ -540,17 +665,21 @@ def _by_block(evidence: Iterable[Any]) -> list[tuple[Any, list[dict]]]:
 # ---------------------------------------------------------------- quotes marked inside their block
 
 
-def _evidence(block: Any, evs: list[dict], blocks: dict) -> str:
+def _evidence(block: Any, evs: list[dict], blocks: dict, cells: dict, links: _SourceLinks, file: str) -> str:
     info = blocks.get(str(block)) if block is not None else None
     raw = info.get("raw") if isinstance(info, dict) else None
-    page = evs[0].get("page") if evs[0].get("page") is not None else (info or {}).get("page")
-    where = _where(page, info)
+    page = evs[0].get("page") if evs and evs[0].get("page") is not None else (info or {}).get("page")
+    where = _where(page, info) + (" " + _source_link(links, file, page) if page is not None else "")
     if not isinstance(raw, str):
         # The block was not shipped with the record: show the quotes alone rather than nothing.
         quotes = "　…　".join(f"<mark>{escape(_text(e.get('quote')))}</mark>" for e in evs)
         return f'<div class="ev"><div class="where">{where}</div><div class="raw">{quotes}</div></div>'
     spans = _spans(raw, evs)
-    body = _table(raw, spans) if info.get("kind") == "table" else _paragraph(raw, spans)
+    if info.get("kind") == "table":
+        grid = cells.get(str(block))
+        body = _merged_table(raw, grid, spans) if grid else _table(raw, spans)
+    else:
+        body = _paragraph(raw, spans)
     return f'<div class="ev"><div class="where">{where}</div>{body}</div>'
 
 
@@ -636,6 +765,35 @@ def _table(raw: str, spans: list[tuple[int, int]]) -> str:
     )
 
 
+def _merged_table(raw: str, grid: list[list[int]], spans: list[tuple[int, int]]) -> str:
+    """A table drawn from its cells, merged cells spanning their rows and columns, marks kept cell by cell.
+
+    A very long table shows the rows around the quotes only.
+    """
+    rows: dict[int, list[list[int]]] = {}
+    for cell in grid:
+        rows.setdefault(cell[0], []).append(cell)
+    lo, hi = _window(raw, spans)
+    out = []
+    for r in sorted(rows):
+        cs = sorted(rows[r], key=lambda c: c[1])
+        if not any(c[5] >= lo and c[4] <= hi for c in cs):
+            continue
+        tds = "".join(
+            "<td"
+            + (f' rowspan="{c[2]}"' if c[2] > 1 else "")
+            + (f' colspan="{c[3]}"' if c[3] > 1 else "")
+            + f">{_marked(raw, c[4], c[5], spans)}</td>"
+            for c in cs
+        )
+        out.append(f"<tr>{tds}</tr>")
+    more = '<div class="more">…</div>'
+    return (
+        f'{more if lo > 0 else ""}<div class="tw"><table class="raw-table">{"".join(out)}</table></div>'
+        f"{more if hi < len(raw) else ''}"
+    )
+
+
 # ---------------------------------------------------------------- page template
 
 PAGE = """<!DOCTYPE html>
@@ -643,7 +801,7 @@ PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>预算绩效自评报告审核结果</title>
+<title>{title}</title>
 <style>{css}</style>
 </head>
 <body>
@@ -657,8 +815,8 @@ CSS = """
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:1100px;padding:0 16px 48px;color:#212529;background:#fff;
 font:14px/1.6 "Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif}
-h1{font-size:22px;margin:20px 0 8px}h2{font-size:18px;margin:28px 0 10px;border-bottom:1px solid #dee2e6}
-h3{font-size:15px;margin:0 0 6px;display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+h1{font-size:22px;margin:20px 0 8px;display:flex;flex-wrap:wrap;gap:6px;align-items:center}
+h2{font-size:18px;margin:28px 0 10px;border-bottom:1px solid #dee2e6}
 code{font-family:"Noto Sans Mono CJK SC",Consolas,monospace;font-size:13px}
 [hidden]{display:none!important}
 table.totals{border-collapse:collapse}table.totals th{text-align:left;font-weight:normal;color:#495057;
@@ -670,70 +828,185 @@ padding:3px 16px 3px 0}table.totals td{font-weight:bold}
 .badge.flag{background:#fff;color:#e03131;border:1px solid #e03131}
 .badge.changing{background:#fff;color:#c92a2a;border:1px solid #c92a2a;margin-left:6px}
 .status{font-size:12px;border-radius:3px;padding:0 6px;line-height:20px;border:1px solid}
-.st-ok{color:#2b8a3e}.st-partial{color:#e67700}.st-error{color:#c92a2a}
+.st-ok{color:#2b8a3e}.st-partial{color:#e67700}.st-error,.st-not_report{color:#c92a2a}
 #scatter{width:100%;max-width:1000px;height:auto;font-family:inherit}
 #scatter .frame{fill:none;stroke:#adb5bd}#scatter .edge{stroke:#adb5bd;stroke-dasharray:3 3}
 #scatter .tick{stroke:#868e96}#scatter .tl{font-size:11px;fill:#495057}
 #scatter .axis{font-size:13px;fill:#212529}#scatter .band{font-size:12px;font-weight:bold}
 #scatter .low{stroke:#e03131;stroke-dasharray:5 4;stroke-opacity:.6}#scatter .lowt{font-size:11px;fill:#e03131}
-#scatter .flagl{font-size:12px;fill:#e03131;font-weight:bold}
-#scatter a:hover circle.pt{stroke:#000;stroke-width:2}
+#scatter .pt{stroke:#fff;stroke-width:1;cursor:pointer;fill-opacity:.85}#scatter .pt:hover{stroke:#000;stroke-width:2}
+#scatter .g0{fill:#2b8a3e}#scatter .g1{fill:#1c7ed6}#scatter .g2{fill:#e8590c}#scatter .g3{fill:#862e9c}
+#scatter .gx{fill:#868e96}#scatter .ring{fill:none;stroke:#e03131;stroke-width:2.5}
+#scatter .off{display:none}
+#tip{position:fixed;pointer-events:none;background:#212529;color:#fff;font-size:12px;padding:4px 8px;
+border-radius:4px;white-space:pre;z-index:9}
 .legend{display:flex;flex-wrap:wrap;gap:14px;font-size:13px}.legend span{display:inline-flex;gap:4px;
 align-items:center}
 .note{color:#6c757d;font-size:13px}
-#filters div{margin:4px 0}#filters label{margin-right:10px}#q{width:260px;padding:2px 6px;font:inherit}
-article.doc{border:1px solid #dee2e6;border-radius:6px;padding:10px 14px;margin:12px 0;scroll-margin-top:8px}
-article.doc:target{box-shadow:0 0 0 3px #ffd43b}
+#filters{margin:6px 0}#filters label{margin-right:12px}#q{width:220px;padding:2px 6px;font:inherit}
+#report-table{border-collapse:collapse;width:100%;font-size:13px}
+#report-table th,#report-table td{border-bottom:1px solid #e9ecef;padding:3px 6px;text-align:left;
+vertical-align:top}
+#report-table th{background:#f1f3f5;cursor:pointer;white-space:nowrap;position:sticky;top:0}
+#report-table th.asc:after{content:" ▲"}#report-table th.desc:after{content:" ▼"}
+#report-table td.n{text-align:right;font-variant-numeric:tabular-nums}
+#report-table tr.flag td:first-child{box-shadow:inset 3px 0 0 #e03131}
+.e{color:#c92a2a;font-weight:bold}.w{color:#b35c00}.i{color:#1864ab}
+article.doc{padding:4px 0}
 dl{margin:4px 0}dl.meta,dl.facts{display:flex;flex-wrap:wrap;gap:2px 18px}
 dl.meta div,dl.facts div{display:flex;gap:4px}dt{color:#6c757d}dd{margin:0}
 dl.facts{background:#f8f9fa;border-radius:4px;padding:4px 8px}dl.facts dd{font-weight:bold}
 dl.facts .absent dd{font-weight:normal;color:#adb5bd}
 .err{color:#c92a2a;background:#fff5f5;padding:6px 8px;border-radius:4px}.err small{color:#868e96}
-.warn{color:#b35c00}.dup{color:#6c757d}.none{color:#2b8a3e}
-ol.findings{padding-left:22px}li.finding{margin:10px 0}.fh{display:flex;align-items:center;gap:6px}
-.check{color:#495057}.msg{margin:4px 0}.cmp{margin:2px 0;font-size:13px}.src{margin:2px 0;font-size:12px;
-color:#868e96}
+.warn{color:#b35c00}.none{color:#2b8a3e}.others{color:#495057;font-size:13px}
+.group{border:1px solid #dee2e6;border-radius:6px;padding:8px 12px;margin:12px 0;break-inside:avoid-page}
+.gh{font-size:12px;color:#868e96}
+ol.findings{padding-left:22px;margin:6px 0}li.finding{margin:8px 0}.fh{display:flex;flex-wrap:wrap;
+align-items:center;gap:6px}
+.check{color:#868e96}.msg{margin:4px 0}.cmp{margin:2px 0;font-size:13px}
+.review{font-size:12px;border-radius:3px;padding:0 6px;border:1px solid}.rnote{font-size:12px;color:#495057}
+.review.st-pending{color:#868e96}.review.st-confirmed{color:#c92a2a}.review.st-rejected{color:#2b8a3e}
+.review.st-fixed{color:#1971c2}
 .ev{border-left:3px solid #ced4da;margin:6px 0;padding:2px 10px;background:#fcfcfd}
 .where{font-size:12px;color:#868e96}.raw{white-space:pre-wrap;word-break:break-all}
+a.open{font-size:12px}
 .tw{overflow-x:auto}table.raw-table{border-collapse:collapse;font-size:13px;margin:2px 0}
-table.raw-table td{border:1px solid #dee2e6;padding:1px 6px;white-space:pre-wrap;vertical-align:top}
+table.raw-table td{border:1px solid #adb5bd;padding:1px 6px;white-space:pre-wrap;vertical-align:middle}
 mark{background:#ffe066;border-radius:2px;box-shadow:inset 0 0 0 1px #e8b500}
+@media print{
+@page{size:A4;margin:12mm}
+body{max-width:none;padding:0;font-size:11px}
+.noprint,#filters,#tip,noscript{display:none!important}
+#report-table th{position:static}
+a{color:inherit;text-decoration:none}
+mark{background:#fff3bf;box-shadow:none;text-decoration:underline}
+.group{border-color:#adb5bd}
+}
 """
 
-# Filtering in place: severity boxes hide findings, the text box hides whole reports and their points.
-JS = """
+# The index: the table drawn from REPORTS, sorted by a header click, filtered by the controls; the plot's
+# points filtered alike, with a tooltip and a click that opens the report's page.
+INDEX_JS = """
 (function () {
-  var sevBoxes = Array.prototype.slice.call(document.querySelectorAll('#filters input[data-sev]'));
-  var query = document.getElementById('q');
-  var onlyIssues = document.getElementById('only-issues');
-  var shown = document.getElementById('shown');
-  var docs = Array.prototype.slice.call(document.querySelectorAll('article.doc'));
-  var points = {};
-  document.querySelectorAll('#scatter [data-doc]').forEach(function (p) {
-    points[p.getAttribute('data-doc')] = p;
+  // row: 0 page, 1 folder, 2 name, 3 unit, 4 project, 5 year, 6 total, 7 grade, 8 rate, 9 e, 10 w, 11 i,
+  //      12 status, 13 flagged, 14 other files, 15 reviewed, 16 x, 17 y
+  var K = {file: 2, unit: 3, project: 4, year: 5, total: 6, grade: 7, rate: 8, e: 9, w: 10, i: 11,
+           status: 12, rev: 15};
+  var STATUS = {ok: '正常', partial: '部分读取', error: '无法读取', not_report: '非报告'};
+  var GRADE = {'优': 'g0', '良': 'g1', '中': 'g2', '差': 'g3'};
+  var rows = DATA.rows.map(function (r) {
+    r = r.slice();
+    r[1] = DATA.dirs[r[1]]; r[3] = DATA.units[r[3]]; r[4] = DATA.projects[r[4]];
+    r[2] = r[2].replace('\\u0001', r[3]).replace('\\u0002', r[4]);
+    return r;
   });
-  function apply() {
-    var off = {};
-    sevBoxes.forEach(function (b) { if (!b.checked) off[b.getAttribute('data-sev')] = true; });
-    var q = query.value.trim().toLowerCase();
-    var count = 0;
-    docs.forEach(function (doc) {
-      var visible = 0;
-      doc.querySelectorAll('li.finding').forEach(function (li) {
-        li.hidden = !!off[li.getAttribute('data-sev')];
-        if (!li.hidden) visible++;
+  var byPage = {};
+  rows.forEach(function (r) { byPage[r[0]] = r; });
+  var NS = document.getElementById('scatter').namespaceURI;  // the SVG namespace, without naming a URL
+  var g = document.getElementById('points');
+  var circles = {};
+  rows.filter(function (r) { return r[16] != null; })
+      .sort(function (a, b) { return a[13] - b[13]; })  // flagged last, drawn on top
+      .forEach(function (r) {
+        if (r[13]) {
+          var ring = document.createElementNS(NS, 'circle');
+          ring.setAttribute('cx', r[16]); ring.setAttribute('cy', r[17]); ring.setAttribute('r', 8);
+          ring.setAttribute('class', 'ring'); g.appendChild(ring);
+        }
+        var c = document.createElementNS(NS, 'circle');
+        c.setAttribute('cx', r[16]); c.setAttribute('cy', r[17]); c.setAttribute('r', 4);
+        c.setAttribute('class', 'pt ' + (GRADE[r[7]] || 'gx')); c.setAttribute('data-p', r[0]);
+        g.appendChild(c); circles[r[0]] = c;
       });
-      var match = !q || doc.getAttribute('data-search').indexOf(q) >= 0;
-      var issue = visible > 0 || doc.getAttribute('data-status') !== 'ok';
-      doc.hidden = !(match && (!onlyIssues.checked || issue));
-      if (points[doc.id]) points[doc.id].style.display = doc.hidden ? 'none' : '';
-      if (!doc.hidden) count++;
+  var tbody = document.querySelector('#report-table tbody');
+  var q = document.getElementById('q'), grade = document.getElementById('grade');
+  var onlyIssues = document.getElementById('only-issues'), onlyFlagged = document.getElementById('only-flagged');
+  var shown = document.getElementById('shown');
+  var sortKey = null, sortDir = 1;
+  // a table of 10,000 rows takes the browser seconds to lay out: draw the first rows, more on request
+  var PAGE = 200, limit = PAGE;
+  var more = document.getElementById('more');
+  more.addEventListener('click', function () { limit += PAGE; draw(); });
+  function esc(s) {
+    return String(s == null ? '' : s).replace(/[&<>"]/g, function (c) {
+      return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;'}[c];
     });
-    shown.textContent = count;
   }
-  sevBoxes.forEach(function (b) { b.addEventListener('change', apply); });
-  onlyIssues.addEventListener('change', apply);
-  query.addEventListener('input', apply);
-  apply();
+  function num(v) { return v == null ? '' : String(v); }
+  function keep(r) {
+    var t = q.value.trim().toLowerCase();
+    if (t && (r[1] + '/' + r[2] + ' ' + r[3] + ' ' + r[4]).toLowerCase().indexOf(t) < 0) return false;
+    if (grade.value && r[7] !== grade.value) return false;
+    if (onlyIssues.checked && !(r[9] || r[10] || r[12] === 'error' || r[12] === 'not_report')) return false;
+    if (onlyFlagged.checked && !r[13]) return false;
+    return true;
+  }
+  function draw() {
+    var kept = rows.filter(keep);
+    if (sortKey !== null) {
+      var k = K[sortKey];
+      kept.sort(function (a, b) {
+        var x = a[k], y = b[k];
+        if (x == null || x === '') return 1;
+        if (y == null || y === '') return -1;
+        return (x < y ? -1 : x > y ? 1 : 0) * sortDir;
+      });
+    }
+    var html = [];
+    kept.slice(0, limit).forEach(function (r) {
+      html.push('<tr' + (r[13] ? ' class="flag"' : '') + '><td><a href="report-pages/d' + r[0] + '.html" title="' +
+        esc(r[1] + '/' + r[2]) + '">' + esc(r[2]) + '</a>' + (r[14] ? ' <small>+' + r[14] + '</small>' : '') +
+        '</td><td>' + esc(r[3]) + '</td><td>' + esc(r[4]) + '</td><td class="n">' + num(r[5]) +
+        '</td><td class="n">' + num(r[6]) + '</td><td>' + esc(r[7]) + '</td><td class="n">' + num(r[8]) +
+        '</td><td class="n e">' + (r[9] || '') + '</td><td class="n w">' + (r[10] || '') + '</td><td class="n i">' +
+        (r[11] || '') + '</td><td>' + esc(STATUS[r[12]] || r[12]) + '</td><td class="n">' + (r[15] || '') +
+        '</td></tr>');
+    });
+    tbody.innerHTML = html.join('');
+    shown.textContent = kept.length;
+    more.hidden = kept.length <= limit;
+    more.textContent = '再显示' + Math.min(PAGE, kept.length - limit) + '份（共' + kept.length + '份）';
+    var visible = {};
+    kept.forEach(function (r) { visible[r[0]] = true; });
+    for (var p in circles) circles[p].classList.toggle('off', !visible[p]);
+  }
+  document.querySelectorAll('#report-table th').forEach(function (th) {
+    th.addEventListener('click', function () {
+      var k = th.getAttribute('data-k');
+      sortDir = sortKey === k ? -sortDir : 1;
+      sortKey = k;
+      document.querySelectorAll('#report-table th').forEach(function (h) { h.className = ''; });
+      th.className = sortDir > 0 ? 'asc' : 'desc';
+      draw();
+    });
+  });
+  [q, grade, onlyIssues, onlyFlagged].forEach(function (c) {
+    function again() { limit = PAGE; draw(); }
+    c.addEventListener('input', again); c.addEventListener('change', again);
+  });
+  var flaggedButton = document.getElementById('show-flagged');
+  if (flaggedButton) flaggedButton.addEventListener('click', function () {
+    onlyFlagged.checked = true; draw(); document.getElementById('reports').scrollIntoView();
+  });
+  var tip = document.createElement('div');
+  tip.id = 'tip'; tip.hidden = true; document.body.appendChild(tip);
+  var svg = document.getElementById('scatter');
+  function pointOf(ev) { var p = ev.target.getAttribute && ev.target.getAttribute('data-p'); return p && byPage[p]; }
+  svg.addEventListener('mouseover', function (ev) {
+    var r = pointOf(ev);
+    if (!r) { tip.hidden = true; return; }
+    tip.textContent = r[1] + '/' + r[2] + '\\n单位：' + (r[3] || '（未识别）') + '\\n总分：' + r[6] + '（' +
+      (r[7] || '未写明等级') + '）\\n预算执行率：' + r[8] + '%';
+    tip.style.left = (ev.clientX + 12) + 'px'; tip.style.top = (ev.clientY + 12) + 'px'; tip.hidden = false;
+  });
+  svg.addEventListener('mouseout', function () { tip.hidden = true; });
+  svg.addEventListener('click', function (ev) {
+    var r = pointOf(ev);
+    if (r) window.location.href = 'report-pages/d' + r[0] + '.html';
+  });
+  draw();
 })();
 """
+
+# A report's page needs no script; this marks that it ran, for the browser test.
+REPORT_JS = "document.documentElement.setAttribute('data-ready', '1');"

@@ -28,7 +28,7 @@ from typing import Any
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_ZH = {"error": "错误", "warning": "警告", "info": "提示"}
-STATUS_ZH = {"ok": "正常", "partial": "部分读取", "error": "无法读取"}
+STATUS_ZH = {"ok": "正常", "partial": "部分读取", "error": "无法读取", "not_report": "非报告"}
 KIND_ZH = {
     "self-report": "项目支出绩效自评报告",
     "self-table": "项目支出绩效自评表",

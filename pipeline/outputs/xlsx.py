@@ -2,12 +2,19 @@
 
 Sheets (Chinese headers, frozen header row, autofilter, numbers stored as numbers):
 
-- 问题清单: one row per finding, with a link to the report file and two empty columns for the reviewer
-  (复核意见, 复核人);
+- 问题清单: one row per finding of each report counted once (byte copies and the same report in other
+  formats are listed with it, not repeated), with its stable key (问题编号), the check's Chinese title and
+  id, readable values, a citation (依据) and the reviewer's columns (复核状态 as a dropdown, 复核意见,
+  复核人), carried over from the previous workbook by :mod:`pipeline.outputs.review`;
 - 报告汇总: one row per input file, unreadable ones included with their error code and message;
+- 汇总: findings by check and severity, by unit; reports by grade and execution band, with a chart;
 - 预算: one row per readable file, every budget fact in 万元 (two decimals) with its quote and page;
 - 得分: one row per scoring dimension, then the report's total and grade;
-- 指标: one row per performance indicator.
+- 指标: one row per performance indicator;
+- 已消失的问题: reviews whose finding no longer exists (or is not listed), so that no note is lost.
+
+Printed on A4 landscape, fitted to the page width, header rows repeated, text wrapped with row heights
+that show it; technical columns (ids, keys) are grouped and can be folded away.
 
 A sheet that would pass Excel's row limit goes on in "问题清单(2)", "问题清单(3)" … with the same header.
 Written with xlsxwriter in constant-memory mode (rows stream to disk), so a large corpus does not need the
@@ -18,7 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -29,6 +38,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from pipeline.outputs.citations import citation
 from pipeline.outputs.recompute import (
     BUDGET_FIELDS,
     KIND_ZH,
@@ -51,6 +61,10 @@ from pipeline.outputs.recompute import (
     to_decimal,
     wan,
 )
+from pipeline.outputs.review import STATES, ReviewState, VANISHED_SHEET
+from pipeline.outputs.shown import shown
+from pipeline.record import NOT_A_REPORT
+from pipeline.same_report import counted
 
 # Excel's rows per worksheet, header row included. A module constant so a test can lower it.
 MAX_ROWS = 1_048_576
@@ -60,7 +74,9 @@ MAX_URL = 2_079  # characters Excel accepts in a link target
 MAX_CELL = 32_767  # characters Excel accepts in a cell
 MIN_WIDTH, PAD = 6, 2
 
-Kind = Literal["text", "wrap", "money", "rate", "number", "link", "severity"]
+Kind = Literal["text", "wrap", "money", "rate", "number", "link", "severity", "state"]
+LINE_POINTS = 13.5  # height of one wrapped line at font size 10
+MAX_ROW_POINTS = 409  # Excel's tallest row
 
 
 @dataclass(frozen=True)
@@ -70,6 +86,7 @@ class Column:
     max_width: int = 40
     comment: str | None = None  # shown on the header cell: what the column means when that is not obvious
     min_width: int = MIN_WIDTH  # the reviewer's columns start empty but need room to write in
+    folded: bool = False  # technical: grouped, so that it can be folded away on screen and in print
 
 
 @dataclass(frozen=True)
@@ -87,22 +104,27 @@ class Marked:
 
 
 FINDING_COLUMNS = [
-    Column("文件", "link", 45),
-    Column("单位", "text", 24),
-    Column("项目", "text", 30),
-    Column("年度", "number", 8),
-    Column("检查项", "text", 24),
-    Column("严重程度", "severity", 10),
-    Column("说明", "wrap", 60),
-    Column("报告所述", "number", 16, "报告中所述的数值或等级"),
-    Column("复核计算", "number", 16, "按规则复核得出的数值或等级（金额单位为元，执行率、得分率为%）"),
-    Column("是否影响等级", "text", 12),
-    Column("原文摘录", "wrap", 50),
-    Column("页码", "number", 8),
-    Column("依据", "wrap", 30),
-    Column("重复于", "text", 30, "与该文件内容相同的另一文件；相同报告的问题会重复出现"),
-    Column("复核意见", "wrap", 40, "复核人填写：是否认可该问题及处理意见", min_width=30),
-    Column("复核人", "text", 12, "复核人签名", min_width=10),
+    Column("文件", "link", 28),
+    Column("单位", "text", 14),
+    Column("项目", "wrap", 16),
+    Column("年度", "number", 6),
+    Column("检查项", "wrap", 18, "检查内容（中文名称）；检查编号见右列"),
+    Column("检查编号", "text", 16, folded=True),
+    Column("严重程度", "severity", 8),
+    Column("说明", "wrap", 44),
+    Column("报告所述", "wrap", 14, "报告中所述的数值或等级（金额为万元）"),
+    Column("复核计算", "wrap", 14, "按规则复核得出的数值或等级（金额为万元）"),
+    Column("是否影响等级", "text", 8),
+    Column("原文摘录", "wrap", 30),
+    Column("页码", "number", 6),
+    Column("依据", "wrap", 30, "可查阅的文件、条款或表样及其表述"),
+    Column("规则编号", "text", 14, "规则手册（rulebook）中的编号", folded=True),
+    Column("重复于", "wrap", 20, "内容完全相同的其他文件（问题只列一次）", folded=True),
+    Column("同一报告", "wrap", 20, "同一报告的其他格式或几乎相同的重报文件（问题只列一次，以本文件为准）", folded=True),
+    Column("复核状态", "state", 8, "复核人选择：待核 / 属实 / 不属实 / 已整改", min_width=8),
+    Column("复核意见", "wrap", 24, "复核人填写：是否认可该问题及处理意见", min_width=24),
+    Column("复核人", "text", 8, "复核人签名", min_width=8),
+    Column("问题编号", "text", 30, "问题的稳定编号（报告内容、检查项、证据位置），重新运行时据此保留复核意见", folded=True),
 ]
 
 SUMMARY_COLUMNS = [
@@ -125,6 +147,8 @@ SUMMARY_COLUMNS = [
     Column("警告", "severity", 8),
     Column("提示", "severity", 8),
     Column("重复于", "text", 30),
+    Column("同一报告", "wrap", 30, "与之为同一报告的文件：以其为准计数，本文件的问题不再重复列出"),
+    Column("评分方案", "text", 20, "复核采用的评分方案（jixiao rules profiles）"),
 ]
 
 BUDGET_COLUMNS = [Column("文件", "text", 45)] + [
@@ -164,12 +188,66 @@ INDICATOR_COLUMNS = [
 ]
 
 
-def write(records: list[dict], path: Path, *, source_root: Path | None = None) -> None:
+VANISHED_COLUMNS = [
+    Column("问题编号", "text", 30),
+    Column("文件", "text", 28),
+    Column("检查编号", "text", 16),
+    Column("检查项", "wrap", 18),
+    Column("说明", "wrap", 44),
+    Column("原文摘录", "wrap", 30),
+    Column("页码", "text", 6),
+    Column("复核状态", "state", 8, min_width=8),
+    Column("复核意见", "wrap", 24, min_width=24),
+    Column("复核人", "text", 8, min_width=8),
+    Column("原因", "wrap", 30, "为何列在此处：问题已不再出现，或仍存在但未列入问题清单"),
+]
+
+SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
+
+
+def shown_findings(rec: dict, min_severity: str = "info") -> list[dict]:
+    """The findings of a record the workbook lists: counted reports only, at or above ``min_severity``."""
+    if not counted(rec):
+        return []
+    limit = SEVERITY_RANK.get(min_severity, 2)
+    return [f for f in findings(rec) if SEVERITY_RANK.get(str(f.get("severity")), 2) <= limit]
+
+
+def sheets(
+    records: list[dict], links: _Linker, reviews: ReviewState | None = None, min_severity: str = "info"
+) -> list[tuple[str, list[Column], Callable[[], Iterable[list]]]]:
+    """Every sheet of the workbook (name, columns, rows); the CSV export writes the same tables."""
+    reviews = reviews or ReviewState()
+    return [
+        ("问题清单", FINDING_COLUMNS, lambda: _finding_rows(records, links, reviews, min_severity)),
+        ("报告汇总", SUMMARY_COLUMNS, lambda: _summary_rows(records, links)),
+        ("汇总", OVERVIEW_COLUMNS, lambda: _overview_rows(records, min_severity)),
+        ("预算", BUDGET_COLUMNS, lambda: _budget_rows(records)),
+        ("得分", SCORE_COLUMNS, lambda: _score_rows(records)),
+        ("指标", INDICATOR_COLUMNS, lambda: _indicator_rows(records)),
+        (VANISHED_SHEET, VANISHED_COLUMNS, lambda: _vanished_rows(reviews)),
+    ]
+
+
+def write(
+    records: list[dict],
+    path: Path,
+    *,
+    source_root: Path | None = None,
+    reviews: ReviewState | None = None,
+    min_severity: str = "info",
+) -> None:
     """Write the workbook to ``path`` (replaced if it exists).
 
     Relative ``file`` paths in the records are taken relative to ``source_root`` (default: the current
-    folder, where ``jixiao run`` was started), and linked relative to the workbook's folder.
+    folder, where ``jixiao run`` was started), and linked relative to the workbook's folder. ``reviews``
+    are the reviewers' entries carried from the previous workbook; each finding needs its ``key``
+    (:func:`pipeline.outputs.review.assign_keys`), which is given here when missing.
     """
+    from pipeline.outputs.review import assign_keys
+
+    if any("key" not in f for rec in records for f in findings(rec)):
+        assign_keys(records)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     links = _Linker(path.parent, source_root or Path.cwd())
@@ -180,17 +258,12 @@ def write(records: list[dict], path: Path, *, source_root: Path | None = None) -
     try:
         book.set_properties({"title": "绩效自评报告复核问题清单", "comments": "jixiao run"})
         styles = _Styles(book)
-        sheets: list[tuple[str, list[Column], Callable[[], Iterable[list]]]] = [
-            ("问题清单", FINDING_COLUMNS, lambda: _finding_rows(records, links)),
-            ("报告汇总", SUMMARY_COLUMNS, lambda: _summary_rows(records, links)),
-            ("预算", BUDGET_COLUMNS, lambda: _budget_rows(records)),
-            ("得分", SCORE_COLUMNS, lambda: _score_rows(records)),
-            ("指标", INDICATOR_COLUMNS, lambda: _indicator_rows(records)),
-        ]
-        for name, columns, rows in sheets:
+        for name, columns, rows in sheets(records, links, reviews, min_severity):
             sheet = _Sheet(book, styles, name, columns)
             for row in rows():
                 sheet.add(row)
+            if name == "汇总":
+                _overview_chart(book, sheet)
             sheet.close()
         book.close()
         os.replace(tmp, path)
@@ -205,29 +278,68 @@ def write(records: list[dict], path: Path, *, source_root: Path | None = None) -
 # ---------------------------------------------------------------------------------------------- rows
 
 
-def _finding_rows(records: Iterable[dict], links: _Linker) -> Iterator[list]:
+def _finding_rows(
+    records: Iterable[dict], links: _Linker, reviews: ReviewState, min_severity: str
+) -> Iterator[list]:
     for rec in records:
         meta = section(rec, "meta")
-        for f in findings(rec):
+        for f in shown_findings(rec, min_severity):
             pages = evidence_pages(f.get("evidence"))
+            cite = citation(f.get("check"))
+            review = reviews.of(f)
             yield [
                 links.link(rec.get("file")),
                 meta.get("unit"),
                 meta.get("project"),
                 meta.get("year"),
+                check_title(f.get("check")),
                 f.get("check"),
                 f.get("severity"),
-                f.get("message"),
-                f.get("stated"),
-                f.get("expected"),
+                plain_message(f.get("message")),
+                shown(f.get("stated"), cite.values, f.get("facts")),
+                shown(f.get("expected"), cite.values, f.get("facts")),
                 "是" if f.get("grade_changing") else "否",
                 "\n".join(_shown_quote(q) for q in evidence_quotes(f.get("evidence"))),
                 _pages_cell(pages),
-                f.get("source"),
-                rec.get("duplicate_of"),
-                None,
-                None,
+                cite.basis or f.get("source"),
+                cite.rulebook,
+                "\n".join(rec.get("duplicates") or []) or None,
+                "\n".join(rec.get("same_report") or []) or None,
+                (review.state if review and review.state else STATES[0]),
+                review.note if review else None,
+                review.reviewer if review else None,
+                f.get("key"),
             ]
+
+
+def _vanished_rows(reviews: ReviewState) -> Iterator[list]:
+    for r in reviews.vanished:
+        c = r.context
+        check = c.get("检查编号")
+        yield [r.key, c.get("文件"), check, c.get("检查项") or check_title(check), c.get("说明"),
+               c.get("原文摘录"), c.get("页码"), r.state or STATES[0], r.note, r.reviewer, r.why]
+
+
+def check_title(check_id: Any) -> str | None:
+    """The check's Chinese title from the catalogue (the id when the catalogue does not know it)."""
+    from pipeline.checks.base import catalogue
+
+    titles = {c.id: c.title for c in catalogue().checks}
+    return titles.get(check_id, check_id) if isinstance(check_id, str) else None
+
+
+def plain_message(message: Any) -> str | None:
+    """The message without its ``[CHECK-ID]`` prefix (the id has its own column).
+
+    >>> plain_message("[COPY-FOREIGN-TEXT] 报告的评价对象是…")
+    '报告的评价对象是…'
+    """
+    if not isinstance(message, str):
+        return None
+    return _ID_PREFIX.sub("", message, count=1)
+
+
+_ID_PREFIX = re.compile(r"^\[[A-Z0-9][A-Z0-9-]*\]\s*")
 
 
 def _summary_rows(records: Iterable[dict], links: _Linker) -> Iterator[list]:
@@ -237,7 +349,7 @@ def _summary_rows(records: Iterable[dict], links: _Linker) -> Iterator[list]:
         counts = severity_counts(rec)
         yield [
             links.link(rec.get("file")),
-            Marked(_status_text(status), {"error": "error", "partial": "warning"}.get(str(status), "")),
+            Marked(_status_text(status), {"error": "error", "partial": "warning", NOT_A_REPORT: "error"}.get(str(status), "")),
             err.get("code"),
             err.get("message"),
             meta.get("unit"),
@@ -251,9 +363,119 @@ def _summary_rows(records: Iterable[dict], links: _Linker) -> Iterator[list]:
             fact_value(section(rec, "score").get("grade")),
             reviewed_total(rec),
             reviewed_grade(rec),
-            *(Marked(counts.get(s, 0), s if counts.get(s) else "") for s in ("error", "warning", "info")),
+            # another file's report: its findings are counted (and listed) with that file, never twice
+            *(
+                (Marked(counts.get(s, 0), s if counts.get(s) else "") if counted(rec) else None)
+                for s in ("error", "warning", "info")
+            ),
             rec.get("duplicate_of"),
+            _same_report_cell(rec),
+            "、".join(rec.get("profiles") or []) or None,
         ]
+
+
+def _same_report_cell(rec: dict) -> str | None:
+    if rec.get("same_report_as"):
+        return f"与 {rec['same_report_as']} 为同一报告（以其为准）"
+    if rec.get("same_report"):
+        return "本文件为准；同一报告另见：" + "、".join(rec["same_report"])
+    return None
+
+
+OVERVIEW_COLUMNS = [
+    Column("分类", "text", 16),
+    Column("项目", "wrap", 36),
+    Column("错误", "number", 8),
+    Column("警告", "number", 8),
+    Column("提示", "number", 8),
+    Column("合计", "number", 8),
+]
+# execution bands of the overview: (label, lower bound inclusive, upper bound exclusive)
+EXEC_BANDS = [("<60%", None, 60), ("60%-80%", 60, 80), ("80%-90%", 80, 90), ("90%-100%", 90, 100.0001),
+              (">100%", 100.0001, None)]
+GRADES = ("优", "良", "中", "差")
+
+
+def _band(rate: Any) -> str:
+    d = to_decimal(rate)
+    if d is None:
+        return "未读出"
+    for label, lo, hi in EXEC_BANDS:
+        if (lo is None or d >= Decimal(str(lo))) and (hi is None or d < Decimal(str(hi))):
+            return label
+    return "未读出"
+
+
+def _overview_rows(records: list[dict], min_severity: str = "info") -> Iterator[list]:
+    """The 汇总 sheet: one table under another (the chart reads the grade × execution band table).
+
+    Every count is over reports counted once (:func:`pipeline.same_report.counted`).
+    """
+    if not records:
+        return
+    reps = [r for r in records if counted(r)]
+    by_check: dict[str, Counter] = {}
+    by_unit: dict[str, Counter] = {}
+    for rec in reps:
+        unit = section(rec, "meta").get("unit") or "（未识别单位）"
+        for f in shown_findings(rec, min_severity):
+            sev = str(f.get("severity"))
+            by_check.setdefault(str(f.get("check")), Counter())[sev] += 1
+            by_unit.setdefault(unit, Counter())[sev] += 1
+
+    def counts(c: Counter) -> list:
+        return [c.get("error", 0), c.get("warning", 0), c.get("info", 0), sum(c.values())]
+
+    for check, c in sorted(by_check.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        yield ["按检查项", f"{check_title(check)}（{check}）", *counts(c)]
+    yield [None] * 6
+    yield ["按单位", "单位", "错误", "警告", "提示", "合计"]
+    for unit, c in sorted(by_unit.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
+        yield ["", unit, *counts(c)]
+    yield [None] * 6
+    status = Counter(str(r.get("status")) for r in reps)
+    yield ["报告", "状态", "份数", None, None, None]
+    for st in ("ok", "partial", "not_report", "error"):
+        yield ["", _status_text(st), status.get(st, 0), None, None, None]
+    linked = sum(1 for r in records if not counted(r))
+    yield ["", "同一报告的其他文件（不重复计数）", linked, None, None, None]
+    yield [None] * 6
+    # grade × execution band: the table the chart draws; 优 at <60% is the pattern to look at
+    bands = [b[0] for b in EXEC_BANDS] + ["未读出"]
+    grid: dict[str, Counter] = {}
+    for rec in reps:
+        if rec.get("status") not in ("ok", "partial"):
+            continue
+        grade = fact_value(section(rec, "score").get("grade"))
+        grid.setdefault(grade if grade in GRADES else "未读出", Counter())[
+            _band(fact_value(section(rec, "budget").get("execution_rate")))
+        ] += 1
+    yield ["按等级与执行率", "预算执行率", *GRADES]  # 6 columns: the 未读出 grade is left out of the chart
+    for band in bands:
+        yield ["", band, *(grid.get(g, Counter()).get(band, 0) for g in GRADES)]
+
+
+def _overview_chart(book: xlsxwriter.Workbook, sheet: _Sheet) -> None:
+    """A stacked column chart of reports by execution band and grade, beside the tables."""
+    assert sheet.ws is not None
+    if sheet.parts or sheet.row <= len(EXEC_BANDS) + 2:
+        return  # nothing to draw, or the table was split across worksheets
+    last = sheet.row - 1  # the band rows are the last ones written
+    first = last - len(EXEC_BANDS)
+    chart = book.add_chart({"type": "column", "subtype": "stacked"})
+    colours = {"优": "#2b8a3e", "良": "#1c7ed6", "中": "#e8590c", "差": "#862e9c"}
+    for i, grade in enumerate(GRADES):
+        col = 2 + i
+        chart.add_series({
+            "name": grade,
+            "categories": [sheet.ws.name, first, 1, last, 1],
+            "values": [sheet.ws.name, first, col, last, col],
+            "fill": {"color": colours[grade]},
+        })
+    chart.set_title({"name": "报告按预算执行率与所述等级"})
+    chart.set_x_axis({"name": "预算执行率"})
+    chart.set_y_axis({"name": "报告份数", "major_gridlines": {"visible": True}})
+    sheet.ws.insert_chart(1, len(sheet.columns) + 1, chart, {"x_scale": 1.3, "y_scale": 1.3})
 
 
 def _budget_rows(records: Iterable[dict]) -> Iterator[list]:
@@ -396,6 +618,7 @@ class _Styles:
             "rate": book.add_format({**base, "num_format": "0.00"}),
             "number": book.add_format(base),
             "severity": book.add_format(base),
+            "state": book.add_format({**base, "bg_color": "#FFF9DB", "border": 1, "border_color": "#BFBFBF"}),
             "link": book.add_format({**base, "font_color": "blue", "underline": 1}),
         }
         self.severity = {
@@ -421,16 +644,27 @@ class _Sheet:
             self._end_part()
             self._start_part()
         assert self.ws is not None
+        lines = max((self._lines(column, v) for column, v in zip(self.columns, values, strict=True)), default=1)
+        if lines > 1:  # set before the cells: constant-memory mode writes a row once it is left
+            self.ws.set_row(self.row, min(lines * LINE_POINTS, MAX_ROW_POINTS))
         for col, (column, value) in enumerate(zip(self.columns, values, strict=True)):
             self._cell(col, column, value)
         self.row += 1
+
+    @staticmethod
+    def _lines(column: Column, value: Any) -> int:
+        """Lines a wrapped cell takes at its column's width (CJK counted double)."""
+        if column.kind != "wrap" or not isinstance(value, str) or not value:
+            return 1
+        room = max(column.max_width + PAD - 1, 4)
+        return sum(max(1, -(-display_width(line[:2000]) // room)) for line in value[:20000].split("\n"))
 
     def close(self) -> None:
         self._end_part()
         for ws, _ in self.parts:
             for col, column in enumerate(self.columns):
                 width = min(max(self.widths[col] + PAD, column.min_width), column.max_width + PAD)
-                ws.set_column(col, col, width)
+                ws.set_column(col, col, width, None, {"level": 1} if column.folded else {})
 
     def _start_part(self) -> None:
         n = len(self.parts) + 1
@@ -443,12 +677,27 @@ class _Sheet:
         self.ws.freeze_panes(1, 0)
         self.ws.repeat_rows(0)  # printed pages repeat the header
         self.ws.set_landscape()
+        self.ws.set_paper(9)  # A4
+        self.ws.fit_to_pages(1, 0)  # as wide as the page, as many pages long as it takes
+        self.ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        self.ws.set_header(f"&L&\"宋体\"{self.name}&R&D")
+        self.ws.set_footer("&C第 &P 页，共 &N 页")
+        # wrapped columns get their full width from the start, so that row heights can be computed
+        for col, column in enumerate(self.columns):
+            if column.kind == "wrap":
+                self.widths[col] = column.max_width
+            if column.kind == "state":
+                self.ws.data_validation(1, col, MAX_ROWS - 1, col, {
+                    "validate": "list", "source": list(STATES),
+                    "error_title": "复核状态", "error_message": "请选择：" + "、".join(STATES),
+                })
         self.row = 1
 
     def _end_part(self) -> None:
         assert self.ws is not None
         last = max(self.row - 1, 0)
-        self.ws.autofilter(0, 0, last, len(self.columns) - 1)
+        if self.name != "汇总":  # stacked tables: a filter would mix them
+            self.ws.autofilter(0, 0, last, len(self.columns) - 1)
         self.parts.append((self.ws, self.row))
 
     def _cell(self, col: int, column: Column, value: Any) -> None:
