@@ -404,3 +404,21 @@ def test_a_funds_header_naming_plain_budget_and_spending_columns(tmp_path):
     assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("1205000")
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("1084500")
     assert Decimal(str(fact(rec, "budget", "execution_rate")["value"])) == Decimal("90")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "项目支出绩效自评表\n年度资金总额 | 50万元 | 50万元 | 45万元 | 10 | 90% | 9\n总  分 | 100 | 91\n",
+        "项目支出绩效自评表\n总 分\n\n100\n\n91\n",
+        "项目支出绩效自评表\n年度资金 12.00 12.00 11.40 10 95.00% 9.50\n合计 100 91\n",
+    ],
+)
+def test_the_forms_total_row_spaced_out_or_named_合计_beside_the_scale(tmp_path, text):
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "score", "total")["value"])) == Decimal("91")
+
+
+def test_a_合计_row_of_the_funds_block_is_no_total_score(tmp_path):
+    rec = record(tmp_path, "项目支出绩效自评表\n合计 50 50 45 10 90% 9\n")
+    assert rec["score"]["total"] is None

@@ -74,6 +74,7 @@ class DimensionTableRules(BaseModel):
 
 class TotalRules(BaseModel):
     pattern: str
+    scale_pattern: str  # a row label that is the total only beside the form's scale: "合计 | 100 | 94.5"
     grade_label: str
 
 
@@ -111,6 +112,7 @@ class TableRules(BaseModel):
             "level_weight": regex.compile(i.level_weight),
             "template_reason": regex.compile(i.template_reason),
             "total": regex.compile(self.total.pattern),
+            "total_scale": regex.compile(self.total.scale_pattern),
             "dim_total_row": regex.compile(self.dimension_table.total_row),
             "dim_grade_row": regex.compile(self.dimension_table.grade_row),
             "grade_label": regex.compile(self.total.grade_label),
@@ -555,7 +557,14 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         toks = [t for t in line if t.key.strip() and t.key != "|"]
         if not toks:
             continue
+        if len(toks) >= 2 and len(toks[0].key) == len(toks[1].key) == 1 and toks[0].block is toks[1].block:
+            # a label spaced out to fill its cell, "总  分", arrives as two one-character tokens
+            first = Tok(toks[0].text + toks[1].text, toks[0].key + toks[1].key, toks[0].block, toks[0].start, toks[1].end, toks[0].line, toks[0].col)
+            if r.rx["total"].fullmatch(first.key) or r.rx["total_scale"].fullmatch(first.key):
+                toks = [first] + toks[2:]
         m = r.rx["total"].match(toks[0].key)
+        by_scale = m is None
+        m = m or r.rx["total_scale"].fullmatch(toks[0].key)
         if not m:
             continue
         rest = toks[1:]
@@ -586,6 +595,8 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
                 continue
             else:
                 break
+        if by_scale and not (len(numbers) == 2 and numbers[0].key.rstrip("分") == "100"):
+            continue  # "合计 50 50 45 10 90% 9" is the funds row's total, not the score's
         if len(numbers) >= 2:
             weight, score = numbers[0], numbers[1]
         elif len(numbers) == 1 and not (numbers[0].key.rstrip("分") == "100" and grade is None):
