@@ -422,3 +422,26 @@ def test_the_forms_total_row_spaced_out_or_named_合计_beside_the_scale(tmp_pat
 def test_a_合计_row_of_the_funds_block_is_no_total_score(tmp_path):
     rec = record(tmp_path, "项目支出绩效自评表\n合计 50 50 45 10 90% 9\n")
     assert rec["score"]["total"] is None
+
+
+def test_a_glued_funds_row_that_contradicts_itself_is_read_by_its_repeated_amounts(tmp_path):
+    # 年初 = 全年 = 执行 = 2480 repeated, 分值 10, 执行率 76.5%, 得分 7.65: the rate cannot be 2480 ÷ 2480
+    text = ("項目支出績效自評表\n項目資金(萬元)年初預算數全年預算數全年執行數分值執行率得分"
+            "年度資金總額24802480248010 76.5%7.65\n")
+    rec = record(tmp_path, text.replace("10 76.5%", "1076.5%"))
+    spent = fact(rec, "budget", "spent")
+    # the repeated amounts and 得分 = 10 × 76.5% confirm the reading; the rate contradicts the amounts
+    assert Decimal(str(spent["value"])) == Decimal("24800000") and "各预算列同额" in spent["rule"]
+    rates = [f for f in rec["findings"] if f["check"] == "ARITH-EXEC-RATE"]
+    assert rates and rates[0]["severity"] == "error"
+
+
+def test_a_self_contradicting_row_read_by_its_form_alone_gives_warnings(tmp_path):
+    # 得分 8.6 fits neither the rate (10 × 76.5% = 7.65) nor the amounts: only the form says which is which
+    text = ("項目支出績效自評表\n項目資金(萬元)年初預算數全年預算數全年執行數分值執行率得分"
+            "年度資金總額2480248024801076.5%8.6\n")
+    rec = record(tmp_path, text)
+    spent = fact(rec, "budget", "spent")
+    assert Decimal(str(spent["value"])) == Decimal("24800000") and spent["rule"].endswith(":uncertain")
+    rates = [f for f in rec["findings"] if f["check"] == "ARITH-EXEC-RATE"]
+    assert rates and rates[0]["severity"] == "warning"

@@ -50,6 +50,7 @@ class Piece:
 
 
 FRACTION = "(以小数表示)"
+REPEATED = "各预算列同额(算式不成立)"
 
 
 @dataclass
@@ -162,7 +163,9 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
     if fraction:
         vals["rate"] = vals["rate"] * 100
     # a printed rate of zero holds for any tiny spending: it confirms nothing
-    if rate is not None and spent and vals["rate"] > 0 and base_col is not None:
+    if rate is not None and spent == 0 and vals["rate"] > 0 and base_col is not None:
+        score -= w["rate_fails"]  # nothing spent cannot give a rate above zero
+    elif rate is not None and spent and vals["rate"] > 0 and base_col is not None:
         computed = spent / vals[base_col] * (1 if fraction else 100)
         base = {"full_year": "全年预算数", "initial": "年初预算数", "received": "到位数"}[base_col]
         note = FRACTION if fraction else ""
@@ -181,6 +184,14 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
             relations.append("得分=min(执行率,1)×分值")
         else:
             score += w["under_scored"]  # under-scored with a reason is allowed: 得分 ≤ 分值 holds
+    # A row whose own arithmetic fails (the report contradicts itself) still shows its form when its amounts
+    # repeat one printed figure (and a row whose arithmetic holds is the likelier for it) ("355503555035550": 年初 = 全年 = 执行) beside a usual 分值 and a rate with its
+    # % sign: the reading is the form's, and the checks then say what does not hold.
+    amounts_printed = [filled[c].text for c in ("initial", "full_year", "spent") if c in filled]
+    if (len(amounts_printed) >= 2 and len(set(amounts_printed)) == 1 and len(amounts_printed[0]) >= 2
+            and rate is not None and rate.text.endswith("%") and vals.get("weight") in w["usual_weights"] and "score" in filled):
+        score += w["repeated"]
+        relations.append(REPEATED)
     arrival = filled.get("arrival")
     if arrival is not None and vals.get("received") and vals.get("full_year") and vals["arrival"] > 0:
         if not relations or not _within(vals["received"] / vals["full_year"] * 100, arrival.text):
