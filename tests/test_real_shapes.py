@@ -445,3 +445,14 @@ def test_a_self_contradicting_row_read_by_its_form_alone_gives_warnings(tmp_path
     assert Decimal(str(spent["value"])) == Decimal("24800000") and spent["rule"].endswith(":uncertain")
     rates = [f for f in rec["findings"] if f["check"] == "ARITH-EXEC-RATE"]
     assert rates and rates[0]["severity"] == "warning"
+
+
+def test_an_item_of_a_list_of_funds_is_not_the_budget(tmp_path):
+    rec = record(tmp_path, "一、基本情况\n2022年财政预算我单位专项资金:免疫规划经费28.5万元、公共卫生监测经费12万元、健康教育经费6.3万元。\n")
+    assert rec["budget"]["full_year"] is None
+
+
+def test_a_loosely_read_amount_beside_a_labelled_initial_budget_is_not_the_full_year(tmp_path):
+    rec = record(tmp_path, "2022年部门年初预算数2650.40万元，安排就业见习补助经费38.6万元，用于高校毕业生见习。\n")
+    assert Decimal(str(fact(rec, "budget", "initial")["value"])) == Decimal("26504000")
+    assert rec["budget"]["full_year"] is None

@@ -160,9 +160,10 @@ def extract_document(doc: Document) -> dict:
     if budget["full_year"] is None and budget["initial"] is None:
         budget["full_year"] = _stated_budget(by.get("budget.stated", []))
     elif budget["full_year"] is None and by.get("budget.stated"):
-        # an unqualified amount next to a 年初 figure is the budget that was finally set
+        # an unqualified amount next to a 年初 figure is the budget that was finally set (when a label, not a
+        # loose reading, says so)
         stated = resolve(by["budget.stated"])
-        if stated is not None and stated.value != budget["initial"].value:
+        if stated is not None and stated.value != budget["initial"].value and not stated.rule.endswith(":uncertain"):
             budget["full_year"] = stated
     _settle_unit_slips(budget)
     received_same = labelled.received_as_budget(doc)

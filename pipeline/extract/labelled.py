@@ -67,6 +67,7 @@ class FundAmount(BaseModel):
     before: str  # a fund's name ending right before the amount, the clause's subject
     rank: int  # below the role words: the loosest reading there is
     veto: str  # words in the clause that make the fund one source, batch or plan among several
+    list_next: str  # what follows an amount that is one item of a list ("…经费36.4万元、非税成本17万元")
 
 
 class ClauseRoles(BaseModel):
@@ -403,7 +404,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
             fund = c.fund_amount
             named = r.fund_rx[1].search(prefix)
             if (only in (None, fund.field) and named and q.kind == "money" and q.yuan is not None and not veto.search(prefix)
-                    and not regex.search(fund.veto, prefix)
+                    and not regex.search(fund.veto, prefix) and not regex.match(fund.list_next, key[q.end :])
                     and not any(start <= x.start < q.start for x in quantities if x.kind == "money")
                     and not _in_breakdown(key, q.start, fund.field, quantities, r)):
                 out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
