@@ -456,3 +456,17 @@ def test_a_loosely_read_amount_beside_a_labelled_initial_budget_is_not_the_full_
     rec = record(tmp_path, "2022年部门年初预算数2650.40万元，安排就业见习补助经费38.6万元，用于高校毕业生见习。\n")
     assert Decimal(str(fact(rec, "budget", "initial")["value"])) == Decimal("26504000")
     assert rec["budget"]["full_year"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("该项目年初预算安排资金42万元，实际到位资金42万元。", "initial", "420000"),
+        ("预算执行率=实际支出/预算数×100%=27/30×100%=90%。", "execution_rate", "90"),
+        ("截至12月底，全年资金支付进度为96.3%。", "execution_rate", "96.3"),
+        ("年度预算资金：一般公共预算资金60万元；资金执行：58.2万元；预算执行率：97%。", "spent", "582000"),
+    ],
+)
+def test_common_report_phrasings(tmp_path, text, field, value):
+    rec = record(tmp_path, "一、项目基本情况\n" + text + "\n")
+    assert Decimal(str(fact(rec, "budget", field)["value"])) == Decimal(value)

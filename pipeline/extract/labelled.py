@@ -43,6 +43,7 @@ class FieldRule(BaseModel):
     # a label printed after its figure ("41.3万元已拨付到位"): matched right after the amount
     after: str | None = None
     gap_veto: str | None = None  # words between label and figure that show it is not this field's value
+    before_veto: str | None = None  # words right before the label that make the figure a part's ("基本支出年初预算")
     after_veto: str | None = None  # what follows the figure shows it is not this field's value
     same_as_budget: str | None = None  # phrases that state this amount equals the budget ("资金已全部到位")
     examples: list[FieldExample] = Field(min_length=1)
@@ -303,6 +304,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if gap.strip() and not words.gap_ok(key, b, q.start, r.window_words, r.breakers):
                     continue
                 if f.gap_veto and regex.search(f.gap_veto, gap):
+                    continue
+                if f.before_veto and regex.search(f.before_veto + r"$", key[max(0, a - 8) : a]):
                     continue
                 if f.after_veto and regex.match(f.after_veto, key[q.end : q.end + 12]):
                     continue
