@@ -470,3 +470,22 @@ def test_a_loosely_read_amount_beside_a_labelled_initial_budget_is_not_the_full_
 def test_common_report_phrasings(tmp_path, text, field, value):
     rec = record(tmp_path, "一、项目基本情况\n" + text + "\n")
     assert Decimal(str(fact(rec, "budget", field)["value"])) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("按照自评指标体系，我局对该项目进行了打分，得分为93.5分。", "total", "93.5"),
+        ("通过自评，该项目得92分，等级为“优”。", "total", "92"),
+        ("项目绩效自评分为96分（优）。", "grade", "优"),
+    ],
+)
+def test_common_score_phrasings(tmp_path, text, field, value):
+    rec = record(tmp_path, "一、项目基本情况\n" + text + "\n")
+    got = fact(rec, "score", field)["value"]
+    assert (Decimal(str(got)) == Decimal(value)) if field == "total" else got == value
+
+
+def test_a_funds_spending_is_outranked_by_the_total_spending(tmp_path):
+    rec = record(tmp_path, "专项资金支出316.38万元，财政资金支出2419.45万元，总支出2939.83万元。\n")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("29398300")
