@@ -489,3 +489,25 @@ def test_common_score_phrasings(tmp_path, text, field, value):
 def test_a_funds_spending_is_outranked_by_the_total_spending(tmp_path):
     rec = record(tmp_path, "专项资金支出316.38万元，财政资金支出2419.45万元，总支出2939.83万元。\n")
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("29398300")
+
+
+def test_indicator_rows_read_by_a_header_that_puts_the_weight_first(tmp_path):
+    text = ("二级指标 | 三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分 | 未完成原因及拟采取的改进措施 | |\n"
+            "产 出 指 标 (50分) |\n"
+            "数量指标 | 新建蔬菜大棚面积 | 20 | 12亩 | 12亩 | 20 | ||\n"
+            "其中钢架大棚面积 | 8亩 | 8亩 | ||||\n"
+            "补助养殖户数量 | 10 | 35户 | 33户 | 9 | ||\n"
+            "质量指标 | ||||\n"
+            "种苗成活率 | 5 | 95% | 97% | 5 | ||\n")
+    rows = {i["name"]: i for i in record(tmp_path, text)["indicators"]}
+    assert (rows["补助养殖户数量"]["target"]["text"], rows["补助养殖户数量"]["actual"]["text"]) == ("35户", "33户")
+    assert Decimal(str(rows["补助养殖户数量"]["weight"]["value"])) == 10 and Decimal(str(rows["补助养殖户数量"]["score"]["value"])) == 9
+    assert rows["种苗成活率"]["level1"] == "产出指标" and rows["新建蔬菜大棚面积"]["score"]["value"] == 20
+
+
+def test_indicator_rows_one_cell_per_line_under_a_header_with_spaced_cells(tmp_path):
+    cells = ["一级指标 |", "二级指标 |", "三级指标 |", "年度 指标值 |", "实际 完成值 |", "分值 |", "得分 |", "偏差原因分析及改进措施 |",
+             "|||||", "产出指标 |", "数量指标 |", "培训人次 |", "300人次 |", "320人次 |", "20 |", "20 |", "|", "||||||",
+             "群众知晓率 |", "90% |", "86% |", "10 |", "9 |", "|"]
+    rows = {i["name"]: i for i in record(tmp_path, "\n".join(cells) + "\n")["indicators"]}
+    assert rows["培训人次"]["actual"]["text"] == "320人次" and rows["群众知晓率"]["score"]["value"] == 9
