@@ -28,7 +28,8 @@ _FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a
 _OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
 _UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
 _GLUED_ROW = regex.compile(
-    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<actual>\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
+    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<actual>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
+    r"(?P<deviation>\s*[^\d\s][^\d]*)?"  # the 偏差原因 cell glued after the score ("1111管理不够到位")
 )
 _COMMON_WEIGHTS = {5, 10, 15, 20, 25, 30, 35, 40, 50, 60}
 
@@ -284,6 +285,7 @@ def _glued(tok: Tok, rule: str) -> Indicator | None:
         weight=_fact(weight, Decimal(weight.key), rule + ":glued"),
         score=_fact(score, Decimal(score.key), rule + ":glued"),
         rule=rule + ":glued",
+        deviation_reason=m.group("deviation").strip() if m.group("deviation") else None,
     )
 
 
