@@ -511,3 +511,19 @@ def test_indicator_rows_one_cell_per_line_under_a_header_with_spaced_cells(tmp_p
              "群众知晓率 |", "90% |", "86% |", "10 |", "9 |", "|"]
     rows = {i["name"]: i for i in record(tmp_path, "\n".join(cells) + "\n")["indicators"]}
     assert rows["培训人次"]["actual"]["text"] == "320人次" and rows["群众知晓率"]["score"]["value"] == 9
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["经综合评定，自评得分92分，等级为优。五、存在的问题和建议 无", "评价得分及绩效等级为(良)。五、存在的问题和建议 无"],
+)
+def test_no_problems_claimed_although_points_were_deducted(tmp_path, ending):
+    rec = record(tmp_path, "一、项目基本情况\n2022年安排资金30万元，已支出30万元。\n" + ending + "\n")
+    f = [f for f in rec["findings"] if f["check"] == "NARR-NO-PROBLEMS"]
+    assert f and f[0]["severity"] == "warning"
+    assert "被扣8分" in f[0]["message"] or "良" in f[0]["message"]
+
+
+def test_no_problems_with_full_marks_is_quiet(tmp_path):
+    rec = record(tmp_path, "一、项目基本情况\n经综合评定，自评得分100分，等级为优。五、存在的问题和建议 无\n")
+    assert not [f for f in rec["findings"] if f["check"] == "NARR-NO-PROBLEMS"]
