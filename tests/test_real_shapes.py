@@ -527,3 +527,14 @@ def test_no_problems_claimed_although_points_were_deducted(tmp_path, ending):
 def test_no_problems_with_full_marks_is_quiet(tmp_path):
     rec = record(tmp_path, "一、项目基本情况\n经综合评定，自评得分100分，等级为优。五、存在的问题和建议 无\n")
     assert not [f for f in rec["findings"] if f["check"] == "NARR-NO-PROBLEMS"]
+
+
+def test_the_forms_total_typed_into_the_funds_rows_weight_is_no_weight_slip(tmp_path):
+    text = ("项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+            "年度资金总额 | 50 | 50 | 45 | 100 | 90% | 96\n"
+            "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+            "产出指标 | 数量指标 | 培训人次 | 300人次 | 320人次 | 30 | 30\n"
+            "效益指标 | 社会效益指标 | 就业率 | 80% | 85% | 30 | 30\n"
+            "满意度指标 | 服务对象满意度指标 | 学员满意度 | 90% | 95% | 30 | 30\n")
+    rec = record(tmp_path, text)
+    assert not [f for f in rec["findings"] if f["check"] == "ARITH-WEIGHT-100"]
