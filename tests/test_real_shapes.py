@@ -538,3 +538,12 @@ def test_the_forms_total_typed_into_the_funds_rows_weight_is_no_weight_slip(tmp_
             "满意度指标 | 服务对象满意度指标 | 学员满意度 | 90% | 95% | 30 | 30\n")
     rec = record(tmp_path, text)
     assert not [f for f in rec["findings"] if f["check"] == "ARITH-WEIGHT-100"]
+
+
+def test_several_loosely_labelled_scores_give_no_total(tmp_path):
+    text = ("一、评价结论\n甲镇项目自评得分93.5分，乙镇项目自评得分88分。\n\n各镇评价得分均已报县财政局备案。\n")
+    assert record(tmp_path, text)["score"]["total"] is None
+
+
+def test_one_loosely_labelled_score_is_the_total(tmp_path):
+    assert Decimal(str(fact(record(tmp_path, "一、评价结论\n本项目自评得分93.5分。\n"), "score", "total")["value"])) == Decimal("93.5")
