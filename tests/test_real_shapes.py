@@ -547,3 +547,15 @@ def test_several_loosely_labelled_scores_give_no_total(tmp_path):
 
 def test_one_loosely_labelled_score_is_the_total(tmp_path):
     assert Decimal(str(fact(record(tmp_path, "一、评价结论\n本项目自评得分93.5分。\n"), "score", "total")["value"])) == Decimal("93.5")
+
+
+def test_figures_in_the_items_of_a_list_opened_by_以下_are_the_items(tmp_path):
+    text = ("2021年共获得福彩公益金86.2万元，主要用于以下三个方面：\n\n"
+            "1.老年福利类资金50.5万元，资金使用30.2万元。\n\n2.儿童福利类资金35.7万元，资金使用20.1万元。\n")
+    rec = record(tmp_path, text)
+    assert rec["budget"]["spent"] is None  # each item's spending is the item's
+
+
+def test_the_report_opened_by_报告如下_is_no_list_of_parts(tmp_path):
+    text = "现将自评情况报告如下：\n\n1、项目概况。本项目涉及资金42万元，用于设施运维。\n"
+    assert Decimal(str(fact(record(tmp_path, text), "budget", "full_year")["value"])) == Decimal("420000")

@@ -131,6 +131,12 @@ def _stated_budget(stated: list[Mention]) -> Fact | None:
     return None
 
 
+def _loose(m: Mention) -> bool:
+    """Read by a verb or a generic word (资金使用, 支出数), not by a label that names the report's own figure
+    (年初预算数, 全年执行数): in a numbered item of a list, such an amount is the item's."""
+    return m.rule.endswith(":uncertain") or m.rank >= LOOSE_RANK - 2
+
+
 def _fact_json(fact: Fact | None) -> dict | None:
     return fact.to_json() if fact is not None else None
 
@@ -153,7 +159,7 @@ def extract_document(doc: Document) -> dict:
     items = _listed_item_blocks(doc)
     top = [
         m for m in prose + grade_mentions
-        if m.evidence.block not in sub and not (m.evidence.block in items and m.rule.endswith(":uncertain") and m.field.startswith("budget."))
+        if m.evidence.block not in sub and not (m.evidence.block in items and _loose(m) and m.field.startswith("budget."))
     ]
     dim_rows, dim_extra = tables.dimension_table(lines)
     for name, values in dim_rows:
