@@ -559,3 +559,10 @@ def test_figures_in_the_items_of_a_list_opened_by_以下_are_the_items(tmp_path)
 def test_the_report_opened_by_报告如下_is_no_list_of_parts(tmp_path):
     text = "现将自评情况报告如下：\n\n1、项目概况。本项目涉及资金42万元，用于设施运维。\n"
     assert Decimal(str(fact(record(tmp_path, text), "budget", "full_year")["value"])) == Decimal("420000")
+
+
+def test_实际拨付_is_received_before_the_units_spending_and_spent_otherwise(tmp_path):
+    rec = record(tmp_path, "本项目指标金额30万元，实际拨付金额30万元，实际支出28.5万元。\n")
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("300000")
+    rec = record(tmp_path, "截至年底，实际拨付资金38.6万元，资金拨付率96.5%。\n", name="b.txt")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("386000") and rec["budget"]["received"] is None
