@@ -21,9 +21,10 @@ from make_bad import write_long_line  # noqa: E402
 # file in tests/data/bad -> (status, error code or the format it must be read as)
 EXPECTED = {
     "empty.txt": ("error", "E_EMPTY"),
-    "legacy.doc": ("error", "E_LEGACY_FORMAT"),
-    "legacy.wps": ("error", "E_LEGACY_FORMAT"),
-    "legacy.xls": ("error", "E_LEGACY_FORMAT"),
+    # OLE2 directories naming Word's and Excel's streams with nothing in them: broken legacy files
+    "legacy.doc": ("error", "E_OFFICE_CORRUPT"),
+    "legacy.wps": ("error", "E_OFFICE_CORRUPT"),
+    "legacy.xls": ("error", "E_SHEET_CORRUPT"),
     "encrypted_office.docx": ("error", "E_OFFICE_ENCRYPTED"),
     "many_entries.docx": ("error", "E_DOCX_BOMB"),
     "random.bin": ("error", "E_UNKNOWN_FORMAT"),
