@@ -24,7 +24,28 @@ def envelope(parsed: Parsed) -> dict:
         rec["warnings"] = doc.warnings
         if doc.encoding:
             rec["encoding"] = doc.encoding
+        if doc.sheets is not None:
+            rec["sheets"] = doc.sheets
+        if doc.ocr_pages:
+            rec["ocr_pages"] = doc.ocr_pages
+        if doc.converted_from:
+            rec["converted_from"] = doc.converted_from
     return rec
+
+
+OCR_NOTE = "（所依据的文字或数字由OCR从扫描件识别，请对照原件核实）"
+
+
+def _mark_ocr(finding: dict) -> dict:
+    """A finding that quotes OCR'd text says so, in its message and as ``ocr: true``, with the lowest
+    recognition confidence of what it quotes: a misread digit would make a contradiction of its own."""
+    read = [e for e in finding.get("evidence", []) if e.get("ocr")]
+    if read:
+        finding["ocr"] = True
+        confs = [e["conf"] for e in read if e.get("conf") is not None]
+        finding["ocr_conf"] = min(confs) if confs else None
+        finding["message"] = finding["message"] + OCR_NOTE
+    return finding
 
 
 def parse_record(parsed: Parsed) -> dict:
@@ -46,7 +67,7 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
     else:
         rec.update(extract_document(parsed.doc))
     findings = run_checks(rec, parsed.doc, profile) if checks and parsed.doc is not None else []
-    rec["findings"] = [f.to_json() for f in findings]
+    rec["findings"] = [_mark_ocr(f.to_json()) for f in findings]
     rec["evidence_blocks"] = _quoted_blocks(rec, parsed)
     return rec
 

@@ -29,8 +29,8 @@ EXPECTED = {
     "many_entries.docx": ("error", "E_DOCX_BOMB"),
     "random.bin": ("error", "E_UNKNOWN_FORMAT"),
     "random_named.txt": ("error", "E_UNKNOWN_FORMAT"),
-    "image_named.docx": ("error", "E_IMAGE"),
-    "png_named.pdf": ("error", "E_IMAGE"),
+    "image_named.docx": ("error", "E_IMAGE_CORRUPT"),  # a PNG signature followed by noise
+    "png_named.pdf": ("error", "E_IMAGE"),  # a blank page: OCR finds no text
     "truncated.pdf": ("error", "E_PDF_CORRUPT"),
     "encrypted.pdf": ("error", "E_PDF_ENCRYPTED"),
     "scanned.pdf": ("error", "E_PDF_NO_TEXT"),

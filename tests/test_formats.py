@@ -17,6 +17,7 @@ import pytest
 
 from helpers import BAD, DATA, SEED000, SEED001
 from pipeline.errors import CODES, ReadError
+from pipeline.limits import Limits
 from pipeline.parse import parse_file
 from pipeline.readers import office
 from pipeline.readers.spreadsheet import cell_text
@@ -186,6 +187,7 @@ BROKEN = {
     "truncated.xls": "E_OFFICE_CORRUPT",  # the OLE2 directory was cut off: the message covers Word and Excel
     "encrypted.xlsx": "E_OFFICE_ENCRYPTED",
     "empty.png": "E_EMPTY",
+    "truncated.png": "E_IMAGE_CORRUPT",
 }
 
 
@@ -208,3 +210,67 @@ def test_html_named_doc_reads_as_a_web_page(tmp_path: Path) -> None:
     path.write_text(page, encoding="utf-8")
     doc = parse_file(path).doc
     assert doc.format == "html" and doc.blocks[0].raw.startswith("该项目全年预算数662.77万元")
+
+
+# -- OCR: scanned PDFs and images ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scan_parsed():
+    # seed 001's PDF rendered at 150 dpi, pages 1 and 4: the budget sentence; the total, grade and scores
+    return parse_file(FORMATS / "001_scan_p1p4.pdf")
+
+
+@pytest.fixture(scope="module")
+def scan_record(scan_parsed) -> dict:
+    return extract_record(scan_parsed)
+
+
+def test_scanned_pdf_gives_the_docx_facts(scan_record, docx_facts) -> None:
+    rec = scan_record
+    assert rec["status"] == "ok" and rec["format"] == "pdf" and rec["ocr_pages"] == [1, 2]
+    got = {k: rec["budget"][k]["value"] for k in KEYS} | {k: rec["score"][k]["value"] for k in ("total", "grade")}
+    assert got == docx_facts["001"]
+    spent = rec["budget"]["spent"]["evidence"]
+    assert (spent["quote"], spent["page"], spent["ocr"]) == ("全年执行数16.67万元", 1, True)
+    assert 0.5 <= spent["conf"] <= 1
+    total = rec["score"]["total"]["evidence"]
+    assert (total["quote"], total["page"], total["ocr"]) == ("91.23", 2, True)
+
+
+def test_scanned_table_is_rebuilt_from_line_boxes(scan_parsed) -> None:
+    doc = scan_parsed.doc
+    scores = next(b for b in doc.blocks if b.kind == "table" and b.raw.startswith("一级指标\t权重"))
+    grid = scores.grid()
+    assert grid[0] == ["一级指标", "权重（分）", "得分", "得分率"]
+    assert grid[5][:3] == ["合计", "100", "91.23"]
+    assert all(c.conf is not None for c in scores.cells if c.text)
+    assert scores.page == 2 and scores.ocr
+
+
+def test_findings_on_ocr_text_say_so(scan_record) -> None:
+    quoted = [f for f in scan_record["findings"] if any(e.get("ocr") for e in f["evidence"])]
+    assert quoted
+    for f in quoted:
+        assert f["ocr"] is True and f["message"].endswith("请对照原件核实）")
+
+
+def test_png_page(docx_facts) -> None:
+    rec = extract_record(parse_file(FORMATS / "001_p1.png"))
+    assert rec["status"] == "ok" and rec["format"] == "image" and rec["pages"] == 1
+    got = {k: rec["budget"][k]["value"] for k in KEYS}
+    assert got == {k: docx_facts["001"][k] for k in KEYS}  # page 1 states the budget sentence
+    rate = rec["budget"]["execution_rate"]["evidence"]
+    assert rate["ocr"] and rate["page"] == 1
+
+
+def test_mixed_pdf_ocrs_only_the_scanned_page() -> None:
+    parsed = parse_file(FORMATS / "mixed.pdf")
+    assert parsed.status == "ok" and parsed.doc.ocr_pages == [5]
+    assert all(b.ocr is None for b in parsed.doc.blocks if b.page != 5)
+    assert any("全年执行数16.67万元" in b.raw for b in parsed.doc.blocks if b.page == 5 and b.ocr)
+
+
+def test_ocr_page_limit() -> None:
+    parsed = parse_file(FORMATS / "001_p1.png", Limits(ocr_page_seconds=0.05))
+    assert parsed.error.code == "E_TIMEOUT"

@@ -205,7 +205,8 @@ def test_mixed_scan_reads_the_text_page_and_warns() -> None:
     assert doc.warnings == [
         {
             "code": "W_PDF_PAGES_NO_TEXT",
-            "message": "第2页没有文字层（扫描页），这些页的内容未读取（pages without text layer: 2）",
+            "message": "第2页没有文字层（扫描页），OCR也未能识别出文字，这些页的内容未读取，请核对原件"
+            "（pages without text layer where OCR found nothing: 2）",
         }
     ]
 

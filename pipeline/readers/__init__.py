@@ -46,7 +46,9 @@ def read_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
     if kind == "ole2":
         return _ole2(data, path, limits)
     if kind == "image":
-        raise ReadError("E_IMAGE", "the bytes are an image (PNG/JPEG/GIF/TIFF/BMP/WEBP)")
+        from pipeline.readers import image
+
+        return image.read(data, path, limits)
     if kind in ("pptx", "odf", "zip"):
         raise ReadError("E_UNSUPPORTED_FORMAT", f"format {kind} is not supported")
     raise ReadError("E_UNKNOWN_FORMAT", "bytes are not a document format jixiao reads")
