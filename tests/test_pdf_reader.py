@@ -178,7 +178,8 @@ def test_bad_files_give_their_code_quickly(name: str, code: str) -> None:
     with pytest.raises(ReadError) as err:
         read_path(BAD / name)
     assert err.value.code == code
-    assert time.perf_counter() - start < 2.0
+    # a page without text is OCR'd now: loading the models and looking at the page take seconds
+    assert time.perf_counter() - start < (15.0 if name == "scanned.pdf" else 2.0)
     assert err.value.detail
 
 

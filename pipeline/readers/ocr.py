@@ -23,6 +23,7 @@ from pipeline.errors import ReadError
 
 OCR_DPI = 150  # page images are rendered at this resolution: enough for 10.5 pt Song type
 MIN_CONF = 0.5  # lines recognised with less confidence are noise (stamps, signatures, smudges)
+BLANK_LEVEL = 200  # a page whose darkest pixel is this light (0 black, 255 white) holds no ink
 CELL_GAP = 1.2  # boxes on one row further apart than this many line heights are separate cells
 
 
@@ -66,6 +67,8 @@ def recognise(image, scale: float) -> list[OcrLine]:
 
     from pipeline.limits import PageTimeout
 
+    if image.convert("L").getextrema()[0] >= BLANK_LEVEL:
+        return []  # nothing darker than paper: a blank page, no need to wake the models
     arr = np.asarray(image.convert("RGB"))
     try:
         result, _ = engine()(arr)
