@@ -17,10 +17,10 @@ committed; the tests never rebuild them.
   text PDF of seed 000 followed by the scanned first page of seed 001.
 - ``001_gov.html``: seed 001 as a government site publishes it: navigation, breadcrumbs, share buttons,
   scripts and a footer around the article, its tables as HTML tables; ``001_gov.mht``: the same page
-  saved by a browser as one MHTML file (quoted-printable); ``001_gov_named.doc``: the page saved by Word
-  as a "web page" and named .doc.
+  saved by a browser as one MHTML file (GBK, quoted-printable); ``001_gov_named.doc``: the page under a
+  .doc name, as units send a page they saved.
 - broken files: ``truncated.xls``, ``encrypted.xlsx`` (an OLE2 EncryptedPackage, as Excel writes one with
-  an open password), ``empty.png`` (0 bytes), ``truncated.png``, ``html_named.doc`` is the web page above.
+  an open password), ``empty.png`` (0 bytes), ``truncated.png``.
 """
 
 from __future__ import annotations
@@ -150,6 +150,78 @@ def scans() -> None:
     write(OUT / "mixed.pdf", buf.getvalue())
 
 
+def gov_page() -> str:
+    """Seed 001 as a government site publishes it: the article among navigation, breadcrumbs, a side menu,
+    share and print links, related articles, a footer and scripts."""
+    import html
+
+    lines = (CORPUS / f"{SEED001}.txt").read_text(encoding="utf-8").split("\n")
+
+    def table(rows) -> str:
+        out = ['<table border="1" cellspacing="0" style="border-collapse:collapse">']
+        for row in rows:
+            cells = "".join(
+                f"<td{f' rowspan={r}' if r > 1 else ''}{f' colspan={c}' if c > 1 else ''}>{html.escape(t)}</td>"
+                for t, r, c in row
+            )
+            out.append(f"<tr>{cells}</tr>")
+        return "\n".join(out + ["</table>"])
+
+    body = []
+    for line in lines[2:]:
+        if line.strip():
+            body.append(f'<p style="text-indent:2em">{html.escape(line.strip())}</p>')
+        if line.strip().startswith(st.SEED001_SCORES_AFTER):
+            body.append(table(st.SEED001_SCORES))
+        if line.strip().startswith(st.SEED001_INDICATORS_AFTER):
+            body.append(table(st.SEED001_INDICATORS))
+    menu = "".join(f'<li><a href="/{i}">{t}</a></li>' for i, t in enumerate(["首页", "政务公开", "政务服务", "互动交流", "走进本区"]))
+    side = "".join(f'<li><a href="/gk/{i}">{t}</a></li>' for i, t in enumerate(["机构职能", "部门预算", "部门决算", "绩效评价"]))
+    return f"""<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{st.SEED001_TITLE}_区人力资源和社会保障局</title>
+<script>var _hmt = _hmt || [];</script><style>.nav li{{float:left}}</style></head>
+<body>
+<div class="top"><div class="logo">区人民政府门户网站</div><div class="search"><input type="text" value="请输入关键字"><a href="/s">搜索</a></div></div>
+<div class="nav"><ul>{menu}</ul></div>
+<div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; <a href="/zwgk/czyjs">财政预决算</a> &gt; 绩效评价</div>
+<div class="main"><div class="left"><h3>信息公开目录</h3><ul>{side}</ul></div>
+<div class="right"><div class="article"><h1 class="title">{st.SEED001_TITLE}</h1>
+<div class="info">发布时间：2023-05-12 来源：区退管中心 浏览次数：<span id="count">128</span> 【字体：<a href="#">大</a> <a href="#">中</a> <a href="#">小</a>】</div>
+<div class="TRS_Editor" id="zoom">
+{chr(10).join(body)}
+</div>
+<div class="share">分享到：<a href="#">微信</a> <a href="#">微博</a></div>
+<div class="print"><a href="javascript:window.print()">【打印本页】</a> <a href="javascript:window.close()">【关闭窗口】</a></div>
+</div>
+<div class="related"><h4>相关文章</h4><ul><li><a href="/a/1">2021年度国有企业退休人员社会化管理补助资金绩效自评报告</a></li><li><a href="/a/2">区退管中心2023年部门预算公开</a></li></ul></div></div></div>
+<div class="footer"><p>主办：区人民政府办公室 承办：区大数据中心 网站标识码：6501040001 <a href="#">新ICP备12345678号</a></p><p>地址：某区某路1号 联系电话：0991-1234567</p></div>
+<script type="text/javascript">document.getElementById("count").innerHTML = "129";</script>
+</body></html>
+"""
+
+
+def mht(page: str) -> bytes:
+    """The page as a browser saves it into one file: MIME headers, the HTML part quoted-printable in GBK."""
+    body = quopri.encodestring(page.replace('charset="utf-8"', 'charset="gb2312"').encode("gb18030"))
+    return (
+        b"From: <Saved by Blink>\r\nSnapshot-Content-Location: http://www.example.gov.cn/zwgk/2023/0512.html\r\n"
+        b"Subject: page\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n"
+        b'\ttype="text/html";\r\n\tboundary="----MultipartBoundary--jixiao----"\r\n\r\n'
+        b"------MultipartBoundary--jixiao----\r\nContent-Type: text/html; charset=gb2312\r\n"
+        b"Content-Transfer-Encoding: quoted-printable\r\n"
+        b"Content-Location: http://www.example.gov.cn/zwgk/2023/0512.html\r\n\r\n"
+        + body.replace(b"\n", b"\r\n")
+        + b"\r\n\r\n------MultipartBoundary--jixiao------\r\n"
+    )
+
+
+def web() -> None:
+    page = gov_page()
+    write(OUT / "001_gov.html", page.encode("utf-8"))
+    write(OUT / "001_gov.mht", mht(page))
+    write(OUT / "001_gov_named.doc", page.encode("utf-8"))
+
+
 def write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
@@ -182,6 +254,7 @@ def main() -> None:
                 write(OUT / f"{short}.odt", soffice(src, "odt", t / "odt").read_bytes())
     write(OUT / "encrypted.xlsx", make_bad.ole2("EncryptedPackage"))
     write(OUT / "empty.png", b"")
+    web()
     scans()
     png = (OUT / "001_p1.png").read_bytes()
     write(OUT / "truncated.png", png[: len(png) // 10])

@@ -204,6 +204,35 @@ def test_damaged_workbook_inside_intact_ole2() -> None:
     assert "另存为新的.xlsx" in parsed.error.message
 
 
+# -- web pages ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, fmt", [("001_gov.html", "html"), ("001_gov.mht", "mht"), ("001_gov_named.doc", "html")])
+def test_government_page_gives_the_docx_facts(name: str, fmt: str, docx_facts) -> None:
+    assert key_facts(FORMATS / name) == docx_facts["001"]
+    assert parse_file(FORMATS / name).doc.format == fmt
+
+
+@pytest.mark.parametrize("name", ["001_gov.html", "001_gov.mht"])
+def test_government_page_is_read_as_its_article(name: str) -> None:
+    doc = parse_file(FORMATS / name).doc
+    text = doc.text
+    for chrome in ("首页", "当前位置", "信息公开目录", "浏览次数", "分享到", "打印本页", "相关文章", "网站标识码", "_hmt", "innerHTML"):
+        assert chrome not in text, chrome
+    title = doc.blocks[0]
+    assert (title.kind, title.raw) == ("title", "2022.2023国有企业退休人员社会化管理补助资金（中央、自治区）项目绩效评价报告")
+    tables = [b for b in doc.blocks if b.kind == "table"]
+    assert len(tables) == 2
+    assert tables[0].grid()[-1] == ["评价等级", "优", None, None]  # 优 spans three columns, once
+    assert next(c for c in tables[1].cells if c.text == "产出指标").rowspan == 9
+    # each block is located by the line of the page where its text starts
+    spent = next(b for b in doc.blocks if "全年执行数16.67万元" in b.raw)
+    source = (FORMATS / name).read_bytes()
+    if name.endswith(".html"):
+        line = source.decode("utf-8").splitlines()[spent.loc["line"] - 1]
+        assert "全年执行数16.67万元" in line
+
+
 def test_html_named_doc_reads_as_a_web_page(tmp_path: Path) -> None:
     page = "<html><body><p>该项目全年预算数662.77万元，全年执行数16.67万元。</p></body></html>"
     path = tmp_path / "report.doc"

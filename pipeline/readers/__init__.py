@@ -35,6 +35,10 @@ def read_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
         from pipeline.readers import txt
 
         return txt.read(data, path, limits)
+    if kind == "mht":
+        from pipeline.readers import html
+
+        return html.read_mht(data, path, limits)
     if kind in ("xlsx", "ods"):
         from pipeline.readers import spreadsheet
 
