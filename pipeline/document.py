@@ -152,6 +152,9 @@ class Document:
     sheets: list[dict] | None = None  # spreadsheets: {"name", "hidden", "range"} of every sheet read
     ocr_pages: list[int] | None = None  # pages (1 for an image) whose text was recognised by OCR
     converted_from: str | None = None  # the source format LibreOffice converted this DOCX from
+    # a workbook holding several projects' forms: one Document per project, the first one's blocks being
+    # this Document's leading blocks (see pipeline.readers.spreadsheet.project_sheets)
+    parts: list[Document] = field(default_factory=list)
 
     def add(self, kind: BlockKind, raw: str, **kw) -> Block:
         block = Block(index=len(self.blocks), kind=kind, raw=raw, **kw)

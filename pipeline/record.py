@@ -62,11 +62,19 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
     from pipeline.extract import empty_fields, extract_document
 
     rec = envelope(parsed)
-    if parsed.doc is None:
+    doc = parsed.doc
+    if doc is not None and doc.parts:
+        # A workbook of several projects: the file's own facts are its first project's (whose blocks lead
+        # the workbook, so evidence indexes the same blocks); each project is a record of its own.
+        doc = doc.parts[0]
+        rec["projects"] = [
+            extract_record(Parsed(part.path, parsed.sha256, part, None), checks, profile) for part in parsed.doc.parts
+        ]
+    if doc is None:
         rec.update(empty_fields())
     else:
-        rec.update(extract_document(parsed.doc))
-    findings = run_checks(rec, parsed.doc, profile) if checks and parsed.doc is not None else []
+        rec.update(extract_document(doc))
+    findings = run_checks(rec, doc, profile) if checks and doc is not None else []
     rec["findings"] = [_mark_ocr(f.to_json()) for f in findings]
     rec["evidence_blocks"] = _quoted_blocks(rec, parsed)
     return rec

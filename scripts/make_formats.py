@@ -10,6 +10,7 @@ committed; the tests never rebuild them.
   hidden-free; a third, hidden sheet holds the form's notes. ``.xls`` and ``.ods`` are LibreOffice's
   conversions of it; ``.et`` is the ``.xls`` bytes under WPS's name (WPS 表格 saves .et in the same BIFF8
   container).
+- ``两个项目.xlsx``: two projects' 自评表 in one workbook, one per sheet (seed 001's and seed 000's figures).
 - ``000.doc``/``001.doc``, ``.rtf``, ``.odt``: LibreOffice's conversions of the corpus DOCX; ``.wps`` is
   the ``.doc`` bytes under WPS's name (WPS 文字 saves .wps in Word's OLE2 container, WordDocument stream).
 - ``001_scan.pdf``: the corpus PDF of seed 001 rendered at 150 dpi, page by page, into a PDF of images
@@ -113,6 +114,44 @@ def workbook(path: Path) -> None:
     notes = wb.create_sheet("填表说明")
     notes["A1"] = "执行率 = 全年执行数 ÷ 全年预算数；得分 = 执行率 × 分值，最高为分值。"
     notes.sheet_state = "hidden"
+    wb.save(path)
+
+
+def form_sheet(ws, year: str, project: str, dept: str, unit: str, initial: float, full: float, spent: float,
+               total: float, grade: str) -> None:
+    """One project's 自评表 on a sheet: heading lines, the funds block with formulas, total and grade."""
+    ws["A1"] = "项目支出绩效自评表"
+    ws.merge_cells("A1:H1")
+    ws["A2"] = f"（{year}年度）"
+    ws.merge_cells("A2:H2")
+    ws["A3"], ws["B3"] = "项目名称", project
+    ws.merge_cells("B3:H3")
+    ws["A4"], ws["B4"], ws["E4"], ws["F4"] = "主管部门", dept, "实施单位", unit
+    ws.merge_cells("B4:D4")
+    ws.merge_cells("F4:H4")
+    ws["A5"] = "项目资金（万元）"
+    ws.merge_cells("A5:A6")
+    for i, h in enumerate(["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"]):
+        ws.cell(5, 2 + i, h)
+    for col, value in zip("BCDEF", ("年度资金总额", initial, full, spent, 10)):
+        ws[f"{col}6"] = value
+    ws["G6"] = "=ROUND(E6/D6,4)"
+    ws["G6"].number_format = "0.00%"
+    ws["H6"] = "=ROUND(MIN(G6,1)*F6,2)"
+    ws["A7"], ws["B7"] = "自评总分", total
+    ws["A8"], ws["B8"] = "评价等级", grade
+
+
+def two_projects(path: Path) -> None:
+    """Two projects' forms in one workbook, one per sheet (seed 001's and seed 000's figures)."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    form_sheet(wb.active, "2022", "国有企业退休人员社会化管理补助资金（中央、自治区）项目", "区人力资源和社会保障局",
+               "区退管中心", 662.77, 662.77, 16.67, 91.23, "优")
+    wb.active.title = "退管补助"
+    form_sheet(wb.create_sheet("专项补助"), "2023", "国有企业退休人员社会化管理专项补助资金", "盘龙区人力资源和社会保障局",
+               "金辰街道办事处", 151.08, 151.08, 151.08, 96, "优")
     wb.save(path)
 
 
@@ -243,6 +282,8 @@ def main() -> None:
         write(OUT / "001_自评表.et", xls.read_bytes())
         write(OUT / "001_自评表.ods", soffice(saved, "ods", t / "ods").read_bytes())
         write(OUT / "truncated.xls", xls.read_bytes()[: len(xls.read_bytes()) // 3])
+        two_projects(t / "两个项目_raw.xlsx")
+        write(OUT / "两个项目.xlsx", soffice(t / "两个项目_raw.xlsx", "xlsx", t / "calc2").read_bytes())
         for seed, short in ((SEED000, "000"), (SEED001, "001")):
             src = t / f"{short}.docx"
             shutil.copy(CORPUS / f"{seed}.docx", src)

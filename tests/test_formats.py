@@ -93,6 +93,30 @@ def test_evidence_names_sheet_and_cell() -> None:
     assert rec["score"]["total"]["evidence"]["cell"] == "综合评分表!C6"
 
 
+def test_workbook_of_two_projects_gives_a_record_per_project() -> None:
+    rec = extract_record(parse_file(FORMATS / "两个项目.xlsx"))
+    projects = rec["projects"]
+    assert [p["file"].rsplit("#", 1)[1] for p in projects] == ["退管补助", "专项补助"]
+    got = [
+        (p["meta"]["project"], p["budget"]["full_year"]["value"], p["budget"]["spent"]["value"],
+         p["budget"]["execution_rate"]["value"], p["score"]["total"]["value"])
+        for p in projects
+    ]
+    assert got == [
+        ("国有企业退休人员社会化管理补助资金（中央、自治区）项目", 6627700, 166700, 2.52, 91.23),
+        ("国有企业退休人员社会化管理专项补助资金", 1510800, 1510800, 100, 96),
+    ]
+    assert projects[1]["budget"]["spent"]["evidence"]["cell"] == "专项补助!E6"
+    # the file's own facts are its first project's, never a mix of the two
+    assert rec["budget"]["spent"]["value"] == 166700 and rec["score"]["total"]["value"] == 91.23
+    assert not any(f["check"] == "GRADE-TEXT-TOTAL" for f in rec["findings"])
+
+
+def test_sheets_of_one_report_stay_one_record() -> None:
+    rec = extract_record(parse_file(FORMATS / "001_自评表.xlsx"))
+    assert "projects" not in rec  # the form, its 综合评分表 and its 指标 sheet name one project at most
+
+
 def test_formula_without_cached_value_is_flagged(tmp_path: Path) -> None:
     import openpyxl
 

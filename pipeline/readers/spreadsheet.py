@@ -30,6 +30,8 @@ from pipeline.limits import Limits
 
 Merge = tuple[int, int, int, int]  # first row, first col, last row, last col (0-based, inclusive)
 
+# The label of the cell that names the form's project, in the national and provincial forms.
+PROJECT_LABELS = {"项目名称", "项目名称：", "项目名称:"}
 # A number format's percent section: digits after the point before the % sign ("0.00%" -> 2 places).
 _PERCENT_FORMAT = re.compile(r"^[^;\"]*?0(?:\.(0+))?\s*%")
 
@@ -147,7 +149,62 @@ def read(data: bytes, path: str, limits: Limits, kind: str) -> Document:
         )
     if not any(b.raw.strip() for b in doc.blocks):
         raise ReadError("E_NO_TEXT", "every sheet of the workbook is empty")
+    groups = project_sheets(doc)
+    if len(groups) > 1:
+        for names in groups:
+            part = Document(path=f"{path}#{names[0]}", format=kind, sheets=[])
+            for sheet in sheets:
+                if sheet.name in names:
+                    part.sheets.append({"name": sheet.name, "hidden": sheet.hidden, "range": _sheet_blocks(part, sheet)})
+            doc.parts.append(part)
     return doc
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def project_sheets(doc: Document) -> list[list[str]]:
+    """The workbook's sheets grouped by the project whose form they hold, in workbook order.
+
+    A sheet that names a project (a 项目名称 cell followed by the name) starts a group when the name
+    differs from the group before; a sheet naming none (the form's 评分表, 指标, 说明) belongs with the
+    sheet before it, and sheets before the first project sheet with the first group. One group: the
+    sheets are parts of one report.
+    """
+    names: list[str] = []
+    project: dict[str, str] = {}
+    for b in doc.blocks:
+        sheet = b.loc.get("sheet")
+        if sheet not in names:
+            names.append(sheet)
+        if b.cells is None or sheet in project:
+            continue
+        row_cells: dict[int, list] = {}
+        for c in b.cells:
+            row_cells.setdefault(c.row, []).append(c)
+        for cells in row_cells.values():
+            cells.sort(key=lambda c: c.col)
+            for i, c in enumerate(cells):
+                if _key(c.text) in PROJECT_LABELS:
+                    value = next((_key(n.text) for n in cells[i + 1 :] if n.text.strip()), "")
+                    if value:
+                        project.setdefault(sheet, value)
+    groups: list[list[str]] = []
+    current: str | None = None
+    for name in names:
+        mine = project.get(name)
+        if groups and (mine is None or mine == current):
+            groups[-1].append(name)
+            continue
+        if groups and current is None:
+            # sheets before the first project sheet belong to that project
+            groups[-1].append(name)
+            current = mine
+            continue
+        groups.append([name])
+        current = mine
+    return groups
 
 
 def _check_zip(data: bytes, limits: Limits) -> None:
