@@ -327,3 +327,39 @@ def test_mixed_pdf_ocrs_only_the_scanned_page() -> None:
 def test_ocr_page_limit() -> None:
     parsed = parse_file(FORMATS / "001_p1.png", Limits(ocr_page_seconds=0.05))
     assert parsed.error.code == "E_TIMEOUT"
+
+
+# -- in the batch ---------------------------------------------------------------------------------------
+
+
+@needs_soffice
+def test_batch_workers_read_every_new_format(tmp_path: Path) -> None:
+    """Workers cap their address space and run LibreOffice and OCR themselves; each file is a row."""
+    import json
+    import shutil
+
+    from pipeline.run import run
+
+    src = tmp_path / "in"
+    src.mkdir()
+    names = ["001.doc", "001_自评表.xls", "001_p1.png", "001_gov.mht", "truncated.xls", "empty.png"]
+    for name in names:
+        shutil.copy(FORMATS / name, src / name)
+    run([src], tmp_path / "out", workers=2, progress=False)
+    lines = (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    recs = {Path(r["file"]).name: r for r in map(json.loads, lines)}
+    assert {n: (r["status"], r["format"] or r["error"]["code"]) for n, r in recs.items()} == {
+        "001.doc": ("ok", "doc"),
+        "001_自评表.xls": ("ok", "xls"),
+        "001_p1.png": ("ok", "image"),
+        "001_gov.mht": ("ok", "mht"),
+        "truncated.xls": ("error", "E_OFFICE_CORRUPT"),
+        "empty.png": ("error", "E_EMPTY"),
+    }
+    assert recs["001_p1.png"]["budget"]["spent"]["value"] == 166700
+    assert recs["001.doc"]["budget"]["spent"]["value"] == 166700
+    # each worker's LibreOffice profile went with its worker; only this process's own may remain
+    import tempfile
+
+    left = {p.name for p in Path(tempfile.gettempdir()).glob(f"{office._PROFILE_PREFIX}*")}
+    assert left <= {f"{office._PROFILE_PREFIX}{os.getpid()}"}

@@ -55,10 +55,32 @@ def engine():
     if _engine is None or _engine_pid != os.getpid():
         from rapidocr_onnxruntime import RapidOCR
 
+        _address_space_for_models()
         # One thread per engine: `jixiao run` already runs one worker per core.
         _engine = RapidOCR(intra_op_num_threads=max(1, min(2, os.cpu_count() or 1)), inter_op_num_threads=1)
         _engine_pid = os.getpid()
     return _engine
+
+
+OCR_ADDRESS_SPACE = 4 << 30  # bytes of address space ONNX Runtime reserves beyond what it touches
+
+
+def _address_space_for_models() -> None:
+    """A `jixiao run` worker caps its address space (RLIMIT_AS) for text documents; ONNX Runtime reserves
+    far more address space than it uses (thread stacks, arenas), so a worker that OCRs gets this much
+    more, once. Resident memory stays what the models and one page need (a few hundred MB)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft == resource.RLIM_INFINITY:
+        return
+    raised = soft + OCR_ADDRESS_SPACE
+    if hard != resource.RLIM_INFINITY:
+        raised = min(raised, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (raised, hard))
+    except (ValueError, OSError):
+        pass
 
 
 def recognise(image, scale: float) -> list[OcrLine]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import io
+import multiprocessing.util
 import os
 import resource
 import shutil
@@ -54,6 +55,8 @@ class Converter:
         self.restarts = 0
         _sweep_stale_profiles()
         atexit.register(self.close)
+        # a multiprocessing worker ends with os._exit, which skips atexit; its finalizers still run
+        multiprocessing.util.Finalize(self, shutil.rmtree, args=(str(self.profile),), kwargs={"ignore_errors": True}, exitpriority=10)
 
     def restart(self) -> None:
         """Forget the profile: after a crash or a kill it may be locked or half written."""
