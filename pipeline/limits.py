@@ -26,7 +26,7 @@ class Limits:
     max_ratio: int = 200  # inflated / compressed for one DOCX part larger than 1 MB
     max_pages: int = 2000  # PDF pages read
     max_zip_entries: int = 10_000  # Word writes tens of parts, hundreds with many images; more is crafted
-    ocr_page_seconds: float = 30.0  # one page of OCR, on a clock of its own (see ``deadline``)
+    ocr_page_seconds: float = 60.0  # one page of OCR, on a clock of its own (see ``deadline``)
     max_ocr_pages: int = 50  # pages OCR'd in one document; a longer scan is read in part, with a warning
 
 

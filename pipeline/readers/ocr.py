@@ -56,8 +56,12 @@ def engine():
         from rapidocr_onnxruntime import RapidOCR
 
         _address_space_for_models()
-        # One thread per engine: `jixiao run` already runs one worker per core.
-        _engine = RapidOCR(intra_op_num_threads=max(1, min(2, os.cpu_count() or 1)), inter_op_num_threads=1)
+        import multiprocessing
+
+        # `jixiao run` runs one worker per core: there each engine takes one thread; alone, two.
+        worker = multiprocessing.current_process().name != "MainProcess"
+        threads = 1 if worker else max(1, min(2, os.cpu_count() or 1))
+        _engine = RapidOCR(intra_op_num_threads=threads, inter_op_num_threads=1)
         _engine_pid = os.getpid()
     return _engine
 
