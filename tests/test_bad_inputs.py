@@ -50,6 +50,9 @@ EXPECTED = {
 }
 
 
+OCR_READ = {"scanned.pdf", "mixed_scan.pdf", "png_named.pdf"}
+
+
 def test_every_bad_file_is_listed() -> None:
     present = {p.name for p in BAD.iterdir()}
     assert present == set(EXPECTED), "update EXPECTED when adding bad files"
@@ -62,7 +65,8 @@ def test_bad_file(name: str) -> None:
     parsed = parse_file(BAD / name)
     elapsed = time.perf_counter() - t0
     assert parsed.status == status, (name, parsed.error)
-    assert elapsed < 5, f"{name} took {elapsed:.1f}s"
+    # pages without text are OCR'd: loading the models and looking at a page take seconds more
+    assert elapsed < (30 if name in OCR_READ else 5), f"{name} took {elapsed:.1f}s"
     assert parsed.sha256 is not None and len(parsed.sha256) == 64
     if status == "error":
         assert parsed.error.code == what
