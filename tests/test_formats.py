@@ -337,25 +337,30 @@ def test_batch_workers_read_every_new_format(tmp_path: Path) -> None:
     """Workers cap their address space and run LibreOffice and OCR themselves; each file is a row."""
     import json
     import shutil
-
-    from pipeline.run import run
+    import subprocess
+    import sys
 
     src = tmp_path / "in"
     src.mkdir()
     names = ["001.doc", "001_自评表.xls", "001_p1.png", "truncated.xls", "empty.png"]
     for name in names:
         shutil.copy(FORMATS / name, src / name)
-    # one worker: OCR and LibreOffice on a shared 2-core machine are slow enough one at a time
-    run([src], tmp_path / "out", workers=1, progress=False)
+    # `jixiao run` as a user starts it: a fresh process, whose workers are forked before any OCR (this test
+    # process has OCR'd, and ONNX Runtime does not survive a fork). One worker: OCR and LibreOffice on a
+    # shared 2-core machine are slow enough one at a time.
+    cmd = [sys.executable, "-m", "pipeline.cli", "run", str(src), "-o", str(tmp_path / "out"), "--workers", "1", "--no-progress"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
     lines = (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
     recs = {Path(r["file"]).name: r for r in map(json.loads, lines)}
+    details = {n: r["error"]["detail"] for n, r in recs.items() if r["error"]}
     assert {n: (r["status"], r["format"] or r["error"]["code"]) for n, r in recs.items()} == {
         "001.doc": ("ok", "doc"),
         "001_自评表.xls": ("ok", "xls"),
         "001_p1.png": ("ok", "image"),
         "truncated.xls": ("error", "E_OFFICE_CORRUPT"),
         "empty.png": ("error", "E_EMPTY"),
-    }
+    }, details
     assert recs["001_p1.png"]["budget"]["spent"]["value"] == 166700
     assert recs["001.doc"]["budget"]["spent"]["value"] == 166700
     # each worker's LibreOffice profile went with its worker; only this process's own may remain

@@ -53,6 +53,11 @@ def engine():
     """This process's RapidOCR engine (a forked worker makes its own)."""
     global _engine, _engine_pid
     if _engine is None or _engine_pid != os.getpid():
+        if _engine_pid is not None:
+            # ONNX Runtime does not survive a fork: a session made in a child of a process that had made
+            # one hangs. `jixiao run` forks its workers from a parent that never OCRs; anything else must
+            # OCR in a fresh process.
+            raise ReadError("E_INTERNAL", "OCR engine cannot start in a process forked after its parent ran OCR")
         from rapidocr_onnxruntime import RapidOCR
 
         _address_space_for_models()
