@@ -29,6 +29,43 @@ def timed(path: Path, runs: int, checks: bool) -> list[float]:
     return out
 
 
+# The formats beyond TXT/DOCX/PDF (tests/data/formats/, made by scripts/make_formats.py), with runs each.
+FORMATS = (
+    ("001_自评表.xlsx", 10),
+    ("001_自评表.xls", 10),
+    ("001_自评表.ods", 10),
+    ("001.doc", 3),
+    ("001.wps", 3),
+    ("001.rtf", 3),
+    ("001.odt", 3),
+    ("001_p1.png", 1),
+    ("001_scan.pdf", 1),
+)
+
+
+def formats() -> None:
+    """Seconds per document for each new format (reading, extraction and checks), and OCR seconds per page."""
+    from pipeline.readers.office import soffice_path
+
+    folder = ROOT / "tests" / "data" / "formats"
+    print(f"{'format fixture':42} {'KB':>6} {'s/document':>11} {'pages':>6} {'s/page':>7}")
+    for name, runs in FORMATS:
+        path = folder / name
+        if name.endswith((".doc", ".wps", ".rtf", ".odt")) and soffice_path() is None:
+            print(f"{name:42} skipped: LibreOffice is not installed")
+            continue
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            parsed = parse_file(path)
+            extract_record(parsed)
+            times.append(time.perf_counter() - t0)
+        took = statistics.median(times)
+        ocr = len(parsed.doc.ocr_pages or []) if parsed.doc is not None else 0
+        per_page = f"{took / ocr:7.2f}" if ocr else f"{'':7}"
+        print(f"{name:42} {path.stat().st_size / 1024:6.1f} {took:11.2f} {ocr or '':>6} {per_page}")
+
+
 def main() -> None:
     t0 = time.perf_counter()
     extract_record(parse_file(ROOT / "corpus" / "001_5c147244ac7a2061.txt"))  # rules, jieba, spaCy load
@@ -47,6 +84,7 @@ def main() -> None:
             times = sorted(timed(path, runs, checks))
             cols += [statistics.median(times) * 1000, times[int(0.9 * (len(times) - 1))] * 1000]
         print(f"{name:42} {path.stat().st_size / 1024:6.1f} {cols[0]:11.1f} {cols[1]:6.1f} {cols[2]:11.1f} {cols[3]:6.1f}")
+    formats()
     devset = sorted((ROOT / "tests" / "data" / "devset" / "reports").glob("*.txt"))
     t0 = time.perf_counter()
     for p in devset:

@@ -100,3 +100,27 @@ def test_the_same_report_reads_alike_in_every_format(suffix: str) -> None:
         "主要经验及做法、存在的问题及原因分析",
         "有关建议",
     ]
+
+
+# One file of each format beyond TXT/DOCX/PDF (tests/data/formats/, made by scripts/make_formats.py).
+FORMATS = GOLDEN.parent / "data" / "formats"
+FORMAT_DOCUMENTS = [
+    FORMATS / name
+    for name in (
+        "001_自评表.xlsx", "001_自评表.xls", "001_自评表.ods", "001.doc", "001.rtf", "001.odt", "001_gov.html",
+        "001_gov.mht", "001_p1.png",
+    )
+]
+
+
+@pytest.mark.parametrize("path", FORMAT_DOCUMENTS, ids=[p.name for p in FORMAT_DOCUMENTS])
+def test_golden_format(path, update_golden: bool) -> None:
+    """Blocks (with sheet and cell, or OCR page) and the extracted record of each new format."""
+    if path.suffix in (".doc", ".rtf", ".odt"):
+        from pipeline.readers.office import soffice_path
+
+        if soffice_path() is None:
+            pytest.skip("LibreOffice is not installed (apt-get install -y libreoffice-writer-nogui)")
+    got = {"summary": summary(path), "record": record(path)}
+    got["summary"]["sha256"] = None
+    _check(got, GOLDEN / "formats" / (path.name + ".json"), update_golden)
