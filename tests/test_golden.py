@@ -17,8 +17,8 @@ from pipeline.record import extract_record
 DOCUMENTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
 
 
-def summary(path) -> dict:
-    parsed = parse_file(path)
+def summary(path, parsed=None) -> dict:
+    parsed = parsed or parse_file(path)
     doc = parsed.doc
     assert doc is not None, parsed.error
     blocks = []
@@ -41,8 +41,8 @@ def summary(path) -> dict:
     }
 
 
-def record(path) -> dict:
-    rec = extract_record(parse_file(path))
+def record(path, parsed=None) -> dict:
+    rec = extract_record(parsed or parse_file(path))
     rec["file"] = path.name  # the path as given differs between checkouts
     # the text fingerprint and the fitting profiles are the batch run's (tests/test_workflow.py)
     rec.pop("fingerprint", None)
@@ -121,6 +121,7 @@ def test_golden_format(path, update_golden: bool) -> None:
 
         if soffice_path() is None:
             pytest.skip("LibreOffice is not installed (apt-get install -y libreoffice-writer-nogui)")
-    got = {"summary": summary(path), "record": record(path)}
+    parsed = parse_file(path)  # once: OCR and LibreOffice take seconds
+    got = {"summary": summary(path, parsed), "record": record(path, parsed)}
     got["summary"]["sha256"] = None
     _check(got, GOLDEN / "formats" / (path.name + ".json"), update_golden)
