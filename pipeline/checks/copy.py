@@ -22,6 +22,8 @@ from pipeline.document import Block, Document
 from pipeline.normalize import fold_script
 from pipeline.ruleset import load, schema
 
+_SPACE = regex.compile(r"\s+")
+
 # -- rules ----------------------------------------------------------------------------------------
 
 
@@ -304,7 +306,7 @@ def _tokens(blocks: list[Block]) -> list[Token]:
         key = key_of(b)
         for a, e in spans(key, end):
             a, e = trimmed(key, a, e)
-            text = regex.sub(r"\s+", "", key[a:e])
+            text = _SPACE.sub("", key[a:e])
             if not text:
                 continue
             out.append(Token(i, a, e, "" if _FIGURE.search(text) else text))
