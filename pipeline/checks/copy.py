@@ -329,6 +329,9 @@ def repeated_runs(tokens: list[Token], min_chars: int) -> list[tuple[int, int, i
     for k, t in enumerate(tokens):
         if t.text:
             where.setdefault(t.text, []).append(k)
+    han = [0]  # han[k]: Han characters in tokens[:k], so that a run's count costs nothing
+    for t in tokens:
+        han.append(han[-1] + len(_HAN.findall(t.text)))
     out = []
     for ks in where.values():
         for x, i in enumerate(ks):
@@ -344,7 +347,7 @@ def repeated_runs(tokens: list[Token], min_chars: int) -> list[tuple[int, int, i
                     and tokens[j + n].block == tokens[j].block
                 ):
                     n += 1
-                if n and _han(tokens[i : i + n]) >= min_chars:
+                if n and han[i + n] - han[i] >= min_chars:
                     out.append((i, j, n))
     return out
 
