@@ -82,16 +82,33 @@ def link(records: list[dict]) -> int:
             values = signature(sig)
             for band in range(BANDS):
                 buckets[(band, *values[band * ROWS : (band + 1) * ROWS])].append(i)
+    # The groups are the connected components of "compatible and near" among the candidate pairs, whatever
+    # the order pairs are tried in. A bucket's members are taken one by one against the groups the earlier
+    # ones formed, and a group is left as soon as one of its members is near: trying every pair made a
+    # bucket of m near-identical reports cost m² (10,000 resubmitted reports, most of an unchanged rerun).
     checked: set[tuple[int, int]] = set()
     for members in buckets.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if (i, j) in checked or find(i) == find(j):
+        if len({find(i) for i in members}) == 1:
+            continue  # already one group (from an earlier band)
+        earlier: dict[int, list[int]] = {}  # the members seen so far, by their group's root
+        for j in members:
+            for root in list(earlier):
+                if find(root) == find(j):
                     continue
-                checked.add((i, j))
-                a, b = records[i], records[j]
-                if _compatible(a, b) and similarity(a["fingerprint"]["minhash"], b["fingerprint"]["minhash"]) >= NEAR:
-                    union(i, j)
+                for i in earlier[root]:
+                    if (i, j) in checked:
+                        continue
+                    checked.add((i, j))
+                    a, b = records[i], records[j]
+                    if _compatible(a, b) and similarity(a["fingerprint"]["minhash"], b["fingerprint"]["minhash"]) >= NEAR:
+                        union(i, j)
+                        break
+            r = find(j)
+            joined = [j]
+            for root in list(earlier):
+                if find(root) == r:
+                    joined += earlier.pop(root)
+            earlier[r] = joined
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in cands:

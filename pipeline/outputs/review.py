@@ -98,8 +98,11 @@ def assign_keys(records: Iterable[dict]) -> None:
             f["key"] = key if seen[key] == 1 else f"{key}-{seen[key]}"
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _quotes_text(quotes: Iterable[str]) -> str:
-    return re.sub(r"\s+", "", "".join(quotes))
+    return _SPACE.sub("", "".join(quotes))
 
 
 def _loose(report: str, check: str | None, quotes: str) -> tuple:
