@@ -401,13 +401,14 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
     if ctx.doc is None:
         return
     closing = regex.compile(rule.params["total_words"] + r"\s*(?:为|是|[：:])?\s*$")
+    total_word = regex.compile(rule.params["total_words"])  # a sentence without one closes no list
     for block in ctx.doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
         raw = block.raw
         for sentence in _SENTENCE.finditer(raw):
             text, base = sentence.group(0), sentence.start()
-            if "其中" in text:
+            if "其中" in text or not total_word.search(text):
                 continue
             money = [q for q in find_quantities(text) if q.kind == "money" and q.yuan is not None and q.op is None]
             for k, total in enumerate(money):
