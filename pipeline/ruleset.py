@@ -191,7 +191,11 @@ def version(rules_dir: Path = RULES_DIR) -> str:
 def _lint_stamp(rules_dir: Path) -> Path:
     from pipeline.cache import code_version  # the cache module imports this one
 
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "jixiao"
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError) as exc:  # no HOME and no password entry: no cache folder
+        raise OSError(str(exc)) from None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "jixiao"
     key = hashlib.sha256(f"{rules_dir.resolve()}|{version(rules_dir)}|{code_version()}".encode()).hexdigest()[:20]
     return root / f"rules-lint-ok-{key}"
 
