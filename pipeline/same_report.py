@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipeline.fingerprint import signature, similarity
+from pipeline.fingerprint import agreement, signature
 
 NEAR = 0.85
 MIN_CHARS = 200  # below this, two texts can look alike without being one report
@@ -71,6 +71,7 @@ def link(records: list[dict]) -> int:
 
     by_text: dict[str, int] = {}
     buckets: dict[tuple, list[int]] = defaultdict(list)
+    sigs: dict[int, list[int]] = {}  # decoded once: every bucket member has one
     for i in cands:
         fp = records[i]["fingerprint"]
         if fp.get("chars"):
@@ -79,7 +80,7 @@ def link(records: list[dict]) -> int:
                 union(first, i)
         sig = fp.get("minhash") or ""
         if (fp.get("chars") or 0) >= MIN_CHARS and sig:
-            values = signature(sig)
+            values = sigs[i] = signature(sig)
             for band in range(BANDS):
                 buckets[(band, *values[band * ROWS : (band + 1) * ROWS])].append(i)
     # The groups are the connected components of "compatible and near" among the candidate pairs, whatever
@@ -100,7 +101,8 @@ def link(records: list[dict]) -> int:
                         continue
                     checked.add((i, j))
                     a, b = records[i], records[j]
-                    if _compatible(a, b) and similarity(a["fingerprint"]["minhash"], b["fingerprint"]["minhash"]) >= NEAR:
+                    same_length = len(a["fingerprint"]["minhash"]) == len(b["fingerprint"]["minhash"])
+                    if _compatible(a, b) and same_length and agreement(sigs[i], sigs[j]) >= NEAR:
                         union(i, j)
                         break
             r = find(j)
