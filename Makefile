@@ -39,11 +39,13 @@ bench: install
 	$(BIN)/python scripts/bench_run.py --docs 10000
 	$(BIN)/python scripts/bench_page.py
 
-# Regenerate the DOCX/PDF versions of the seeds and the deliberately broken files (committed).
+# Regenerate the DOCX/PDF versions of the seeds, the deliberately broken files and the other formats
+# fixtures (committed; make_formats.py needs LibreOffice Writer and Calc and a CJK font, see its docstring).
 fixtures: install
 	$(BIN)/python scripts/make_docx.py
 	$(BIN)/python scripts/make_pdf.py
 	$(BIN)/python scripts/make_bad.py
+	$(BIN)/python scripts/make_formats.py
 
 # Rewrite the golden files from the current code; review the diff like code.
 golden: install

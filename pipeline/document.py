@@ -31,6 +31,8 @@ class Cell:
     norm: MappedText | None = None  # normalised cell text, spans relative to the block's raw text
     key: str | None = None  # ``norm.text`` in simplified script, same length: what rules match against
     nstart: int = 0  # where ``norm.text`` starts in the block's normalised text
+    ref: str | None = None  # spreadsheets: the cell's address on its sheet, "C6"
+    conf: float | None = None  # OCR: the recognition confidence of the cell's text (0-1)
 
     def to_json(self) -> dict:
         d: dict = {"row": self.row, "col": self.col, "text": self.text, "start": self.start, "end": self.end}
@@ -38,6 +40,10 @@ class Cell:
             d["rowspan"] = self.rowspan
         if self.colspan != 1:
             d["colspan"] = self.colspan
+        if self.ref is not None:
+            d["ref"] = self.ref
+        if self.conf is not None:
+            d["conf"] = round(self.conf, 3)
         return d
 
 
@@ -58,6 +64,8 @@ class Block:
     tags: list[str] = field(default_factory=list)  # canonical section tags along the path
     norm: MappedText | None = None  # normalised view of ``raw``
     key: str | None = None  # ``norm.text`` in simplified script, same length: what rules match against
+    # OCR'd text: (start, end, confidence, box) of each recognised line in ``raw``; box in page points
+    ocr: list[tuple[int, int, float, tuple[float, float, float, float]]] | None = None
 
     @property
     def text(self) -> str:
@@ -91,6 +99,11 @@ class Block:
             if value is not None:
                 d[key] = value
         d["tags"] = self.tags
+        if self.ocr is not None:
+            d["ocr"] = [
+                {"start": s, "end": e, "conf": round(c, 3), "box": [round(v, 1) for v in box]}
+                for s, e, c, box in self.ocr
+            ]
         if self.cells is not None:
             d["rows"] = self.nrows
             d["cols"] = self.ncols
@@ -131,11 +144,17 @@ def table_block(index: int, rows: list[list[tuple[str, int, int]]], **kw) -> Blo
 @dataclass
 class Document:
     path: str
-    format: str  # "txt" | "docx" | "pdf" | "html"
+    format: str  # "txt" | "docx" | "pdf" | "html" | "xlsx" | "xls" | "ods" | "doc" | "rtf" | "odt" | "image" | "mht"
     blocks: list[Block] = field(default_factory=list)
     pages: int | None = None
     encoding: str | None = None  # text files only
     warnings: list[dict] = field(default_factory=list)  # {"code", "message"} for partial reads
+    sheets: list[dict] | None = None  # spreadsheets: {"name", "hidden", "range"} of every sheet read
+    ocr_pages: list[int] | None = None  # pages (1 for an image) whose text was recognised by OCR
+    converted_from: str | None = None  # the source format LibreOffice converted this DOCX from
+    # a workbook holding several projects' forms: one Document per project, the first one's blocks being
+    # this Document's leading blocks (see pipeline.readers.spreadsheet.project_sheets)
+    parts: list[Document] = field(default_factory=list)
 
     def add(self, kind: BlockKind, raw: str, **kw) -> Block:
         block = Block(index=len(self.blocks), kind=kind, raw=raw, **kw)

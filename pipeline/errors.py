@@ -14,17 +14,38 @@ CODES: dict[str, tuple[str, str]] = {
     "E_EMPTY": ("文件为空（0字节），请向报送单位索取完整文件。", "empty file"),
     "E_TOO_LARGE": ("文件超过大小上限，请确认是否为单份报告；如确需处理，请拆分后再提交。", "file too large"),
     "E_UNKNOWN_FORMAT": (
-        "无法识别的文件内容（不是文本、DOCX或PDF），请确认文件未损坏，或另存为DOCX/PDF后再提交。",
-        "unrecognised bytes: not text, DOCX or PDF",
+        "无法识别的文件内容（不是支持的文档、表格、图片或文本格式），请确认文件未损坏，或另存为DOCX/PDF后再提交。",
+        "unrecognised bytes: no supported format",
     ),
-    "E_IMAGE": ("文件是图片（扫描件），没有文字，需先做OCR识别后再提交。", "image file: needs OCR"),
+    "E_IMAGE": (
+        "图片（扫描件）中没有识别出文字，请提供更清晰的扫描件（不低于150dpi、不倾斜）或带文字层的PDF后再提交。",
+        "image: OCR found no text",
+    ),
+    "E_IMAGE_CORRUPT": (
+        "图片文件已损坏或不完整，无法打开，请重新扫描或重新导出后再提交。",
+        "image cannot be decoded",
+    ),
     "E_LEGACY_FORMAT": (
-        "旧版二进制Office格式（.doc/.wps/.xls/.et），请用Word/WPS另存为.docx（表格另存为.xlsx）后再提交。",
-        "legacy format: save as .docx/.xlsx",
+        "旧版二进制Office格式（如.ppt）暂不支持，请另存为.docx或PDF后再提交。",
+        "legacy binary format not supported: save as .docx/PDF",
     ),
     "E_UNSUPPORTED_FORMAT": (
-        "暂不支持该格式，请另存为DOCX、PDF或TXT后再提交。",
-        "format recognised but not supported yet",
+        "暂不支持该格式（如PPTX、压缩包），请另存为DOCX、XLSX、PDF或TXT后再提交。",
+        "format recognised but not supported",
+    ),
+    "E_NO_CONVERTER": (
+        "读取.doc/.wps/.rtf/.odt需要LibreOffice，本机未安装。请管理员执行 sudo apt-get install -y "
+        "libreoffice-writer-nogui 后重试，或将文件另存为.docx后再提交。",
+        "LibreOffice (soffice) is not installed: apt-get install -y libreoffice-writer-nogui",
+    ),
+    "E_OFFICE_CORRUPT": (
+        "Office文件（Word/WPS/RTF/ODT，或无法判断类型的旧版Office文件）已损坏或不完整，无法打开，"
+        "请用Word/WPS打开后另存为新的.docx（表格另存为.xlsx）再提交。",
+        "Office file is corrupt or truncated: could not be opened or converted",
+    ),
+    "E_SHEET_CORRUPT": (
+        "表格文件（.xlsx/.xls/.et/.ods）已损坏或不完整，请用Excel/WPS打开后另存为新的.xlsx再提交。",
+        "spreadsheet is corrupt or truncated",
     ),
     "E_TXT_ENCODING": (
         "文本文件编码无法识别，请用记事本另存为UTF-8编码后再提交。",
@@ -44,8 +65,8 @@ CODES: dict[str, tuple[str, str]] = {
         "PDF is encrypted with a password",
     ),
     "E_PDF_NO_TEXT": (
-        "PDF没有文字层（扫描件），需先做OCR识别后再提交。",
-        "no text layer: needs OCR",
+        "PDF没有文字层（扫描件），OCR也未识别出文字，请提供更清晰的扫描件（不低于150dpi）或带文字层的PDF后再提交。",
+        "no text layer and OCR found no text",
     ),
     "E_DOCX_CORRUPT": (
         "DOCX文件已损坏（压缩包或XML结构错误），请用Word/WPS打开后另存为新的DOCX再提交。",
@@ -56,12 +77,12 @@ CODES: dict[str, tuple[str, str]] = {
         "DOCX XML declares a DTD or entities: refused",
     ),
     "E_OFFICE_ENCRYPTED": (
-        "Word/Excel文件设置了打开密码，无法读取，请向报送单位索取未加密的版本后再提交。",
+        "Word/Excel/WPS文件设置了打开密码，无法读取，请向报送单位索取未加密的版本后再提交。",
         "password-protected Office file",
     ),
     "E_DOCX_BOMB": (
-        "DOCX解压后体积异常巨大（疑似压缩炸弹），已拒绝读取，请向报送单位核实文件。",
-        "DOCX inflates beyond the size limit: refused",
+        "DOCX/XLSX解压后体积异常巨大（疑似压缩炸弹），已拒绝读取，请向报送单位核实文件。",
+        "DOCX/XLSX inflates beyond the size limit: refused",
     ),
     "E_NOT_A_REPORT": (
         "未识别出绩效自评报告内容（没有预算、得分、指标或报告标题），不计入审核结果；请确认是否报错了文件，"

@@ -21,6 +21,9 @@ class Evidence:
     end: int
     quote: str
     page: int | None = None
+    cell: str | None = None  # spreadsheets: where the quote stands, "自评表!C6"
+    ocr: bool = False  # the quoted characters were recognised from an image
+    conf: float | None = None  # OCR: the lowest recognition confidence of the lines quoted
 
     @classmethod
     def of(cls, block: Block, nstart: int, nend: int) -> Evidence:
@@ -29,10 +32,27 @@ class Evidence:
             start, end = nstart, nend
         else:
             start, end = block.norm.raw_span(nstart, nend)
-        return cls(block.index, start, end, block.raw[start:end], block.page)
+        cell = ocr_conf = None
+        if block.cells is not None and "sheet" in block.loc:
+            ref = next((c.ref for c in block.cells if c.ref and c.start <= start < max(c.end, c.start + 1)), None)
+            cell = f"{block.loc['sheet']}!{ref}" if ref else None
+        elif "sheet" in block.loc and "cell" in block.loc:
+            cell = f"{block.loc['sheet']}!{block.loc['cell']}"
+        if block.ocr is not None:
+            confs = [c for s, e, c, _ in block.ocr if s < max(end, start + 1) and e > start]
+            ocr_conf = min(confs) if confs else min((c for _, _, c, _ in block.ocr), default=None)
+        return cls(
+            block.index, start, end, block.raw[start:end], block.page, cell, block.ocr is not None, ocr_conf
+        )
 
     def to_json(self) -> dict:
-        return {"quote": self.quote, "page": self.page, "block": self.block, "start": self.start, "end": self.end}
+        d = {"quote": self.quote, "page": self.page, "block": self.block, "start": self.start, "end": self.end}
+        if self.cell is not None:
+            d["cell"] = self.cell
+        if self.ocr:
+            d["ocr"] = True
+            d["conf"] = round(self.conf, 3) if self.conf is not None else None
+        return d
 
 
 @dataclass

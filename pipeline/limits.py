@@ -26,6 +26,8 @@ class Limits:
     max_ratio: int = 200  # inflated / compressed for one DOCX part larger than 1 MB
     max_pages: int = 2000  # PDF pages read
     max_zip_entries: int = 10_000  # Word writes tens of parts, hundreds with many images; more is crafted
+    ocr_page_seconds: float = 60.0  # CPU seconds for one page of OCR, on a clock of its own (``deadline``)
+    max_ocr_pages: int = 50  # pages OCR'd in one document; a longer scan is read in part, with a warning
 
 
 DEFAULT_LIMITS = Limits()
@@ -53,3 +55,37 @@ def time_limit(seconds: float):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class PageTimeout(Exception):
+    """One page (of OCR) ran past its own limit; the document's clock is still running."""
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Raise PageTimeout when the body has used ``seconds`` of CPU time; the enclosing :func:`time_limit`
+    is paused meanwhile and resumes with the time it had left.
+
+    OCR is slow (seconds per page) and bounded page by page, so a scanned report is not cut short by a
+    clock sized for text; ``Limits.max_ocr_pages`` bounds the pages. The page's clock counts CPU time
+    (all threads), not wall time: on a machine shared with other work a page waits for the processor
+    without being judged for it. A no-op outside the main thread.
+    """
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    outer, interval = signal.getitimer(signal.ITIMER_REAL)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def on_prof(signum, frame):
+        raise PageTimeout(f"page used more than {seconds:g} s of CPU time")
+
+    previous = signal.signal(signal.SIGPROF, on_prof)
+    signal.setitimer(signal.ITIMER_PROF, seconds, 0.1)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, outer, interval)

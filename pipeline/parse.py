@@ -42,8 +42,9 @@ def parse_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Pars
     data: bytes | None = None
     try:
         data, doc = read_file(path, limits)
-        normalize_document(doc)
-        structure(doc)
+        for d in (doc, *doc.parts):
+            normalize_document(d)
+            structure(d)
         return Parsed(path, hashlib.sha256(data).hexdigest(), doc, None)
     except ReadError as exc:
         log.info("%s: %s", path, exc)

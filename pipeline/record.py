@@ -30,6 +30,12 @@ def envelope(parsed: Parsed) -> dict:
         rec["warnings"] = list(doc.warnings)
         if doc.encoding:
             rec["encoding"] = doc.encoding
+        if doc.sheets is not None:
+            rec["sheets"] = doc.sheets
+        if doc.ocr_pages:
+            rec["ocr_pages"] = doc.ocr_pages
+        if doc.converted_from:
+            rec["converted_from"] = doc.converted_from
         lie = _extension_lie(parsed.path, doc.format)
         if lie:
             rec["warnings"].append(lie)  # after the status: the whole file was read, only its name is wrong
@@ -47,12 +53,26 @@ def _extension_lie(path: str, fmt: str | None) -> str | None:
     )
 
 
+OCR_NOTE = "（所依据的文字或数字由OCR从扫描件识别，请对照原件核实）"
+
+
+def _mark_ocr(finding: dict) -> dict:
+    """A finding that quotes OCR'd text says so, in its message and as ``ocr: true``, with the lowest
+    recognition confidence of what it quotes: a misread digit would make a contradiction of its own."""
+    read = [e for e in finding.get("evidence", []) if e.get("ocr")]
+    if read:
+        finding["ocr"] = True
+        confs = [e["conf"] for e in read if e.get("conf") is not None]
+        finding["ocr_conf"] = min(confs) if confs else None
+        finding["message"] = finding["message"] + OCR_NOTE
+    return finding
+
+
 def parse_record(parsed: Parsed) -> dict:
     """The envelope plus the blocks, for ``jixiao parse``."""
     rec = envelope(parsed)
     rec["blocks"] = [b.to_json() for b in parsed.doc.blocks] if parsed.doc is not None else []
     return rec
-
 
 
 def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = None) -> dict:
@@ -61,12 +81,20 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
     from pipeline.extract import empty_fields, extract_document
 
     rec = envelope(parsed)
-    if parsed.doc is None:
+    doc = parsed.doc
+    if doc is not None and doc.parts:
+        # A workbook of several projects: the file's own facts are its first project's (whose blocks lead
+        # the workbook, so evidence indexes the same blocks); each project is a record of its own.
+        doc = doc.parts[0]
+        rec["projects"] = [
+            extract_record(Parsed(part.path, parsed.sha256, part, None), checks, profile) for part in parsed.doc.parts
+        ]
+    if doc is None:
         rec.update(empty_fields())
     else:
-        rec.update(extract_document(parsed.doc))
-    findings = run_checks(rec, parsed.doc, profile) if checks and parsed.doc is not None else []
-    rec["findings"] = [f.to_json() for f in findings]
+        rec.update(extract_document(doc))
+    findings = run_checks(rec, doc, profile) if checks and doc is not None else []
+    rec["findings"] = [_mark_ocr(f.to_json()) for f in findings]
     rec["evidence_blocks"] = _quoted_blocks(rec, parsed)
     if parsed.doc is not None:
         rec["evidence_cells"] = _quoted_cells(rec, parsed)

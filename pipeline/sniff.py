@@ -8,19 +8,28 @@
 'text'
 >>> sniff(b"")
 'empty'
+>>> sniff(b"MIME-Version: 1.0\\r\\nContent-Type: multipart/related; boundary=x\\r\\n")
+'mht'
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# A page saved by a browser as one file (.mht/.mhtml): MIME headers, then a multipart/related body.
+_MHT_START = re.compile(rb"\A(?:\xef\xbb\xbf)?[A-Za-z-]+:")  # the file opens with a MIME header line
+_MHT_TYPE = re.compile(rb"^Content-Type:\s*multipart/related", re.I | re.M)  # the page and its parts
 _IMAGES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"GIF87a", b"GIF89a", b"II*\x00", b"MM\x00*", b"BM")
 
 
 def sniff(data: bytes) -> str:
-    """One of: empty, pdf, docx, xlsx, pptx, odf, zip, ole2, rtf, image, text, binary."""
+    """One of: empty, pdf, docx, xlsx, pptx, odt, ods, odf, zip, ole2, rtf, mht, image, text, binary.
+
+    An OLE2 file (legacy Word/WPS/Excel) is told apart by its streams with :func:`ole2_kind`.
+    """
     if not data:
         return "empty"
     head = data[:1024]
@@ -35,6 +44,8 @@ def sniff(data: bytes) -> str:
         return "rtf"
     if head.startswith(_IMAGES) or head[8:12] == b"WEBP":
         return "image"
+    if _MHT_START.match(head) and _MHT_TYPE.search(data[:4096]):
+        return "mht"
     if _looks_like_text(data[:65536]):
         return "text"
     return "binary"
@@ -71,7 +82,7 @@ def _zip_kind(data: bytes) -> str:
     if "ppt/presentation.xml" in names:
         return "pptx"
     if "mimetype" in names and "content.xml" in names:
-        return "odf"
+        return _odf_kind(data)
     if "[Content_Types].xml" in names:
         return "docx"  # an OOXML package without its main part: the DOCX reader reports it as corrupt
     return "zip"
@@ -93,3 +104,43 @@ def _looks_like_text(sample: bytes) -> bool:
         return False
     control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     return control <= len(sample) // 200
+
+
+def _odf_kind(data: bytes) -> str:
+    """odt or ods from the package's stored ``mimetype`` entry, odf for any other OpenDocument."""
+    try:
+        mimetype = zipfile.ZipFile(io.BytesIO(data)).read("mimetype")[:100]
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError, RuntimeError):
+        return "odf"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+        return "odt"
+    if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+        return "ods"
+    return "odf"
+
+
+def ole2_kind(data: bytes) -> str:
+    """What an OLE2 compound file holds, from its stream names (not from the file's name).
+
+    One of: encrypted (a password-protected DOCX/XLSX), doc (Word or WPS text: WordDocument), xls (Excel or
+    WPS spreadsheet: Workbook/Book), ppt, corrupt (the directory cannot be read), other.
+
+    >>> ole2_kind(b"\\xd0\\xcf\\x11\\xe0" + bytes(100))
+    'corrupt'
+    """
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            names = {"/".join(entry) for entry in ole.listdir(streams=True, storages=False)}
+    except Exception:  # noqa: BLE001 - olefile raises many kinds for a damaged directory
+        return "corrupt"
+    if "EncryptedPackage" in names:
+        return "encrypted"
+    if "WordDocument" in names:
+        return "doc"
+    if "Workbook" in names or "Book" in names:
+        return "xls"
+    if "PowerPoint Document" in names:
+        return "ppt"
+    return "other"

@@ -7,6 +7,7 @@ measured here, never in the tests. Prints, in one run on the same files:
 * reports per CPU-second (reading, extraction and checks) for the TXT and DOCX seeds;
 * PDF pages per CPU-second end to end beside pypdfium2's plain text on the same files, and their ratio;
 * CPU seconds per KB for the TXT seed repeated 1, 16 and 64 times (a check above linear shows here);
+* wall seconds per document for the formats beyond TXT/DOCX/PDF, and OCR seconds per page;
 * the peak memory of this process.
 
 Caches that key on a text (quantities, words) are cleared before every document: a batch sees each report
@@ -16,9 +17,11 @@ once, and a benchmark that repeats one file must not be served from them.
 from __future__ import annotations
 
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,6 +112,43 @@ def embedded_font_pdf(dest: Path) -> Path | None:
     return dest
 
 
+# The formats beyond TXT/DOCX/PDF (tests/data/formats/, made by scripts/make_formats.py), with runs each.
+FORMATS = (
+    ("001_自评表.xlsx", 10),
+    ("001_自评表.xls", 10),
+    ("001_自评表.ods", 10),
+    ("001.doc", 3),
+    ("001.wps", 3),
+    ("001.rtf", 3),
+    ("001.odt", 3),
+    ("001_p1.png", 1),
+    ("001_scan.pdf", 1),
+)
+
+
+def formats() -> None:
+    """Seconds per document for each new format (reading, extraction and checks), and OCR seconds per page."""
+    from pipeline.readers.office import soffice_path
+
+    folder = ROOT / "tests" / "data" / "formats"
+    print(f"{'format fixture':42} {'KB':>6} {'s/document':>11} {'pages':>6} {'s/page':>7}")
+    for name, runs in FORMATS:
+        path = folder / name
+        if name.endswith((".doc", ".wps", ".rtf", ".odt")) and soffice_path() is None:
+            print(f"{name:42} skipped: LibreOffice is not installed")
+            continue
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            parsed = parse_file(path)
+            extract_record(parsed)
+            times.append(time.perf_counter() - t0)
+        took = statistics.median(times)
+        ocr = len(parsed.doc.ocr_pages or []) if parsed.doc is not None else 0
+        per_page = f"{took / ocr:7.2f}" if ocr else f"{'':7}"
+        print(f"{name:42} {path.stat().st_size / 1024:6.1f} {took:11.2f} {ocr or '':>6} {per_page}")
+
+
 def main() -> None:
     jixiao = [sys.executable, "-m", "pipeline.cli"]  # the code of this tree, as the jixiao command runs it
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
@@ -146,6 +186,7 @@ def main() -> None:
             kb = big.stat().st_size / 1024
             s = per_document(big, 3 if times < 64 else 1)
             print(f"size {times:2d}x ({kb:6.0f} KB): {s:6.2f} CPU-s, {s / kb * 1000:.2f} ms per KB")
+    formats()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS of this process): {peak:.0f} MB")
 

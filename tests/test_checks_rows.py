@@ -97,8 +97,10 @@ def test_partial_or_summing_shares_are_quiet(tmp_path):
 def test_qualitative_score_outside_its_level(tmp_path, actual, score, lo, hi):
     path = altered(tmp_path, "D037", ("执法程序规范性  达成预期指标  达成预期指标  10  9", f"执法程序规范性  达成年度指标  {actual}  10  {score}"))
     f = only(mine(path), "SCORE-QUAL-BAND")
-    # a space-aligned row read by position: the 分值 and 得分 cells are a reading, so a warning that says so
-    assert f["severity"] == "warning" and "降为警告" in f["message"]
+    # a space-aligned row whose cells the header line names one by one (年度指标值 实际完成值 分值 得分): the
+    # 分值 and 得分 cells are certain, so the finding is an error
+    assert f["severity"] == "error" and "降为警告" not in f["message"]
+    assert f["evidence"]
     assert [num(x) for x in f["expected"]] == [lo, hi] and num(f["stated"]) == num(score)
 
 

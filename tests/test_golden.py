@@ -17,8 +17,8 @@ from pipeline.record import extract_record
 DOCUMENTS = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".docx", ".pdf"))
 
 
-def summary(path) -> dict:
-    parsed = parse_file(path)
+def summary(path, parsed=None) -> dict:
+    parsed = parsed or parse_file(path)
     doc = parsed.doc
     assert doc is not None, parsed.error
     blocks = []
@@ -41,8 +41,8 @@ def summary(path) -> dict:
     }
 
 
-def record(path) -> dict:
-    rec = extract_record(parse_file(path))
+def record(path, parsed=None) -> dict:
+    rec = extract_record(parsed or parse_file(path))
     rec["file"] = path.name  # the path as given differs between checkouts
     # the text fingerprint and the fitting profiles are the batch run's (tests/test_workflow.py)
     rec.pop("fingerprint", None)
@@ -100,3 +100,28 @@ def test_the_same_report_reads_alike_in_every_format(suffix: str) -> None:
         "主要经验及做法、存在的问题及原因分析",
         "有关建议",
     ]
+
+
+# One file of each format beyond TXT/DOCX/PDF (tests/data/formats/, made by scripts/make_formats.py).
+FORMATS = GOLDEN.parent / "data" / "formats"
+FORMAT_DOCUMENTS = [
+    FORMATS / name
+    for name in (
+        "001_自评表.xlsx", "001_自评表.xls", "001_自评表.ods", "001.doc", "001.rtf", "001.odt", "001_gov.html",
+        "001_gov.mht", "001_p1.png",
+    )
+]
+
+
+@pytest.mark.parametrize("path", FORMAT_DOCUMENTS, ids=[p.name for p in FORMAT_DOCUMENTS])
+def test_golden_format(path, update_golden: bool) -> None:
+    """Blocks (with sheet and cell, or OCR page) and the extracted record of each new format."""
+    if path.suffix in (".doc", ".rtf", ".odt"):
+        from pipeline.readers.office import soffice_path
+
+        if soffice_path() is None:
+            pytest.skip("LibreOffice is not installed (apt-get install -y libreoffice-writer-nogui)")
+    parsed = parse_file(path)  # once: OCR and LibreOffice take seconds
+    got = {"summary": summary(path, parsed), "record": record(path, parsed)}
+    got["summary"]["sha256"] = None
+    _check(got, GOLDEN / "formats" / (path.name + ".json"), update_golden)

@@ -93,7 +93,7 @@ def test_summary_has_every_input_including_unreadable_ones(workbook, records) ->
     empty = row_for(rows, "empty.txt")
     assert empty["错误代码"].value == "E_EMPTY" and "文件为空" in empty["错误说明"].value
     assert empty["状态"].value == "无法读取 (error)"
-    assert row_for(rows, "legacy.doc")["错误代码"].value == "E_LEGACY_FORMAT"
+    assert row_for(rows, "legacy.doc")["错误代码"].value == "E_OFFICE_CORRUPT"
     seed = row_for(rows, SEED001.name + ".txt")
     assert seed["状态"].value == "正常 (ok)"
     assert (seed["预算数(万元)"].value, seed["执行数(万元)"].value, seed["执行率(%)"].value) == (662.77, 16.67, 2.52)
@@ -249,7 +249,7 @@ def test_corpus_tables_and_types(db, records) -> None:
     assert types["year"] == types["pages"] == "INTEGER"
     assert db.execute("SELECT count(*) FROM documents").fetchone() == (len(records),)
     assert db.execute("SELECT error_code FROM documents WHERE status = 'error' ORDER BY error_code").fetchall() == [
-        ("E_EMPTY",), ("E_LEGACY_FORMAT",)]
+        ("E_EMPTY",), ("E_OFFICE_CORRUPT",)]
     seed = db.execute(
         "SELECT full_year, spent, rate, total, grade FROM documents WHERE file LIKE ?", [f"%{SEED001.name}.txt"]
     ).fetchone()

@@ -178,7 +178,8 @@ def test_bad_files_give_their_code_quickly(name: str, code: str) -> None:
     with pytest.raises(ReadError) as err:
         read_path(BAD / name)
     assert err.value.code == code
-    assert time.perf_counter() - start < 2.0
+    # a page without text is OCR'd now: loading the models and looking at the page take seconds
+    assert time.perf_counter() - start < (15.0 if name == "scanned.pdf" else 2.0)
     assert err.value.detail
 
 
@@ -205,7 +206,8 @@ def test_mixed_scan_reads_the_text_page_and_warns() -> None:
     assert doc.warnings == [
         {
             "code": "W_PDF_PAGES_NO_TEXT",
-            "message": "第2页没有文字层（扫描页），这些页的内容未读取（pages without text layer: 2）",
+            "message": "第2页没有文字层（扫描页），OCR也未能识别出文字，这些页的内容未读取，请核对原件"
+            "（pages without text layer where OCR found nothing: 2）",
         }
     ]
 

@@ -489,3 +489,80 @@ def test_common_score_phrasings(tmp_path, text, field, value):
 def test_a_funds_spending_is_outranked_by_the_total_spending(tmp_path):
     rec = record(tmp_path, "专项资金支出316.38万元，财政资金支出2419.45万元，总支出2939.83万元。\n")
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("29398300")
+
+
+def test_indicator_rows_read_by_a_header_that_puts_the_weight_first(tmp_path):
+    text = ("二级指标 | 三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分 | 未完成原因及拟采取的改进措施 | |\n"
+            "产 出 指 标 (50分) |\n"
+            "数量指标 | 新建蔬菜大棚面积 | 20 | 12亩 | 12亩 | 20 | ||\n"
+            "其中钢架大棚面积 | 8亩 | 8亩 | ||||\n"
+            "补助养殖户数量 | 10 | 35户 | 33户 | 9 | ||\n"
+            "质量指标 | ||||\n"
+            "种苗成活率 | 5 | 95% | 97% | 5 | ||\n")
+    rows = {i["name"]: i for i in record(tmp_path, text)["indicators"]}
+    assert (rows["补助养殖户数量"]["target"]["text"], rows["补助养殖户数量"]["actual"]["text"]) == ("35户", "33户")
+    assert Decimal(str(rows["补助养殖户数量"]["weight"]["value"])) == 10 and Decimal(str(rows["补助养殖户数量"]["score"]["value"])) == 9
+    assert rows["种苗成活率"]["level1"] == "产出指标" and rows["新建蔬菜大棚面积"]["score"]["value"] == 20
+
+
+def test_indicator_rows_one_cell_per_line_under_a_header_with_spaced_cells(tmp_path):
+    cells = ["一级指标 |", "二级指标 |", "三级指标 |", "年度 指标值 |", "实际 完成值 |", "分值 |", "得分 |", "偏差原因分析及改进措施 |",
+             "|||||", "产出指标 |", "数量指标 |", "培训人次 |", "300人次 |", "320人次 |", "20 |", "20 |", "|", "||||||",
+             "群众知晓率 |", "90% |", "86% |", "10 |", "9 |", "|"]
+    rows = {i["name"]: i for i in record(tmp_path, "\n".join(cells) + "\n")["indicators"]}
+    assert rows["培训人次"]["actual"]["text"] == "320人次" and rows["群众知晓率"]["score"]["value"] == 9
+
+
+@pytest.mark.parametrize(
+    "ending",
+    ["经综合评定，自评得分92分，等级为优。五、存在的问题和建议 无", "评价得分及绩效等级为(良)。五、存在的问题和建议 无"],
+)
+def test_no_problems_claimed_although_points_were_deducted(tmp_path, ending):
+    rec = record(tmp_path, "一、项目基本情况\n2022年安排资金30万元，已支出30万元。\n" + ending + "\n")
+    f = [f for f in rec["findings"] if f["check"] == "NARR-NO-PROBLEMS"]
+    assert f and f[0]["severity"] == "warning"
+    assert "被扣8分" in f[0]["message"] or "良" in f[0]["message"]
+
+
+def test_no_problems_with_full_marks_is_quiet(tmp_path):
+    rec = record(tmp_path, "一、项目基本情况\n经综合评定，自评得分100分，等级为优。五、存在的问题和建议 无\n")
+    assert not [f for f in rec["findings"] if f["check"] == "NARR-NO-PROBLEMS"]
+
+
+def test_the_forms_total_typed_into_the_funds_rows_weight_is_no_weight_slip(tmp_path):
+    text = ("项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+            "年度资金总额 | 50 | 50 | 45 | 100 | 90% | 96\n"
+            "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分\n"
+            "产出指标 | 数量指标 | 培训人次 | 300人次 | 320人次 | 30 | 30\n"
+            "效益指标 | 社会效益指标 | 就业率 | 80% | 85% | 30 | 30\n"
+            "满意度指标 | 服务对象满意度指标 | 学员满意度 | 90% | 95% | 30 | 30\n")
+    rec = record(tmp_path, text)
+    assert not [f for f in rec["findings"] if f["check"] == "ARITH-WEIGHT-100"]
+
+
+def test_several_loosely_labelled_scores_give_no_total(tmp_path):
+    text = ("一、评价结论\n甲镇项目自评得分93.5分，乙镇项目自评得分88分。\n\n各镇评价得分均已报县财政局备案。\n")
+    assert record(tmp_path, text)["score"]["total"] is None
+
+
+def test_one_loosely_labelled_score_is_the_total(tmp_path):
+    assert Decimal(str(fact(record(tmp_path, "一、评价结论\n本项目自评得分93.5分。\n"), "score", "total")["value"])) == Decimal("93.5")
+
+
+def test_figures_in_the_items_of_a_list_opened_by_以下_are_the_items(tmp_path):
+    text = ("2021年共获得福彩公益金86.2万元，主要用于以下三个方面：\n\n"
+            "1.老年福利类资金50.5万元，资金使用30.2万元。\n\n2.儿童福利类资金35.7万元，资金使用20.1万元。\n")
+    rec = record(tmp_path, text)
+    assert rec["budget"]["spent"] is None  # each item's spending is the item's
+
+
+def test_the_report_opened_by_报告如下_is_no_list_of_parts(tmp_path):
+    text = "现将自评情况报告如下：\n\n1、项目概况。本项目涉及资金42万元，用于设施运维。\n"
+    assert Decimal(str(fact(record(tmp_path, text), "budget", "full_year")["value"])) == Decimal("420000")
+
+
+def test_实际拨付_is_received_before_the_units_spending_and_spent_otherwise(tmp_path):
+    rec = record(tmp_path, "本项目指标金额30万元，实际拨付金额30万元，实际支出28.5万元。\n")
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("300000")
+    rec = record(tmp_path, "截至年底，实际拨付资金38.6万元，资金拨付率96.5%。\n", name="b.txt")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("386000") and rec["budget"]["received"] is None

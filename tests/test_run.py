@@ -76,7 +76,7 @@ EXPECTED = {
     "sub/copy_of_a.txt": ("ok", None),
     "sub/corrupt_zip.docx": ("error", "E_DOCX_CORRUPT"),
     "sub/empty.txt": ("error", "E_EMPTY"),
-    "sub/legacy.doc": ("error", "E_LEGACY_FORMAT"),
+    "sub/legacy.doc": ("error", "E_OFFICE_CORRUPT"),
     "sub/random.bin": ("error", "E_UNKNOWN_FORMAT"),
     "sub/truncated.pdf": ("error", "E_PDF_CORRUPT"),
 }

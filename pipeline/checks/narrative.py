@@ -491,6 +491,19 @@ def no_problems(ctx: Context, rule: CheckRule):
         why.append(f"预算执行率仅{fmt(rate[0])}%")
         evidence.append(evidence_of(rate[1]))
         facts["execution_rate"] = rate[0]
+    total = ctx.fact("score", "total")
+    scale = ctx.fact("score", "total_weight")
+    full = dec(scale["value"]) if scale else dec(rule.params.get("full_marks", 100))
+    grade = ctx.fact("score", "grade")
+    if not cut and not total and grade and grade["value"] in rule.params.get("deducted_grades", []):
+        why.append(f"报告自评等级为“{grade['value']}”，并非满分")  # a grade below the top: points were deducted
+        evidence.append(evidence_of(grade))
+        facts["grade"] = grade["value"]
+    if not cut and total and dec(total["value"]) < full:
+        # the report's own total below full marks: points were deducted somewhere, so something fell short
+        why.append(f"报告自评总分为{fmt(dec(total['value']))}分，被扣{fmt(full - dec(total['value']))}分")
+        evidence.append(evidence_of(total))
+        facts["total"] = dec(total["value"])
     if not why:
         return
     b, a, e = found[0]

@@ -52,6 +52,8 @@ def weight_total(ctx: Context, rule: CheckRule):
     if (
         len(inds) >= rule.params["min_rows"]
         and exec_w is not None
+        # a 预算执行率 分值 of half the full marks or more is the form's total typed into the funds row
+        and exec_w.value < limit * dec(rule.params["max_exec_share"])
         and all(w is not None for w in weights)
         and not ctx.record.get("other_projects")
         and not _level1_restarts(inds)

@@ -52,6 +52,15 @@ def _settle_identity(mentions: list[Mention], sub: set[int]) -> None:
         m.rule = m.rule.removesuffix(":uncertain")
 
 
+def _report_total(mentions: list[Mention]) -> Fact | None:
+    """The report's total score. When every score was read by a label that may also name a part (评价得分,
+    自评得分) and they give different figures, they are the scores of dimensions, sub-projects or units, and
+    none of them is certainly the report's own: no total rather than a part's."""
+    if len(mentions) >= 2 and all(m.rule.endswith(":uncertain") for m in mentions) and len({m.value for m in mentions}) >= 2:
+        return None
+    return resolve(mentions)
+
+
 def _list_of_grades(mentions: list[Mention]) -> None:
     """Three or more grade claims that disagree are a list of items' grades (projects, units), so none
     of them is certainly the report's own."""
@@ -122,6 +131,12 @@ def _stated_budget(stated: list[Mention]) -> Fact | None:
     return None
 
 
+def _loose(m: Mention) -> bool:
+    """Read by a verb or a generic word (资金使用, 支出数), not by a label that names the report's own figure
+    (年初预算数, 全年执行数): in a numbered item of a list, such an amount is the item's."""
+    return m.rule.endswith(":uncertain") or m.rank >= LOOSE_RANK - 2
+
+
 def _fact_json(fact: Fact | None) -> dict | None:
     return fact.to_json() if fact is not None else None
 
@@ -144,7 +159,7 @@ def extract_document(doc: Document) -> dict:
     items = _listed_item_blocks(doc)
     top = [
         m for m in prose + grade_mentions
-        if m.evidence.block not in sub and not (m.evidence.block in items and m.rule.endswith(":uncertain") and m.field.startswith("budget."))
+        if m.evidence.block not in sub and not (m.evidence.block in items and _loose(m) and m.field.startswith("budget."))
     ]
     dim_rows, dim_extra = tables.dimension_table(lines)
     for name, values in dim_rows:
@@ -173,7 +188,7 @@ def extract_document(doc: Document) -> dict:
             budget["received"] = Fact(base.value, received_same[0], received_same[1], "fields:received:same-as-budget")
 
     _settle_identity(by.get("score.total", []), sub)
-    total = resolve(by.get("score.total", []))
+    total = _report_total(by.get("score.total", []))
     _list_of_grades(by.get("score.grade", []))
     grade = resolve(by.get("score.grade", []))
     dimensions = _dimensions(dims, by)

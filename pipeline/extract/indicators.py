@@ -28,10 +28,12 @@ _SPACE_OR_PARENS = regex.compile(r"\s+|[（(][^（()）]*[）)]")
 _DIGIT = regex.compile(r"\d")
 
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a figure: 1.5亩, 95%, ≥90%
 _OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
 _UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
 _GLUED_ROW = regex.compile(
-    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<actual>\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
+    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<actual>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
+    r"(?P<deviation>\s*[^\d\s][^\d]*)?"  # the 偏差原因 cell glued after the score ("1111管理不够到位")
 )
 _COMMON_WEIGHTS = {5, 10, 15, 20, 25, 30, 35, 40, 50, 60}
 
@@ -287,6 +289,7 @@ def _glued(tok: Tok, rule: str) -> Indicator | None:
         weight=_fact(weight, Decimal(weight.key), rule + ":glued"),
         score=_fact(score, Decimal(score.key), rule + ":glued"),
         rule=rule + ":glued",
+        deviation_reason=m.group("deviation").strip() if m.group("deviation") else None,
     )
 
 
@@ -357,7 +360,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     value_roles = _one_cell_header(lines, r)
     line_roles = _line_header(lines, r)
     for line in lines:
-        toks = [t for t in line if t.key.strip() and t.key != "|"]
+        toks = _join_spaced([t for t in line if t.key.strip() and t.key != "|"])
         if not toks:
             continue
         joined = "".join(t.key for t in toks)
@@ -418,10 +421,15 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
             single.append(toks[0])
             continue
         values_line = l1 is None and l2 is None and any(_is_number(t) for t in rest)
-        ind = None if (pending and values_line) or not rest else _row(rest, r, "tables:indicator")
-        if ind is None and rest and line_roles and not (pending and values_line):
-            ind = _row_by_roles(rest, line_roles, "tables:indicator:header")  # a form without 分值, say
+        ind = None
+        if rest and line_roles and not (pending and values_line):
+            # the header names the value columns ("分值 | 年度指标值 | 全年实际值 | 得分"): read the row by them first
+            ind = _row_by_roles(rest, line_roles, "tables:indicator:header")
+        if ind is None and not (pending and values_line) and rest:
+            ind = _row(rest, r, "tables:indicator")
         if ind is None and rest and all(not _is_number(t) for t in rest):
+            if len(rest) >= 2 and all(_FIGURE.match(t.key) for t in rest[1:]):
+                continue  # a sub-row with its own figures ("其中桃树种植面积 | 1.5亩 | 1.5亩"), not a block of names
             pending.append((level1, level2, rest))  # names now, values in later lines
             continue
         if ind is None and rest and pending:
@@ -440,6 +448,29 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     _mark_ragged(out)
     for ind in out:
         ind.extra["level1_weight"] = level1_weights.get(ind.level1 or "")
+    return out
+
+
+def _join_spaced(toks: list[Tok]) -> list[Tok]:
+    """A label spaced out to fill its cell ("产 出 指 标 (50分)") arrives as one-character tokens: one token
+    again, spanning the printed characters (spaces included) so its evidence quotes the cell as printed."""
+    out: list[Tok] = []
+    run: list[Tok] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            out.append(Tok("".join(t.text for t in run), "".join(t.key for t in run), run[0].block, run[0].start, run[-1].end, run[0].line, run[0].col))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for t in toks:
+        if len(t.key) == 1 and regex.match(r"\p{Han}", t.key) and (not run or run[-1].block is t.block):
+            run.append(t)
+            continue
+        close()
+        out.append(t)
+    close()
     return out
 
 
@@ -474,7 +505,8 @@ def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
     roles: list[str] = []
     for line in lines:
         toks = [t for t in line if t.key.strip() and t.key != "|"]
-        role = _header_role(toks[0], r) if len(toks) == 1 else None
+        # a header cell wrapped or spaced inside its cell ("年度 指标值") arrives as several tokens
+        role = _header_role("".join(t.key for t in toks), r) if 1 <= len(toks) <= 3 else None
         if role is None:
             if "name" in roles and len(roles) >= 4:
                 break
@@ -484,13 +516,13 @@ def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
             roles.append(role)
     if "name" not in roles or len(roles) < 4:
         return None
-    values = roles[roles.index("name") + 1 :]
+    values = [x for x in roles[roles.index("name") + 1 :] if x != "deviation"]
     return values if values and set(values) <= {"target", "actual", "weight", "score"} else None
 
 
-def _header_role(tok: Tok, r: TableRules) -> str | None:
+def _header_role(cell_text: Tok | str, r: TableRules) -> str | None:
     """The column a header cell names; a header cell is short and holds no figure ("年初目标值(A)", "得分")."""
-    cell = _SPACE_OR_PARENS.sub("", tok.key)
+    cell = _SPACE_OR_PARENS.sub("", cell_text if isinstance(cell_text, str) else cell_text.key)
     m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not _DIGIT.search(cell) else None
     return m.lastgroup if m else None
 
@@ -506,13 +538,12 @@ def _line_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
         for t in toks:
             role = _header_role(t, r)
             if role is None:
-                break
+                break  # a long last cell ("未完成原因及拟采取的改进措施") ends the header, it names no value
             roles.append(role)
-        else:
-            if "name" in roles:
-                values = [x for x in roles[roles.index("name") + 1 :] if x != "deviation"]
-                if values and set(values) <= {"target", "actual", "weight", "score"}:
-                    return values
+        if "name" in roles and len(roles) >= 4:
+            values = [x for x in roles[roles.index("name") + 1 :] if x != "deviation"]
+            if values and set(values) <= {"target", "actual", "weight", "score"}:
+                return values
     return None
 
 

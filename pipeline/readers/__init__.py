@@ -12,18 +12,7 @@ import os
 from pipeline.document import Document
 from pipeline.errors import ReadError
 from pipeline.limits import DEFAULT_LIMITS, Limits, time_limit
-from pipeline.sniff import sniff
-
-
-def _legacy_kind(data: bytes) -> str:
-    # OLE2 directory entries are UTF-16LE names; Word keeps its text in "WordDocument", Excel in "Workbook".
-    if "WordDocument".encode("utf-16-le") in data:
-        return "Word/WPS .doc/.wps"
-    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        return "Excel/WPS .xls/.et"
-    if "PowerPoint Document".encode("utf-16-le") in data:
-        return "PowerPoint .ppt"
-    return "OLE2 compound file"
+from pipeline.sniff import ole2_kind, sniff
 
 
 def read_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Document:
@@ -46,16 +35,52 @@ def read_bytes(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> Docum
         from pipeline.readers import txt
 
         return txt.read(data, path, limits)
+    if kind == "mht":
+        from pipeline.readers import html
+
+        return html.read_mht(data, path, limits)
+    if kind in ("xlsx", "ods"):
+        from pipeline.readers import spreadsheet
+
+        return spreadsheet.read(data, path, limits, kind)
+    if kind in ("rtf", "odt"):
+        from pipeline.readers import office
+
+        return office.read(data, path, limits, kind)
     if kind == "ole2":
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            # Office wraps a password-protected DOCX/XLSX in an OLE2 file with this stream.
-            raise ReadError("E_OFFICE_ENCRYPTED", "OLE2 file with an EncryptedPackage stream")
-        raise ReadError("E_LEGACY_FORMAT", f"legacy binary format ({_legacy_kind(data)}): save as .docx/.xlsx")
+        return _ole2(data, path, limits)
     if kind == "image":
-        raise ReadError("E_IMAGE", "the bytes are an image (PNG/JPEG/GIF/TIFF/BMP/WEBP)")
-    if kind in ("xlsx", "pptx", "odf", "rtf", "zip"):
-        raise ReadError("E_UNSUPPORTED_FORMAT", f"format {kind} is not supported yet")
-    raise ReadError("E_UNKNOWN_FORMAT", "bytes are neither text, DOCX nor PDF")
+        from pipeline.readers import image
+
+        return image.read(data, path, limits)
+    if kind in ("pptx", "odf", "zip"):
+        raise ReadError("E_UNSUPPORTED_FORMAT", f"format {kind} is not supported")
+    raise ReadError("E_UNKNOWN_FORMAT", "bytes are not a document format jixiao reads")
+
+
+def _ole2(data: bytes, path: str, limits: Limits) -> Document:
+    """Legacy Office files by the streams they hold: the same .doc may be named .wps, an .xls .et."""
+    ole = ole2_kind(data)
+    if ole == "encrypted":
+        # Office wraps a password-protected DOCX/XLSX in an OLE2 file with this stream.
+        raise ReadError("E_OFFICE_ENCRYPTED", "OLE2 file with an EncryptedPackage stream")
+    if ole == "doc":
+        from pipeline.readers import office
+
+        return office.read(data, path, limits, "doc")
+    if ole == "xls":
+        from pipeline.readers import spreadsheet
+
+        return spreadsheet.read(data, path, limits, "xls")
+    if ole == "ppt":
+        raise ReadError("E_LEGACY_FORMAT", "PowerPoint .ppt is not read")
+    if ole == "corrupt":
+        # A truncated file still shows its stream names in the bytes it kept (UTF-16LE directory entries).
+        detail = "OLE2 header but the directory cannot be read (truncated or damaged)"
+        if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+            raise ReadError("E_SHEET_CORRUPT", detail)
+        raise ReadError("E_OFFICE_CORRUPT", detail)
+    raise ReadError("E_LEGACY_FORMAT", "OLE2 compound file holding neither Word, WPS nor Excel streams")
 
 
 def read_file(path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, Document]:

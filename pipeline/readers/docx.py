@@ -516,7 +516,7 @@ class _BodyReader:
                     and last_end == col
                 ):
                     # Legacy horizontal merge: this cell widens the one just to its left.
-                    row[-1].colspan += span
+                    row[-1].colspan = min(row[-1].colspan + span, _MAX_COLS)
                     if text.strip():
                         row[-1].text = f"{row[-1].text}\n{text}" if row[-1].text else text
                     last_end = col + span

@@ -1,13 +1,23 @@
-"""Web pages saved as text: the visible text, block by block, with tables kept as tables.
+"""Web pages (.htm/.html, .mht, HTML saved under another name): the visible text, block by block, with
+tables kept as tables.
 
 Published reports are often copied from a government site's HTML. Scripts, styles and comments are
 dropped; block-level elements (p, div, li, h1-h6, br) end a block; <table> becomes a table block with
 rowspan/colspan kept. A block's raw text is its visible text (entities decoded), located by the source line
 where it starts.
+
+A page taken from a site (many links: navigation, breadcrumbs, related articles, footer) is read as its
+article only: readability-lxml finds the article's element, the page's own heading of it (the h1-h3 whose
+text opens the page's <title>) is kept as the title, and everything else is dropped. A report saved as a
+web page by Word or WPS has few links and is read whole. An .mht (a page and its images in one MIME file)
+is read through its HTML part.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
+import re
 from html.parser import HTMLParser
 
 from pipeline.document import Document
@@ -129,6 +139,10 @@ def _int(value: str | None) -> int:
 
 def read_html(text: str, path: str, limits: Limits) -> Document:
     doc = Document(path=path, format="html")
+    source = text
+    article = article_of(text)
+    if article is not None:
+        text = article
     parser = _Parser(doc)
     try:
         parser.feed(text)
@@ -138,4 +152,88 @@ def read_html(text: str, path: str, limits: Limits) -> Document:
     parser.flush()
     if not doc.blocks:
         raise ReadError("E_NO_TEXT", "the HTML page has no visible text")
+    if article is not None:
+        _relocate(doc, source)
     return doc
+
+
+# --- the article of a site's page -----------------------------------------------------------------------
+
+_LINK = re.compile(r"<a\b[^>]*>(.*?)</a\s*>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_HIDDEN = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.I | re.S)
+MIN_LINKS = 10  # a site's page has menus; a report saved as a web page has a handful of links at most
+_HEADING = re.compile(r"<h([1-3])\b[^>]*>(.*?)</h\1\s*>", re.I | re.S)
+
+
+def _visible(html: str) -> str:
+    return re.sub(r"\s+", "", _TAGS.sub("", _HIDDEN.sub("", html)))
+
+
+def article_of(html: str) -> str | None:
+    """The HTML of the page's article with its heading, or None when the page is read whole.
+
+    >>> article_of("<html><body><p>该项目全年预算数662.77万元。</p></body></html>") is None
+    True
+    """
+    links = _LINK.findall(html)
+    if len(links) < MIN_LINKS:
+        return None
+    from readability import Document as Readable
+
+    try:
+        readable = Readable(html, min_text_length=10)
+        body = readable.summary(html_partial=True)
+        title = readable.title() or ""
+    except Exception:  # noqa: BLE001 - a page readability cannot score is read whole
+        return None
+    if len(_visible(body)) < 0.2 * len(_visible(html)):
+        return None  # it found a fragment, not the article: the whole page loses nothing
+    heading = ""
+    for _, inner in _HEADING.findall(html):
+        words = re.sub(r"\s+", "", _TAGS.sub("", inner))
+        if words and words in re.sub(r"\s+", "", title) and words not in _visible(body):
+            heading = f"<h1>{inner}</h1>"
+            break
+    return heading + body
+
+
+def _relocate(doc: Document, source: str) -> None:
+    """Locate each block of the article by the line of the page where its text starts (the article was
+    re-serialised, so the parser's own line numbers count in that copy)."""
+    from bisect import bisect_right
+
+    starts = [0] + [m.end() for m in re.finditer("\n", source)]
+    body = re.search(r"<body\b", source, re.I)
+    cursor = body.start() if body else 0
+    for b in doc.blocks:
+        probe = b.raw.split("\n", 1)[0].split("\t", 1)[0][:12]
+        # blocks come in page order: search on from the last one, so a repeated opening finds its own line
+        pos = source.find(probe, cursor) if probe else -1
+        if pos < 0 and probe:
+            pos = source.find(probe)
+        if pos < 0:
+            b.loc = {"article": True}
+        else:
+            b.loc = {"line": bisect_right(starts, pos)}
+            cursor = pos + 1
+
+
+def read_mht(data: bytes, path: str, limits: Limits) -> Document:
+    """A page saved with its images as one MIME file: its first HTML part, in the charset it declares."""
+    if len(data) > limits.max_text_bytes:
+        raise ReadError("E_TOO_LARGE", f"MHT file of {len(data)} bytes > limit {limits.max_text_bytes}")
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    for part in msg.walk():
+        if part.get_content_type() == "text/html":
+            payload = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset() or "utf-8"
+            try:
+                text = payload.decode(charset, errors="replace")
+            except LookupError:
+                text = payload.decode("gb18030", errors="replace")
+            doc = read_html(text, path, limits)
+            doc.format = "mht"
+            doc.encoding = charset
+            return doc
+    raise ReadError("E_NO_TEXT", "the MHT file holds no HTML part")

@@ -67,6 +67,7 @@ class Line:
     size: float
     text: str
     frame: Frame = (0, 0)
+    conf: float | None = None  # OCR'd line: its recognition confidence
 
 
 @dataclass
@@ -74,6 +75,7 @@ class Table:
     page: int
     top: float
     rows: list[Row]
+    ocr: list | None = None  # OCR'd table: the OcrLine behind each cell in the order of ``rows`` (None: empty)
 
 
 @dataclass
@@ -102,7 +104,7 @@ def read(data: bytes, path: str, limits: Limits) -> Document:
         raise _error(exc) from None
     try:
         with pdf:
-            return _read(pdf, path, limits)
+            return _read(pdf, path, limits, data)
     except ReadError:
         raise
     except Exception as exc:
@@ -126,7 +128,7 @@ def _error(exc: BaseException) -> BaseException:
     return ReadError("E_PDF_CORRUPT", detail)
 
 
-def _read(pdf: pdfplumber.PDF, path: str, limits: Limits) -> Document:
+def _read(pdf: pdfplumber.PDF, path: str, limits: Limits, data: bytes) -> Document:
     total = len(pdf.pages)
     doc = Document(path=path, format="pdf", pages=total)
     if total == 0:
@@ -151,17 +153,26 @@ def _read(pdf: pdfplumber.PDF, path: str, limits: Limits) -> Document:
         raise ReadError("E_PDF_CORRUPT", f"no page could be read; page {number}: {detail}")
     if not pages:
         raise ReadError("E_NO_TEXT", f"no pages read (page limit {limits.max_pages})")
+    unmapped = sum(p.unmapped for p in pages if not p.has_text)
+    # Pages without a text layer (scans), or whose glyphs map to no character, are read by OCR.
+    ocr_failed = _ocr_pages(data, pages, doc, limits)
     scans = [p.number for p in pages if not p.has_text]
     if len(scans) == len(pages):
-        unmapped = sum(p.unmapped for p in pages)
-        if unmapped:
-            raise ReadError("E_PDF_NO_TEXT", f"none of the {unmapped} glyphs maps to Unicode: needs OCR")
-        raise ReadError("E_PDF_NO_TEXT", f"no text layer on any of the {len(pages)} pages read: needs OCR")
-    _drop_margin_lines(pages)
-    _assemble(doc, pages, _layout(pages))
+        why = f"none of the {unmapped} glyphs maps to Unicode" if unmapped else "no text layer on any page"
+        found = "; OCR timed out on every page" if ocr_failed else "; OCR found no text"
+        raise ReadError("E_PDF_NO_TEXT", f"{why} of the {len(pages)} pages read{found}")
+    assemble_pages(doc, pages)
     if scans:
         zh, en = _page_list(scans, "、"), _page_list(scans, ", ")
-        _warn(doc, "W_PDF_PAGES_NO_TEXT", f"第{zh}页没有文字层（扫描页），这些页的内容未读取", f"pages without text layer: {en}")
+        _warn(
+            doc,
+            "W_PDF_PAGES_NO_TEXT",
+            f"第{zh}页没有文字层（扫描页），OCR也未能识别出文字，这些页的内容未读取，请核对原件",
+            f"pages without text layer where OCR found nothing: {en}",
+        )
+    if ocr_failed:
+        zh, en = _page_list(ocr_failed, "、"), _page_list(ocr_failed, ", ")
+        _warn(doc, "W_OCR_PAGE_TIMEOUT", f"第{zh}页OCR识别超时，这些页的内容未读取", f"OCR page time limit: {en}")
     rotated = [p.number for p in pages if p.rotated]
     if rotated:
         zh, en = _page_list(rotated, "、"), _page_list(rotated, ", ")
@@ -177,6 +188,12 @@ def _read(pdf: pdfplumber.PDF, path: str, limits: Limits) -> Document:
     if not doc.blocks:
         raise ReadError("E_NO_TEXT", "the PDF's text is only page headers, footers and page numbers")
     return doc
+
+
+def assemble_pages(doc: Document, pages: list[Page]) -> None:
+    """Blocks from read pages: margin lines dropped, lines joined into paragraphs, tables in place."""
+    _drop_margin_lines(pages)
+    _assemble(doc, pages, _layout(pages))
 
 
 def _warn(doc: Document, code: str, zh: str, en: str) -> None:
@@ -586,12 +603,14 @@ def _assemble(doc: Document, pages: list[Page], layout: Layout) -> None:
     def flush() -> None:
         if run:
             first = run[0]
-            doc.add(
+            block = doc.add(
                 "paragraph",
                 "\n".join(ln.text for ln in run),
                 page=first.page,
                 loc={"page": first.page, "top": round(first.top)},
             )
+            if any(ln.conf is not None for ln in run):
+                block.ocr = _line_spans(run)
             run.clear()
 
     for p in pages:
@@ -601,10 +620,84 @@ def _assemble(doc: Document, pages: list[Page], layout: Layout) -> None:
         for item in p.items:
             if isinstance(item, Table):
                 flush()
-                doc.add_table(item.rows, page=item.page, loc={"page": item.page, "top": round(item.top)})
+                block = doc.add_table(item.rows, page=item.page, loc={"page": item.page, "top": round(item.top)})
+                if item.ocr is not None:
+                    block.ocr = []
+                    for cell, line in zip(block.cells or [], item.ocr):
+                        if line is not None:
+                            cell.conf = line.conf
+                            block.ocr.append((cell.start, cell.end, line.conf, (line.x0, line.top, line.x1, line.bottom)))
             elif run and _continues(run[-1], item, layout):
                 run.append(item)
             else:
                 flush()
                 run.append(item)
     flush()
+
+
+def _line_spans(run: list[Line]) -> list[tuple[int, int, float, Box]]:
+    """(start, end, confidence, box) of each OCR'd line in the paragraph's raw text (lines joined by \\n)."""
+    spans = []
+    offset = 0
+    for ln in run:
+        if ln.conf is not None:
+            spans.append((offset, offset + len(ln.text), ln.conf, (ln.x0, ln.top, ln.x1, ln.bottom)))
+        offset += len(ln.text) + 1
+    return spans
+
+
+# -- OCR of pages without text ----------------------------------------------------------------------
+
+
+def _ocr_pages(data: bytes, pages: list[Page], doc: Document, limits: Limits) -> list[int]:
+    """OCR every page that has no text layer, in place; the pages whose OCR ran out of time."""
+    todo = [p for p in pages if not p.has_text and not p.rotated]
+    if not todo:
+        return []
+    if len(todo) > limits.max_ocr_pages:
+        cut = [p.number for p in todo[limits.max_ocr_pages :]]
+        zh, en = _page_list(cut, "、"), _page_list(cut, ", ")
+        _warn(doc, "W_OCR_PAGES_CUT", f"扫描页过多，第{zh}页未做OCR识别，请拆分后再提交", f"OCR page limit: {en} not read")
+        todo = todo[: limits.max_ocr_pages]
+    import pypdfium2 as pdfium
+
+    from pipeline.limits import PageTimeout, deadline
+    from pipeline.readers import ocr
+
+    timed_out: list[int] = []
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for page in todo:
+            try:
+                with deadline(limits.ocr_page_seconds):
+                    image = pdf[page.number - 1].render(scale=ocr.OCR_DPI / 72).to_pil()
+                    lines = ocr.recognise(image, 72 / ocr.OCR_DPI)
+            except PageTimeout:
+                timed_out.append(page.number)
+                continue
+            fill_page(page, lines)
+            if page.has_text:
+                doc.ocr_pages = (doc.ocr_pages or []) + [page.number]
+    finally:
+        pdf.close()
+    return timed_out
+
+
+def fill_page(page: Page, lines: list) -> None:
+    """Give ``page`` the items of its OCR'd lines: free lines and rebuilt tables, top to bottom."""
+    from pipeline.readers import ocr
+
+    free, tables = ocr.split_tables(lines)
+    items: list[tuple[float, Line | Table]] = []
+    # A box's height follows its glyphs (digits and punctuation are shorter than 汉字), so lines of the
+    # body type get one size, the page's usual height, or the paragraph rules would see a size change.
+    usual = statistics.median(ln.height for ln in free) if free else 0.0
+    for ln in free:
+        height = usual if abs(ln.height - usual) <= 0.3 * usual else ln.height
+        line = Line(page.number, ln.top, ln.bottom, ln.x0, ln.x1, round(0.85 * height, 1), ln.text, conf=ln.conf)
+        items.append((ln.top, _framed(line, page.number, 0)))
+    for t in tables:
+        items.append((t.top, Table(page.number, t.top, t.rows, ocr=t.cells)))
+    items.sort(key=lambda it: it[0])
+    page.items = [it for _, it in items]
+    page.has_text = bool(page.items)
