@@ -64,9 +64,9 @@ def parse(
 
 def _load_rules() -> None:
     """Fail at start, listing every problem, when a rules file is broken."""
-    from pipeline.ruleset import RulesError, lint
+    from pipeline.ruleset import RulesError, lint_once
 
-    problems = lint()
+    problems = lint_once()
     if problems:
         typer.echo(str(RulesError(problems)), err=True)
         raise typer.Exit(2)

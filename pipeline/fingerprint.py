@@ -64,7 +64,11 @@ def similarity(a: str, b: str) -> float:
     """Estimated Jaccard similarity of two signatures (share of equal minima)."""
     if not a or not b or len(a) != len(b):
         return 0.0
-    sa, sb = signature(a), signature(b)
+    return agreement(signature(a), signature(b))
+
+
+def agreement(sa: list[int], sb: list[int]) -> float:
+    """The share of equal minima of two decoded signatures of one length (:func:`similarity`)."""
     return sum(x == y for x, y in zip(sa, sb)) / len(sa)
 
 

@@ -17,6 +17,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+# libyaml's parser is ten times faster than PyYAML's pure-Python one; the latter only where libyaml is absent
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 RULES_DIR = Path(os.environ.get("JIXIAO_RULES", Path(__file__).resolve().parent.parent / "rules"))
 
 M = TypeVar("M", bound=BaseModel)
@@ -80,33 +83,40 @@ def _rule_id(path: list[yaml.Node]) -> str | None:
     return None
 
 
-def _read(path: Path, problems: list[Problem]) -> tuple[Any, yaml.Node | None]:
+def yaml_load(text: str) -> Any:
+    return yaml.load(text, Loader=_LOADER)
+
+
+def _read(path: Path, problems: list[Problem]) -> tuple[Any, str | None]:
+    """The data of one YAML file and its text (for the line numbers of problems, composed only then)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(Problem(path.name, 1, None, "(file)", f"cannot be read: {exc}"))
         return None, None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problems.append(Problem(path.name, mark.line + 1 if mark else 1, None, "(syntax)", str(exc)))
         return None, None
-    return data, node
+    return data, text
 
 
-def validate_file(path: Path) -> tuple[BaseModel | None, list[Problem]]:
+def validate_file(path: Path, examples: bool = True) -> tuple[BaseModel | None, list[Problem]]:
+    """The model of one rules file and its problems; ``examples=False`` skips the rules' own checks (their
+    examples, seconds of work), which :func:`lint` runs whenever the rules or the code change."""
     problems: list[Problem] = []
     model = _SCHEMAS.get(path.name)
     if model is None:
         return None, [Problem(path.name, 1, None, "(file)", "no schema is registered for this rules file")]
-    data, node = _read(path, problems)
-    if node is None:
+    data, text = _read(path, problems)
+    if text is None:
         return None, problems
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
+        node = yaml.compose(text, Loader=_LOADER)
         for err in exc.errors():
             nodes = _node_path(node, err["loc"])
             problems.append(
@@ -119,9 +129,11 @@ def validate_file(path: Path) -> tuple[BaseModel | None, list[Problem]]:
                 )
             )
         return None, problems
-    check = getattr(parsed, "check", None)  # cross-field checks that need compiled patterns
+    check = getattr(parsed, "check", None) if examples else None  # cross-field checks and examples
     if callable(check):
-        for loc, msg in check():
+        found = check()
+        node = yaml.compose(text, Loader=_LOADER) if found else None
+        for loc, msg in found:
             nodes = _node_path(node, loc)
             problems.append(
                 Problem(path.name, nodes[-1].start_mark.line + 1, _rule_id(nodes), ".".join(map(str, loc)), msg)
@@ -158,9 +170,10 @@ def lint(rules_dir: Path = RULES_DIR) -> list[Problem]:
 
 @lru_cache(maxsize=None)
 def load(filename: str, rules_dir: Path = RULES_DIR) -> Any:
-    """The validated model of one rules file; raises RulesError listing all its problems."""
+    """The validated model of one rules file; raises RulesError listing all its problems (its examples'
+    too, unless these rules passed :func:`lint` with this code before)."""
     _import_schemas()
-    parsed, problems = validate_file(rules_dir / filename)
+    parsed, problems = validate_file(rules_dir / filename, examples=not _linted(rules_dir))
     if problems:
         raise RulesError(problems)
     return parsed
@@ -173,3 +186,44 @@ def version(rules_dir: Path = RULES_DIR) -> str:
         h.update(path.relative_to(rules_dir).as_posix().encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def _lint_stamp(rules_dir: Path) -> Path:
+    from pipeline.cache import code_version  # the cache module imports this one
+
+    try:
+        home = Path.home()
+    except (RuntimeError, KeyError) as exc:  # no HOME and no password entry: no cache folder
+        raise OSError(str(exc)) from None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "jixiao"
+    key = hashlib.sha256(f"{rules_dir.resolve()}|{version(rules_dir)}|{code_version()}".encode()).hexdigest()[:20]
+    return root / f"rules-lint-ok-{key}"
+
+
+@lru_cache(maxsize=None)
+def _linted(rules_dir: Path) -> bool:
+    try:
+        return _lint_stamp(rules_dir).exists()
+    except OSError:
+        return False
+
+
+def lint_once(rules_dir: Path = RULES_DIR) -> list[Problem]:
+    """:func:`lint`, skipped when these rules passed it with this code before (its examples take seconds;
+    a start-up must not). The pass is remembered in the user's cache folder, keyed by the rules' digest and
+    the code's; without a writable cache folder the rules are simply linted every time."""
+    try:
+        stamp = _lint_stamp(rules_dir)
+        if stamp.exists():
+            return []
+    except OSError:
+        stamp = None
+    problems = lint(rules_dir)
+    if not problems and stamp is not None:
+        try:
+            stamp.parent.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+            _linted.cache_clear()
+        except OSError:
+            pass
+    return problems

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from pipeline.fingerprint import signature, similarity
+from pipeline.fingerprint import agreement, signature
 
 NEAR = 0.85
 MIN_CHARS = 200  # below this, two texts can look alike without being one report
@@ -71,6 +71,7 @@ def link(records: list[dict]) -> int:
 
     by_text: dict[str, int] = {}
     buckets: dict[tuple, list[int]] = defaultdict(list)
+    sigs: dict[int, list[int]] = {}  # decoded once: every bucket member has one
     for i in cands:
         fp = records[i]["fingerprint"]
         if fp.get("chars"):
@@ -79,19 +80,37 @@ def link(records: list[dict]) -> int:
                 union(first, i)
         sig = fp.get("minhash") or ""
         if (fp.get("chars") or 0) >= MIN_CHARS and sig:
-            values = signature(sig)
+            values = sigs[i] = signature(sig)
             for band in range(BANDS):
                 buckets[(band, *values[band * ROWS : (band + 1) * ROWS])].append(i)
+    # The groups are the connected components of "compatible and near" among the candidate pairs, whatever
+    # the order pairs are tried in. A bucket's members are taken one by one against the groups the earlier
+    # ones formed, and a group is left as soon as one of its members is near: trying every pair made a
+    # bucket of m near-identical reports cost m² (10,000 resubmitted reports, most of an unchanged rerun).
     checked: set[tuple[int, int]] = set()
     for members in buckets.values():
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if (i, j) in checked or find(i) == find(j):
+        if len({find(i) for i in members}) == 1:
+            continue  # already one group (from an earlier band)
+        earlier: dict[int, list[int]] = {}  # the members seen so far, by their group's root
+        for j in members:
+            for root in list(earlier):
+                if find(root) == find(j):
                     continue
-                checked.add((i, j))
-                a, b = records[i], records[j]
-                if _compatible(a, b) and similarity(a["fingerprint"]["minhash"], b["fingerprint"]["minhash"]) >= NEAR:
-                    union(i, j)
+                for i in earlier[root]:
+                    if (i, j) in checked:
+                        continue
+                    checked.add((i, j))
+                    a, b = records[i], records[j]
+                    same_length = len(a["fingerprint"]["minhash"]) == len(b["fingerprint"]["minhash"])
+                    if _compatible(a, b) and same_length and agreement(sigs[i], sigs[j]) >= NEAR:
+                        union(i, j)
+                        break
+            r = find(j)
+            joined = [j]
+            for root in list(earlier):
+                if find(root) == r:
+                    joined += earlier.pop(root)
+            earlier[r] = joined
 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in cands:

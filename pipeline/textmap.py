@@ -58,7 +58,7 @@ class MappedText:
 
     def translate(self, table: dict[str, str]) -> MappedText:
         """Replace single characters; a replacement may be longer or empty."""
-        if not any(c in table for c in self.text):
+        if table.keys().isdisjoint(self.text):  # no character to replace (the loop below is slow)
             return self
         out: list[str] = []
         starts, ends = array("l"), array("l")

@@ -1,32 +1,115 @@
-"""Benchmark: time to read and extract one report (and to check it), after start-up, and peak memory.
+"""Benchmark of one document at a time, in CPU seconds (the machine may be shared: CPU time holds under load).
 
-Run ``make bench`` (which then runs scripts/bench_run.py, the batch). Speed is measured here, never in the
-tests. Prints one line per input: the median and 90th percentile of wall time over repeated runs for reading
-and extraction alone, and with the checks, and the size of the file.
+Run ``make bench`` (which then runs scripts/bench_run.py, the batch, and scripts/bench_page.py). Speed is
+measured here, never in the tests. Prints, in one run on the same files:
+
+* start-up: CPU seconds of ``jixiao --help`` and of ``jixiao extract`` on a tiny report, in fresh processes;
+* reports per CPU-second (reading, extraction and checks) for the TXT and DOCX seeds;
+* PDF pages per CPU-second end to end beside pypdfium2's plain text on the same files, and their ratio;
+* CPU seconds per KB for the TXT seed repeated 1, 16 and 64 times (a check above linear shows here);
+* wall seconds per document for the formats beyond TXT/DOCX/PDF, and OCR seconds per page;
+* the peak memory of this process.
+
+Caches that key on a text (quantities, words) are cleared before every document: a batch sees each report
+once, and a benchmark that repeats one file must not be served from them.
 """
 
 from __future__ import annotations
 
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from pipeline import quantity  # noqa: E402
+from pipeline.extract import words  # noqa: E402
 from pipeline.parse import parse_file  # noqa: E402
 from pipeline.record import extract_record  # noqa: E402
 
+SEED_TXT = ROOT / "corpus" / "001_5c147244ac7a2061.txt"
+SEED_DOCX = ROOT / "corpus" / "001_5c147244ac7a2061.docx"
+PDFS = sorted((ROOT / "corpus").glob("*.pdf"))
+TINY = "2023年度某项目支出绩效自评报告\n一、基本情况\n年初预算数为100万元，全年执行数95万元，预算执行率为95%。\n自评得分为92分。\n"
+EMBEDDED_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # a TrueType CJK font reportlab can embed
 
-def timed(path: Path, runs: int, checks: bool) -> list[float]:
-    out = []
+
+def cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def child_cpu(args: list[str]) -> float:
+    """CPU seconds of one command in a fresh process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(args, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def per_document(path: Path, runs: int) -> float:
+    """CPU seconds per document: reading, extraction and checks."""
+    total = 0.0
     for _ in range(runs):
-        t0 = time.perf_counter()
-        extract_record(parse_file(path), checks=checks)
-        out.append(time.perf_counter() - t0)
-    return out
+        quantity._scan.cache_clear()
+        words._words.cache_clear()
+        t0 = cpu()
+        extract_record(parse_file(path))
+        total += cpu() - t0
+    return total / runs
+
+
+def pdfium_text(path: Path, runs: int) -> tuple[float, int]:
+    """CPU seconds per file of pypdfium2's plain text of every page, and the page count."""
+    import pypdfium2 as pdfium
+
+    total, pages = 0.0, 0
+    for _ in range(runs):
+        t0 = cpu()
+        pdf = pdfium.PdfDocument(str(path))
+        pages = len(pdf)
+        for i in range(pages):
+            page = pdf[i]
+            text = page.get_textpage()
+            text.get_text_range()
+            text.close()
+            page.close()
+        pdf.close()
+        total += cpu() - t0
+    return total / runs, pages
+
+
+def embedded_font_pdf(dest: Path) -> Path | None:
+    """The TXT seed typeset with an embedded TrueType CJK font (the corpus PDFs use a non-embedded CID font)."""
+    if not EMBEDDED_FONT.is_file():
+        return None
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("Embedded", str(EMBEDDED_FONT), subfontIndex=0))
+    c = canvas.Canvas(str(dest), pagesize=A4)
+    width, height = A4
+    y = height - 60
+    for para in SEED_TXT.read_text(encoding="utf-8").splitlines():
+        while True:
+            c.setFont("Embedded", 11)
+            line, para = para[:40], para[40:]
+            c.drawString(50, y, line)
+            y -= 16
+            if y < 60:
+                c.showPage()
+                y = height - 60
+            if not para:
+                break
+    c.save()
+    return dest
 
 
 # The formats beyond TXT/DOCX/PDF (tests/data/formats/, made by scripts/make_formats.py), with runs each.
@@ -67,30 +150,43 @@ def formats() -> None:
 
 
 def main() -> None:
-    t0 = time.perf_counter()
-    extract_record(parse_file(ROOT / "corpus" / "001_5c147244ac7a2061.txt"))  # rules, jieba, spaCy load
-    startup = time.perf_counter() - t0
-    print(f"start-up (rules, segmenter, first document): {startup * 1000:.0f} ms")
-    print(f"{'input':42} {'KB':>6} {'extract ms':>11} {'p90':>6} {'+checks ms':>11} {'p90':>6}")
-    for name, runs in (
-        ("corpus/001_5c147244ac7a2061.txt", 30),
-        ("corpus/000_a4cf6914c4e43683.txt", 30),
-        ("corpus/001_5c147244ac7a2061.docx", 20),
-        ("corpus/001_5c147244ac7a2061.pdf", 5),
-    ):
-        path = ROOT / name
-        cols = []
-        for checks in (False, True):
-            times = sorted(timed(path, runs, checks))
-            cols += [statistics.median(times) * 1000, times[int(0.9 * (len(times) - 1))] * 1000]
-        print(f"{name:42} {path.stat().st_size / 1024:6.1f} {cols[0]:11.1f} {cols[1]:6.1f} {cols[2]:11.1f} {cols[3]:6.1f}")
+    jixiao = [sys.executable, "-m", "pipeline.cli"]  # the code of this tree, as the jixiao command runs it
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+        tmp_path = Path(tmp)
+        tiny = tmp_path / "tiny.txt"
+        tiny.write_text(TINY, encoding="utf-8")
+        child_cpu([*jixiao, "extract", str(tiny)])  # lints the rules once if they or the code changed
+        help_cpu = min(child_cpu([*jixiao, "--help"]) for _ in range(3))
+        extract_cpu = min(child_cpu([*jixiao, "extract", str(tiny)]) for _ in range(3))
+        print(f"start-up: jixiao --help {help_cpu:.2f} CPU-s; jixiao extract tiny.txt {extract_cpu:.2f} CPU-s (best of 3)")
+
+        extract_record(parse_file(SEED_TXT))  # rules and models loaded before timing
+        words.load()
+        for label, path, runs in (("TXT", SEED_TXT, 30), ("DOCX", SEED_DOCX, 20)):
+            s = per_document(path, runs)
+            print(f"{label} seed ({path.stat().st_size / 1024:.0f} KB): {s * 1000:.1f} ms CPU per report = {1 / s:.1f} reports per CPU-second")
+
+        pdfs = list(PDFS)
+        embedded = embedded_font_pdf(tmp_path / "embedded_font.pdf")
+        if embedded is not None:
+            pdfs.append(embedded)
+        else:
+            print(f"(no {EMBEDDED_FONT}: the PDF with embedded fonts is left out)")
+        print(f"{'PDF':34} {'pages':>5} {'jixiao p/CPU-s':>15} {'pypdfium2 p/CPU-s':>18} {'ratio':>6}")
+        for path in pdfs:
+            ours = per_document(path, 3)
+            theirs, pages = pdfium_text(path, 5)
+            name = path.name if path.parent == tmp_path else str(path.relative_to(ROOT))
+            print(f"{name:34} {pages:5d} {pages / ours:15.1f} {pages / theirs:18.1f} {theirs / ours:6.3f}")
+
+        text = SEED_TXT.read_text(encoding="utf-8")
+        for times in (1, 16, 64):
+            big = tmp_path / f"seed_x{times}.txt"
+            big.write_text("\n".join([text] * times), encoding="utf-8")
+            kb = big.stat().st_size / 1024
+            s = per_document(big, 3 if times < 64 else 1)
+            print(f"size {times:2d}x ({kb:6.0f} KB): {s:6.2f} CPU-s, {s / kb * 1000:.2f} ms per KB")
     formats()
-    devset = sorted((ROOT / "tests" / "data" / "devset" / "reports").glob("*.txt"))
-    t0 = time.perf_counter()
-    for p in devset:
-        extract_record(parse_file(p))
-    elapsed = time.perf_counter() - t0
-    print(f"devset: {len(devset)} excerpts in {elapsed:.2f} s ({len(devset) / elapsed:.0f} documents/s, one process)")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS of this process): {peak:.0f} MB")
 

@@ -30,8 +30,26 @@ What it guarantees, and how:
   :mod:`pipeline.cache`); entries are written as documents finish, so a rerun after Ctrl-C resumes.
 """
 
-from pipeline.batch.errors import RunError
-from pipeline.batch.runner import run
-from pipeline.batch.summary import RunSummary
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["RunError", "RunSummary", "run"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on use: `jixiao --help` and `jixiao extract` reach pipeline.batch.inputs and must not pay for
+    # the runner (cache, worker pool, writers).
+    if name == "run":
+        from pipeline.batch.runner import run
+
+        return run
+    if name == "RunError":
+        from pipeline.batch.errors import RunError
+
+        return RunError
+    if name == "RunSummary":
+        from pipeline.batch.summary import RunSummary
+
+        return RunSummary
+    raise AttributeError(name)

@@ -10,8 +10,6 @@ from typing import Annotated, Any
 import typer
 
 from pipeline.batch.errors import RunError
-from pipeline.batch.runner import run
-from pipeline.ruleset import RulesError
 
 
 
@@ -64,6 +62,9 @@ def run_command(
 
     def on_term(signum: int, frame: Any) -> None:  # `kill`: clean up like Ctrl-C does
         raise KeyboardInterrupt
+
+    from pipeline.batch.runner import run  # here, not at the top: `jixiao --help` lists this command
+    from pipeline.ruleset import RulesError
 
     previous = signal.signal(signal.SIGTERM, on_term)
     if not no_progress:

@@ -62,6 +62,7 @@ _WARM_UP = (
 
 def _warm_up(stage: Path) -> None:
     """Load rules, segmenter and models in the parent once, so every forked worker starts warm."""
+    from pipeline.extract import words
     from pipeline.parse import parse_file
     from pipeline.record import extract_record
 
@@ -69,6 +70,7 @@ def _warm_up(stage: Path) -> None:
     try:
         sample.write_text(_WARM_UP, encoding="utf-8")
         extract_record(parse_file(sample))
+        words.load()  # the sample needs no segmenting, most reports do
     except RulesError:
         raise
     except Exception as exc:  # only a speed-up: the workers load what they need anyway

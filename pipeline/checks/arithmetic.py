@@ -14,6 +14,8 @@ from pipeline.checks.indicators import compare, dimension_of, plain
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
 from pipeline.quantity import find_quantities
 
+_SENTENCE = regex.compile(r"[^。]+")
+
 AMOUNT_COLUMNS = {"initial": "年初预算数", "full_year": "全年预算数", "spent": "全年执行数"}
 BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "received": "实际到位资金", "spent": "全年执行数"}
 # other_projects facts → the report-level budget fact they add up to (an unqualified 预算 is the full-year one)
@@ -399,13 +401,14 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
     if ctx.doc is None:
         return
     closing = regex.compile(rule.params["total_words"] + r"\s*(?:为|是|[：:])?\s*$")
+    total_word = regex.compile(rule.params["total_words"])  # a sentence without one closes no list
     for block in ctx.doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
         raw = block.raw
-        for sentence in regex.finditer(r"[^。]+", raw):
+        for sentence in _SENTENCE.finditer(raw):
             text, base = sentence.group(0), sentence.start()
-            if "其中" in text:
+            if "其中" in text or not total_word.search(text):
                 continue
             money = [q for q in find_quantities(text) if q.kind == "money" and q.yuan is not None and q.op is None]
             for k, total in enumerate(money):

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 from pipeline.checks.numbers import Printed, dec
 from pipeline.document import Document
 from pipeline.facts import jsonable
-from pipeline.ruleset import RULES_DIR, Problem, RulesError, load, schema
+from pipeline.ruleset import RULES_DIR, Problem, RulesError, load, schema, yaml_load
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def profiles(rules_dir: Path = RULES_DIR) -> tuple[Profile, ...]:
     problems = []
     for path in sorted((rules_dir / "profiles").glob("*.yaml")):
         try:
-            out.append(Profile.model_validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+            out.append(Profile.model_validate(yaml_load(path.read_text(encoding="utf-8"))))
         except (ValidationError, yaml.YAMLError) as exc:
             problems.append(Problem(f"profiles/{path.name}", 1, None, "(profile)", str(exc).splitlines()[0]))
     if problems:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import regex
+
 from pipeline.checks.base import CheckRule, Context, check, evidence_of
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, ratio_percent, wan
+
+_NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 
 _LABELS = {"full_year": "全年预算数", "initial": "年初预算数", "received": "实际到位资金"}
 
@@ -235,9 +239,7 @@ def _money_figures(ctx: Context) -> list[tuple[Printed, dict, str]]:
 
 
 def _digits(text: str) -> str:
-    import regex
-
-    m = regex.search(r"\d+(?:\.\d+)?", text.replace(",", ""))
+    m = _NUMBER.search(text.replace(",", ""))
     return m.group(0).replace(".", "").strip("0") if m else ""
 
 

@@ -22,6 +22,8 @@ from pipeline.document import Block, Document
 from pipeline.normalize import fold_script
 from pipeline.ruleset import load, schema
 
+_SPACE = regex.compile(r"\s+")
+
 # -- rules ----------------------------------------------------------------------------------------
 
 
@@ -304,7 +306,7 @@ def _tokens(blocks: list[Block]) -> list[Token]:
         key = key_of(b)
         for a, e in spans(key, end):
             a, e = trimmed(key, a, e)
-            text = regex.sub(r"\s+", "", key[a:e])
+            text = _SPACE.sub("", key[a:e])
             if not text:
                 continue
             out.append(Token(i, a, e, "" if _FIGURE.search(text) else text))
@@ -327,6 +329,9 @@ def repeated_runs(tokens: list[Token], min_chars: int) -> list[tuple[int, int, i
     for k, t in enumerate(tokens):
         if t.text:
             where.setdefault(t.text, []).append(k)
+    han = [0]  # han[k]: Han characters in tokens[:k], so that a run's count costs nothing
+    for t in tokens:
+        han.append(han[-1] + len(_HAN.findall(t.text)))
     out = []
     for ks in where.values():
         for x, i in enumerate(ks):
@@ -342,7 +347,7 @@ def repeated_runs(tokens: list[Token], min_chars: int) -> list[tuple[int, int, i
                     and tokens[j + n].block == tokens[j].block
                 ):
                     n += 1
-                if n and _han(tokens[i : i + n]) >= min_chars:
+                if n and han[i + n] - han[i] >= min_chars:
                     out.append((i, j, n))
     return out
 

@@ -437,8 +437,12 @@ def unfounded_satisfaction(block: Block, r: NarrativeRules | None = None, others
 def satisfaction_basis(ctx: Context, rule: CheckRule):
     r = rules()
     body = body_blocks(ctx.doc)
+    # the blocks about satisfaction that name a survey, found once: asking every block about every other
+    # was quadratic in the report's length
+    rx = r.rx
+    surveyed = [o for o in body if rx["subject"].search(key_of(o)) and _surveyed(key_of(o), spans(key_of(o), rx["clause_end"]), r)]
     for b in body:
-        for u in unfounded_satisfaction(b, r, [o for o in body if o is not b]):
+        for u in unfounded_satisfaction(b, r, [o for o in surveyed if o is not b]):
             yield ctx.finding(
                 rule,
                 "complaints",

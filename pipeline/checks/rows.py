@@ -17,6 +17,8 @@ from pipeline.quantity import find_quantities
 
 _SPACE = regex.compile(r"\s")
 _SENTENCE = regex.compile(r"[^。；;！!？?\n]+")
+# Every percentage the quantity rules read is printed with one of these (%, ％, ﹪, ‰, 百分之, 百分比)
+_PERCENT_MARK = regex.compile(r"[%％﹪‰百]")
 
 
 def _bare(text: str | None) -> str:
@@ -240,8 +242,11 @@ def narrative_percentages(ctx: Context, rule: CheckRule):
             continue
         key = block.key or block.text
         for sent in _SENTENCE.finditer(key):
+            if not _PERCENT_MARK.search(sent.group(0)):
+                continue  # no percentage in the sentence, no share (most sentences)
+            quantities = find_quantities(sent.group(0))
             for group, pattern in groups:
-                found = _shares(key, sent.start(), sent.end(), pattern, window)
+                found = _shares(key, sent.start(), sent.end(), pattern, window, quantities)
                 if found is None:
                     continue
                 shares, span = found
@@ -262,12 +267,12 @@ def narrative_percentages(ctx: Context, rule: CheckRule):
                     )
 
 
-def _shares(text: str, start: int, end: int, pattern: regex.Pattern, window: int):
+def _shares(text: str, start: int, end: int, pattern: regex.Pattern, window: int, quantities: list):
     """(category, share) for each percentage of the sentence led by a category word of the group, when at
     least two distinct categories are given once each; and the span they cover."""
     sentence = text[start:end]
     shares, prev, first, last = [], 0, None, None
-    for q in find_quantities(sentence):
+    for q in quantities:
         window_text = sentence[max(prev, q.start - window) : q.start]
         window_start = q.start - len(window_text)
         prev = q.end

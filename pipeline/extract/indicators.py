@@ -23,6 +23,10 @@ from pipeline.facts import Evidence, Fact, jsonable
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
 
+_POINTS = regex.compile(r"\d+(?:\.\d+)?分?")
+_SPACE_OR_PARENS = regex.compile(r"\s+|[（(][^（()）]*[）)]")
+_DIGIT = regex.compile(r"\d")
+
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
 _FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a figure: 1.5亩, 95%, ≥90%
 _OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
@@ -163,7 +167,7 @@ def split_weight_score(digits: str) -> tuple[int, int] | None:
 # -- table rows -----------------------------------------------------------------------------------
 
 def _is_number(tok: Tok) -> bool:
-    return bool(regex.fullmatch(r"\d+(?:\.\d+)?分?", tok.key))
+    return bool(_POINTS.fullmatch(tok.key))
 
 
 def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Decimal | None, int]:
@@ -326,7 +330,7 @@ def _by_columns(line: list[Tok], cols: dict[int, str], r: TableRules, rule: str)
     )
     for key in ("weight", "score"):
         tok = (cells.get(key) or [None])[0]
-        if tok is not None and regex.fullmatch(r"\d+(?:\.\d+)?分?", tok.key):
+        if tok is not None and _POINTS.fullmatch(tok.key):
             setattr(ind, key, _fact(tok, Decimal(tok.key.rstrip("分")), rule))
     tok = (cells.get("completion") or [None])[0]
     if tok is not None:
@@ -518,8 +522,8 @@ def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
 
 def _header_role(cell_text: Tok | str, r: TableRules) -> str | None:
     """The column a header cell names; a header cell is short and holds no figure ("年初目标值(A)", "得分")."""
-    cell = regex.sub(r"\s+|[（(][^（()）]*[）)]", "", cell_text if isinstance(cell_text, str) else cell_text.key)
-    m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not regex.search(r"\d", cell) else None
+    cell = _SPACE_OR_PARENS.sub("", cell_text if isinstance(cell_text, str) else cell_text.key)
+    m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not _DIGIT.search(cell) else None
     return m.lastgroup if m else None
 
 
@@ -550,7 +554,7 @@ def _row_by_roles(toks: list[Tok], roles: list[str], rule: str) -> Indicator | N
     name, values = toks[: -len(roles)], dict(zip(roles, toks[-len(roles) :]))
     if any(_is_number(t) or _OP_ONLY.fullmatch(t.key) or _UNIT_ONLY.fullmatch(t.key) and len(name) > 1 for t in name[1:]):
         return None  # more cells than the header names (a target split over ≥ | 90 | %): no guess
-    if any(not regex.fullmatch(r"\d+(?:\.\d+)?分?", values[k].key) for k in ("weight", "score") if k in values):
+    if any(not _POINTS.fullmatch(values[k].key) for k in ("weight", "score") if k in values):
         return None  # the row does not fit the header: no guess
     ind = Indicator(
         name="".join(t.text for t in name),

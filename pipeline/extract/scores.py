@@ -17,6 +17,9 @@ from pipeline.document import Block
 from pipeline.facts import Evidence, Mention
 from pipeline.ruleset import load, schema
 
+_SENTENCE = regex.compile(r"[^。]+")
+_CLAUSE = regex.compile(r"[^。；;]+")
+
 _CLAUSE_END = regex.compile(r"[。；;！？]")
 _NUM_FEN = regex.compile(r"(\d+(?:\.\d+)?)\s*分?")
 
@@ -194,7 +197,7 @@ def bands_in(block: Block, r: ScoreRules | None = None) -> list[Band]:
     words = table_rules().grades.words
     key = _key(block)
     out: list[Band] = []
-    for sentence in regex.finditer(r"[^。]+", key):
+    for sentence in _SENTENCE.finditer(key):
         s0 = sentence.start()
         grades = list(r.rx["grade_word"].finditer(sentence.group(0)))
         if len({words[g.group("grade")] for g in grades}) < r.bands.min_grades:
@@ -308,7 +311,7 @@ def _subject_dimensions(block: Block, r: ScoreRules) -> list[Dimension]:
     35.13分，得分率为87.8%" — the dimension named at the start owns the figures of its sentence."""
     key, text = _key(block), block.text
     out = []
-    for sentence in regex.finditer(r"[^。；;]+", key):
+    for sentence in _CLAUSE.finditer(key):
         s0, sent = sentence.start(), sentence.group(0)
         head = r.rx["dim_name"].match(sent.lstrip("0123456789.、（）() "), 0)
         if not head or not regex.search(r"指标", head.group(0)):

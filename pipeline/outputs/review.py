@@ -99,7 +99,7 @@ def assign_keys(records: Iterable[dict]) -> None:
 
 
 def _quotes_text(quotes: Iterable[str]) -> str:
-    return re.sub(r"\s+", "", "".join(quotes))
+    return "".join("".join(quotes).split())  # str.split and the pattern's \s are both str.isspace
 
 
 def _loose(report: str, check: str | None, quotes: str) -> tuple:
@@ -220,9 +220,9 @@ def carry(records: list[dict], previous: list[Review], shown: set[str] | None = 
             if not key or key in exact:
                 continue
             exact[key] = (rec, f)
-            quotes = "".join(evidence_quotes(f.get("evidence")))
-            loose.setdefault(_loose(rid, f.get("check"), quotes), []).append(key)
-            legacy.setdefault(_legacy(rec.get("file"), f.get("check"), quotes), []).append(key)
+            quotes = _quotes_text(evidence_quotes(f.get("evidence")))  # as _loose and _legacy give it, once
+            loose.setdefault((rid, f.get("check"), quotes), []).append(key)
+            legacy.setdefault((rec.get("file"), f.get("check"), quotes), []).append(key)
     state = ReviewState()
     for r in previous:
         key = r.key if r.key in exact and r.key not in state.by_key else None
