@@ -10,12 +10,13 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pipeline
 import pipeline.cache as cachemod
 from pipeline import ruleset
 from pipeline.batch import reviews, writers
-from pipeline.batch.engine import Outcome
+from pipeline.batch.engine import Engine, Outcome
 from pipeline.batch.errors import RunError
 from pipeline.batch.inputs import find_inputs, sha256_of
 from pipeline.batch.local import WorkerPool
@@ -23,7 +24,7 @@ from pipeline.batch.log import RunLog
 from pipeline.batch.outdir import OutDir
 from pipeline.batch.progress import Progress, stats
 from pipeline.batch.summary import SEVERITIES, RunSummary, count
-from pipeline.batch.worker import WorkerConfig, error_record
+from pipeline.batch.worker import WorkerConfig, error_record, warm_up
 from pipeline.cache import Cache
 from pipeline.ruleset import RulesError
 
@@ -54,30 +55,6 @@ def _check_profile(profile: str | None) -> None:
         raise RunError(f"unknown profile {profile!r}; known: {', '.join(known)}")
 
 
-_WARM_UP = (
-    "2023年度某项目支出绩效自评报告\n一、基本情况\n"
-    "年初预算数为100万元，全年执行数95万元，预算执行率为95%。\n自评得分为92分，等级为“优”。\n"
-)
-
-
-def _warm_up(stage: Path) -> None:
-    """Load rules, segmenter and models in the parent once, so every forked worker starts warm."""
-    from pipeline.parse import parse_file
-    from pipeline.record import extract_record
-
-    sample = stage / ".warm-up.txt"
-    try:
-        sample.write_text(_WARM_UP, encoding="utf-8")
-        extract_record(parse_file(sample))
-    except RulesError:
-        raise
-    except Exception as exc:  # only a speed-up: the workers load what they need anyway
-        log.warning("warm-up failed: %s", exc)
-    finally:
-        sample.unlink(missing_ok=True)
-
-
-
 def _default_workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -97,8 +74,12 @@ def run(
     cache_dir: Path | None = None,
     min_severity: str = "info",
     csv: bool = False,
+    cluster: Any = None,
 ) -> RunSummary:
     """Process every file under ``inputs`` into ``out``; see the module docstring for the guarantees.
+
+    ``cluster``: a Dask scheduler's address (or a ``distributed.Client``) to run the documents on instead of
+    this machine's worker processes (:mod:`pipeline.batch.cluster`).
 
     Raises RunError (bad arguments, OUT unusable) or RulesError (broken rules) before any document;
     documents themselves never make it raise.
@@ -136,7 +117,7 @@ def run(
         with open(stage / "run.log", "w", encoding="utf-8") as fh:
             runlog = RunLog(fh)
             records = _process_all(
-                files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress
+                files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress, cluster
             )
             t0 = time.perf_counter()
             state = reviews.link_and_review(records, outdir.out, stage, summary, runlog, min_severity)
@@ -191,6 +172,7 @@ def _process_all(
     doc_seconds: float,
     doc_memory_mb: int,
     progress: bool,
+    cluster: Any = None,
 ) -> list[dict]:
     """The record of every file, in the order of ``files``, with duplicate marks."""
     t0 = time.perf_counter()
@@ -230,10 +212,18 @@ def _process_all(
 
         t0 = time.perf_counter()
         if tasks:
-            _warm_up(stage)
-            summary.workers = min(summary.workers, len(tasks))
-            gc.freeze()  # keep the warm objects out of the collector, so forked workers share their pages
-            engine = WorkerPool(summary.workers, WorkerConfig(doc_seconds, doc_memory_mb, profile))
+            cfg = WorkerConfig(doc_seconds, doc_memory_mb, profile)
+            engine: Engine
+            if cluster is not None:
+                from pipeline.batch.cluster import ClusterEngine  # Dask is imported only here
+
+                engine = ClusterEngine(cluster, cfg)
+                summary.workers = engine.size
+            else:
+                warm_up(stage)
+                summary.workers = min(summary.workers, len(tasks))
+                gc.freeze()  # keep the warm objects out of the collector, so forked workers share their pages
+                engine = WorkerPool(summary.workers, cfg)
             try:
                 for oc in engine.results(tasks):
                     rec, text = _outcome_record(oc, files, shas)

@@ -29,6 +29,8 @@ from typing import Any
 from pipeline.errors import ReadError
 from pipeline.ruleset import RulesError
 
+log = logging.getLogger(__name__)
+
 
 
 @dataclass(frozen=True)
@@ -51,13 +53,15 @@ class Reply:
 
 
 def _die_with_parent(parent_pid: int) -> None:
-    # A killed parent (kill -9) must not leave workers hanging on a document forever.
+    """A killed parent (kill -9) must not leave workers hanging on a document forever.
+
+    ``parent_pid`` 0: the worker was not forked by the run (forkserver), so its parent is not the run's."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent_pid:
+    if parent_pid and os.getppid() != parent_pid:
         os._exit(0)
 
 
@@ -191,3 +195,24 @@ def worker_main(conn: Any, close: list[Any], cfg: WorkerConfig, parent_pid: int)
             return
 
 
+_WARM_UP = (
+    "2023年度某项目支出绩效自评报告\n一、基本情况\n"
+    "年初预算数为100万元，全年执行数95万元，预算执行率为95%。\n自评得分为92分，等级为“优”。\n"
+)
+
+
+def warm_up(stage: Path) -> None:
+    """Load rules, segmenter and models once in the process that forks the workers, so each starts warm."""
+    from pipeline.parse import parse_file
+    from pipeline.record import extract_record
+
+    sample = stage / ".warm-up.txt"
+    try:
+        sample.write_text(_WARM_UP, encoding="utf-8")
+        extract_record(parse_file(sample))
+    except RulesError:
+        raise
+    except Exception as exc:  # only a speed-up: the workers load what they need anyway
+        log.warning("warm-up failed: %s", exc)
+    finally:
+        sample.unlink(missing_ok=True)
