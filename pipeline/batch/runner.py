@@ -14,7 +14,7 @@ from typing import Any
 
 import pipeline
 import pipeline.cache as cachemod
-from pipeline import ruleset
+from pipeline import ruleset, same_report
 from pipeline.batch import reviews, writers
 from pipeline.batch.engine import Engine, Outcome
 from pipeline.batch.errors import RunError
@@ -120,8 +120,14 @@ def run(
                 files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress, cluster
             )
             t0 = time.perf_counter()
+            summary.same_report = same_report.link(records)
+            timings["link"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            _across(records, runlog)
+            timings["across reports"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
             state = reviews.link_and_review(records, outdir.out, stage, summary, runlog, min_severity)
-            timings["link+reviews"] = time.perf_counter() - t0
+            timings["reviews"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             digest = hashlib.sha256(f"{cachemod.code_version()} {ruleset.version()}".encode())
             with open(stage / "corpus.jsonl", "w", encoding="utf-8") as cf:
@@ -244,6 +250,14 @@ def _process_all(
         bar.update(len(records), stats(summary, len(records)), force=True)
         bar.stop()
     return _assemble(files, primary, records, summary, runlog)
+
+
+def _across(records: list[dict], runlog: RunLog) -> None:
+    """The checks that read the whole batch (copied passages, CORPUS-*), once, over every record."""
+    from pipeline.checks import across
+
+    stats = across.run(records)
+    runlog.line("across reports: " + ", ".join(f"{k} {v:g}" for k, v in stats.items()))
 
 
 def _outcome_record(oc: Outcome, files: list[str], shas: list[str | None]) -> tuple[dict, str | None]:

@@ -132,7 +132,13 @@ def _extract(path: str, cfg: WorkerConfig) -> tuple[dict, bool]:
         # the rest of the budget covers extraction and checks, which the reader's clock does not
         with time_limit(max(cfg.doc_seconds - (time.monotonic() - start), 0.01)):
             _test_hooks(path, cfg)
-            return extract_record(parsed, profile=cfg.profile), False
+            rec = extract_record(parsed, profile=cfg.profile)
+            if parsed.doc is not None:
+                from pipeline.checks.across import passages_for
+
+                # compared across the batch at its end; computed here, where the document is read
+                rec["passages"] = passages_for(parsed.doc) or []
+            return rec, False
     except ReadError as exc:
         if exc.code != "E_TIMEOUT":
             raise
