@@ -3,7 +3,8 @@
 Imported only when a run names a cluster, so a local run never loads Dask.
 
 * **The same task, the same limits.** A Dask task runs one document in a child process of the Dask
-  worker, through a one-worker :class:`~pipeline.batch.local.WorkerPool`: the same address-space limit,
+  worker (kept for the thread's next task, forked warm from a forkserver that loaded the rules once), through
+  a one-worker :class:`~pipeline.batch.local.WorkerPool`: the same address-space limit,
   per-document clock and hard timeout, the same error rows for crashes and hangs. The Dask worker itself
   survives a document that segfaults or exhausts memory.
 * **A dead worker.** When a Dask worker dies mid-document (killed, its machine lost), the scheduler gives
@@ -27,6 +28,7 @@ import multiprocessing
 import os
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,20 +52,33 @@ def run_document(index: int, path: str, data: bytes | None, cfg: WorkerConfig) -
         # children; ours are killed by the pool and die with their parent (PR_SET_PDEATHSIG) anyway.
         me.daemon = False
     ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["pipeline.batch.preload"])
+    # __main__ too: else every document process imports the Dask worker's main module (and so Dask) anew
+    ctx.set_forkserver_preload(["__main__", "pipeline.batch.preload"])
     with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as tmp:
         local = path
         if data is not None:
             local = os.path.join(tmp, Path(path).name)
             with open(local, "wb") as fh:
                 fh.write(data)
-        pool = WorkerPool(1, cfg, method="forkserver")
-        outcome = next(iter(pool.results([(index, local)])))
+        [outcome] = list(_pool(cfg).results([(index, local)], keep=True))
     if outcome.text is not None and local != path:
         rec = json.loads(outcome.text)
         rec["file"] = path  # the record names the file as the run found it, not the worker's copy
         outcome.text = json.dumps(rec, ensure_ascii=False)
     return outcome
+
+
+_POOLS = threading.local()
+
+
+def _pool(cfg: WorkerConfig) -> WorkerPool:
+    """This Dask worker thread's document process, kept between tasks (replaced when it dies or hangs)."""
+    pools = getattr(_POOLS, "pools", None)
+    if pools is None:
+        pools = _POOLS.pools = {}
+    if cfg not in pools:
+        pools[cfg] = WorkerPool(1, cfg, method="forkserver")
+    return pools[cfg]
 
 
 def _kill_hook(path: str) -> None:

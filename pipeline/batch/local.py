@@ -97,9 +97,11 @@ class WorkerPool:
             return Outcome(index, None, took, error=("E_TIMEOUT", detail))
         return None
 
-    def results(self, tasks: list[tuple[int, str]]) -> Iterator[Outcome]:
-        """Run every task; yield outcomes as they finish (any order). Kills all workers on the way out."""
+    def results(self, tasks: list[tuple[int, str]], keep: bool = False) -> Iterator[Outcome]:
+        """Run every task; yield outcomes as they finish (any order). Kills all workers on the way out,
+        unless ``keep`` and every task is done: then the idle workers wait for the next call."""
         pending = deque(tasks)
+        done = False
         try:
             while pending or any(w.task for w in self.workers):
                 while pending and len(self.workers) < self.size:
@@ -125,8 +127,10 @@ class WorkerPool:
                     outcome = self._collect(w, now)
                     if outcome is not None:
                         yield outcome
+            done = True
         finally:
-            self.close()
+            if not (keep and done):
+                self.close()
 
     def describe(self) -> str:
         return f"{self.started} worker processes"

@@ -17,3 +17,9 @@ try:
         warm_up(Path(_tmp))
 except Exception:  # noqa: BLE001 - only a speed-up
     pass
+
+import gc  # noqa: E402
+
+# the warm objects out of the collector's reach, so that a forked document process neither scans them
+# (a collection over the loaded dictionaries takes a quarter of a second) nor copies their pages
+gc.freeze()

@@ -13,7 +13,6 @@ Test hooks (read here, for ``tests/test_run.py``; never set them in real runs):
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import faulthandler
 import json
 import logging
@@ -57,7 +56,9 @@ def _die_with_parent(parent_pid: int) -> None:
 
     ``parent_pid`` 0: the worker was not forked by the run (forkserver), so its parent is not the run's."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # the running program's own symbols: libc's prctl without find_library, which runs ldconfig (slow
+        # for a process started per document, as on a cluster)
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
