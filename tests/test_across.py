@@ -221,3 +221,15 @@ def test_who_wrote_a_shared_passage_decides_the_check() -> None:
     assert kind_of(a, rec("d.txt", "某县教育局", project="营养改善", year=2022)) == "CORPUS-REPEAT-YEAR"
     assert kind_of(a, rec("e.txt", "某县财政局", kind="evaluation-report", project="学生资助项目", year=2023)) is None
     assert kind_of(a, rec("f.txt", "某县教育局", project="学生资助", year=2023)) is None
+
+
+def test_findings_on_one_passage_shared_with_two_reports_keep_their_own_keys() -> None:
+    from pipeline.outputs.review import assign_keys
+
+    ev = [{"block": 9, "start": 0, "end": 80}]
+    make = lambda others: {"fingerprint": {"text": "ab" * 8}, "findings": [
+        {"check": "COPY-NEAR-DUPLICATE", "evidence": ev, "involves": [o]} for o in others]}
+    one, other = make(["/in/b.txt", "/in/c.txt"]), make(["/elsewhere/c.txt", "/in/b.txt"])
+    assign_keys([one, other])
+    assert len({f["key"] for f in one["findings"]}) == 2
+    assert [f["key"] for f in one["findings"]] == [f["key"] for f in reversed(other["findings"])]
