@@ -96,19 +96,29 @@ def test_a_killed_dask_worker_costs_one_retry_then_an_error_row(tmp_path, monkey
     src = inputs(tmp_path)
     marks = tmp_path / "marks"
     marks.mkdir()
-    # b.txt's first worker dies, its retry succeeds; c.docx kills every worker that takes it
-    monkeypatch.setenv("JIXIAO_TEST_KILL_WORKER_ON", "b.txt:once,c.docx")
+    # the worker that takes b.txt dies; the retry (and any document that worker held) succeeds
+    monkeypatch.setenv("JIXIAO_TEST_KILL_WORKER_ON", "b.txt:once")
     monkeypatch.setenv("JIXIAO_TEST_MARKS", str(marks))
     with cluster() as client:
         summary = run([src], tmp_path / "out", progress=False, cluster=client)
     recs = {Path(r["file"]).name: r for r in map(json.loads, lines(tmp_path / "out"))}
     assert sorted(recs) == sorted(p.name for p in src.iterdir())  # every file, once
-    assert recs["b.txt"]["status"] == "ok" and recs["b.txt"]["findings"]
     assert (marks / "b.txt.killed").exists()
-    err = recs["c.docx"]["error"]
-    assert recs["c.docx"]["status"] == "error" and err["code"] == "E_INTERNAL"
-    assert "died 2 times" in err["detail"] and err["message"]
-    assert summary.ok == 4 and summary.error == 3  # a, its copy, b, exit; c, empty, corrupt
+    assert recs["b.txt"]["status"] == "ok" and recs["b.txt"]["findings"]
+    assert summary.ok == 5 and summary.error == 2  # a, its copy, b, c, exit; empty, corrupt
+
+    # a document whose worker dies every time: tried twice, then its error row (alone, so that no other
+    # document shares the dying workers)
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    shutil.copy(src / "c.docx", alone / "c.docx")
+    monkeypatch.setenv("JIXIAO_TEST_KILL_WORKER_ON", "c.docx")
+    with cluster() as client:
+        summary = run([alone], tmp_path / "out2", progress=False, cluster=client)
+    [rec] = map(json.loads, lines(tmp_path / "out2"))
+    err = rec["error"]
+    assert rec["status"] == "error" and err["code"] == "E_INTERNAL" and err["message"]
+    assert "died 2 times" in err["detail"] and summary.error == 1 and summary.processed == 1
 
 
 def test_a_local_run_never_imports_dask(tmp_path) -> None:
@@ -125,3 +135,24 @@ def test_a_local_run_never_imports_dask(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert (tmp_path / "out" / "corpus.jsonl").is_file()
+
+
+def test_an_unreachable_scheduler_stops_the_run_with_what_to_do(tmp_path, monkeypatch) -> None:
+    import typer
+    from typer.testing import CliRunner
+
+    import pipeline.batch.cluster as clustermod
+    from pipeline.batch.command import run_command
+
+    monkeypatch.setattr(clustermod, "CONNECT_TIMEOUT", "1s")
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED000.with_suffix(".txt"), src / "a.txt")
+    app = typer.Typer()
+    app.command()(run_command)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, [str(src), "-o", str(out), "--no-progress", "--cluster", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in result.output and "dask scheduler" in result.output
+    # no outputs (OUT holds only the record cache, as after any interrupted run), no temporary folder left
+    assert not (out / "corpus.jsonl").exists() and not list(tmp_path.glob(".out.jixiao-*"))

@@ -40,6 +40,7 @@ from pipeline.batch.local import WorkerPool
 from pipeline.batch.worker import WorkerConfig
 
 SEND_BYTES_MAX = 16 << 20
+CONNECT_TIMEOUT = "30s"
 ATTEMPTS = 2  # a document whose worker died is tried once more
 
 
@@ -105,11 +106,11 @@ class ClusterEngine:
         self.started = 0
         self.own_client = isinstance(address, str)
         try:
-            self.client = Client(address, timeout="30s") if self.own_client else address
+            self.client = Client(address, timeout=CONNECT_TIMEOUT) if self.own_client else address
         except (OSError, TimeoutError) as exc:
             raise RunError(
                 f"cannot reach the Dask scheduler at {address}: {exc}; start it with `dask scheduler` "
-                "and its workers with `dask worker ADDRESS` (see README, Batch run on a cluster)"
+                "and its workers with `dask worker ADDRESS` (README, section 'On a Dask cluster')"
             ) from None
         workers = self.client.scheduler_info().get("workers") or {}
         self.size = sum(int(w.get("nthreads") or 1) for w in workers.values()) or 1
