@@ -32,12 +32,15 @@ eval-real: install
 	$(BIN)/jixiao eval tests/data/realset/gold.jsonl --texts tests/data/realset/texts
 
 # Speed and memory, in one run on the same files: start-up, reports per CPU-second (TXT, DOCX), PDF pages per
-# CPU-second beside pypdfium2's plain text, CPU seconds per KB at 1x/16x/64x size; then a batch of 10,000
-# documents and its unchanged rerun (about 15 minutes on 2 cores), then the review page of 10,000 reports.
+# CPU-second beside pypdfium2's plain text, CPU seconds per KB at 1x/16x/64x size; a batch of 10,000
+# documents and its unchanged rerun (about 15 minutes on 2 cores); the review page of 10,000 reports (size,
+# load time in headless chromium); 10,000 generated reports with planted copies: copied-passage precision
+# and recall, the stage across reports, the local pool against a 2-worker Dask LocalCluster.
 bench: install
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_run.py --docs 10000
 	$(BIN)/python scripts/bench_page.py
+	$(BIN)/python scripts/bench_across.py
 
 # Regenerate the DOCX/PDF versions of the seeds, the deliberately broken files and the other formats
 # fixtures (committed; make_formats.py needs LibreOffice Writer and Calc and a CJK font, see its docstring).

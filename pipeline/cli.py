@@ -234,12 +234,14 @@ def rules_list() -> None:
     from rich.table import Table
 
     from pipeline.checks import REGISTRY
+    from pipeline.checks.across import ACROSS
     from pipeline.checks.base import catalogue
 
     _load_rules()
     table = Table("id", "severity", "state", "title", "source", show_lines=False)
     for c in catalogue().checks:
-        state = ("on" if c.enabled else "off") + ("" if c.id in REGISTRY else " (not implemented)")
+        implemented = c.id in REGISTRY or c.id in ACROSS  # ACROSS: run at the end of a batch
+        state = ("on" if c.enabled else "off") + ("" if implemented else " (not implemented)")
         table.add_row(c.id, c.severity, state, c.title, c.source)
     Console(width=220).print(table)
 

@@ -17,7 +17,7 @@ from pipeline.parse import parse_file
 from pipeline.record import extract_record
 
 EXCERPTS = ("D009", "D011", "D013", "D014", "D017", "D032")
-SHEETS = ["问题清单", "报告汇总", "汇总", "预算", "得分", "指标", "已消失的问题"]
+SHEETS = ["问题清单", "报告汇总", "汇总", "预算", "得分", "指标", "雷同段落", "已消失的问题"]
 
 
 @pytest.fixture(scope="module")
@@ -243,7 +243,7 @@ def queries() -> list[str]:
 
 def test_corpus_tables_and_types(db, records) -> None:
     tables = {r[0] for r in db.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    assert tables == {"documents", "budget", "scores", "dimensions", "indicators", "findings", "reviews"}
+    assert tables == {"documents", "budget", "scores", "dimensions", "indicators", "findings", "reviews", "similar_passages"}
     types = dict(db.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = 'documents'").fetchall())
     assert types["budget"] == types["spent"] == types["rate"] == types["total"] == "DECIMAL(18,4)"
     assert types["year"] == types["pages"] == "INTEGER"

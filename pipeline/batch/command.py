@@ -52,6 +52,15 @@ def run_command(
     csv: Annotated[
         bool, typer.Option("--csv", help="Also write the workbook's tables as UTF-8-BOM CSV in OUT/csv. / 同时输出CSV。")
     ] = False,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            metavar="ADDRESS",
+            help="Run the documents on a Dask cluster (tcp://scheduler:8786) instead of local worker "
+            "processes. / 在Dask集群上处理文档。",
+        ),
+    ] = None,
 ) -> None:
     """Process every report under IN into OUT: corpus.jsonl, run.log, discrepancies.xlsx, corpus.duckdb,
     report.html. Documents that fail are rows with an error code; the run goes on. Unchanged files are
@@ -83,6 +92,7 @@ def run_command(
             cache_dir=cache_dir,
             min_severity=min_severity,
             csv=csv,
+            cluster=cluster,
         )
     except RunError as exc:
         typer.echo(f"jixiao run: {exc}", err=True)

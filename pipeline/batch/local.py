@@ -31,10 +31,12 @@ class WorkerPool:
     killed it. Here each worker has its own pipe, so the parent always knows what each one is doing.
     """
 
-    def __init__(self, size: int, cfg: WorkerConfig):
+    def __init__(self, size: int, cfg: WorkerConfig, method: str | None = None):
         methods = multiprocessing.get_all_start_methods()
-        # fork: workers start warm from the parent (rules and segmenter loaded once, pages shared)
-        self.ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        # fork: workers start warm from the parent (rules and segmenter loaded once, pages shared); a
+        # threaded parent (a Dask worker) asks for forkserver instead, as forking threads is unsafe
+        self.method = method or ("fork" if "fork" in methods else "spawn")
+        self.ctx = multiprocessing.get_context(self.method)
         self.size = size
         self.cfg = cfg
         self.hard = hard_timeout(cfg.doc_seconds)
@@ -43,10 +45,12 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent_end, child_end = self.ctx.Pipe(duplex=True)
-        close = [w.conn for w in self.workers] + [parent_end]
+        forked = self.method == "fork"
+        # a forked child inherits every pipe end, a spawned one none; its parent is this process only if forked
+        close = [w.conn for w in self.workers] + [parent_end] if forked else []
         proc = self.ctx.Process(
             target=worker_main,
-            args=(child_end, close, self.cfg, os.getpid()),
+            args=(child_end, close, self.cfg, os.getpid() if forked else 0),
             daemon=True,
             name="jixiao-worker",
         )
@@ -93,9 +97,11 @@ class WorkerPool:
             return Outcome(index, None, took, error=("E_TIMEOUT", detail))
         return None
 
-    def results(self, tasks: list[tuple[int, str]]) -> Iterator[Outcome]:
-        """Run every task; yield outcomes as they finish (any order). Kills all workers on the way out."""
+    def results(self, tasks: list[tuple[int, str]], keep: bool = False) -> Iterator[Outcome]:
+        """Run every task; yield outcomes as they finish (any order). Kills all workers on the way out,
+        unless ``keep`` and every task is done: then the idle workers wait for the next call."""
         pending = deque(tasks)
+        done = False
         try:
             while pending or any(w.task for w in self.workers):
                 while pending and len(self.workers) < self.size:
@@ -121,8 +127,10 @@ class WorkerPool:
                     outcome = self._collect(w, now)
                     if outcome is not None:
                         yield outcome
+            done = True
         finally:
-            self.close()
+            if not (keep and done):
+                self.close()
 
     def describe(self) -> str:
         return f"{self.started} worker processes"

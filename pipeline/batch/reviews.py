@@ -32,13 +32,13 @@ def check_workbook(out: Path) -> None:
 def link_and_review(
     records: list[dict], out: Path, stage: Path, summary: RunSummary, runlog: RunLog, min_severity: str
 ) -> Any:
-    """Link files carrying the same report, key every finding, carry the previous workbook's reviews, and
-    keep the previous workbook as a dated backup when someone worked in it."""
+    """Count each report once, key every finding, carry the previous workbook's reviews, and keep the
+    previous workbook as a dated backup when someone worked in it. The records are already linked
+    (:func:`pipeline.same_report.link`) and checked across reports."""
     from pipeline import same_report
     from pipeline.outputs import review
     from pipeline.outputs.xlsx import shown_findings
 
-    summary.same_report = same_report.link(records)
     summary.findings = dict.fromkeys(SEVERITIES, 0)
     for rec in records:
         if same_report.counted(rec):

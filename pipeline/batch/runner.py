@@ -10,12 +10,13 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 import pipeline
 import pipeline.cache as cachemod
-from pipeline import ruleset
+from pipeline import ruleset, same_report
 from pipeline.batch import reviews, writers
-from pipeline.batch.engine import Outcome
+from pipeline.batch.engine import Engine, Outcome
 from pipeline.batch.errors import RunError
 from pipeline.batch.inputs import find_inputs, sha256_of
 from pipeline.batch.local import WorkerPool
@@ -23,7 +24,7 @@ from pipeline.batch.log import RunLog
 from pipeline.batch.outdir import OutDir
 from pipeline.batch.progress import Progress, stats
 from pipeline.batch.summary import SEVERITIES, RunSummary, count
-from pipeline.batch.worker import WorkerConfig, error_record
+from pipeline.batch.worker import WorkerConfig, error_record, warm_up
 from pipeline.cache import Cache
 from pipeline.ruleset import RulesError
 
@@ -79,7 +80,6 @@ def _warm_up(stage: Path) -> None:
         sample.unlink(missing_ok=True)
 
 
-
 def _default_workers() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -99,8 +99,12 @@ def run(
     cache_dir: Path | None = None,
     min_severity: str = "info",
     csv: bool = False,
+    cluster: Any = None,
 ) -> RunSummary:
     """Process every file under ``inputs`` into ``out``; see the module docstring for the guarantees.
+
+    ``cluster``: a Dask scheduler's address (or a ``distributed.Client``) to run the documents on instead of
+    this machine's worker processes (:mod:`pipeline.batch.cluster`).
 
     Raises RunError (bad arguments, OUT unusable) or RulesError (broken rules) before any document;
     documents themselves never make it raise.
@@ -138,11 +142,17 @@ def run(
         with open(stage / "run.log", "w", encoding="utf-8") as fh:
             runlog = RunLog(fh)
             records = _process_all(
-                files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress
+                files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress, cluster
             )
             t0 = time.perf_counter()
+            summary.same_report = same_report.link(records)
+            timings["link"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            _across(records, runlog)
+            timings["across reports"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
             state = reviews.link_and_review(records, outdir.out, stage, summary, runlog, min_severity)
-            timings["link+reviews"] = time.perf_counter() - t0
+            timings["reviews"] = time.perf_counter() - t0
             t0 = time.perf_counter()
             digest = hashlib.sha256(f"{cachemod.code_version()} {ruleset.version()}".encode())
             with open(stage / "corpus.jsonl", "w", encoding="utf-8") as cf:
@@ -193,6 +203,7 @@ def _process_all(
     doc_seconds: float,
     doc_memory_mb: int,
     progress: bool,
+    cluster: Any = None,
 ) -> list[dict]:
     """The record of every file, in the order of ``files``, with duplicate marks."""
     t0 = time.perf_counter()
@@ -232,10 +243,18 @@ def _process_all(
 
         t0 = time.perf_counter()
         if tasks:
-            _warm_up(stage)
-            summary.workers = min(summary.workers, len(tasks))
-            gc.freeze()  # keep the warm objects out of the collector, so forked workers share their pages
-            engine = WorkerPool(summary.workers, WorkerConfig(doc_seconds, doc_memory_mb, profile))
+            cfg = WorkerConfig(doc_seconds, doc_memory_mb, profile)
+            engine: Engine
+            if cluster is not None:
+                from pipeline.batch.cluster import ClusterEngine  # Dask is imported only here
+
+                engine = ClusterEngine(cluster, cfg)
+                summary.workers = engine.size
+            else:
+                warm_up(stage)
+                summary.workers = min(summary.workers, len(tasks))
+                gc.freeze()  # keep the warm objects out of the collector, so forked workers share their pages
+                engine = WorkerPool(summary.workers, cfg)
             try:
                 for oc in engine.results(tasks):
                     rec, text = _outcome_record(oc, files, shas)
@@ -256,6 +275,14 @@ def _process_all(
         bar.update(len(records), stats(summary, len(records)), force=True)
         bar.stop()
     return _assemble(files, primary, records, summary, runlog)
+
+
+def _across(records: list[dict], runlog: RunLog) -> None:
+    """The checks that read the whole batch (copied passages, CORPUS-*), once, over every record."""
+    from pipeline.checks import across
+
+    stats = across.run(records)
+    runlog.line("across reports: " + ", ".join(f"{k} {v:g}" for k, v in stats.items()))
 
 
 def _outcome_record(oc: Outcome, files: list[str], shas: list[str | None]) -> tuple[dict, str | None]:

@@ -13,7 +13,6 @@ Test hooks (read here, for ``tests/test_run.py``; never set them in real runs):
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import faulthandler
 import json
 import logging
@@ -28,6 +27,8 @@ from typing import Any
 
 from pipeline.errors import ReadError
 from pipeline.ruleset import RulesError
+
+log = logging.getLogger(__name__)
 
 
 
@@ -51,13 +52,17 @@ class Reply:
 
 
 def _die_with_parent(parent_pid: int) -> None:
-    # A killed parent (kill -9) must not leave workers hanging on a document forever.
+    """A killed parent (kill -9) must not leave workers hanging on a document forever.
+
+    ``parent_pid`` 0: the worker was not forked by the run (forkserver), so its parent is not the run's."""
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        # the running program's own symbols: libc's prctl without find_library, which runs ldconfig (slow
+        # for a process started per document, as on a cluster)
+        libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
-    if os.getppid() != parent_pid:
+    if parent_pid and os.getppid() != parent_pid:
         os._exit(0)
 
 
@@ -128,7 +133,13 @@ def _extract(path: str, cfg: WorkerConfig) -> tuple[dict, bool]:
         # the rest of the budget covers extraction and checks, which the reader's clock does not
         with time_limit(max(cfg.doc_seconds - (time.monotonic() - start), 0.01)):
             _test_hooks(path, cfg)
-            return extract_record(parsed, profile=cfg.profile), False
+            rec = extract_record(parsed, profile=cfg.profile)
+            if parsed.doc is not None:
+                from pipeline.checks.across import passages_for
+
+                # compared across the batch at its end; computed here, where the document is read
+                rec["passages"] = passages_for(parsed.doc) or []
+            return rec, False
     except ReadError as exc:
         if exc.code != "E_TIMEOUT":
             raise
@@ -191,3 +202,24 @@ def worker_main(conn: Any, close: list[Any], cfg: WorkerConfig, parent_pid: int)
             return
 
 
+_WARM_UP = (
+    "2023年度某项目支出绩效自评报告\n一、基本情况\n"
+    "年初预算数为100万元，全年执行数95万元，预算执行率为95%。\n自评得分为92分，等级为“优”。\n"
+)
+
+
+def warm_up(stage: Path) -> None:
+    """Load rules, segmenter and models once in the process that forks the workers, so each starts warm."""
+    from pipeline.parse import parse_file
+    from pipeline.record import extract_record
+
+    sample = stage / ".warm-up.txt"
+    try:
+        sample.write_text(_WARM_UP, encoding="utf-8")
+        extract_record(parse_file(sample))
+    except RulesError:
+        raise
+    except Exception as exc:  # only a speed-up: the workers load what they need anyway
+        log.warning("warm-up failed: %s", exc)
+    finally:
+        sample.unlink(missing_ok=True)

@@ -9,6 +9,9 @@ Tables (one row per …):
 - ``indicators`` performance indicator: target and actual as operator/value/unit/text, completion, score
 - ``findings``   finding of the checks (``check_id``: ``check`` is an SQL keyword); ``key`` is the
   workbook's 问题编号, ``counted`` marks the findings of each report's representative file
+- ``similar_passages`` pair of passages two reports share (COPY-NEAR-DUPLICATE, CORPUS-REPEAT-YEAR): both
+  files, units, projects, years, places and texts, and their similarity; ``findings.involves`` names the
+  other reports of a finding across reports
 - ``reviews``    reviewer's entry (复核状态, 复核意见, 复核人) by finding key; ``present`` is false for a review
   whose finding no longer exists (the workbook's 已消失的问题)
 
@@ -69,6 +72,7 @@ import duckdb
 import pyarrow as pa
 
 from pipeline.same_report import counted
+from pipeline.outputs.pairs import similar_pairs
 from pipeline.outputs.recompute import (
     BUDGET_FIELDS,
     as_text,
@@ -123,7 +127,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     "findings": pa.schema([
         ("file", S), ("check_id", S), ("severity", S), ("message", S), ("expected", S), ("stated", S),
         ("expected_value", DEC), ("stated_value", DEC), ("grade_changing", B), ("quote", S), ("page", I),
-        ("source", S), ("facts", S), ("key", S), ("counted", B),
+        ("source", S), ("facts", S), ("key", S), ("counted", B), ("involves", S),
+    ]),
+    "similar_passages": pa.schema([
+        ("pair_id", S), ("check_id", S), ("similarity", DEC),
+        ("file_a", S), ("unit_a", S), ("project_a", S), ("year_a", I), ("block_a", I), ("page_a", I),
+        ("where_a", S), ("text_a", S),
+        ("file_b", S), ("unit_b", S), ("project_b", S), ("year_b", I), ("block_b", I), ("page_b", I),
+        ("where_b", S), ("text_b", S),
     ]),
     "reviews": pa.schema([
         ("key", S), ("file", S), ("check_id", S), ("state", S), ("note", S), ("reviewer", S), ("present", B),
@@ -139,6 +150,7 @@ COMMENTS = {
     "indicators": "one row per performance indicator of a report",
     "findings": "one row per finding of the checks; counted: the report's representative file (count these)",
     "reviews": "one row per reviewer's entry carried from the workbook; present: its finding still exists",
+    "similar_passages": "one row per pair of passages two reports share (COPY-NEAR-DUPLICATE, CORPUS-REPEAT-YEAR)",
 }
 
 
@@ -190,6 +202,7 @@ def _tables(records: Iterable[dict], reviews: Any = None) -> dict[str, list[dict
         tables["dimensions"].extend(_dimensions(rec))
         tables["indicators"].extend(_indicators(rec))
         tables["findings"].extend(_findings(rec))
+    tables["similar_passages"] = [_similar(p) for p in similar_pairs(records)]
     return tables
 
 
@@ -333,7 +346,22 @@ def _findings(rec: dict) -> Iterator[dict]:
             "facts": json.dumps(facts, ensure_ascii=False, default=str) if facts else None,
             "key": _text(f.get("key")),
             "counted": counted(rec),
+            "involves": "\n".join(map(str, f.get("involves") or [])) or None,
         }
+
+
+def _similar(p: dict) -> dict:
+    row: dict[str, Any] = {"pair_id": _text(p.get("id")), "check_id": _text(p.get("check")),
+                           "similarity": _dec(p.get("similarity"))}
+    for side in ("a", "b"):
+        s = p.get(side) or {}
+        row.update({
+            f"file_{side}": _text(s.get("file")), f"unit_{side}": _text(s.get("unit")),
+            f"project_{side}": _text(s.get("project")), f"year_{side}": _int(s.get("year")),
+            f"block_{side}": _int(s.get("block")), f"page_{side}": _int(s.get("page")),
+            f"where_{side}": _text(s.get("where")), f"text_{side}": _text(s.get("text")),
+        })
+    return row
 
 
 def _reviews(records: list[dict], reviews: Any) -> Iterator[dict]:

@@ -625,7 +625,32 @@ def _finding(f: dict, block: Any, blocks: dict, cells: dict, links: _SourceLinks
         f'<li class="finding" data-sev="{sev}"><div class="fh">'
         f'<span class="badge sev-{sev}">{SEVERITY_LABEL[sev]}</span> <b>{escape(title)}</b> '
         f'<code class="check">{escape(check)}</code>{changing}{_review(f)}</div>'
-        f'<p class="msg">{escape(message)}</p>{_compare(f)}{extra}</li>'
+        f'<p class="msg">{escape(message)}</p>{_compare(f)}{_pair(f, file, links)}{extra}</li>'
+    )
+
+
+def _pair(f: dict, file: str, links: _SourceLinks) -> str:
+    """A passage shared with another report: both side by side, the characters they do not share marked."""
+    from pipeline.outputs.pairs import differing
+
+    pair = f.get("pair")
+    if not isinstance(pair, dict) or not isinstance(pair.get("a"), dict) or not isinstance(pair.get("b"), dict):
+        return ""
+    own, other = (pair["a"], pair["b"]) if pair["a"].get("file") == file else (pair["b"], pair["a"])
+    ta, tb = _text(own.get("text")), _text(other.get("text"))
+    da, db = differing(ta, tb)
+
+    def side(label: str, s: dict, text: str, spans: list[tuple[int, int]]) -> str:
+        head = f"{label}：<code>{escape(Path(_text(s.get('file'))).name)}</code> {escape(_text(s.get('unit')))}" \
+               f" {escape(_text(s.get('where')))} {_source_link(links, _text(s.get('file')), s.get('page'))}"
+        marked = _marked(text, 0, len(text), spans).replace("<mark>", '<mark class="diff">')
+        return f'<div class="side"><p class="sh">{head}</p><div class="raw">{marked}</div></div>'
+
+    sim = pair.get("similarity")
+    share = f"相似度 {float(sim):.0%}" if isinstance(sim, (int, float)) else ""
+    return (
+        f'<div class="pair"><p class="ph">{escape(share)}；标出的是两段不同的字</p>'
+        f'{side("本报告", own, ta, da)}{side("对方报告", other, tb, db)}</div>'
     )
 
 
@@ -813,6 +838,8 @@ PAGE = """<!DOCTYPE html>
 
 CSS = """
 *{box-sizing:border-box}
+.pair{display:grid;grid-template-columns:1fr 1fr;gap:4px 12px;margin:6px 0}.pair .ph{grid-column:1/3;margin:0;
+color:#495057;font-size:12px}.pair .sh{margin:0;font-size:12px;color:#495057}mark.diff{background:#ffc9c9}
 body{margin:0 auto;max-width:1100px;padding:0 16px 48px;color:#212529;background:#fff;
 font:14px/1.6 "Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif}
 h1{font-size:22px;margin:20px 0 8px;display:flex;flex-wrap:wrap;gap:6px;align-items:center}

@@ -76,6 +76,10 @@ def report_id(rec: dict) -> str:
 def _location(f: dict) -> str:
     evs = f.get("evidence") if isinstance(f.get("evidence"), list) else []
     locs = [f"{e.get('block')}:{e.get('start')}-{e.get('end')}" for e in evs if isinstance(e, dict)]
+    # a finding across reports is also where its other reports are: one passage copied into two reports
+    # gives two findings, each keeping its own review whatever the order they come in
+    others = f.get("involves") if isinstance(f.get("involves"), list) else []
+    locs += sorted(os.path.basename(str(o)) for o in others)
     return hashlib.sha256("|".join(locs).encode()).hexdigest()[:8]
 
 

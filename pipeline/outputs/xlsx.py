@@ -61,6 +61,7 @@ from pipeline.outputs.recompute import (
     to_decimal,
     wan,
 )
+from pipeline.outputs.pairs import similar_pairs
 from pipeline.outputs.review import STATES, ReviewState, VANISHED_SHEET
 from pipeline.outputs.shown import shown
 from pipeline.record import NOT_A_REPORT
@@ -118,6 +119,7 @@ FINDING_COLUMNS = [
     Column("原文摘录", "wrap", 30),
     Column("页码", "number", 6),
     Column("依据", "wrap", 30, "可查阅的文件、条款或表样及其表述"),
+    Column("涉及报告", "wrap", 24, "跨报告的检查：问题同时涉及的其他报告（雷同段落见“雷同段落”表）"),
     Column("规则编号", "text", 14, "规则手册（rulebook）中的编号", folded=True),
     Column("重复于", "wrap", 20, "内容完全相同的其他文件（问题只列一次）", folded=True),
     Column("同一报告", "wrap", 20, "同一报告的其他格式或几乎相同的重报文件（问题只列一次，以本文件为准）", folded=True),
@@ -188,6 +190,22 @@ INDICATOR_COLUMNS = [
 ]
 
 
+SIMILAR_SHEET = "雷同段落"
+SIMILAR_COLUMNS = [
+    Column("检查项", "wrap", 16),
+    Column("检查编号", "text", 16, folded=True),
+    Column("相似度", "rate", 8, "两段文字按字符三元组计算的Jaccard相似度（%）"),
+    Column("报告甲", "link", 26),
+    Column("单位甲", "text", 14),
+    Column("位置甲", "text", 8),
+    Column("段落甲", "wrap", 44),
+    Column("报告乙", "link", 26),
+    Column("单位乙", "text", 14),
+    Column("位置乙", "text", 8),
+    Column("段落乙", "wrap", 44),
+    Column("编号", "text", 14, "雷同段落对的编号（两份报告的问题清单中同一对段落的问题据此对应）", folded=True),
+]
+
 VANISHED_COLUMNS = [
     Column("问题编号", "text", 30),
     Column("文件", "text", 28),
@@ -225,6 +243,7 @@ def sheets(
         ("预算", BUDGET_COLUMNS, lambda: _budget_rows(records)),
         ("得分", SCORE_COLUMNS, lambda: _score_rows(records)),
         ("指标", INDICATOR_COLUMNS, lambda: _indicator_rows(records)),
+        (SIMILAR_SHEET, SIMILAR_COLUMNS, lambda: _similar_rows(records, links)),
         (VANISHED_SHEET, VANISHED_COLUMNS, lambda: _vanished_rows(reviews)),
     ]
 
@@ -302,6 +321,7 @@ def _finding_rows(
                 "\n".join(_shown_quote(q) for q in evidence_quotes(f.get("evidence"))),
                 _pages_cell(pages),
                 cite.basis or f.get("source"),
+                "\n".join(map(str, f.get("involves") or [])) or None,
                 cite.rulebook,
                 "\n".join(rec.get("duplicates") or []) or None,
                 "\n".join(rec.get("same_report") or []) or None,
@@ -310,6 +330,26 @@ def _finding_rows(
                 review.reviewer if review else None,
                 f.get("key"),
             ]
+
+
+def _similar_rows(records: list[dict], links: _Linker) -> Iterator[list]:
+    """One row per pair of shared passages, both quoted, both reports linked."""
+    for p in similar_pairs(records):
+        a, b = p["a"], p["b"]
+        yield [
+            check_title(p.get("check")),
+            p.get("check"),
+            Decimal(str(p.get("similarity") or 0)) * 100,
+            links.link(a.get("file")),
+            a.get("unit"),
+            a.get("where"),
+            a.get("text"),
+            links.link(b.get("file")),
+            b.get("unit"),
+            b.get("where"),
+            b.get("text"),
+            p.get("id"),
+        ]
 
 
 def _vanished_rows(reviews: ReviewState) -> Iterator[list]:

@@ -1,0 +1,104 @@
+"""Checks across reports (rulebook B.8-54 and B.9): what only shows when reports are read side by side.
+
+They run once at the end of a batch (:func:`run`, called by :mod:`pipeline.batch.runner`) over every
+report the batch holds, cached ones included, each report counted once (:func:`pipeline.same_report.counted`):
+
+* :mod:`~pipeline.checks.across.copies` — passages copied from another unit's or project's report
+  (COPY-NEAR-DUPLICATE) or from the same unit's report of another year (CORPUS-REPEAT-YEAR), found by
+  :mod:`~pipeline.checks.across.similar` over the :mod:`~pipeline.checks.across.passages` of each report;
+* :mod:`~pipeline.checks.across.corpus` — CORPUS-ALL-FULL, -SELF-VS-REVIEW, -INCONSISTENT-DEDUCTION,
+  -SAMPLE-BIAS, -SUM-TIE (and CORPUS-THIRD-PARTY-WEIGHTS, which needs one report only and runs with the
+  per-document checks).
+
+A finding goes on the record of every report it involves, names the others (``involves``), and is listed
+like any other; the catalogue (``rules/checks.yaml``) gives its title, messages, severity and parameters.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from pipeline.checks.base import CheckRule, Finding, catalogue
+
+log = logging.getLogger(__name__)
+
+COPY = "COPY-NEAR-DUPLICATE"
+
+
+@dataclass
+class Batch:
+    """What the checks across reports read: the records, and which of them stand for a report."""
+
+    records: list[dict]
+    counted: list[int]  # indexes of the records that stand for their report (read, not a copy)
+    stats: dict[str, float] = field(default_factory=dict)
+    shared: dict = field(default_factory=dict)  # what several checks compute once (the similar passages)
+
+
+# fn(batch, rule) -> (record index, finding, extra keys for the finding's JSON)
+AcrossFn = Callable[[Batch, CheckRule], Iterator[tuple[int, Finding, dict]]]
+ACROSS: dict[str, AcrossFn] = {}
+
+
+def across(check_id: str) -> Callable[[AcrossFn], AcrossFn]:
+    def register(fn: AcrossFn) -> AcrossFn:
+        ACROSS[check_id] = fn
+        return fn
+
+    return register
+
+
+def rule(check_id: str) -> CheckRule | None:
+    return next((c for c in catalogue().checks if c.id == check_id), None)
+
+
+def passages_for(doc) -> list[dict] | None:
+    """The passages a worker stores in the record, for COPY-NEAR-DUPLICATE at the end of the batch."""
+    from pipeline.checks.across.passages import of_document
+
+    r = rule(COPY)
+    if r is None or not r.enabled:
+        return None
+    p = r.params
+    return of_document(doc, int(p["shingle"]), int(p["num_perm"]), int(p["min_chars"]))
+
+
+def run(records: list[dict]) -> dict[str, float]:
+    """Every enabled check across reports; findings are added to the records they involve. Returns
+    counts and timings for the log. The records' ``passages`` are dropped afterwards (they live in the
+    cache; the outputs keep the pairs)."""
+    import time
+
+    from pipeline import same_report
+
+    batch = Batch(
+        records,
+        [i for i, r in enumerate(records) if same_report.counted(r) and r.get("status") in ("ok", "partial")],
+    )
+    added: dict[int, list[dict]] = {}
+    for r in catalogue().checks:
+        fn = ACROSS.get(r.id)
+        if fn is None or not r.enabled:
+            continue
+        t0 = time.perf_counter()
+        n = 0
+        try:
+            for index, finding, extra in fn(batch, r):
+                added.setdefault(index, []).append({**finding.to_json(), **extra})
+                n += 1
+        except Exception:  # one broken check must not lose the batch's other findings
+            log.exception("check across reports %s failed", r.id)
+        batch.stats[f"{r.id} findings"] = n
+        batch.stats[f"{r.id} s"] = round(time.perf_counter() - t0, 3)
+    order = {"error": 0, "warning": 1, "info": 2}
+    for index, found in added.items():
+        rec = records[index]
+        rec["findings"] = sorted((rec.get("findings") or []) + found, key=lambda f: order.get(f["severity"], 2))
+    for rec in records:
+        rec.pop("passages", None)
+    return batch.stats
+
+
+from pipeline.checks.across import copies, corpus, names  # noqa: E402,F401  (registers the checks and rules)
