@@ -11,12 +11,28 @@ A merged cell appears once, at its top-left position, with its row and column sp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.textmap import MappedText
 
 BlockKind = Literal["title", "heading", "paragraph", "table"]
+
+# A lone surrogate (a w:sym char="D800", a broken ToUnicode map) cannot be encoded as UTF-8: every writer
+# and the worker's reply would fail on it. Replaced one for one, so every offset stays valid.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with lone surrogates replaced by U+FFFD (same length).
+
+    >>> printable("a\ud800b") == "a\ufffdb"
+    True
+    """
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass
@@ -31,6 +47,9 @@ class Cell:
     norm: MappedText | None = None  # normalised cell text, spans relative to the block's raw text
     key: str | None = None  # ``norm.text`` in simplified script, same length: what rules match against
     nstart: int = 0  # where ``norm.text`` starts in the block's normalised text
+
+    def __post_init__(self) -> None:
+        self.text = printable(self.text)
 
     def to_json(self) -> dict:
         d: dict = {"row": self.row, "col": self.col, "text": self.text, "start": self.start, "end": self.end}
@@ -58,6 +77,9 @@ class Block:
     tags: list[str] = field(default_factory=list)  # canonical section tags along the path
     norm: MappedText | None = None  # normalised view of ``raw``
     key: str | None = None  # ``norm.text`` in simplified script, same length: what rules match against
+
+    def __post_init__(self) -> None:
+        self.raw = printable(self.raw)
 
     @property
     def text(self) -> str:

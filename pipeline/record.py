@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from pipeline.parse import Parsed
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 NOT_A_REPORT = "not_report"  # status of a readable document with none of a report's marks
@@ -56,16 +59,36 @@ def parse_record(parsed: Parsed) -> dict:
 
 
 def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = None) -> dict:
-    """The full contract record: envelope, meta, budget, score, indicators and the checker's findings."""
-    from pipeline.checks import run_checks
+    """The full contract record: envelope, meta, budget, score, indicators and the checker's findings.
+
+    Total: a limit firing or a bug inside extraction or the checks gives a record that says so
+    (:mod:`pipeline.incomplete`), never an exception and never a clean-looking record.
+    """
+    from pipeline.checks import check_record, REGISTRY
+    from pipeline.checks.base import catalogue
     from pipeline.extract import empty_fields, extract_document
+    from pipeline.incomplete import Incomplete
+    from pipeline.ruleset import RulesError
 
     rec = envelope(parsed)
+    incomplete: Incomplete | None = None
     if parsed.doc is None:
         rec.update(empty_fields())
     else:
-        rec.update(extract_document(parsed.doc))
-    findings = run_checks(rec, parsed.doc, profile) if checks and parsed.doc is not None else []
+        try:
+            rec.update(extract_document(parsed.doc))
+        except RulesError:
+            raise
+        except Exception as exc:  # the clock's E_TIMEOUT and MemoryError included
+            incomplete = Incomplete.caught("extraction", exc, [])  # first: it stops the clock
+            log.warning("extraction stopped on %s: %s", parsed.path, incomplete.detail)
+            rec.update(empty_fields())
+            if checks:
+                incomplete.not_run = [r.id for r in catalogue().checks if r.enabled and r.id in REGISTRY]
+    findings = []
+    if checks and parsed.doc is not None and incomplete is None:
+        run = check_record(rec, parsed.doc, profile)
+        findings, incomplete = run.findings, run.incomplete
     rec["findings"] = [f.to_json() for f in findings]
     rec["evidence_blocks"] = _quoted_blocks(rec, parsed)
     if parsed.doc is not None:
@@ -75,7 +98,12 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
 
         rec["fingerprint"] = of_document([b.raw for b in parsed.doc.blocks])
         rec["profiles"] = [p.id for p in fitting_profiles(rec, profile)]
-        if not has_report_marks(rec):
+        if incomplete is not None:
+            # before the report-marks test: a record cut short may simply not have reached its marks
+            rec["status"] = "partial"
+            rec["error"] = incomplete.error()
+            rec["incomplete"] = incomplete.to_json()
+        elif not has_report_marks(rec):
             from pipeline.errors import ReadError
 
             rec["status"] = NOT_A_REPORT
