@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from pipeline import __version__
+from pipeline.batch.inputs import expand
 
 app = typer.Typer(
     add_completion=False,
@@ -36,21 +37,6 @@ def _main(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress to stderr.")] = False,
 ) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-
-
-def expand(paths: list[Path]) -> list[str]:
-    """Files as given, and every file under a folder (sorted), so that nothing given is skipped."""
-    out: list[str] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(
-                os.fspath(f)
-                for f in sorted(p.rglob("*"))
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-        else:
-            out.append(os.fspath(p))
-    return out
 
 
 def _emit(rec: dict, pretty: bool) -> None:
@@ -284,8 +270,8 @@ def rules_lint() -> None:
 
 
 def _register_run() -> None:
-    # The batch command lives with the batch engine; imported here so `jixiao --help` lists it.
-    from pipeline.run import run_command
+    # The batch command lives with the batch package; imported here so `jixiao --help` lists it.
+    from pipeline.batch.command import run_command
 
     app.command(name="run")(run_command)
 

@@ -99,7 +99,7 @@ def timed_run(corpus: Path, out: Path, workers: int | None) -> tuple[float, dict
     """One ``run()`` in a fresh interpreter, timed from outside; returns wall seconds and the summary."""
     code = (
         "import json, dataclasses, resource, sys\n"
-        "from pipeline.run import run\n"
+        "from pipeline.batch import run\n"
         f"s = run([{str(corpus)!r}], {str(out)!r}, workers={workers!r}, progress=False)\n"
         "d = dataclasses.asdict(s); d['out'] = str(d['out'])\n"
         "d['children_maxrss_mb'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"

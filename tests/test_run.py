@@ -1,6 +1,6 @@
 """``jixiao run``: every file once, duplicates, crashes and hangs isolated, atomic outputs, the cache.
 
-Runs go through :func:`pipeline.run.run` in this process (workers are forked from it) on small folders of
+Runs go through :func:`pipeline.batch.run` in this process (workers are forked from it) on small folders of
 TXT/DOCX copies and broken files; the output writers of other modules are switched off here except where a
 test puts its own in, so these tests depend only on the batch engine.
 """
@@ -24,18 +24,21 @@ from typer.testing import CliRunner
 from helpers import BAD, ROOT, SEED000, SEED001
 from pipeline import cache as cachemod
 from pipeline import ruleset
-from pipeline import run as runmod
-from pipeline.run import OutDir, RunError, run, run_command
+from pipeline.batch import runner as runmod
+from pipeline.batch import writers as writersmod
+from pipeline.batch.command import run_command
+from pipeline.batch.errors import RunError
+from pipeline.batch.outdir import OutDir
+from pipeline.batch.runner import run
 
 runner = CliRunner()
 
 
 @pytest.fixture(autouse=True)
 def no_writers(monkeypatch):
-    monkeypatch.setattr(runmod, "WRITERS", ())
+    monkeypatch.setattr(writersmod, "WRITERS", ())
     # pinned, so that the cache keys do not move when the tree is edited while the suite runs
     monkeypatch.setattr(cachemod, "code_version", lambda: "0.0.0+test")
-    monkeypatch.setattr(runmod, "code_version", lambda: "0.0.0+test")
     monkeypatch.setattr(ruleset, "version", lambda rules_dir=None: "rules-test")
     for var in ("JIXIAO_TEST_CRASH_ON", "JIXIAO_TEST_HANG_ON"):
         monkeypatch.delenv(var, raising=False)
@@ -222,7 +225,7 @@ def test_writers_guarded(tmp_path, monkeypatch) -> None:
 
     monkeypatch.setitem(sys.modules, "pipeline.outputs.testboom", types.SimpleNamespace(write=boom))
     monkeypatch.setitem(sys.modules, "pipeline.outputs.testfine", types.SimpleNamespace(write=fine))
-    monkeypatch.setattr(runmod, "WRITERS", (("testboom", "x.xlsx"), ("testmissing", "y"), ("testfine", None)))
+    monkeypatch.setattr(writersmod, "WRITERS", (("testboom", "x.xlsx"), ("testmissing", "y"), ("testfine", None)))
     out = tmp_path / "out"
     summary = run([src], out, workers=1, progress=False)
     assert summary.writers["testboom"] == "failed: ValueError: disk on fire"
@@ -247,7 +250,7 @@ def test_unchanged_records_keep_writer_outputs(tmp_path, monkeypatch) -> None:
         path.write_text(str(len(records)), encoding="utf-8")
 
     monkeypatch.setitem(sys.modules, "pipeline.outputs.testcount", types.SimpleNamespace(write=write))
-    monkeypatch.setattr(runmod, "WRITERS", (("testcount", "count.txt"),))
+    monkeypatch.setattr(writersmod, "WRITERS", (("testcount", "count.txt"),))
     out = tmp_path / "out"
     run([src], out, workers=1, progress=False)
     run([src], out, workers=1, progress=False)  # same records: the previous file is kept, not rewritten
@@ -281,13 +284,13 @@ def test_interrupted_run_leaves_previous_outputs(tmp_path, monkeypatch) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setitem(sys.modules, "pipeline.outputs.testinterrupt", types.SimpleNamespace(write=interrupt))
-    monkeypatch.setattr(runmod, "WRITERS", (("testinterrupt", "x"),))
+    monkeypatch.setattr(writersmod, "WRITERS", (("testinterrupt", "x"),))
     with pytest.raises(KeyboardInterrupt):
         run([src], out, workers=1, progress=False)
     assert snapshot(out) == before
     assert not list(tmp_path.glob(".out.jixiao-*"))
     # what was computed before the interruption is in the cache: the next run only assembles
-    monkeypatch.setattr(runmod, "WRITERS", ())
+    monkeypatch.setattr(writersmod, "WRITERS", ())
     assert run([src], out, workers=1, progress=False).cache_hits == 2
 
 
@@ -301,7 +304,7 @@ def test_killed_run_leaves_previous_outputs(tmp_path) -> None:
     shutil.copy(SEED001.with_suffix(".txt"), src / "hang.txt")
     env = dict(os.environ, JIXIAO_TEST_HANG_ON="hang.txt")
     argv = [str(src), "-o", str(out), "--no-progress", "--workers", "1"]
-    code = f"from pipeline.run import main; main({argv!r})"
+    code = f"from pipeline.batch.command import main; main({argv!r})"
     child = subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60

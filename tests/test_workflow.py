@@ -288,13 +288,14 @@ def test_progress_bar_fits_80_columns() -> None:
 
     from rich.console import Console
 
-    from pipeline.run import Progress, RunSummary, _stats
+    from pipeline.batch.progress import Progress, stats
+    from pipeline.batch.summary import RunSummary
 
     buf = io.StringIO()
     console = Console(file=buf, width=80, force_terminal=True, color_system=None)
     summary = RunSummary(out=Path("."), error=123, findings={"error": 4567, "warning": 12345, "info": 8901})
     bar = Progress(10_000, True, console=console)
-    bar.update(9_999, _stats(summary, 9_999), force=True)
+    bar.update(9_999, stats(summary, 9_999), force=True)
     bar.stop()
     import re
 

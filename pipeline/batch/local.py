@@ -1,0 +1,152 @@
+"""The local engine: this machine's worker processes, one document in flight each."""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline.batch.engine import Outcome, hard_timeout
+from pipeline.batch.errors import rules_failed
+from pipeline.batch.worker import Reply, WorkerConfig, worker_main
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any
+    task: tuple[int, str] | None = None
+    deadline: float = 0.0
+
+
+class WorkerPool:
+    """Worker processes with one document in flight each; dead or stuck workers are replaced.
+
+    Not ``ProcessPoolExecutor``: a dead worker breaks that whole pool, and it cannot say which document
+    killed it. Here each worker has its own pipe, so the parent always knows what each one is doing.
+    """
+
+    def __init__(self, size: int, cfg: WorkerConfig):
+        methods = multiprocessing.get_all_start_methods()
+        # fork: workers start warm from the parent (rules and segmenter loaded once, pages shared)
+        self.ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.size = size
+        self.cfg = cfg
+        self.hard = hard_timeout(cfg.doc_seconds)
+        self.workers: list[_Worker] = []
+        self.started = 0
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = self.ctx.Pipe(duplex=True)
+        close = [w.conn for w in self.workers] + [parent_end]
+        proc = self.ctx.Process(
+            target=worker_main,
+            args=(child_end, close, self.cfg, os.getpid()),
+            daemon=True,
+            name="jixiao-worker",
+        )
+        proc.start()
+        child_end.close()
+        w = _Worker(proc, parent_end)
+        self.workers.append(w)
+        self.started += 1
+        return w
+
+    def _retire(self, w: _Worker, kill: bool = False) -> None:
+        if kill and w.proc.is_alive():
+            w.proc.kill()
+        w.proc.join(5)
+        w.conn.close()
+        self.workers.remove(w)
+
+    def _collect(self, w: _Worker, now: float) -> Outcome | None:
+        assert w.task is not None
+        index, _ = w.task
+        took = (now - (w.deadline - self.hard)) * 1000
+        if w.conn.poll():
+            try:
+                reply: Reply = w.conn.recv()
+            except (EOFError, OSError):
+                reply = None  # died while sending: handled as a death below
+            if reply is not None:
+                w.task = None
+                if reply.fatal:
+                    raise rules_failed(reply.fatal)
+                if reply.recycle:
+                    self._retire(w)
+                return Outcome(reply.index, reply.text, reply.ms, reply.rss_mb)
+        if not w.proc.is_alive() or w.conn.closed:
+            w.proc.join(5)
+            self._retire(w)
+            return Outcome(index, None, took, error=("E_INTERNAL", _death(w.proc.exitcode)))
+        if now >= w.deadline:
+            self._retire(w, kill=True)
+            detail = (
+                f"no result after {self.hard:g} s (per-document limit {self.cfg.doc_seconds:g} s); "
+                "the worker was killed"
+            )
+            return Outcome(index, None, took, error=("E_TIMEOUT", detail))
+        return None
+
+    def results(self, tasks: list[tuple[int, str]]) -> Iterator[Outcome]:
+        """Run every task; yield outcomes as they finish (any order). Kills all workers on the way out."""
+        pending = deque(tasks)
+        try:
+            while pending or any(w.task for w in self.workers):
+                while pending and len(self.workers) < self.size:
+                    self._spawn()
+                for w in list(self.workers):
+                    if w.task is None and pending:
+                        try:
+                            w.conn.send(pending[0])
+                        except OSError:  # died while idle: not this document's fault, give it to another
+                            self._retire(w, kill=True)
+                            continue
+                        w.task = pending.popleft()
+                        w.deadline = time.monotonic() + self.hard
+                busy = [w for w in self.workers if w.task is not None]
+                if not busy:
+                    continue
+                wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                multiprocessing.connection.wait(
+                    [w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=min(wait, 1.0)
+                )
+                now = time.monotonic()
+                for w in busy:
+                    outcome = self._collect(w, now)
+                    if outcome is not None:
+                        yield outcome
+        finally:
+            self.close()
+
+    def describe(self) -> str:
+        return f"{self.started} worker processes"
+
+    def close(self) -> None:
+        for w in list(self.workers):
+            if w.task is None:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+        for w in list(self.workers):
+            w.proc.join(1 if w.task is None else 0)
+            self._retire(w, kill=True)
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        why = {
+            "SIGSEGV": " (a crash in native code)",
+            "SIGKILL": " (possibly the system's out-of-memory killer)",
+        }
+        return f"the worker process was killed by {name}{why.get(name, '')} while processing this document"
+    return f"the worker process exited with status {exitcode} while processing this document"
+
+

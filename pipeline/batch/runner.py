@@ -1,0 +1,287 @@
+"""``run()``: the batch from the inputs to the swapped-in outputs; see :mod:`pipeline.batch`."""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pipeline
+import pipeline.cache as cachemod
+from pipeline import ruleset
+from pipeline.batch import reviews, writers
+from pipeline.batch.engine import Outcome
+from pipeline.batch.errors import RunError
+from pipeline.batch.inputs import find_inputs, sha256_of
+from pipeline.batch.local import WorkerPool
+from pipeline.batch.log import RunLog
+from pipeline.batch.outdir import OutDir
+from pipeline.batch.progress import Progress, stats
+from pipeline.batch.summary import SEVERITIES, RunSummary, count
+from pipeline.batch.worker import WorkerConfig, error_record
+from pipeline.cache import Cache
+from pipeline.ruleset import RulesError
+
+log = logging.getLogger(__name__)
+
+_LINT_PASSED: set[str] = set()  # rules+code versions linted clean in this process
+
+
+def _check_rules(cache: Cache) -> None:
+    """Broken rules stop the run before any document; a rules+code version that passed is not re-linted."""
+    if cache.version_dir in _LINT_PASSED or cache.lint_passed():
+        _LINT_PASSED.add(cache.version_dir)
+        return
+    problems = ruleset.lint()
+    if problems:
+        raise RulesError(problems)
+    _LINT_PASSED.add(cache.version_dir)
+    cache.mark_lint_passed()
+
+
+def _check_profile(profile: str | None) -> None:
+    if profile is None:
+        return
+    from pipeline.checks.base import profiles
+
+    known = [p.id for p in profiles()]
+    if profile not in known:
+        raise RunError(f"unknown profile {profile!r}; known: {', '.join(known)}")
+
+
+_WARM_UP = (
+    "2023年度某项目支出绩效自评报告\n一、基本情况\n"
+    "年初预算数为100万元，全年执行数95万元，预算执行率为95%。\n自评得分为92分，等级为“优”。\n"
+)
+
+
+def _warm_up(stage: Path) -> None:
+    """Load rules, segmenter and models in the parent once, so every forked worker starts warm."""
+    from pipeline.parse import parse_file
+    from pipeline.record import extract_record
+
+    sample = stage / ".warm-up.txt"
+    try:
+        sample.write_text(_WARM_UP, encoding="utf-8")
+        extract_record(parse_file(sample))
+    except RulesError:
+        raise
+    except Exception as exc:  # only a speed-up: the workers load what they need anyway
+        log.warning("warm-up failed: %s", exc)
+    finally:
+        sample.unlink(missing_ok=True)
+
+
+
+def _default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def run(
+    inputs: list[Path],
+    out: Path,
+    workers: int | None = None,
+    fresh: bool = False,
+    profile: str | None = None,
+    doc_seconds: float = 120,
+    doc_memory_mb: int = 1500,
+    progress: bool = True,
+    cache_dir: Path | None = None,
+    min_severity: str = "info",
+    csv: bool = False,
+) -> RunSummary:
+    """Process every file under ``inputs`` into ``out``; see the module docstring for the guarantees.
+
+    Raises RunError (bad arguments, OUT unusable) or RulesError (broken rules) before any document;
+    documents themselves never make it raise.
+    """
+    started = time.perf_counter()
+    if workers is not None and workers < 1:
+        raise RunError("--workers must be at least 1")
+    if doc_seconds <= 0 or doc_memory_mb <= 0:
+        raise RunError("--doc-seconds and --doc-memory-mb must be positive")
+    if min_severity not in SEVERITIES:
+        raise RunError("--min-severity is error, warning or info")
+    outdir = OutDir(Path(out))
+    outdir.check()
+    reviews.check_workbook(outdir.out)
+    files = find_inputs([Path(p) for p in inputs], outdir)
+    cache_root = Path(cache_dir).absolute() if cache_dir else outdir.out / ".cache"
+    cache_inside = cache_root == outdir.out / ".cache"
+    summary = RunSummary(out=outdir.out, workers=workers or _default_workers())
+    timings = summary.timings
+
+    cache = Cache(cache_root, profile, enabled=not fresh)
+    t0 = time.perf_counter()
+    _check_rules(cache)
+    _check_profile(profile)
+    timings["rules"] = time.perf_counter() - t0
+
+    stage = outdir.prepare()
+    try:
+        try:
+            cache_root.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RunError(
+                f"output folder not writable: cannot create the cache {cache_root}: {exc}"
+            ) from None
+        with open(stage / "run.log", "w", encoding="utf-8") as fh:
+            runlog = RunLog(fh)
+            records = _process_all(
+                files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress
+            )
+            t0 = time.perf_counter()
+            state = reviews.link_and_review(records, outdir.out, stage, summary, runlog, min_severity)
+            timings["link+reviews"] = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            digest = hashlib.sha256(f"{cachemod.code_version()} {ruleset.version()}".encode())
+            with open(stage / "corpus.jsonl", "w", encoding="utf-8") as cf:
+                for rec in records:
+                    line = json.dumps(rec, ensure_ascii=False) + "\n"
+                    cf.write(line)
+                    digest.update(line.encode("utf-8"))
+            timings["corpus.jsonl"] = time.perf_counter() - t0
+            digest.update(f"{state.digest()} {min_severity} {csv}".encode())
+            key = digest.hexdigest()
+            previous = {} if fresh else writers.previous_outputs(outdir.out, key)
+            options = {"xlsx": {"reviews": state, "min_severity": min_severity},
+                       "corpus": {"reviews": state},
+                       "html": {"min_severity": min_severity},
+                       "tables_csv": {"reviews": state, "min_severity": min_severity}}
+            chosen = writers.WRITERS + ((("tables_csv", "csv"),) if csv else ())
+            reviews.check_workbook(outdir.out)  # opened while the documents were processed: still write nothing
+            summary.writers, made = writers.run_writers(
+                records, stage, runlog, timings, previous, outdir.out, chosen, options
+            )
+            (stage / writers.MANIFEST).write_text(
+                json.dumps({"key": key, "writers": made}, indent=1), encoding="utf-8"
+            )
+            summary.elapsed = time.perf_counter() - started
+            runlog.line(
+                f"end: {summary.files} files, {summary.unique} unique, {summary.duplicates} duplicates; "
+                f"{summary.ok} ok, {summary.partial} partial, {summary.error} error; "
+                f"findings {summary.findings}; cache hits {summary.cache_hits}; "
+                f"peak worker RSS {summary.worker_peak_mb:.0f} MB; {summary.elapsed:.2f} s "
+                f"({', '.join(f'{k} {v:.2f} s' for k, v in timings.items())})"
+            )
+        outdir.swap(stage, cache_inside)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)  # the previous OUT stays as it was
+        raise
+    cache.prune()
+    summary.elapsed = time.perf_counter() - started
+    return summary
+
+
+def _process_all(
+    files: list[str],
+    stage: Path,
+    cache: Cache,
+    summary: RunSummary,
+    runlog: RunLog,
+    profile: str | None,
+    doc_seconds: float,
+    doc_memory_mb: int,
+    progress: bool,
+) -> list[dict]:
+    """The record of every file, in the order of ``files``, with duplicate marks."""
+    t0 = time.perf_counter()
+    shas = [sha256_of(f) for f in files]
+    first: dict[str, int] = {}
+    primary = [first.setdefault(s, i) if s else i for i, s in enumerate(shas)]
+    unique = [i for i in range(len(files)) if primary[i] == i]
+    summary.files, summary.unique = len(files), len(unique)
+    summary.duplicates = len(files) - len(unique)
+    timings = summary.timings
+    timings["scan"] = time.perf_counter() - t0
+    runlog.line(
+        f"start: jixiao {pipeline.__version__} (code {cachemod.code_version()}), rules {ruleset.version()} "
+        f"({ruleset.RULES_DIR}), profile {profile or 'auto'}, "
+        f"cache {cache.dir if cache.enabled else 'ignored (--fresh)'}, "
+        f"{summary.files} files ({summary.unique} unique), doc limits {doc_seconds:g} s / {doc_memory_mb} MB"
+    )
+
+    t0 = time.perf_counter()
+    records: dict[int, dict] = {}
+    bar = Progress(len(unique), progress)
+    try:
+        tasks: list[tuple[int, str]] = []
+        for i in unique:
+            hit = cache.get(shas[i])
+            if hit is None:
+                tasks.append((i, files[i]))
+                continue
+            rec = hit[0]
+            rec["file"] = files[i]  # the cached record may come from another path with the same bytes
+            records[i] = rec
+            count(summary, rec, unique=True)
+            runlog.document(rec, "cached")
+        summary.cache_hits = cache.hits
+        bar.update(len(records), stats(summary, len(records)), force=True)
+        timings["cache"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        if tasks:
+            _warm_up(stage)
+            summary.workers = min(summary.workers, len(tasks))
+            gc.freeze()  # keep the warm objects out of the collector, so forked workers share their pages
+            engine = WorkerPool(summary.workers, WorkerConfig(doc_seconds, doc_memory_mb, profile))
+            try:
+                for oc in engine.results(tasks):
+                    rec, text = _outcome_record(oc, files, shas)
+                    if text is not None:
+                        cache.put(rec, text)
+                    records[oc.index] = rec
+                    summary.processed += 1
+                    summary.worker_peak_mb = max(summary.worker_peak_mb, oc.rss_mb)
+                    count(summary, rec, unique=True)
+                    runlog.document(rec, f"{oc.ms:.0f} ms")
+                    bar.update(len(records), stats(summary, len(records)))
+            finally:
+                engine.close()  # also when interrupted here, not only inside the generator
+                gc.unfreeze()
+            runlog.line(f"{len(tasks)} documents processed by {engine.describe()}")
+        timings["process"] = time.perf_counter() - t0
+    finally:
+        bar.update(len(records), stats(summary, len(records)), force=True)
+        bar.stop()
+    return _assemble(files, primary, records, summary, runlog)
+
+
+def _outcome_record(oc: Outcome, files: list[str], shas: list[str | None]) -> tuple[dict, str | None]:
+    if oc.error is not None:
+        return error_record(files[oc.index], shas[oc.index], *oc.error), None
+    assert oc.text is not None
+    return json.loads(oc.text), oc.text
+
+
+def _assemble(
+    files: list[str], primary: list[int], records: dict[int, dict], summary: RunSummary, runlog: RunLog
+) -> list[dict]:
+    dups: dict[int, list[str]] = {}
+    for i, p in enumerate(primary):
+        if p != i:
+            dups.setdefault(p, []).append(files[i])
+    out: list[dict] = []
+    for i, f in enumerate(files):
+        p = primary[i]
+        if p == i:
+            rec = records[i]
+            rec["duplicate_of"] = None
+            rec["duplicates"] = dups.get(i, [])
+        else:
+            rec = dict(records[p], file=f, duplicate_of=files[p], duplicates=[])
+            count(summary, rec, unique=False)
+            runlog.document(rec, "-", note=f"duplicate of {files[p]}")
+        out.append(rec)
+    return out
+
+
