@@ -67,6 +67,7 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
     from pipeline.checks import check_record, REGISTRY
     from pipeline.checks.base import catalogue
     from pipeline.extract import empty_fields, extract_document
+    from pipeline.facts import drop_unrepresentable
     from pipeline.incomplete import Incomplete
     from pipeline.ruleset import RulesError
 
@@ -76,7 +77,10 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
         rec.update(empty_fields())
     else:
         try:
-            rec.update(extract_document(parsed.doc))
+            dropped: list[str] = []
+            rec.update(drop_unrepresentable(extract_document(parsed.doc), dropped))
+            if dropped:
+                _dropped_warning(rec, dropped)
         except RulesError:
             raise
         except Exception as exc:  # the clock's E_TIMEOUT and MemoryError included
@@ -109,6 +113,18 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
             rec["status"] = NOT_A_REPORT
             rec["error"] = ReadError("E_NOT_A_REPORT").as_record()
     return rec
+
+
+def _dropped_warning(rec: dict, dropped: list[str]) -> None:
+    """A figure no number type holds was left out: the record says so, and is partial."""
+    shown = "、".join(f"“{q}”" for q in dropped[:3] if q) or "（无原文）"
+    rec.setdefault("warnings", []).append({
+        "code": "W_VALUE_DROPPED",
+        "message": f"有{len(dropped)}个数值过大、无法作为金额或得分使用，已略去（{shown}）；请核对原文"
+        f"（{len(dropped)} values too large to be figures were dropped）",
+    })
+    if rec.get("status") == "ok":
+        rec["status"] = "partial"
 
 
 def has_report_marks(rec: dict) -> bool:
