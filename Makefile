@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench eval eval-real fixtures golden lint clean
+.PHONY: install run test bench eval eval-real fixtures golden lint fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,13 @@ bench: install
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_run.py
 	$(BIN)/python scripts/bench_page.py
+
+# Mutation fuzzing through the batch run's own path (scripts/fuzz.py): mutated corpus and bad files, every
+# promise of the run asserted; files that break one are kept in outputs/fuzz/crashes/. CI: 60 s, seed 1.
+FUZZ_SECONDS ?= 180
+FUZZ_SEED ?=
+fuzz: install
+	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # Regenerate the DOCX/PDF versions of the seeds and the deliberately broken files (committed).
 fixtures: install

@@ -100,6 +100,7 @@ def mutate_text(rng: random.Random, data: bytes) -> tuple[bytes, str]:
             i = rng.randrange(len(lines))
             lines[i:i + 1] = [lines[i]] * k
             return "\n".join(lines).encode("utf-8"), f"{kind}-line:{k}"
+        k = k if k <= 20 or rng.random() < 0.1 else 20  # a whole report many times over: rarely
         return ("\n".join(lines * min(k, 200))).encode("utf-8"), f"{kind}-all:{min(k, 200)}"
     if kind == "hostile":
         piece = rng.choice(HOSTILE_TEXT)
@@ -116,7 +117,8 @@ def mutate_text(rng: random.Random, data: bytes) -> tuple[bytes, str]:
                 for _ in range(rng.randrange(2, 40))]
         at = rng.randrange(len(lines) + 1)
         return "\n".join(lines[:at] + rows + lines[at:]).encode("utf-8"), kind
-    line = (rng.choice(lines) if lines else "数") * rng.choice((100, 2000, 20000))
+    times = rng.choice((100, 500, 20000)) if rng.random() > 0.05 else 2000
+    line = (rng.choice(lines) if lines else "数") * times
     return (text + "\n" + line).encode("utf-8"), kind
 
 
