@@ -99,9 +99,11 @@ def _docx_with(transform) -> bytes:
     return out.getvalue()
 
 
-def _first_paragraph_run(xml: str, run: str) -> str:
-    at = xml.index("<w:p>") + len("<w:p>") if "<w:p>" in xml else xml.index(">", xml.index("<w:p ")) + 1
-    return xml[:at] + run + xml[at:]
+def _paragraph_added(xml: str, runs: str) -> str:
+    """The document with one more paragraph of ``runs`` at the end of its body."""
+    at = xml.rfind("<w:sectPr")
+    at = at if at >= 0 else xml.rindex("</w:body>")
+    return xml[:at] + f"<w:p>{runs}</w:p>" + xml[at:]
 
 
 def _pdf(objects: list[bytes]) -> bytes:
@@ -154,7 +156,7 @@ def reliability(out: Path) -> None:
         (text + f"\n项目产出类指标由{huge}个三级指标构成，自评得分{huge}分，年初预算数为{huge}.5万元。\n").encode("utf-8")
     )
     (out / "long_number.docx").write_bytes(_docx_with(
-        lambda xml: _first_paragraph_run(xml, f"<w:r><w:t>由{huge}个三级指标构成，得分{huge}分</w:t></w:r>")
+        lambda xml: _paragraph_added(xml, f"<w:r><w:t>由{huge}个三级指标构成，得分{huge}分</w:t></w:r>")
     ))
     # a score of 100 digits glued to a dimension's (found by the fuzzer in a DOCX): a Decimal, but past the
     # 28 digits the checks compute with (decimal.InvalidOperation in quantize, the checks stopped)
@@ -163,8 +165,8 @@ def reliability(out: Path) -> None:
     )
     # a w:sym whose char is a lone surrogate, and one past U+10FFFF
     (out / "surrogate_sym.docx").write_bytes(_docx_with(
-        lambda xml: _first_paragraph_run(xml, '<w:r><w:sym w:font="Symbol" w:char="D800"/></w:r>'
-                                              '<w:r><w:sym w:font="" w:char="110000"/></w:r>')
+        lambda xml: _paragraph_added(xml, '<w:r><w:t>符号</w:t></w:r><w:r><w:sym w:font="Symbol" w:char="D800"/></w:r>'
+                                          '<w:r><w:sym w:font="" w:char="110000"/></w:r>')
     ))
     # two damaged bytes in a UTF-8 report: read, partial, with the lines named
     data = bytearray(text.encode("utf-8"))

@@ -104,8 +104,17 @@ class OutDir:
             shutil.rmtree(self.old, ignore_errors=True)
 
     def _carry_cache(self, source: Path) -> None:
-        if (source / ".cache").is_dir() and not (self.out / ".cache").exists():
-            os.rename(source / ".cache", self.out / ".cache")
+        """Move the cache kept in ``source`` into OUT; into OUT's own cache, entry folder by entry folder,
+        when OUT already has one (a run's lint mark)."""
+        old = source / ".cache"
+        if not old.is_dir():
+            return
+        if not (self.out / ".cache").exists():
+            os.rename(old, self.out / ".cache")
+            return
+        for entry in old.iterdir():
+            if not (self.out / ".cache" / entry.name).exists():
+                os.rename(entry, self.out / ".cache" / entry.name)
 
 
 def _pid_of(name: str) -> int | None:
