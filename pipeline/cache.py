@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 # statuses whose record says something about the file itself; E_TIMEOUT/E_INTERNAL rows may be transient
 # (a busy machine, a bug fixed next release) and are recomputed on the next run
-_TRANSIENT_CODES = frozenset({"E_TIMEOUT", "E_INTERNAL", "E_NOT_FOUND"})
+# (E_CHECKS_INCOMPLETE: a limit fired or a check crashed; a quieter machine or the next release finishes it)
+_TRANSIENT_CODES = frozenset({"E_TIMEOUT", "E_INTERNAL", "E_NOT_FOUND", "E_CHECKS_INCOMPLETE"})
 _LINT_MARK = "rules-lint-ok"
 
 
@@ -46,7 +47,9 @@ def code_version() -> str:
 
 def cacheable(rec: dict) -> bool:
     err = rec.get("error") or {}
-    return bool(rec.get("sha256")) and err.get("code") not in _TRANSIENT_CODES
+    # a worker out of memory says E_TOO_LARGE like a file over the size limit, but depends on the limit
+    out_of_memory = err.get("code") == "E_TOO_LARGE" and "MemoryError" in str(err.get("detail"))
+    return bool(rec.get("sha256")) and err.get("code") not in _TRANSIENT_CODES and not out_of_memory
 
 
 class Cache:

@@ -35,6 +35,10 @@ class Incomplete:
             disarm()
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
         at = f" (at {Path(where.filename).name}:{where.lineno})" if where else ""
+        if exc.__traceback__ is not None:
+            # the stopped stage's locals (a document's worth of tokens, spans, candidates) would stay alive
+            # while the record is finished: after running out of memory that must not happen twice
+            traceback.clear_frames(exc.__traceback__)
         return cls(stage, reason, f"{type(exc).__name__}: {str(exc)[:300]}{at}", list(not_run))
 
     def error(self) -> dict:

@@ -100,7 +100,11 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
         from pipeline.checks.base import fitting_profiles
         from pipeline.fingerprint import of_document
 
-        rec["fingerprint"] = of_document([b.raw for b in parsed.doc.blocks])
+        try:
+            rec["fingerprint"] = of_document([b.raw for b in parsed.doc.blocks])
+        except Exception as exc:  # MemoryError on a huge text: the record stands without its fingerprint
+            rec["fingerprint"] = None
+            incomplete = incomplete or Incomplete.caught("extraction", exc, [])
         rec["profiles"] = [p.id for p in fitting_profiles(rec, profile)]
         if incomplete is not None:
             # before the report-marks test: a record cut short may simply not have reached its marks

@@ -397,3 +397,17 @@ def test_the_fuzzer_mutates_every_format_reproducibly_and_a_round_keeps_every_pr
     fuzz.one_round(random.Random(1), (reports, bad), 8, tmp_path / "work", tmp_path / "crashes", camp, 120, 1500, 1)
     assert camp.files == 8 and sum(camp.statuses.values()) == 8
     assert camp.broken == []
+
+
+def test_running_out_of_memory_after_the_checks_still_gives_the_record(monkeypatch) -> None:
+    # the campaign's 12 MB text of 200,000-character lines: MemoryError past the checks was E_INTERNAL
+    import pipeline.fingerprint
+
+    def boom(texts):
+        raise MemoryError
+
+    monkeypatch.setattr(pipeline.fingerprint, "of_document", boom)
+    rec = extract_record(parse_file(SEED000.with_suffix(".txt")))
+    assert rec["status"] == "partial" and rec["error"]["code"] == "E_CHECKS_INCOMPLETE"
+    assert (rec["incomplete"]["stage"], rec["incomplete"]["reason"]) == ("extraction", "memory")
+    assert rec["fingerprint"] is None and rec["findings"]  # the checks' findings are kept

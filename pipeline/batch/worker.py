@@ -134,9 +134,9 @@ def _extract(path: str, cfg: WorkerConfig) -> tuple[dict, bool]:
             raise
         detail = f"reading and extraction took longer than the {cfg.doc_seconds:g} s per-document limit"
         return error_record(path, parsed.sha256, "E_TIMEOUT", detail), False
-    except MemoryError:
+    except MemoryError:  # a resource limit, not a bug: the document needs more than a worker may take
         detail = f"MemoryError during extraction: over the {cfg.memory_mb} MB per-document memory limit"
-        return error_record(path, parsed.sha256, "E_INTERNAL", detail), True
+        return error_record(path, parsed.sha256, "E_TOO_LARGE", detail), True
     except RulesError:
         raise
     except Exception as exc:  # a bug of ours on this document: the row says so, the batch goes on
@@ -154,7 +154,7 @@ def process(index: int, path: str, cfg: WorkerConfig) -> Reply:
         return Reply(index, None, 0, 0, recycle=True, fatal=str(exc))
     except MemoryError:
         text = json.dumps(
-            error_record(path, None, "E_INTERNAL", f"MemoryError: over the {cfg.memory_mb} MB memory limit"),
+            error_record(path, None, "E_TOO_LARGE", f"MemoryError: over the {cfg.memory_mb} MB memory limit"),
             ensure_ascii=False,
         )
         recycle = True
