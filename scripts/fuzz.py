@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIRS = (ROOT / "corpus", ROOT / "tests" / "data" / "bad")
 MAX_SEED_BYTES = 300_000  # the 1 MB bombs are refused from their headers; mutating them only costs time
+MAX_MUTANT_BYTES = 8 << 20  # stacked mutations stop growing a file here (the fuzzer must not run out of memory)
 OUTPUT_FILES = ("corpus.jsonl", "run.log", "discrepancies.xlsx", "corpus.duckdb", "report.html")
 _LOG_LINE = re.compile(r"^\S+ \S+ (ok|partial|error|not_report)\s+([\d.]+) ms findings \S+ \S+ \S+  (.*?)(?:  -- .*)?$")
 
@@ -53,6 +54,11 @@ HOSTILE_BYTES = [b"\xed\xa0\x80", b"\xff", b"\xc3", b"\xe4\xb8", b"\x80\x80", b"
 
 
 # ------------------------------------------------------------------------------------------- mutators
+
+
+def _room(unit: int) -> int:
+    """How many copies of ``unit`` characters fit in a mutant (at least one)."""
+    return max(1, MAX_MUTANT_BYTES // (3 * max(1, unit)))
 
 
 def _flip(rng: random.Random, data: bytes, n: int | None = None) -> bytes:
@@ -98,9 +104,11 @@ def mutate_text(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         k = rng.choice((2, 5, 20, 50, 200)) if rng.random() > 0.02 else rng.choice((1000, 3000))
         if rng.random() < 0.5 and lines:
             i = rng.randrange(len(lines))
+            k = min(k, _room(len(lines[i])))
             lines[i:i + 1] = [lines[i]] * k
             return "\n".join(lines).encode("utf-8"), f"{kind}-line:{k}"
         k = k if k <= 20 or rng.random() < 0.1 else 20  # a whole report many times over: rarely
+        k = min(k, _room(len(text)))
         return ("\n".join(lines * min(k, 200))).encode("utf-8"), f"{kind}-all:{min(k, 200)}"
     if kind == "hostile":
         piece = rng.choice(HOSTILE_TEXT)
@@ -118,7 +126,8 @@ def mutate_text(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         at = rng.randrange(len(lines) + 1)
         return "\n".join(lines[:at] + rows + lines[at:]).encode("utf-8"), kind
     times = rng.choice((100, 500, 20000)) if rng.random() > 0.05 else 2000
-    line = (rng.choice(lines) if lines else "数") * times
+    unit = rng.choice(lines) if lines else "数"
+    line = unit * min(times, _room(len(unit)))
     return (text + "\n" + line).encode("utf-8"), kind
 
 
@@ -236,7 +245,7 @@ def mutate_pdf(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         plain = zlib.decompress(body)
     except zlib.error:
         plain = body
-    plain = _flip(rng, plain, rng.choice((1, 5, 50))) if rng.random() < 0.5 else plain * rng.choice((2, 20, 200))
+    plain = _flip(rng, plain, rng.choice((1, 5, 50))) if rng.random() < 0.5 else plain * min(rng.choice((2, 20, 200)), _room(len(plain)))
     new = zlib.compress(plain) if rng.random() < 0.5 else plain
     return data[: m.start(1)] + new + data[m.end(1) :], "stream"
 
@@ -251,9 +260,11 @@ def mutate(rng: random.Random, data: bytes) -> tuple[bytes, str, str]:
         fmt, fn = ".txt", mutate_text
     names = []
     for _ in range(rng.choice((1, 1, 1, 2, 3))):
+        if len(data) > MAX_MUTANT_BYTES // 8:
+            break  # a repeated report repeated again would run into gigabytes
         data, name = fn(rng, data)
         names.append(name)
-    return data, "+".join(names), fmt
+    return data[:MAX_MUTANT_BYTES], "+".join(names), fmt
 
 
 # ---------------------------------------------------------------------------------------------- rounds
@@ -400,7 +411,16 @@ def main(argv: list[str] | None = None) -> int:
         while time.monotonic() - start < args.seconds and (not args.files or camp.files < args.files):
             size = args.round if not args.files else min(args.round, args.files - camp.files)
             one_round(rng, pool, size, Path(tmp), crashes, camp, args.doc_seconds, args.memory_mb, args.workers)
-            print(f"  {camp.files} files, {time.monotonic() - start:.0f} s, broken {len(camp.broken)}", flush=True)
+            print(f"  {camp.files} files, {time.monotonic() - start:.0f} s, broken {len(camp.broken)}, worker peak "
+                  f"{camp.peak_mb:.0f} MB, slowest {camp.slowest[0] / 1000:.1f} s ({camp.slowest[1]})", flush=True)
+            _report(args.out, seed, camp, start)
+    report = _report(args.out, seed, camp, start)
+    print(json.dumps({k: v for k, v in report.items() if k not in ("broken", "mutations", "examples")}, ensure_ascii=False))
+    return 1 if camp.broken else 0
+
+
+def _report(out: Path, seed: int, camp: Campaign, start: float) -> dict:
+    """The campaign's figures, rewritten after every round so that they survive an interrupted campaign."""
     report = {
         "seed": seed, "files": camp.files, "rounds": camp.rounds, "seconds": round(time.monotonic() - start, 1),
         "statuses": dict(camp.statuses), "codes": dict(camp.codes), "mutations": dict(camp.mutations),
@@ -410,9 +430,8 @@ def main(argv: list[str] | None = None) -> int:
                     ("internal", "traceback", "missing-record", "record-count", "ok-after-limit", "writer", "crash",
                      "memory", "run-failed", "no-code", "status")},
     }
-    (args.out / f"fuzz-{seed}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
-    print(json.dumps({k: v for k, v in report.items() if k not in ("broken", "mutations")}, ensure_ascii=False))
-    return 1 if camp.broken else 0
+    (out / f"fuzz-{seed}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    return report
 
 
 if __name__ == "__main__":
