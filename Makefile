@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench eval eval-real fixtures golden lint clean
+.PHONY: install run test bench eval eval-real fixtures golden lint fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ bench: install
 	$(BIN)/python scripts/bench_run.py --docs 10000
 	$(BIN)/python scripts/bench_page.py
 	$(BIN)/python scripts/bench_across.py
+
+# Mutation fuzzing through the batch run's own path (scripts/fuzz.py): mutated corpus and bad files, every
+# promise of the run asserted; files that break one are kept in outputs/fuzz/crashes/. CI: 60 s, seed 1.
+FUZZ_SECONDS ?= 180
+FUZZ_SEED ?=
+fuzz: install
+	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # Regenerate the DOCX/PDF versions of the seeds, the deliberately broken files and the other formats
 # fixtures (committed; make_formats.py needs LibreOffice Writer and Calc and a CJK font, see its docstring).

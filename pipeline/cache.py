@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 
 # statuses whose record says something about the file itself; E_TIMEOUT/E_INTERNAL rows may be transient
 # (a busy machine, a bug fixed next release) and are recomputed on the next run
-_TRANSIENT_CODES = frozenset({"E_TIMEOUT", "E_INTERNAL", "E_NOT_FOUND"})
+# (E_CHECKS_INCOMPLETE: a limit fired or a check crashed; a quieter machine or the next release finishes it)
+_TRANSIENT_CODES = frozenset({"E_TIMEOUT", "E_INTERNAL", "E_NOT_FOUND", "E_CHECKS_INCOMPLETE"})
 _LINT_MARK = "rules-lint-ok"
 
 
@@ -46,7 +47,9 @@ def code_version() -> str:
 
 def cacheable(rec: dict) -> bool:
     err = rec.get("error") or {}
-    return bool(rec.get("sha256")) and err.get("code") not in _TRANSIENT_CODES
+    # a worker out of memory says E_TOO_LARGE like a file over the size limit, but depends on the limit
+    out_of_memory = err.get("code") == "E_TOO_LARGE" and "MemoryError" in str(err.get("detail"))
+    return bool(rec.get("sha256")) and err.get("code") not in _TRANSIENT_CODES and not out_of_memory
 
 
 class Cache:
@@ -60,6 +63,7 @@ class Cache:
         self.enabled = enabled
         self.hits = 0
         self.writable = True
+        self.written: list[Path] = []  # entries this run added, so a failed run can take them back
 
     def _path(self, sha: str) -> Path:
         return self.dir / sha[:2] / f"{sha}.json"
@@ -95,13 +99,32 @@ class Cache:
         path = self._path(rec["sha256"])
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            fresh = not path.exists()
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except OSError as exc:
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                    fh.write(text)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)  # a full disk must not keep half an entry
+                raise
+            if fresh:
+                self.written.append(path)
+        except (OSError, UnicodeError) as exc:
             log.warning("cannot write the cache under %s (%s); going on without it", self.root, exc)
             self.writable = False
+
+    def forget_new(self) -> int:
+        """Remove the entries this run wrote (after it failed for want of disk space); how many."""
+        n = 0
+        for path in self.written:
+            try:
+                path.unlink()
+                n += 1
+            except OSError:
+                pass
+        self.written.clear()
+        return n
 
     # The rules lint takes seconds (it runs every rule's examples); a rules+code version that passed once
     # passes again, so a rerun skips it.

@@ -40,8 +40,33 @@ def _main(
 
 
 def _emit(rec: dict, pretty: bool) -> None:
-    sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2 if pretty else None) + "\n")
+    from pipeline.document import printable
+
+    # a name in another byte encoding carries surrogates, which no UTF-8 stream can print
+    sys.stdout.write(printable(json.dumps(rec, ensure_ascii=False, indent=2 if pretty else None)) + "\n")
     sys.stdout.flush()
+
+
+def _record(path: str, full: bool = True, profile: str | None = None) -> dict:
+    """One file's record whatever happens: a bug of ours on this file becomes its E_INTERNAL record, so
+    the files after it still get theirs."""
+    from pipeline.batch.inputs import shown_path
+    from pipeline.errors import ReadError
+    from pipeline.parse import Parsed, parse_file
+    from pipeline.record import extract_record, parse_record
+    from pipeline.ruleset import RulesError
+
+    try:
+        parsed = parse_file(path)
+        rec = extract_record(parsed, profile=profile) if full else parse_record(parsed)
+    except RulesError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into a row
+        logging.getLogger(__name__).exception("internal error on %s", shown_path(path))
+        failed = Parsed(path, None, None, ReadError("E_INTERNAL", f"{type(exc).__name__}: {exc}"[:300]))
+        rec = extract_record(failed, checks=False) if full else parse_record(failed)
+    rec["file"] = shown_path(rec["file"])
+    return rec
 
 
 @app.command()
@@ -54,12 +79,9 @@ def parse(
 
     A file that cannot be read gives a record with status "error" and an error code; the others go on.
     """
-    from pipeline.parse import parse_file
-    from pipeline.record import parse_record
-
     _load_rules()
     for path in expand(files):
-        _emit(parse_record(parse_file(path)), pretty)
+        _emit(_record(path, full=False), pretty)
 
 
 def _load_rules() -> None:
@@ -95,13 +117,10 @@ def extract(
 ) -> None:
     """Print one contract record per file: meta, budget, score, indicators and findings, with evidence.
     / 逐个文件输出提取结果（单位、预算、得分、指标、问题及原文依据）。"""
-    from pipeline.parse import parse_file
-    from pipeline.record import extract_record
-
     _load_rules()
     _check_profile(profile)
     for path in expand(files):
-        _emit(extract_record(parse_file(path), profile=profile), pretty)
+        _emit(_record(path, profile=profile), pretty)
 
 
 @app.command()
@@ -116,9 +135,6 @@ def check(
     summary line at the end. / 逐份报告列出问题（严重程度、说明、原文摘录及页码），最后一行为汇总。"""
     from rich.console import Console
 
-    from pipeline.parse import parse_file
-    from pipeline.record import extract_record
-
     _load_rules()
     _check_profile(profile)
     order = {"error": 0, "warning": 1, "info": 2}
@@ -130,7 +146,7 @@ def check(
     statuses: Counter[str] = Counter()
     shown_counts: Counter[str] = Counter()
     for path in expand(files):
-        rec = extract_record(parse_file(path), profile=profile)
+        rec = _record(path, profile=profile)
         statuses[rec["status"]] += 1
         meta = rec.get("meta") or {}
         head = " ".join(str(x) for x in (meta.get("unit"), meta.get("project"), meta.get("year")) if x)

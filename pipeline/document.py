@@ -11,12 +11,28 @@ A merged cell appears once, at its top-left position, with its row and column sp
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 from pipeline.textmap import MappedText
 
 BlockKind = Literal["title", "heading", "paragraph", "table"]
+
+# A lone surrogate (a w:sym char="D800", a broken ToUnicode map) cannot be encoded as UTF-8: every writer
+# and the worker's reply would fail on it. Replaced one for one, so every offset stays valid.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    r"""``text`` with lone surrogates replaced by U+FFFD (same length).
+
+    >>> printable("a\ud800b") == "a\ufffdb"
+    True
+    """
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 @dataclass
@@ -33,6 +49,9 @@ class Cell:
     nstart: int = 0  # where ``norm.text`` starts in the block's normalised text
     ref: str | None = None  # spreadsheets: the cell's address on its sheet, "C6"
     conf: float | None = None  # OCR: the recognition confidence of the cell's text (0-1)
+
+    def __post_init__(self) -> None:
+        self.text = printable(self.text)
 
     def to_json(self) -> dict:
         d: dict = {"row": self.row, "col": self.col, "text": self.text, "start": self.start, "end": self.end}
@@ -66,6 +85,9 @@ class Block:
     key: str | None = None  # ``norm.text`` in simplified script, same length: what rules match against
     # OCR'd text: (start, end, confidence, box) of each recognised line in ``raw``; box in page points
     ocr: list[tuple[int, int, float, tuple[float, float, float, float]]] | None = None
+
+    def __post_init__(self) -> None:
+        self.raw = printable(self.raw)
 
     @property
     def text(self) -> str:

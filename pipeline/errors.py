@@ -93,6 +93,27 @@ CODES: dict[str, tuple[str, str]] = {
         "读取超时，文件可能过大或结构异常，请拆分或另存后再提交。",
         "per-document time limit exceeded",
     ),
+    "E_CHECKS_INCOMPLETE": (
+        "该报告的处理未能完成（超时、内存不足或程序出错），部分检查没有进行，已得出的结果不完整；"
+        "请人工复核该报告，或拆分、另存后重新运行。",
+        "reading, extraction or checks were interrupted: the record is incomplete",
+    ),
+    "E_NOT_REGULAR_FILE": (
+        "这不是普通文件（管道、套接字或设备），未读取；请把报告文件本身放入输入文件夹。",
+        "not a regular file (FIFO, socket or device): not read",
+    ),
+    "E_SYMLINK_BROKEN": (
+        "这是一个失效的快捷方式（符号链接指向的文件不存在或循环指向），未读取；请放入报告文件本身。",
+        "dangling or looping symbolic link: not read",
+    ),
+    "E_SYMLINK_OUTSIDE": (
+        "这是指向输入文件夹以外的快捷方式（符号链接），出于安全考虑未读取；如确为报告，请把文件复制到输入文件夹。",
+        "symbolic link to a file outside the input folder: not read",
+    ),
+    "E_FOLDER_UNREADABLE": (
+        "该文件夹无法打开（没有读取权限），其中的文件未读取；请检查文件夹权限后重新运行。",
+        "folder cannot be listed (permission denied): its files were not read",
+    ),
     "E_INTERNAL": (
         "处理该文件时程序内部出错，文件已跳过，请将该文件反馈给jixiao维护人员。",
         "unexpected internal error",

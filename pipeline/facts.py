@@ -110,3 +110,47 @@ def jsonable(value: Any) -> Any:
     if hasattr(value, "to_json"):
         return value.to_json()
     return value
+
+
+# Beyond this no report states a figure (10^16 yuan is a hundred times the world's output); Decimal
+# arithmetic at its 28 digits would raise on it (quantize), and a float would lose it.
+MAX_MAGNITUDE = Decimal(10) ** 16
+
+
+def representable(value: Any) -> bool:
+    """Whether a number can stand as a figure of a record (a non-number always can).
+
+    >>> representable(6627700), representable(10**40), representable(float("inf")), representable("优")
+    (True, False, False, True)
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return True
+    try:
+        d = value if isinstance(value, Decimal) else Decimal(value) if isinstance(value, int) else Decimal(repr(value))
+    except (ValueError, ArithmeticError):
+        return False
+    return d.is_finite() and abs(d) < MAX_MAGNITUDE
+
+
+def drop_unrepresentable(node: Any, dropped: list[str]) -> Any:
+    """The record's fields without any number no figure can be: a fact holding one is dropped whole, a
+    quantity keeps its text without the value, a bare number becomes null; ``dropped`` gets the quotes."""
+    if isinstance(node, dict):
+        out = {}
+        for k, v in node.items():
+            if k == "value" and not representable(v):
+                if "evidence" in node:
+                    dropped.append(str(node.get("text") or "")[:60])
+                    return None
+                out[k] = None
+                dropped.append(str(node.get("text") or "")[:60])
+                continue
+            out[k] = drop_unrepresentable(v, dropped)
+        return out
+    if isinstance(node, list):
+        kept = [drop_unrepresentable(v, dropped) for v in node]
+        return [v for v, orig in zip(kept, node, strict=True) if not (v is None and isinstance(orig, dict))]
+    if not representable(node):
+        dropped.append(str(node)[:20] + "…")
+        return None
+    return node

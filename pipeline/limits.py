@@ -89,3 +89,27 @@ def deadline(seconds: float):
         signal.signal(signal.SIGPROF, previous)
         if outer:
             signal.setitimer(signal.ITIMER_REAL, outer, interval)
+
+
+def disarm() -> None:
+    """Stop the clock of the enclosing :func:`time_limit` once its interruption has been caught.
+
+    The timer keeps firing every 0.1 s until cleared (see above); code that caught the interruption and
+    only writes down what was done so far must not be interrupted again while doing so. The worker's hard
+    limit still bounds it.
+    """
+    if threading.current_thread() is threading.main_thread():
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def limit_hit(exc: BaseException) -> str | None:
+    """"time" or "memory" when ``exc`` is a per-document limit firing, else None.
+
+    >>> limit_hit(ReadError("E_TIMEOUT")), limit_hit(MemoryError()), limit_hit(ValueError())
+    ('time', 'memory', None)
+    """
+    if isinstance(exc, ReadError) and exc.code == "E_TIMEOUT":
+        return "time"
+    if isinstance(exc, MemoryError):
+        return "memory"
+    return None

@@ -141,9 +141,45 @@ def text_block(text: str) -> Block:
     return Block(index=0, kind="paragraph", raw=text, norm=norm, key=fold_script(norm.text))
 
 
+# what the overlong-numbers step leaves where a figure no conversion could hold was printed
+_MASK = "〓"
+
+
+def _where(block: Block) -> str:
+    """Where a block stood, for an auditor: 第3页 / 第12行 / 第5段 / 第2个表格."""
+    loc = block.loc or {}
+    if block.page is not None:
+        return f"第{block.page}页"
+    if "line" in loc:
+        return f"第{loc['line']}行"
+    if "table" in loc:
+        return f"第{loc['table'] + 1}个表格"
+    if "paragraph" in loc:
+        return f"第{loc['paragraph'] + 1}段"
+    return f"第{block.index + 1}块"
+
+
+def _overlong_warning(doc: Document) -> None:
+    hit = [b for b in doc.blocks if b.norm is not None and b.norm.text.count(_MASK) > b.raw.count(_MASK)]
+    if not hit:
+        return
+    places = "、".join(dict.fromkeys(_where(b) for b in hit[:5])) + ("等" if len(hit) > 5 else "")
+    doc.warnings.append({
+        "code": "W_NUMBER_TOO_LONG",
+        "message": f"{places}有超长的数字（超过100位），不是可读的金额或得分，未作为数值读取；请核对原文"
+        f"（{len(hit)} blocks hold a number too long to be a figure: not read as a value）",
+    })
+
+
 def normalize_document(doc: Document) -> Document:
     """Give every block (and every table cell) its normalised text and its matching key."""
     steps = rules().steps
+    _normalize_blocks(doc, steps)
+    _overlong_warning(doc)
+    return doc
+
+
+def _normalize_blocks(doc: Document, steps: list[Step]) -> None:
     for block in doc.blocks:
         if block.cells is None:
             block.norm = normalize_text(block.raw, steps)
@@ -165,4 +201,4 @@ def normalize_document(doc: Document) -> Document:
             offset += len(cell.norm) + len(sep)
         block.norm = MappedText.join(joined, len(block.raw))
         block.key = fold_script(block.norm.text)
-    return doc
+

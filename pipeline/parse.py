@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import stat
 
 from pipeline.document import Document
 from pipeline.errors import ReadError
@@ -64,8 +65,12 @@ def _sha(path: str, data: bytes | None) -> str | None:
     if data is not None:
         return hashlib.sha256(data).hexdigest()
     try:
-        h = hashlib.sha256()
-        with open(path, "rb") as fh:
+        # never block: the file that could not be read may be a FIFO
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            h = hashlib.sha256()
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 h.update(chunk)
         return h.hexdigest()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from pipeline.parse import Parsed
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 NOT_A_REPORT = "not_report"  # status of a readable document with none of a report's marks
@@ -76,9 +79,17 @@ def parse_record(parsed: Parsed) -> dict:
 
 
 def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = None) -> dict:
-    """The full contract record: envelope, meta, budget, score, indicators and the checker's findings."""
-    from pipeline.checks import run_checks
+    """The full contract record: envelope, meta, budget, score, indicators and the checker's findings.
+
+    Total: a limit firing or a bug inside extraction or the checks gives a record that says so
+    (:mod:`pipeline.incomplete`), never an exception and never a clean-looking record.
+    """
+    from pipeline.checks import check_record, REGISTRY
+    from pipeline.checks.base import catalogue
     from pipeline.extract import empty_fields, extract_document
+    from pipeline.facts import drop_unrepresentable
+    from pipeline.incomplete import Incomplete
+    from pipeline.ruleset import RulesError
 
     rec = envelope(parsed)
     doc = parsed.doc
@@ -89,11 +100,27 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
         rec["projects"] = [
             extract_record(Parsed(part.path, parsed.sha256, part, None), checks, profile) for part in parsed.doc.parts
         ]
+    incomplete: Incomplete | None = None
     if doc is None:
         rec.update(empty_fields())
     else:
-        rec.update(extract_document(doc))
-    findings = run_checks(rec, doc, profile) if checks and doc is not None else []
+        try:
+            dropped: list[str] = []
+            rec.update(drop_unrepresentable(extract_document(doc), dropped))
+            if dropped:
+                _dropped_warning(rec, dropped)
+        except RulesError:
+            raise
+        except Exception as exc:  # the clock's E_TIMEOUT and MemoryError included
+            incomplete = Incomplete.caught("extraction", exc, [])  # first: it stops the clock
+            log.warning("extraction stopped on %s: %s", parsed.path, incomplete.detail)
+            rec.update(empty_fields())
+            if checks:
+                incomplete.not_run = [r.id for r in catalogue().checks if r.enabled and r.id in REGISTRY]
+    findings = []
+    if checks and doc is not None and incomplete is None:
+        run = check_record(rec, doc, profile)
+        findings, incomplete = run.findings, run.incomplete
     rec["findings"] = [_mark_ocr(f.to_json()) for f in findings]
     rec["evidence_blocks"] = _quoted_blocks(rec, parsed)
     if parsed.doc is not None:
@@ -101,14 +128,35 @@ def extract_record(parsed: Parsed, checks: bool = True, profile: str | None = No
         from pipeline.checks.base import fitting_profiles
         from pipeline.fingerprint import of_document
 
-        rec["fingerprint"] = of_document([b.raw for b in parsed.doc.blocks])
+        try:
+            rec["fingerprint"] = of_document([b.raw for b in parsed.doc.blocks])
+        except Exception as exc:  # MemoryError on a huge text: the record stands without its fingerprint
+            rec["fingerprint"] = None
+            incomplete = incomplete or Incomplete.caught("extraction", exc, [])
         rec["profiles"] = [p.id for p in fitting_profiles(rec, profile)]
-        if not has_report_marks(rec):
+        if incomplete is not None:
+            # before the report-marks test: a record cut short may simply not have reached its marks
+            rec["status"] = "partial"
+            rec["error"] = incomplete.error()
+            rec["incomplete"] = incomplete.to_json()
+        elif not has_report_marks(rec):
             from pipeline.errors import ReadError
 
             rec["status"] = NOT_A_REPORT
             rec["error"] = ReadError("E_NOT_A_REPORT").as_record()
     return rec
+
+
+def _dropped_warning(rec: dict, dropped: list[str]) -> None:
+    """A figure no number type holds was left out: the record says so, and is partial."""
+    shown = "、".join(f"“{q}”" for q in dropped[:3] if q) or "（无原文）"
+    rec.setdefault("warnings", []).append({
+        "code": "W_VALUE_DROPPED",
+        "message": f"有{len(dropped)}个数值过大、无法作为金额或得分使用，已略去（{shown}）；请核对原文"
+        f"（{len(dropped)} values too large to be figures were dropped）",
+    })
+    if rec.get("status") == "ok":
+        rec["status"] = "partial"
 
 
 def has_report_marks(rec: dict) -> bool:

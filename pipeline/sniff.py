@@ -71,7 +71,7 @@ def _zip_kind(data: bytes) -> str:
         return "docx"
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):  # NotImplementedError: a damaged "version needed"
         # A zip we cannot list: call it docx-shaped if the local header names Word's parts, so the
         # DOCX reader gives the precise "corrupt DOCX" error; otherwise a plain zip.
         return "docx" if b"word/" in data[:4096] or b"[Content_Types].xml" in data[:4096] else "zip"

@@ -67,7 +67,151 @@ def main(out: Path = OUT) -> None:
         "</body></html>"
     )
     (out / "html_saved.txt").write_bytes(html.encode("utf-8"))
+    reliability(out)
     print(f"wrote bad files to {out}", file=sys.stderr)
+
+
+# -- what the fuzzer found (scripts/fuzz.py), each a regression test in tests/test_reliability.py ---------
+
+ROOT = Path(__file__).resolve().parent.parent
+_STAMP = (2026, 1, 1, 0, 0, 0)
+
+
+def _report_text() -> str:
+    return (ROOT / "corpus" / "000_a4cf6914c4e43683.txt").read_text(encoding="utf-8")
+
+
+def _docx_with(transform) -> bytes:
+    """The corpus DOCX with its document.xml passed through ``transform``, zipped reproducibly."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(ROOT / "corpus" / "000_a4cf6914c4e43683.docx")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "word/document.xml":
+                body = transform(body.decode("utf-8")).encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=_STAMP)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+def _paragraph_added(xml: str, runs: str) -> str:
+    """The document with one more paragraph of ``runs`` at the end of its body."""
+    at = xml.rfind("<w:sectPr")
+    at = at if at >= 0 else xml.rindex("</w:body>")
+    return xml[:at] + f"<w:p>{runs}</w:p>" + xml[at:]
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF from its objects, with a correct xref table."""
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def _cycle_pdf(parent_cycle: bool) -> bytes:
+    """One page whose resources hold a form XObject that draws itself (or whose page tree is its own
+    parent): a reference cycle that must be cut, not followed."""
+    content = b"BT /F1 12 Tf 72 712 Td (Budget 662.77) Tj ET /X1 Do"
+    form = b"/X1 Do BT /F1 12 Tf 72 700 Td (Score 91.23) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1" + (b" /Parent 3 0 R" if parent_cycle else b"") + b" >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources 4 0 R /Contents 6 0 R >>",
+        b"<< /Font << /F1 7 0 R >> /XObject << /X1 5 0 R >> >>",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources 4 0 R /Length %d >>\nstream\n" % len(form)
+        + form + b"\nendstream",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return _pdf(objects)
+
+
+def _zip_version(data: bytes, version: int) -> bytes:
+    """The zip with every central directory entry claiming it needs zip ``version`` to extract."""
+    out = bytearray(data)
+    at = out.find(b"PK\x01\x02")
+    while at >= 0:
+        out[at + 6 : at + 8] = version.to_bytes(2, "little")
+        at = out.find(b"PK\x01\x02", at + 4)
+    return bytes(out)
+
+
+def reliability(out: Path) -> None:
+    text = _report_text()
+    # a count of thousands of digits: int() refuses it (ValueError: Exceeds the limit (4300 digits)),
+    # extraction crashed with E_INTERNAL on a readable report
+    huge = "9" * 5000
+    (out / "long_number.txt").write_bytes(
+        (text + f"\n项目产出类指标由{huge}个三级指标构成，自评得分{huge}分，年初预算数为{huge}.5万元。\n").encode("utf-8")
+    )
+    (out / "long_number.docx").write_bytes(_docx_with(
+        lambda xml: _paragraph_added(xml, f"<w:r><w:t>由{huge}个三级指标构成，得分{huge}分</w:t></w:r>")
+    ))
+    # a score of 100 digits glued to a dimension's (found by the fuzzer in a DOCX): a Decimal, but past the
+    # 28 digits the checks compute with (decimal.InvalidOperation in quantize, the checks stopped)
+    (out / "overlong_figure.txt").write_bytes(
+        (text + "\n项目产出类指标权重为40分，实际得分" + "1" * 90 + "分，得分率为87.8%。\n").encode("utf-8")
+    )
+    # a w:sym whose char is a lone surrogate, and one past U+10FFFF
+    (out / "surrogate_sym.docx").write_bytes(_docx_with(
+        lambda xml: _paragraph_added(xml, '<w:r><w:t>符号</w:t></w:r><w:r><w:sym w:font="Symbol" w:char="D800"/></w:r>'
+                                          '<w:r><w:sym w:font="" w:char="110000"/></w:r>')
+    ))
+    # two damaged bytes in a UTF-8 report: read, partial, with the lines named
+    data = bytearray(text.encode("utf-8"))
+    for at in (len(data) // 3, 2 * len(data) // 3):
+        data[at] = 0xFF
+    (out / "damaged_bytes.txt").write_bytes(bytes(data))
+    # a zip entry claiming version 22.8 is needed (zipfile: NotImplementedError), found by the fuzzer
+    (out / "zip_version.docx").write_bytes(_zip_version(_docx_with(lambda xml: xml), 228))
+    (out / "xobject_cycle.pdf").write_bytes(_cycle_pdf(parent_cycle=False))
+    (out / "parent_cycle.pdf").write_bytes(_cycle_pdf(parent_cycle=True))
+    # text that must stay text in every output: markup, script, links to javascript: and file:, formulas
+    hostile = (
+        "一、基本情况\n<script>alert('x')</script>该项目年初预算数662.77万元，全年执行数16.67万元。\n"
+        '<a href="javascript:alert(1)">点击查看</a> <a href="file:///etc/passwd">附件</a>\n'
+        "=HYPERLINK(\"http://example.invalid\",\"报告\")\n+1+1\n@SUM(A1)\n-2+3\n"
+        "二、评价结论\n自评得分为91.23分，等级为“优”。\n"
+    )
+    (out / "hostile_text.txt").write_bytes(hostile.encode("utf-8"))
+    # relationships to a URL, to file:, and out of the package: none followed
+    rels = (
+        '<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" '
+        'Target="javascript:alert(1)" TargetMode="External"/>'
+        '<Relationship Id="rIdX2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" '
+        'Target="http://example.invalid/x.png" TargetMode="External"/>'
+        '<Relationship Id="rIdX3" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="file:///etc/passwd"/>'
+    )
+    (out / "external_rels.docx").write_bytes(_rels_added(_docx_with(lambda xml: xml), rels))
+
+
+def _rels_added(data: bytes, extra: str) -> bytes:
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename.endswith(".rels"):
+                body = body.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
+            fixed = zipfile.ZipInfo(info.filename, date_time=_STAMP)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 if __name__ == "__main__":

@@ -47,6 +47,17 @@ EXPECTED = {
     "utf16.txt": ("ok", "txt"),
     "utf8_bom_crlf.txt": ("ok", "txt"),
     "html_saved.txt": ("ok", "html"),
+    # found by the fuzzer (scripts/fuzz.py); tests/test_reliability.py has their records
+    "long_number.txt": ("partial", "txt"),
+    "long_number.docx": ("partial", "docx"),
+    "overlong_figure.txt": ("ok", "txt"),
+    "surrogate_sym.docx": ("ok", "docx"),
+    "damaged_bytes.txt": ("partial", "txt"),
+    "zip_version.docx": ("error", "E_DOCX_CORRUPT"),
+    "xobject_cycle.pdf": ("ok", "pdf"),
+    "parent_cycle.pdf": ("ok", "pdf"),
+    "hostile_text.txt": ("ok", "txt"),
+    "external_rels.docx": ("ok", "docx"),
 }
 
 

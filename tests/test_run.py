@@ -198,10 +198,10 @@ def test_crashing_and_hanging_documents_become_error_rows(tmp_path, monkeypatch)
     assert set(err) == {"exit.txt", "segv.txt", "memory.txt", "hang.txt", "soft.txt"}
     assert err["exit.txt"]["code"] == "E_INTERNAL" and "exited with status 1" in err["exit.txt"]["detail"]
     assert err["segv.txt"]["code"] == "E_INTERNAL" and "SIGSEGV" in err["segv.txt"]["detail"]
-    assert err["memory.txt"]["code"] == "E_INTERNAL" and "MemoryError" in err["memory.txt"]["detail"]
+    assert err["memory.txt"]["code"] == "E_TOO_LARGE" and "MemoryError" in err["memory.txt"]["detail"]
     assert err["hang.txt"]["code"] == "E_TIMEOUT" and "the worker was killed" in err["hang.txt"]["detail"]
     assert err["soft.txt"]["code"] == "E_TIMEOUT" and "1.5 s per-document limit" in err["soft.txt"]["detail"]
-    assert all(e["message"].startswith(("处理该文件时", "读取超时")) for e in err.values())
+    assert all(e["message"].startswith(("处理该文件时", "读取超时", "文件超过大小上限")) for e in err.values())
     assert all(got[n]["sha256"] for n in names)
     assert summary.error == 5 and summary.ok == 3
     assert took < 30

@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from pipeline.batch.errors import RunError
+from pipeline.batch.writers import MANIFEST  # written into the stage before the swap: OUT is finished
 
 # Files a previous run leaves in OUT; a non-empty folder without any of them is not ours to replace.
 # (records.jsonl: what `make run` wrote before `jixiao run` existed)
@@ -51,15 +52,25 @@ class OutDir:
             raise RunError(f"output folder not writable: cannot write in {self.parent}")
 
     def recover(self) -> None:
-        """Undo what a killed run left: put back previous outputs, drop dead runs' temporary folders."""
+        """Undo what a killed run left: put back previous outputs, drop dead runs' temporary folders.
+
+        ``old`` is deleted only when OUT holds finished outputs (their manifest is written before the
+        swap); an OUT without one (made by anything after the first rename) never costs the only copy.
+        """
         if self.old.is_dir():
             if not self.out.exists():
                 os.rename(self.old, self.out)
-            else:
-                if (self.old / ".cache").is_dir() and not (self.out / ".cache").exists():
-                    os.rename(self.old / ".cache", self.out / ".cache")
+            elif (self.out / MANIFEST).is_file():  # the second rename happened: only the clean-up is left
+                self._carry_cache(self.old)
                 shutil.rmtree(self.old, ignore_errors=True)
-        for tmp in self.parent.glob(self.prefix + "tmp-*"):
+            else:
+                aside = self.parent / f"{self.prefix}partial-{os.getpid()}"
+                shutil.rmtree(aside, ignore_errors=True)
+                os.rename(self.out, aside)
+                os.rename(self.old, self.out)
+                self._carry_cache(aside)
+                shutil.rmtree(aside, ignore_errors=True)
+        for tmp in [*self.parent.glob(self.prefix + "tmp-*"), *self.parent.glob(self.prefix + "partial-*")]:
             pid = _pid_of(tmp.name)
             if pid and pid != os.getpid() and _alive(pid):
                 raise RunError(f"another jixiao run (pid {pid}) is writing {self.out}; wait for it to finish")
@@ -80,15 +91,30 @@ class OutDir:
         return stage
 
     def swap(self, stage: Path, cache_inside: bool) -> None:
+        """OUT -> old, stage -> OUT, old's cache -> OUT, remove old: a kill after any step is undone or
+        finished by :meth:`recover` (``tests/test_reliability.py`` kills the run at each)."""
         had_old = self.out.exists()
         if had_old:
             os.rename(self.out, self.old)
         os.rename(stage, self.out)
         if had_old:
             # the cache was written into the live OUT during the run; carry it into the new one
-            if cache_inside and (self.old / ".cache").is_dir() and not (self.out / ".cache").exists():
-                os.rename(self.old / ".cache", self.out / ".cache")
+            if cache_inside:
+                self._carry_cache(self.old)
             shutil.rmtree(self.old, ignore_errors=True)
+
+    def _carry_cache(self, source: Path) -> None:
+        """Move the cache kept in ``source`` into OUT; into OUT's own cache, entry folder by entry folder,
+        when OUT already has one (a run's lint mark)."""
+        old = source / ".cache"
+        if not old.is_dir():
+            return
+        if not (self.out / ".cache").exists():
+            os.rename(old, self.out / ".cache")
+            return
+        for entry in old.iterdir():
+            if not (self.out / ".cache" / entry.name).exists():
+                os.rename(entry, self.out / ".cache" / entry.name)
 
 
 def _pid_of(name: str) -> int | None:

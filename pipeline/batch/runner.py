@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
 import json
@@ -18,7 +19,7 @@ from pipeline import ruleset, same_report
 from pipeline.batch import reviews, writers
 from pipeline.batch.engine import Engine, Outcome
 from pipeline.batch.errors import RunError
-from pipeline.batch.inputs import find_inputs, sha256_of
+from pipeline.batch.inputs import Inputs, find_inputs, sha256_of, shown_path
 from pipeline.batch.local import WorkerPool
 from pipeline.batch.log import RunLog
 from pipeline.batch.outdir import OutDir
@@ -53,31 +54,6 @@ def _check_profile(profile: str | None) -> None:
     known = [p.id for p in profiles()]
     if profile not in known:
         raise RunError(f"unknown profile {profile!r}; known: {', '.join(known)}")
-
-
-_WARM_UP = (
-    "2023年度某项目支出绩效自评报告\n一、基本情况\n"
-    "年初预算数为100万元，全年执行数95万元，预算执行率为95%。\n自评得分为92分，等级为“优”。\n"
-)
-
-
-def _warm_up(stage: Path) -> None:
-    """Load rules, segmenter and models in the parent once, so every forked worker starts warm."""
-    from pipeline.extract import words
-    from pipeline.parse import parse_file
-    from pipeline.record import extract_record
-
-    sample = stage / ".warm-up.txt"
-    try:
-        sample.write_text(_WARM_UP, encoding="utf-8")
-        extract_record(parse_file(sample))
-        words.load()  # the sample needs no segmenting, most reports do
-    except RulesError:
-        raise
-    except Exception as exc:  # only a speed-up: the workers load what they need anyway
-        log.warning("warm-up failed: %s", exc)
-    finally:
-        sample.unlink(missing_ok=True)
 
 
 def _default_workers() -> int:
@@ -118,8 +94,12 @@ def run(
         raise RunError("--min-severity is error, warning or info")
     outdir = OutDir(Path(out))
     outdir.check()
+    # first of all: anything written into OUT before (the rules' lint mark in OUT/.cache) would make a
+    # half-swapped previous run look finished, and its kept outputs be thrown away
+    outdir.recover()
     reviews.check_workbook(outdir.out)
-    files = find_inputs([Path(p) for p in inputs], outdir)
+    found = find_inputs([Path(p) for p in inputs], outdir)
+    files = found.files
     cache_root = Path(cache_dir).absolute() if cache_dir else outdir.out / ".cache"
     cache_inside = cache_root == outdir.out / ".cache"
     summary = RunSummary(out=outdir.out, workers=workers or _default_workers())
@@ -142,7 +122,7 @@ def run(
         with open(stage / "run.log", "w", encoding="utf-8") as fh:
             runlog = RunLog(fh)
             records = _process_all(
-                files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress, cluster
+                files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress, cluster, found
             )
             t0 = time.perf_counter()
             summary.same_report = same_report.link(records)
@@ -179,14 +159,22 @@ def run(
             summary.elapsed = time.perf_counter() - started
             runlog.line(
                 f"end: {summary.files} files, {summary.unique} unique, {summary.duplicates} duplicates; "
-                f"{summary.ok} ok, {summary.partial} partial, {summary.error} error; "
+                f"{summary.ok} ok, {summary.partial} partial ({summary.incomplete} incomplete), {summary.error} error; "
                 f"findings {summary.findings}; cache hits {summary.cache_hits}; "
                 f"peak worker RSS {summary.worker_peak_mb:.0f} MB; {summary.elapsed:.2f} s "
                 f"({', '.join(f'{k} {v:.2f} s' for k, v in timings.items())})"
             )
         outdir.swap(stage, cache_inside)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(stage, ignore_errors=True)  # the previous OUT stays as it was
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            trimmed = cache.forget_new()  # this run's entries: the disk is left as the run found it
+            where = shown_path(os.fsdecode(exc.filename)) if exc.filename else "the outputs"
+            raise RunError(
+                f"磁盘空间已满，本次运行未完成，原有输出保持不变；请清理磁盘空间后重新运行 (disk full while "
+                f"writing {where}: {exc.strerror}; previous outputs left as they were, {trimmed} cache entries "
+                f"of this run removed)"
+            ) from None
         raise
     cache.prune()
     summary.elapsed = time.perf_counter() - started
@@ -204,10 +192,13 @@ def _process_all(
     doc_memory_mb: int,
     progress: bool,
     cluster: Any = None,
+    found: Inputs | None = None,
 ) -> list[dict]:
     """The record of every file, in the order of ``files``, with duplicate marks."""
     t0 = time.perf_counter()
-    shas = [sha256_of(f) for f in files]
+    judged = found.judged if found else {}
+    shas = [None if f in judged else sha256_of(f) for f in files]
+    names = [shown_path(f) for f in files]  # what records, logs and writers show; ``files`` is what is opened
     first: dict[str, int] = {}
     primary = [first.setdefault(s, i) if s else i for i, s in enumerate(shas)]
     unique = [i for i in range(len(files)) if primary[i] == i]
@@ -221,6 +212,8 @@ def _process_all(
         f"cache {cache.dir if cache.enabled else 'ignored (--fresh)'}, "
         f"{summary.files} files ({summary.unique} unique), doc limits {doc_seconds:g} s / {doc_memory_mb} MB"
     )
+    for path, why in found.skipped if found else []:
+        runlog.line(f"skipped {shown_path(path)}: {why}")
 
     t0 = time.perf_counter()
     records: dict[int, dict] = {}
@@ -228,12 +221,18 @@ def _process_all(
     try:
         tasks: list[tuple[int, str]] = []
         for i in unique:
+            if files[i] in judged:  # a FIFO, a broken symlink …: its row needs no worker
+                rec = error_record(names[i], None, *judged[files[i]])
+                records[i] = rec
+                count(summary, rec, unique=True)
+                runlog.document(rec, "-")
+                continue
             hit = cache.get(shas[i])
             if hit is None:
                 tasks.append((i, files[i]))
                 continue
             rec = hit[0]
-            rec["file"] = files[i]  # the cached record may come from another path with the same bytes
+            rec["file"] = names[i]  # the cached record may come from another path with the same bytes
             records[i] = rec
             count(summary, rec, unique=True)
             runlog.document(rec, "cached")
@@ -257,7 +256,7 @@ def _process_all(
                 engine = WorkerPool(summary.workers, cfg)
             try:
                 for oc in engine.results(tasks):
-                    rec, text = _outcome_record(oc, files, shas)
+                    rec, text = _outcome_record(oc, shas, names)
                     if text is not None:
                         cache.put(rec, text)
                     records[oc.index] = rec
@@ -274,7 +273,7 @@ def _process_all(
     finally:
         bar.update(len(records), stats(summary, len(records)), force=True)
         bar.stop()
-    return _assemble(files, primary, records, summary, runlog)
+    return _assemble(names, primary, records, summary, runlog)
 
 
 def _across(records: list[dict], runlog: RunLog) -> None:
@@ -285,11 +284,15 @@ def _across(records: list[dict], runlog: RunLog) -> None:
     runlog.line("across reports: " + ", ".join(f"{k} {v:g}" for k, v in stats.items()))
 
 
-def _outcome_record(oc: Outcome, files: list[str], shas: list[str | None]) -> tuple[dict, str | None]:
+def _outcome_record(oc: Outcome, shas: list[str | None], names: list[str]) -> tuple[dict, str | None]:
     if oc.error is not None:
-        return error_record(files[oc.index], shas[oc.index], *oc.error), None
+        return error_record(names[oc.index], shas[oc.index], *oc.error), None
     assert oc.text is not None
-    return json.loads(oc.text), oc.text
+    rec = json.loads(oc.text)
+    if rec.get("file") == names[oc.index]:
+        return rec, oc.text
+    rec["file"] = names[oc.index]  # a name in another byte encoding: shown with replacement characters
+    return rec, json.dumps(rec, ensure_ascii=False)
 
 
 def _assemble(

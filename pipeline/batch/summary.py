@@ -19,6 +19,7 @@ class RunSummary:
     partial: int = 0
     error: int = 0
     not_report: int = 0  # readable, but none of a report's marks (E_NOT_A_REPORT)
+    incomplete: int = 0  # of the partial ones: reading, extraction or checks stopped (E_CHECKS_INCOMPLETE)
     same_report: int = 0  # files carrying a report another file already stands for (other format, resubmission)
     reviews: int = 0  # reviewers' entries carried from the previous workbook
     vanished: int = 0  # of which listed on 已消失的问题
@@ -37,7 +38,9 @@ class RunSummary:
         codes = ", ".join(f"{c} {n}" for c, n in sorted(self.errors_by_code.items()))
         lines = [
             f"{self.files} files ({self.unique} unique, {self.duplicates} duplicates): "
-            f"{self.ok} ok, {self.partial} partial, {self.error} error" + (f" ({codes})" if codes else "")
+            f"{self.ok} ok, {self.partial} partial"
+            + (f" ({self.incomplete} with checks not finished: E_CHECKS_INCOMPLETE)" if self.incomplete else "")
+            + f", {self.error} error" + (f" ({codes})" if codes else "")
             + (f", {self.not_report} not a report" if self.not_report else ""),
             f"findings: {f['error']} error, {f['warning']} warning, {f['info']} info"
             + (f" (each report counted once: {self.same_report} files are another file's report)" if self.same_report else ""),
@@ -66,6 +69,8 @@ def count(summary: RunSummary, rec: dict, unique: bool) -> None:
     if status not in ("ok", "partial", "error", "not_report"):
         status = "error"
     setattr(summary, status, getattr(summary, status) + 1)
+    if status == "partial" and (rec.get("error") or {}).get("code") == "E_CHECKS_INCOMPLETE":
+        summary.incomplete += 1
     if rec.get("error") and status == "error":
         code = rec["error"].get("code", "?")
         summary.errors_by_code[code] = summary.errors_by_code.get(code, 0) + 1

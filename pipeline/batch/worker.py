@@ -145,9 +145,9 @@ def _extract(path: str, cfg: WorkerConfig) -> tuple[dict, bool]:
             raise
         detail = f"reading and extraction took longer than the {cfg.doc_seconds:g} s per-document limit"
         return error_record(path, parsed.sha256, "E_TIMEOUT", detail), False
-    except MemoryError:
+    except MemoryError:  # a resource limit, not a bug: the document needs more than a worker may take
         detail = f"MemoryError during extraction: over the {cfg.memory_mb} MB per-document memory limit"
-        return error_record(path, parsed.sha256, "E_INTERNAL", detail), True
+        return error_record(path, parsed.sha256, "E_TOO_LARGE", detail), True
     except RulesError:
         raise
     except Exception as exc:  # a bug of ours on this document: the row says so, the batch goes on
@@ -165,7 +165,7 @@ def process(index: int, path: str, cfg: WorkerConfig) -> Reply:
         return Reply(index, None, 0, 0, recycle=True, fatal=str(exc))
     except MemoryError:
         text = json.dumps(
-            error_record(path, None, "E_INTERNAL", f"MemoryError: over the {cfg.memory_mb} MB memory limit"),
+            error_record(path, None, "E_TOO_LARGE", f"MemoryError: over the {cfg.memory_mb} MB memory limit"),
             ensure_ascii=False,
         )
         recycle = True
@@ -210,6 +210,7 @@ _WARM_UP = (
 
 def warm_up(stage: Path) -> None:
     """Load rules, segmenter and models once in the process that forks the workers, so each starts warm."""
+    from pipeline.extract import words
     from pipeline.parse import parse_file
     from pipeline.record import extract_record
 
@@ -217,6 +218,7 @@ def warm_up(stage: Path) -> None:
     try:
         sample.write_text(_WARM_UP, encoding="utf-8")
         extract_record(parse_file(sample))
+        words.load()  # the sample needs no segmenting, most reports do
     except RulesError:
         raise
     except Exception as exc:  # only a speed-up: the workers load what they need anyway

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import importlib
+import logging
 import json
 import os
 import shutil
@@ -115,13 +117,47 @@ def _write_one(
     except Exception as exc:
         runlog.line(f"writer {name} failed to import: {type(exc).__name__}: {exc}")
         return f"failed: {type(exc).__name__}: {exc}"
+    notes = _Notes()
+    logger = logging.getLogger(module_name)
+    logger.addHandler(notes)
     try:
         module.write(records, stage / target if target else stage, **(options or {}))
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise  # not this writer's fault: the run stops and says the disk is full
+        return _failed(name, exc, runlog)
     except Exception as exc:
-        tb = "".join(traceback.format_exception(exc)).rstrip().replace("\n", "\n    ")
-        runlog.line(f"writer {name} failed: {type(exc).__name__}: {exc}\n    {tb}")
-        return f"failed: {type(exc).__name__}: {exc}"
+        return _failed(name, exc, runlog)
+    finally:
+        logger.removeHandler(notes)
+        for note in notes.lines[:_NOTES_SHOWN]:  # what it left out of which record, and why
+            runlog.line(f"writer {name}: {note}")
+        if len(notes.lines) > _NOTES_SHOWN:
+            runlog.line(f"writer {name}: … and {len(notes.lines) - _NOTES_SHOWN} more such notes")
     runlog.line(f"writer {name} wrote {target or 'its files'} in {time.perf_counter() - t0:.2f} s")
     return "ok"
+
+
+_NOTES_SHOWN = 50
+
+
+class _Notes(logging.Handler):
+    """A writer's warnings while it runs (a value it could not write, a record kept in part)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            self.lines.append(record.getMessage())
+        except Exception:  # a note that cannot be formatted is still a note
+            self.lines.append(str(record.msg))
+
+
+def _failed(name: str, exc: Exception, runlog: RunLog) -> str:
+    tb = "".join(traceback.format_exception(exc)).rstrip().replace("\n", "\n    ")
+    runlog.line(f"writer {name} failed: {type(exc).__name__}: {exc}\n    {tb}")
+    return f"failed: {type(exc).__name__}: {exc}"
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from pipeline.checks.base import REGISTRY, Finding, run_checks
+from pipeline.checks.base import REGISTRY, Finding, check_record, run_checks
 
 for _module in pkgutil.iter_modules(__path__):
     if _module.name not in ("base", "numbers"):
         importlib.import_module(f"{__name__}.{_module.name}")
 
-__all__ = ["REGISTRY", "Finding", "run_checks"]
+__all__ = ["REGISTRY", "Finding", "check_record", "run_checks"]

@@ -259,7 +259,12 @@ def _mentions(fact: dict | None) -> list[dict]:
 
 def _budget_spans(ctx: Context) -> list[dict]:
     """Where every budget figure of the record is stated: a figure read as another field is no part."""
-    return [m["evidence"] for f in ctx.record.get("budget", {}).values() for m in _mentions(f)]
+    # kept on the context: asked once per stated figure, it made a report that repeats itself quadratic
+    spans = getattr(ctx, "_budget_spans", None)
+    if spans is None:
+        spans = [m["evidence"] for f in ctx.record.get("budget", {}).values() for m in _mentions(f)]
+        ctx._budget_spans = spans  # type: ignore[attr-defined]
+    return spans
 
 
 def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[str, Printed, dict]]:

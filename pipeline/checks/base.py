@@ -23,6 +23,8 @@ from pydantic import BaseModel, Field, ValidationError
 from pipeline.checks.numbers import Printed, dec
 from pipeline.document import Document
 from pipeline.facts import jsonable
+from pipeline.incomplete import Incomplete
+from pipeline.limits import limit_hit
 from pipeline.ruleset import RULES_DIR, Problem, RulesError, load, schema, yaml_load
 
 log = logging.getLogger(__name__)
@@ -272,17 +274,55 @@ def fitting_profiles(record: dict, forced: str | None = None) -> list[Profile]:
     return fit or [p for p in all_profiles if p.id == "national"]
 
 
-def run_checks(record: dict, doc: Document | None, forced_profile: str | None = None) -> list[Finding]:
-    """Every enabled, implemented check of the catalogue on one record."""
-    ctx = Context(record, doc, forced_profile)
+@dataclass
+class ChecksRun:
+    """The findings of one record's checks, and what stopped them when they did not all run."""
+
+    findings: list[Finding]
+    incomplete: Incomplete | None = None
+
+
+def check_record(record: dict, doc: Document | None, forced_profile: str | None = None) -> ChecksRun:
+    """Every enabled, implemented check of the catalogue on one record.
+
+    A check that crashes, or the per-document clock or memory limit firing in one, never passes for a
+    check without findings: the run names it (and, for a limit, every check after it) as not run.
+    """
+    rules = [r for r in catalogue().checks if r.enabled and r.id in REGISTRY]
     out: list[Finding] = []
-    for rule in catalogue().checks:
-        fn = REGISTRY.get(rule.id)
-        if fn is None or not rule.enabled:
-            continue
+    crashed: list[str] = []
+    first: BaseException | None = None
+    try:
+        ctx = Context(record, doc, forced_profile)
+    except RulesError:
+        raise
+    except Exception as exc:  # MemoryError and the clock's E_TIMEOUT are Exceptions too
+        return ChecksRun([], Incomplete.caught("checks", exc, [r.id for r in rules]))
+    for k, rule in enumerate(rules):
         try:
-            out.extend(fn(ctx, rule))
-        except Exception:  # one broken check must not lose the document's other findings
-            log.exception("check %s failed on %s", rule.id, record.get("file"))
+            out.extend(REGISTRY[rule.id](ctx, rule))
+        except RulesError:
+            raise
+        except Exception as exc:
+            if limit_hit(exc):
+                stopped = Incomplete.caught("checks", exc, crashed + [r.id for r in rules[k:]])
+                return ChecksRun(_ordered(out), stopped)
+            # one broken check must not lose the document's other findings, nor pass for a clean one
+            log.warning("check %s failed on %s: %s: %s", rule.id, record.get("file"), type(exc).__name__, exc)
+            crashed.append(rule.id)
+            first = first or exc
+    incomplete = Incomplete.caught("checks", first, crashed) if first is not None else None
+    return ChecksRun(_ordered(out), incomplete)
+
+
+def run_checks(record: dict, doc: Document | None, forced_profile: str | None = None) -> list[Finding]:
+    """The findings of :func:`check_record`; raises when the checks did not all run."""
+    run = check_record(record, doc, forced_profile)
+    if run.incomplete is not None:
+        raise RuntimeError(f"checks incomplete: {run.incomplete.detail}")
+    return run.findings
+
+
+def _ordered(out: list[Finding]) -> list[Finding]:
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(out, key=lambda f: (order[f.severity], f.check))

@@ -247,10 +247,11 @@ def _digits(text: str) -> str:
 def unit_scale(ctx: Context, rule: CheckRule):
     """The same printed digits under two units that differ by a power of ten: a 元/万元 slip."""
     figures = [f for f in _money_figures(ctx) if f[0].value >= Decimal(str(rule.params.get("min_yuan", 1000)))]
+    digits = [_digits(text) for _, _, text in figures]  # once per figure: the pairs are quadratic
     seen: set[tuple[str, str]] = set()
     for i, (a, ev_a, text_a) in enumerate(figures):
-        for b, ev_b, text_b in figures[i + 1 :]:
-            if a.value == b.value or not _digits(text_a) or _digits(text_a) != _digits(text_b):
+        for j, (b, ev_b, text_b) in enumerate(figures[i + 1 :], start=i + 1):
+            if a.value == b.value or not digits[i] or digits[i] != digits[j]:
                 continue
             big, small = max(a.value, b.value), min(a.value, b.value)
             factor = big / small

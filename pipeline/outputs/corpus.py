@@ -64,7 +64,7 @@ import json
 import logging
 import os
 from collections.abc import Iterable, Iterator
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -195,15 +195,46 @@ def _tables(records: Iterable[dict], reviews: Any = None) -> dict[str, list[dict
     records = list(records)
     tables["reviews"] = list(_reviews(records, reviews))
     for rec in records:
-        tables["documents"].append(_document(rec))
-        tables["budget"].extend(_budget(rec))
-        if rec.get("status") != "error":
-            tables["scores"].append(_score(rec))
-        tables["dimensions"].extend(_dimensions(rec))
-        tables["indicators"].extend(_indicators(rec))
-        tables["findings"].extend(_findings(rec))
+        try:
+            rows = _rows(rec)
+        except Exception as exc:  # one record's odd value must not cost the others their rows
+            log.warning("record %s could not be written whole, kept as its documents row only: %s: %s",
+                        rec.get("file"), type(exc).__name__, exc)
+            rows = {"documents": [_bare_document(rec, exc)]}
+        for name, got in rows.items():
+            tables[name].extend(got)
     tables["similar_passages"] = [_similar(p) for p in similar_pairs(records)]
     return tables
+
+
+def _rows(rec: dict) -> dict[str, list[dict]]:
+    """Every row of one record, built before any is added, so a failure leaves no half record behind;
+    each row is checked against its table's types here, where the record that broke it is known."""
+    rows = {
+        "documents": [_document(rec)],
+        "budget": list(_budget(rec)),
+        "scores": [_score(rec)] if rec.get("status") != "error" else [],
+        "dimensions": list(_dimensions(rec)),
+        "indicators": list(_indicators(rec)),
+        "findings": list(_findings(rec)),
+    }
+    for name, got in rows.items():
+        if got:
+            pa.Table.from_pylist(got, schema=SCHEMAS[name])
+    return rows
+
+
+def _bare_document(rec: dict, exc: Exception) -> dict:
+    """The documents row of a record whose rows could not be built: who it is, and why the rest is missing."""
+    err = rec.get("error") if isinstance(rec.get("error"), dict) else {}
+    note = f"该报告的数据无法写入数据库（{type(exc).__name__}），只保留本行；详见corpus.jsonl"
+    row = dict.fromkeys(SCHEMAS["documents"].names)
+    row.update(
+        file=_text(rec.get("file")), sha256=_text(rec.get("sha256")), format=_text(rec.get("format")),
+        status=_text(rec.get("status")), error_code=_text(err.get("code")),
+        error_message=" ".join(x for x in (_text(err.get("message")), note) if x),
+    )
+    return row
 
 
 # ------------------------------------------------------------------------------------------- rows
@@ -391,11 +422,24 @@ def _dec(x: Any) -> Decimal | None:
     d = to_decimal(x)
     if d is None:
         return None
-    d = d.quantize(_SCALE, rounding=ROUND_HALF_EVEN)
+    # judged before quantize: a figure of thousands of digits makes quantize raise, not round
+    if not d.is_zero() and d.adjusted() >= 14:
+        log.warning("value %s does not fit DECIMAL(18,4); stored as NULL", _short(x))
+        return None
+    try:
+        d = d.quantize(_SCALE, rounding=ROUND_HALF_EVEN)
+    except InvalidOperation:
+        log.warning("value %s cannot be written as DECIMAL(18,4); stored as NULL", _short(x))
+        return None
     if abs(d) >= _LIMIT:
-        log.warning("value %s does not fit DECIMAL(18,4); stored as NULL", x)
+        log.warning("value %s does not fit DECIMAL(18,4); stored as NULL", _short(x))
         return None
     return d
+
+
+def _short(x: Any) -> str:
+    text = str(x) if not isinstance(x, int) or x.bit_length() < 10000 else f"<integer of {x.bit_length()} bits>"
+    return text if len(text) <= 40 else text[:20] + "…" + text[-10:]
 
 
 def _int(x: Any) -> int | None:

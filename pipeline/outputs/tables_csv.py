@@ -38,4 +38,18 @@ def _cell(value: Any, kind: str) -> str:
     d = to_decimal(value) if not isinstance(value, str) else None
     if d is not None:
         return f"{d:.2f}" if kind in ("money", "rate") and isinstance(d, Decimal) else as_text(d) or ""
-    return "" if value is None else (as_text(value) or "")
+    return _inert("" if value is None else (as_text(value) or ""))
+
+
+# Excel and WPS run a CSV cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…); a
+# report's text must stay text. The apostrophe is what Excel itself uses to mark "text, not formula".
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def _inert(text: str) -> str:
+    """Text that no spreadsheet opens as a formula.
+
+    >>> _inert("=SUM(A1)"), _inert("-1+2"), _inert("预算")
+    ("'=SUM(A1)", "'-1+2", '预算')
+    """
+    return "'" + text if text.startswith(_FORMULA_START) else text

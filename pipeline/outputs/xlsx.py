@@ -24,6 +24,7 @@ whole workbook in memory; the file opens in Excel and WPS.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import unicodedata
@@ -753,6 +754,8 @@ class _Sheet:
             self._link(col, value, fmt)
             return
         number = to_decimal(value)
+        if number is not None and not math.isfinite(float(number)):
+            number, value = None, format(number, "E")  # past a double's range: shown, not computed with
         if number is not None:
             self.ws.write_number(self.row, col, float(number), fmt)
             self._measure(col, _shown_number(number, column.kind))

@@ -8,6 +8,7 @@ with their raw text and location; normalisation and sections are later stages.
 from __future__ import annotations
 
 import os
+import stat
 
 from pipeline.document import Document
 from pipeline.errors import ReadError
@@ -86,11 +87,18 @@ def _ole2(data: bytes, path: str, limits: Limits) -> Document:
 def read_file(path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, Document]:
     """Read the file's bytes and parse them within the time limit. Raises ReadError."""
     try:
-        size = os.path.getsize(path)
-        if size > limits.max_file_bytes:
-            raise ReadError("E_TOO_LARGE", f"{size} bytes > limit {limits.max_file_bytes}")
-        with open(path, "rb") as fh:
-            data = fh.read()
+        # O_NONBLOCK: a FIFO put where a report was listed would block open() until the hard limit;
+        # the type is judged on the opened file itself, so nothing can swap it in between.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        with open(fd, "rb", closefd=True) as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                raise ReadError("E_NOT_REGULAR_FILE", f"file type {stat.filemode(st.st_mode)[0]!r}, not a regular file")
+            if st.st_size > limits.max_file_bytes:
+                raise ReadError("E_TOO_LARGE", f"{st.st_size} bytes > limit {limits.max_file_bytes}")
+            data = fh.read(limits.max_file_bytes + 1)
+            if len(data) > limits.max_file_bytes:  # grew while being read
+                raise ReadError("E_TOO_LARGE", f"more than {limits.max_file_bytes} bytes")
     except OSError as exc:
         raise ReadError("E_NOT_FOUND", f"{type(exc).__name__}: {exc}") from None
     with time_limit(limits.seconds):

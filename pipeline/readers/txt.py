@@ -9,6 +9,7 @@ those lines as printed, with each cell's offsets into it. HTML goes to :mod:`pip
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass, field
 
 import regex
 from charset_normalizer import from_bytes
@@ -24,27 +25,78 @@ _PIPE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
 _BORDER = regex.compile(r"^[\s─━│┃┄┅┈┉┌┐└┘├┤┬┴┼═║╒╓╔╕╖╗╘╙╚╛╜╝╞╟╠╡╢╣╤╥╦╧╨╩╪╫╬+\-=|]+$")
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """The text and the name of the encoding it was read with."""
+# A text whose bytes decode but for a few damaged ones (a flipped bit, a cut multi-byte character) is read
+# with those bytes replaced, as a browser shows it; above this share the guess would be wrong more often
+# than right (GBK read as UTF-8 fails on nearly every Chinese character).
+_DAMAGE_SHARE = 200  # at most one damaged byte in 200 …
+_DAMAGE_FLOOR = 16  # … or this many in a short file
+_DAMAGE_SHOWN = 5  # line numbers named in the warning
+
+
+@dataclass
+class Decoded:
+    text: str
+    encoding: str
+    damaged: list[int] = field(default_factory=list)  # offsets of the bytes replaced by U+FFFD
+
+
+def _damaged_offsets(data: bytes, encoding: str, cap: int) -> list[int] | None:
+    """Offsets of the undecodable bytes, or None when there are more than ``cap`` of them."""
+    bad: list[int] = []
+    pos = 0
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    view = memoryview(data)
+    while pos < len(data):
+        try:
+            decoder.decode(view[pos:], final=True)
+            return bad
+        except UnicodeDecodeError as exc:
+            bad.append(pos + exc.start)
+            if len(bad) > cap:
+                return None
+            decoder.reset()
+            pos += exc.start + max(1, exc.end - exc.start)
+    return bad
+
+
+def decode(data: bytes) -> Decoded:
+    """The text and the name of the encoding it was read with (and the bytes it had to replace)."""
     if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        return Decoded(data[3:].decode("utf-8", errors="replace"), "utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16"), "utf-16"
+            return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError as exc:
             raise ReadError("E_TXT_ENCODING", f"UTF-16 BOM but undecodable: {exc}") from None
     for enc in ("utf-8", "gb18030"):
         try:
-            return data.decode(enc), enc
+            return Decoded(data.decode(enc), enc)
         except UnicodeDecodeError:
             pass
+    cap = max(_DAMAGE_FLOOR, len(data) // _DAMAGE_SHARE)
+    for enc in ("utf-8", "gb18030"):
+        bad = _damaged_offsets(data, enc, cap)
+        if bad is not None:
+            return Decoded(data.decode(enc, errors="replace"), enc, bad)
     best = from_bytes(data[: 1024 * 1024]).best()
     if best is None or best.encoding is None:
         raise ReadError("E_TXT_ENCODING", "neither UTF-8, UTF-16 nor GB18030, and no confident guess")
     try:
-        return data.decode(best.encoding), best.encoding
+        return Decoded(data.decode(best.encoding), best.encoding)
     except (UnicodeDecodeError, LookupError) as exc:
         raise ReadError("E_TXT_ENCODING", f"guessed {best.encoding} but it fails: {exc}") from None
+
+
+def _damage_warning(data: bytes, d: Decoded) -> dict:
+    lines = sorted({data.count(b"\n", 0, off) + 1 for off in d.damaged})
+    shown = "、".join(str(n) for n in lines[:_DAMAGE_SHOWN]) + ("等" if len(lines) > _DAMAGE_SHOWN else "")
+    en = ", ".join(str(n) for n in lines[:_DAMAGE_SHOWN]) + (" …" if len(lines) > _DAMAGE_SHOWN else "")
+    return {
+        "code": "W_TXT_DAMAGED_BYTES",
+        "message": f"文本中有{len(d.damaged)}个字节已损坏，无法按{d.encoding}解码（第{shown}行），已替换为“\ufffd”，"
+        f"其余内容照常读取；请核对这些行的原文或向报送单位索取完好的文件"
+        f"（{len(d.damaged)} damaged bytes replaced, lines {en}）",
+    }
 
 
 def _looks_garbled(text: str) -> bool:
@@ -144,7 +196,8 @@ def split_lines(doc: Document, text: str, limits: Limits) -> None:
 def read(data: bytes, path: str, limits: Limits) -> Document:
     if len(data) > limits.max_text_bytes:
         raise ReadError("E_TOO_LARGE", f"text file of {len(data)} bytes > limit {limits.max_text_bytes}")
-    text, encoding = decode(data)
+    decoded = decode(data)
+    text, encoding = decoded.text, decoded.encoding
     if _looks_garbled(text):
         raise ReadError("E_UNKNOWN_FORMAT", f"decoded as {encoding} but full of control characters")
     if is_html(text):
@@ -152,8 +205,12 @@ def read(data: bytes, path: str, limits: Limits) -> Document:
 
         doc = html.read_html(text, path, limits)
         doc.encoding = encoding
+        if decoded.damaged:
+            doc.warnings.append(_damage_warning(data, decoded))
         return doc
     doc = Document(path=path, format="txt", encoding=encoding)
+    if decoded.damaged:
+        doc.warnings.append(_damage_warning(data, decoded))
     split_lines(doc, text, limits)
     if not doc.blocks:
         raise ReadError("E_NO_TEXT", "the text file holds only white space")
