@@ -16,6 +16,15 @@ from pipeline.batch.engine import Outcome, hard_timeout
 from pipeline.batch.errors import rules_failed
 from pipeline.batch.worker import Reply, WorkerConfig, worker_main
 
+def _ocr_ran_here() -> bool:
+    """A process that has run OCR must not fork its workers: ONNX Runtime does not survive a fork (a test
+    process, or a caller that OCR'd a file before starting a batch). `jixiao run` itself never OCRs."""
+    import sys
+
+    ocr = sys.modules.get("pipeline.readers.ocr")
+    return bool(ocr is not None and ocr.ran_here())
+
+
 @dataclass
 class _Worker:
     proc: Any
@@ -34,8 +43,9 @@ class WorkerPool:
     def __init__(self, size: int, cfg: WorkerConfig, method: str | None = None):
         methods = multiprocessing.get_all_start_methods()
         # fork: workers start warm from the parent (rules and segmenter loaded once, pages shared); a
-        # threaded parent (a Dask worker) asks for forkserver instead, as forking threads is unsafe
-        self.method = method or ("fork" if "fork" in methods else "spawn")
+        # threaded parent (a Dask worker) asks for forkserver instead, as forking threads is unsafe, and so
+        # does a parent that has run OCR
+        self.method = method or ("fork" if "fork" in methods and not _ocr_ran_here() else "forkserver" if "forkserver" in methods else "spawn")
         self.ctx = multiprocessing.get_context(self.method)
         self.size = size
         self.cfg = cfg

@@ -49,6 +49,11 @@ _engine = None
 _engine_pid: int | None = None
 
 
+def ran_here() -> bool:
+    """Whether this process has made an OCR engine: its forked children could not make their own."""
+    return _engine_pid is not None and _engine_pid == os.getpid()
+
+
 def engine():
     """This process's RapidOCR engine (a forked worker makes its own)."""
     global _engine, _engine_pid
