@@ -97,7 +97,7 @@ def timed_run(src: Path, out: Path, cluster: bool) -> tuple[float, dict]:
             "if __name__ == '__main__':\n"
             "    with dask.config.set({'distributed.scheduler.allowed-failures': 0,"
             " 'distributed.scheduler.worker-saturation': 1.0}):\n"
-            "        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as lc,"
+            "        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=':0') as lc,"
             " Client(lc) as c:\n"
             "            s = run([src], out, progress=False, fresh=True, cluster=c)\n"
             "    d = dataclasses.asdict(s); d['out'] = str(d['out']); print(json.dumps(d))\n"
