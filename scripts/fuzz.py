@@ -352,7 +352,8 @@ def one_round(rng: random.Random, pool: tuple[list, list], size: int, work: Path
         if not (outdir / name).exists():
             keep(None, "writer", f"{name} missing")
     text = (outdir / "corpus.jsonl").read_text(encoding="utf-8") if (outdir / "corpus.jsonl").exists() else ""
-    recs = [json.loads(line) for line in text.splitlines()]
+    # JSON Lines: split on "\n" only; str.splitlines() also cuts at U+2028 or \x1c inside a report's text
+    recs = [json.loads(line) for line in text.split("\n") if line]
     times = _log_times(outdir / "run.log") if (outdir / "run.log").exists() else {}
     seen = {r["file"] for r in recs}
     for path in made:

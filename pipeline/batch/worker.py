@@ -196,6 +196,14 @@ def worker_main(conn: Any, close: list[Any], cfg: WorkerConfig, parent_pid: int)
         reply = process(*task, cfg)
         try:
             conn.send(reply)
+        except MemoryError:  # a record too large to pickle within the limit: its row says so, briefly
+            detail = f"MemoryError: the record is too large to send back within the {cfg.memory_mb} MB limit"
+            text = json.dumps(error_record(task[1], None, "E_TOO_LARGE", detail), ensure_ascii=False)
+            try:
+                conn.send(Reply(reply.index, text, reply.ms, reply.rss_mb, recycle=True))
+            except (OSError, MemoryError):
+                return
+            return
         except OSError:
             return
         if reply.recycle:
