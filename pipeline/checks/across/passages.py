@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import base64
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
 from pipeline.document import Document
 from pipeline.fingerprint import letters
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 SEED = 20261205  # fixed, so that signatures compare across runs and machines
 SCHEME = "affine32"
@@ -54,6 +57,8 @@ def of_document(doc: Document, k: int, num_perm: int, min_chars: int) -> list[di
     if not chosen:
         return []
     sets = [[s.encode("utf-8") for s in shingles(b.text, k)] for b in chosen]
+    from datasketch import MinHash  # here: datasketch brings scipy, which `jixiao extract` does not need
+
     sigs = MinHash.bulk(sets, num_perm=num_perm, seed=SEED, scheme=SCHEME)
     return [
         {"block": b.index, "page": b.page, "loc": b.loc, "text": b.raw, "minhash": encode(mh)}

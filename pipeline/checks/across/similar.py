@@ -18,7 +18,6 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from datasketch import LeanMinHash, MinHashLSH
 
 from pipeline.checks.across.passages import SCHEME, SEED, decode, shingles
 
@@ -49,6 +48,9 @@ def find_pairs(
     ``passages``: record index → its passages (with ``minhash``); ``owner``: a record's unit (or file), to
     count in how many units a text appears.
     """
+    # imported here: datasketch brings scipy (0.45 CPU-s), which every start of `jixiao extract` paid
+    from datasketch import LeanMinHash, MinHashLSH
+
     lsh = MinHashLSH(threshold=p.lsh_threshold, num_perm=p.num_perm)
     sigs: dict[tuple[int, int], LeanMinHash] = {}
     with lsh.insertion_session() as session:
