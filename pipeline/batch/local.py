@@ -43,9 +43,9 @@ class WorkerPool:
     def __init__(self, size: int, cfg: WorkerConfig, method: str | None = None):
         methods = multiprocessing.get_all_start_methods()
         # fork: workers start warm from the parent (rules and segmenter loaded once, pages shared); a
-        # threaded parent (a Dask worker) asks for forkserver instead, as forking threads is unsafe, and so
-        # does a parent that has run OCR
-        self.method = method or ("fork" if "fork" in methods and not _ocr_ran_here() else "forkserver" if "forkserver" in methods else "spawn")
+        # threaded parent (a Dask worker) asks for forkserver instead, as forking threads is unsafe; a parent
+        # that has run OCR spawns fresh ones (which see its environment as it is now)
+        self.method = method or ("fork" if "fork" in methods and not _ocr_ran_here() else "spawn")
         self.ctx = multiprocessing.get_context(self.method)
         self.size = size
         self.cfg = cfg
