@@ -33,6 +33,19 @@ def sheet_rows(path: Path, name: str) -> list[dict]:
     return [dict(zip(header, row)) for row in ws.iter_rows(min_row=2, values_only=True)]
 
 
+def type_note(book: Path, pick, **cells: str) -> str:
+    """Type an auditor's cells (by header) into the first 问题清单 row ``pick(row values by header)`` chooses,
+    save the workbook as Excel would, and return that finding's 问题编号."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb["问题清单"]
+    header = [c.value for c in ws[1]]
+    row = next(r for r in range(2, ws.max_row + 1) if pick({h: ws.cell(r, i + 1).value for i, h in enumerate(header)}))
+    for name, value in cells.items():
+        ws.cell(row, header.index(name) + 1).value = value
+    wb.save(book)
+    return ws.cell(row, header.index("问题编号") + 1).value
+
+
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory) -> Path:
     """Seeds in three formats, a meeting note and two devset excerpts, run once."""
@@ -158,15 +171,7 @@ def test_a_note_whose_finding_disappeared_is_kept(tmp_path: Path) -> None:
     report = shutil.copy(DEVSET / "reports" / "D011.txt", inp)  # 87.5 graded 优 under its own bands
     assert run(inp, out)[0] == 0
     book = out / "discrepancies.xlsx"
-    wb = openpyxl.load_workbook(book)
-    ws = wb["问题清单"]
-    header = [c.value for c in ws[1]]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("检查编号") + 1).value == "GRADE-BAND")
-    key = ws.cell(row, header.index("问题编号") + 1).value
-    ws.cell(row, header.index("复核意见") + 1).value = "等级应为良，已通知单位更正"
-    ws.cell(row, header.index("复核人") + 1).value = "王审计"
-    ws.cell(row, header.index("复核状态") + 1).value = "属实"
-    wb.save(book)
+    key = type_note(book, lambda row: row["检查编号"] == "GRADE-BAND", 复核意见="等级应为良，已通知单位更正", 复核人="王审计", 复核状态="属实")
 
     # the unit corrects its grade: the finding is gone, the note is not
     fixed = altered_copy(Path(report), tmp_path, [("评价等级为“优”", "评价等级为“良”")])
@@ -191,11 +196,7 @@ def test_a_workbook_open_in_excel_is_never_overwritten(first_run: Path, tmp_path
     shutil.copytree(first_run / "in", inp)
     shutil.copytree(first_run / "out", out)
     book = out / "discrepancies.xlsx"
-    wb = openpyxl.load_workbook(book)
-    ws = wb["问题清单"]
-    header = [c.value for c in ws[1]]
-    ws.cell(2, header.index("复核意见") + 1).value = "尚未保存到jixiao的意见"
-    wb.save(book)
+    type_note(book, lambda row: True, 复核意见="尚未保存到jixiao的意见")
     (out / lock).write_bytes(b"\x0cExcel user")  # what Excel/WPS or LibreOffice keep while the file is open
     before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     shutil.copy(DEVSET / "reports" / "D013.txt", inp)
@@ -357,13 +358,7 @@ def test_a_note_on_a_finding_hidden_by_min_severity_is_kept_and_comes_back(tmp_p
     shutil.copy(SEED000.with_suffix(".txt"), inp)
     assert run(inp, out)[0] == 0
     book = out / "discrepancies.xlsx"
-    wb = openpyxl.load_workbook(book)
-    ws = wb["问题清单"]
-    header = [c.value for c in ws[1]]
-    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, header.index("严重程度") + 1).value == "提示")
-    key = ws.cell(row, header.index("问题编号") + 1).value
-    ws.cell(row, header.index("复核意见") + 1).value = "提示项，暂不处理"
-    wb.save(book)
+    key = type_note(book, lambda row: row["严重程度"] == "提示", 复核意见="提示项，暂不处理")
 
     assert run(inp, out, "--min-severity", "warning")[0] == 0
     assert all(r["严重程度"] != "提示" for r in sheet_rows(book, "问题清单"))

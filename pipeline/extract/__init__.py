@@ -6,8 +6,6 @@ Every extractor proposes mentions with their evidence; this module resolves them
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import regex
 
 from pipeline.document import Document
@@ -117,14 +115,13 @@ def _stated_budget(stated: list[Mention]) -> Fact | None:
         if whole.value < largest:
             continue  # a whole is never below one of its parts
         for run in (ordered[k + 1 :], ordered[:k][::-1]):
-            total = Decimal(0)
-            for n, part in enumerate(run, 1):
-                total += part.value
-                if n >= 2 and abs(total - whole.value) <= 100 * n:  # a cent of 万元 per part
+            for n in range(2, len(run) + 1):
+                values = [part.value for part in run[:n]]
+                if labelled.adds_up(values, whole.value):
                     fact = resolve([whole])
                     fact.rule += ":whole-sum"
                     return fact
-                if total > whole.value:
+                if sum(values) > whole.value:
                     break
     if ordered[0].value == largest:
         return resolve([ordered[0]])  # the sum stated first, the allocations after it (some beyond the excerpt)

@@ -62,3 +62,26 @@ def lines_of(doc: Document) -> list[list[Tok]]:
 
 def from_table(tok: Tok) -> bool:
     return tok.block.kind == "table"
+
+
+def join_spaced(toks: list[Tok]) -> list[Tok]:
+    """A label spaced out to fill its cell ("产 出 指 标 (50分)") arrives as one-character tokens: one token
+    again, spanning the printed characters (spaces included) so its evidence quotes the cell as printed."""
+    out: list[Tok] = []
+    run: list[Tok] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            out.append(Tok("".join(t.text for t in run), "".join(t.key for t in run), run[0].block, run[0].start, run[-1].end, run[0].line, run[0].col))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for t in toks:
+        if len(t.key) == 1 and regex.match(r"\p{Han}", t.key) and (not run or run[-1].block is t.block):
+            run.append(t)
+            continue
+        close()
+        out.append(t)
+    close()
+    return out

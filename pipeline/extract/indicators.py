@@ -16,7 +16,7 @@ import regex
 from pydantic import BaseModel
 
 from pipeline.document import Block, Document
-from pipeline.extract.cells import Tok
+from pipeline.extract.cells import Tok, join_spaced
 from pipeline.extract.tables import TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
@@ -360,7 +360,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     value_roles = _one_cell_header(lines, r)
     line_roles = _line_header(lines, r)
     for line in lines:
-        toks = _join_spaced([t for t in line if t.key.strip() and t.key != "|"])
+        toks = join_spaced([t for t in line if t.key.strip() and t.key != "|"])
         if not toks:
             continue
         joined = "".join(t.key for t in toks)
@@ -448,29 +448,6 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     _mark_ragged(out)
     for ind in out:
         ind.extra["level1_weight"] = level1_weights.get(ind.level1 or "")
-    return out
-
-
-def _join_spaced(toks: list[Tok]) -> list[Tok]:
-    """A label spaced out to fill its cell ("产 出 指 标 (50分)") arrives as one-character tokens: one token
-    again, spanning the printed characters (spaces included) so its evidence quotes the cell as printed."""
-    out: list[Tok] = []
-    run: list[Tok] = []
-
-    def close() -> None:
-        if len(run) >= 2:
-            out.append(Tok("".join(t.text for t in run), "".join(t.key for t in run), run[0].block, run[0].start, run[-1].end, run[0].line, run[0].col))
-        else:
-            out.extend(run)
-        run.clear()
-
-    for t in toks:
-        if len(t.key) == 1 and regex.match(r"\p{Han}", t.key) and (not run or run[-1].block is t.block):
-            run.append(t)
-            continue
-        close()
-        out.append(t)
-    close()
     return out
 
 

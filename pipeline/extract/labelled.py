@@ -470,9 +470,13 @@ def _outside_parens(key: str, start: int, quantities: list[Quantity]) -> list[Qu
     return out
 
 
-def _adds_up(parts: list[Quantity], whole: Quantity) -> bool:
-    """Σparts = whole within a cent of 万元 per part (the rounding of figures printed to two decimals)."""
-    return abs(sum(x.yuan for x in parts) - whole.yuan) <= Decimal(100) * len(parts)
+def adds_up(parts: list[Decimal], whole: Decimal) -> bool:
+    """Σparts = whole (in yuan) within a cent of 万元 per part (the rounding of figures printed to two decimals).
+
+    >>> adds_up([Decimal(93970000), Decimal(127740000)], Decimal(221710000))
+    True
+    """
+    return abs(sum(parts, Decimal(0)) - whole) <= Decimal(100) * len(parts)
 
 
 def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, block: Block, r: FieldRules) -> list[Mention]:
@@ -502,7 +506,7 @@ def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, b
             full = regex.compile(r"[。！!？?]").search(key, q0.end)
             parts = [q for q in _outside_parens(key, q0.end, money) if q.start < (full.start() if full else len(key))]
             for n in range(2, len(parts) + 1):
-                if _adds_up(parts[:n], q0):
+                if adds_up([x.yuan for x in parts[:n]], q0.yuan):
                     rule = m.rule.removesuffix(":uncertain") + ":whole-sum"
                     out.append(Mention(m.field, m.value, m.text, m.evidence, rule, min(m.rank, 12)))
                     break
@@ -515,7 +519,7 @@ def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, b
                 continue
             label = mark.search(key, listed[-1].end, q.start)
             if label and len(listed) >= 2:
-                if _adds_up(listed, q):
+                if adds_up([x.yuan for x in listed], q.yuan):
                     out.append(Mention(m.field, q.yuan, block.text[label.start() : q.end], Evidence.of(block, label.start(), q.end), f"{m.rule.removesuffix(':uncertain')}:sum", 21))
                 break
             listed.append(q)

@@ -16,7 +16,7 @@ import regex
 from pydantic import BaseModel
 
 from pipeline.document import Document
-from pipeline.extract.cells import Tok, lines_of
+from pipeline.extract.cells import Tok, join_spaced, lines_of
 from pipeline.facts import Mention
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
@@ -559,11 +559,9 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         toks = [t for t in line if t.key.strip() and t.key != "|"]
         if not toks:
             continue
-        if len(toks) >= 2 and len(toks[0].key) == len(toks[1].key) == 1 and toks[0].block is toks[1].block:
-            # a label spaced out to fill its cell, "总  分", arrives as two one-character tokens
-            first = Tok(toks[0].text + toks[1].text, toks[0].key + toks[1].key, toks[0].block, toks[0].start, toks[1].end, toks[0].line, toks[0].col)
-            if r.rx["total"].fullmatch(first.key) or r.rx["total_scale"].fullmatch(first.key):
-                toks = [first] + toks[2:]
+        spaced = join_spaced(toks)  # a label spaced out to fill its cell, "总  分", arrives as one-character tokens
+        if r.rx["total"].fullmatch(spaced[0].key) or r.rx["total_scale"].fullmatch(spaced[0].key):
+            toks = spaced
         m = r.rx["total"].match(toks[0].key)
         by_scale = m is None
         m = m or r.rx["total_scale"].fullmatch(toks[0].key)
