@@ -214,6 +214,18 @@ def test_evaluation_weights_of_output_and_benefit() -> None:
     assert list(REGISTRY["CORPUS-THIRD-PARTY-WEIGHTS"](Context(r, None), rule)) == []
 
 
+@pytest.mark.parametrize(("title", "found"), [("某县卫生健康局2023年度部门整体支出绩效自评报告", 0), ("某县卫生健康局2023年度部门整体支出绩效评价报告", 1)])
+def test_a_departments_own_self_evaluation_is_no_evaluation_for_the_60_percent_rule(title, found) -> None:
+    rule = next(c for c in catalogue().checks if c.id == "CORPUS-THIRD-PARTY-WEIGHTS")
+    r = rec("d.txt", "某县卫生健康局", kind="dept-overall")
+    r["meta"]["title"] = title
+    r["score"]["dimensions"] = [
+        {"name": n, "weight": {"value": w, "evidence": {"quote": f"部门{n}（{w}分）", "page": None, "block": 6, "start": 0, "end": 8}}}
+        for n, w in (("决策", 20), ("管理", 30), ("产出", 30), ("效益", 20))
+    ]
+    assert len(list(REGISTRY["CORPUS-THIRD-PARTY-WEIGHTS"](Context(r, None), rule))) == found
+
+
 def test_who_wrote_a_shared_passage_decides_the_check() -> None:
     a = rec("a.txt", "某县教育局", project="学生资助", year=2023)
     assert kind_of(a, rec("b.txt", "某县卫生健康局", project="学生资助", year=2023)) == "COPY-NEAR-DUPLICATE"

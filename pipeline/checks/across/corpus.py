@@ -11,6 +11,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import regex
+
 from pipeline.checks.across import Batch, across
 from pipeline.checks.across.names import project_key, unit_key
 from pipeline.checks.base import CheckRule, Context, Finding, check
@@ -224,8 +226,11 @@ def _weight(ctx: Context, names: tuple[str, ...]) -> Decimal | None:
 @check("CORPUS-THIRD-PARTY-WEIGHTS")
 def third_party_weights(ctx: Context, r: CheckRule) -> Iterator[Finding]:
     """Needs one report only, so it runs with the per-document checks."""
-    if (ctx.record.get("meta") or {}).get("kind") not in REVIEW_KINDS + DEPT_KINDS:
+    meta = ctx.record.get("meta") or {}
+    if meta.get("kind") not in REVIEW_KINDS + DEPT_KINDS:
         return
+    if meta.get("kind") in DEPT_KINDS and regex.search(r.params["self_evaluation"], meta.get("title") or ""):
+        return  # a department's own 自评 is no 部门评价 (财预〔2020〕10号 sets the 60% for evaluations)
     output, benefit = _weight(ctx, OUTPUT), _weight(ctx, BENEFIT)
     if output is None or benefit is None:
         return
