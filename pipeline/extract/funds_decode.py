@@ -169,10 +169,13 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
         computed = spent / vals[base_col] * (1 if fraction else 100)
         base = {"full_year": "全年预算数", "initial": "年初预算数", "received": "到位数"}[base_col]
         note = FRACTION if fraction else ""
-        if _within(computed, rate.text):
+        # a whole-number fraction ("1") would hold for anything from half the budget up: as a fraction it
+        # confirms only spending that rounds to it at the hundredth
+        printed = f"{vals['rate'] / 100:.2f}" if fraction and _decimals(rate.text) == 0 else rate.text
+        if _within(computed, printed):
             score += w["rate"]
             relations.append(f"执行率=执行数÷{base}{note}")
-        elif _within(computed, rate.text, slack_units=1):
+        elif _within(computed, printed, slack_units=1):
             score += w["rate_last_digit"]
             relations.append(f"执行率≈执行数÷{base}(末位){note}")
         else:

@@ -229,6 +229,9 @@ class Funds:
     columns: list[str]
     header: list[Tok]
     rows: list[FundsRow]
+    # the total row printed figures the header's columns could not cut ("…万元…%…" glued): the row is
+    # then read by the decoder, not by its parts
+    unread_total: bool = False
 
 
 def _header_at(lines: list[list[Tok]], i: int, r: TableRules) -> tuple[list[str], list[Tok], int] | None:
@@ -272,19 +275,20 @@ def find_funds(lines: list[list[Tok]], r: TableRules | None = None) -> Funds | N
         head_key = "".join(t.key for t in (lines[i - 1] if i else []) + header)
         um = r.rx["unit"].search(head_key)
         unit = um.group(1) if um else r.funds.default_unit
-        rows = _rows(lines, j, cols, r)
+        rows, unread_total = _rows(lines, j, cols, r)
         if rows:
             amounts = [t for row in rows for c, t in row.cells.items() if c in ("initial", "full_year", "spent")]
             printed = [t.evidence().quote for t in amounts]  # the thousands separators normalising removed
-            return Funds(settled_unit(unit, [t.key for t in amounts], r, printed), cols, header, rows)
+            return Funds(settled_unit(unit, [t.key for t in amounts], r, printed), cols, header, rows, unread_total)
     return None
 
 
-def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> list[FundsRow]:
-    """Rows after the header. Labels with no values on their line take the value lines that follow:
-    one label, all of them (one cell per line); k labels in a block, one value line each (or the values
-    cut into k equal rows)."""
+def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tuple[list[FundsRow], bool]:
+    """Rows after the header, and whether the total row printed figures it could not cut. Labels with no
+    values on their line take the value lines that follow: one label, all of them (one cell per line);
+    k labels in a block, one value line each (or the values cut into k equal rows)."""
     rows: list[FundsRow] = []
+    unread_total = False
     events: list[tuple[str, FundsRow | list[Tok]]] = []
     row_rx = r.rx["funds_row"]
     for line in lines[j : j + 40]:
@@ -305,6 +309,8 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> lis
             lead = values[: next((k for k, v in enumerate(values) if not is_value(v)), len(values))]
             if lead:
                 row.cells = _align(lead, [c for c in cols if c != "method"])
+            elif row.kind == "total" and values and _HAS_DIGIT.search(values[0].key):
+                unread_total = True
             events.append(("label", row) if not row.cells else ("done", row))
             continue
         if all(is_value(t) for t in toks):
@@ -335,7 +341,7 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> lis
             size = max(1, len(flat) // len(labels))
             for n, row in enumerate(labels):
                 row.cells = _align(flat[n * size : (n + 1) * size], cols)
-    return [row for row in rows if row.cells]
+    return [row for row in rows if row.cells], unread_total
 
 
 def _amount(tok: Tok, unit: str, empty: regex.Pattern):
@@ -344,6 +350,8 @@ def _amount(tok: Tok, unit: str, empty: regex.Pattern):
     q = parse_quantity(tok.text, default_unit=unit)
     if q is None or q.value is None:
         return None
+    if q.start > 0 or q.end < len(tok.text.rstrip()):
+        return None  # a cell of several glued figures is not the amount its last few digits make
     return q
 
 
@@ -454,6 +462,7 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
     from pipeline.extract import funds_decode
 
     rx = r.rx
+    lines = [join_spaced(line) for line in lines]  # "年 度 资 金 总 额" spaced out to fill its cell is one label
     # the funds row's own labels first; a 合计 row only when no such row decodes
     candidates = list(funds_decode.find_rows(lines, rx["decode_anchor"], rx["decode_stop"], rx["decode_between"]))
     candidates += list(funds_decode.find_rows(lines, rx["decode_total"], rx["decode_stop"], rx["decode_between"]))
@@ -489,6 +498,8 @@ def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
     from pipeline.extract.funds_decode import _within
 
     empty = r.rx["empty"]
+    if funds.unread_total:
+        return False
     vals = {}
     for c in ("initial", "full_year", "spent"):
         tok = main.cells.get(c)

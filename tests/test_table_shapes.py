@@ -1,0 +1,108 @@
+"""The 自评表 in every flattening real sites produce (scripts/table_shapes.py): a fixed sample of synthetic
+tables, each template in each flattening with and without the noise real pages add, read right; and the
+shapes that sample found, one test each with the values asserted."""
+
+from __future__ import annotations
+
+import random
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.parse import parse_file
+from pipeline.record import extract_record
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import table_shapes  # noqa: E402
+
+
+@pytest.mark.parametrize("noise", ["none", "all"])
+@pytest.mark.parametrize("how", table_shapes.FLATTENINGS)
+@pytest.mark.parametrize("template", table_shapes.TEMPLATES)
+def test_every_flattening_reads_the_headline_facts(template, how, noise):
+    rng = random.Random(f"test-{template}-{how}-{noise}")
+    for _ in range(3):
+        table = table_shapes.MAKERS[template](rng)
+        text = table_shapes.add_noise(table, noise, how)
+        result = table_shapes.compare(table, table_shapes.read(text))
+        assert all(v == "right" for v in result.values()), f"{result}\n{text}"
+
+
+def record(tmp_path: Path, text: str) -> dict:
+    path = tmp_path / "form.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract_record(parse_file(path))
+
+
+def value(rec: dict, section: str, name: str):
+    node = rec[section][name]
+    return None if node is None else Decimal(str(node["value"]))
+
+
+HEADER = "项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
+
+
+def test_spaced_total_label_in_a_pipe_table_is_the_total_row(tmp_path):
+    # the label spaced out to fill its cell is the 年度资金总额 row, not a row to skip: without it the
+    # 其中 row gave the budget and the rate was lost
+    text = (
+        "2022年度项目支出绩效自评表\n"
+        "| 项目资金（万元） | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+        "| | 年 度 资 金 总 额 | 120.00 | 150.00 | 135.00 | 10 | 90.00% | 9.00 |\n"
+        "| | 其中：当年财政拨款 | 100.00 | 130.00 | 120.00 | — | | — |\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "initial") == Decimal("1200000")
+    assert value(rec, "budget", "full_year") == Decimal("1500000")
+    assert value(rec, "budget", "spent") == Decimal("1350000")
+    assert value(rec, "budget", "execution_rate") == Decimal("90.00")
+    assert rec["budget"]["full_year"]["rule"] == "tables:funds:total:full_year"
+    # the evidence quotes the cell as printed, spaces included
+    assert rec["budget"]["full_year"]["evidence"]["quote"] == "150.00"
+
+
+def test_whole_yuan_amounts_glued_without_separators_are_cut_by_arithmetic(tmp_path):
+    # three equal whole amounts, the 分值, the rate and the score in one run of digits: the header's columns
+    # cannot cut it (the last figure "10" is no amount), the decoder can
+    rec = record(tmp_path, "2021年度项目支出绩效自评表\n" + HEADER + "年度资金总额19435194351943510100%10\n")
+    assert value(rec, "budget", "full_year") == Decimal("194350000")
+    assert value(rec, "budget", "spent") == Decimal("194350000")
+    assert value(rec, "budget", "execution_rate") == Decimal("100")
+    assert rec["budget"]["spent"]["rule"].startswith("tables:funds:decoded:national")
+
+
+def test_amounts_with_their_unit_glued_into_the_total_row_are_decoded(tmp_path):
+    # "万元" printed after each amount of the glued total row: read by the decoder, not from the 其中 row
+    text = (
+        "2020年度项目支出绩效自评表\n" + HEADER
+        + "年度资金总额3374.50万元3374.50万元3206.00万元1095.01%9.50\n"
+        + "其中：当年财政拨款3374.503374.503206.00——\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "initial") == Decimal("33745000")
+    assert value(rec, "budget", "full_year") == Decimal("33745000")
+    assert value(rec, "budget", "spent") == Decimal("32060000")
+    assert value(rec, "budget", "execution_rate") == Decimal("95.01")
+    assert rec["budget"]["spent"]["evidence"]["quote"] == "3206.00"
+
+
+def test_spaced_label_glued_to_its_figures(tmp_path):
+    text = "2019年度项目支出绩效自评表\n" + HEADER + "年 度 资 金 总 额80.0080.0072.001090.00%9.00\n总 分10092.50\n"
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "full_year") == Decimal("800000")
+    assert value(rec, "budget", "spent") == Decimal("720000")
+    assert value(rec, "score", "total") == Decimal("92.50")
+
+
+def test_a_whole_number_fraction_does_not_confirm_three_quarters(tmp_path):
+    # a distribution table's 合计 row (3020 = 1520 + 360 + 1140) followed by a row number "1": read as a
+    # funds row, "1" as a fraction held for 1140 ÷ 1520 = 0.75; a fraction printed whole confirms only ≈ 1.00
+    text = (
+        "2023年资金下达情况\n序号\n地  区\n小计\n一般项目\n(万元)\n重点项目\n(万元)\n绩效奖励\n(万元)\n"
+        "合  计\n3020\n1520\n360\n1140\n1\n市本级\n150\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "spent") is None
+    assert value(rec, "budget", "execution_rate") is None
