@@ -42,6 +42,7 @@ class Table:
     rows: list[list[str]]
     title: str
     expect: dict[str, Decimal | str | int | None] = field(default_factory=dict)
+    indicators: list = field(default_factory=list)
 
 
 def _q(x: Decimal, places: int) -> Decimal:
@@ -73,26 +74,56 @@ def _rate_text(rate: Decimal, style: str) -> str:
     return f"{_q(rate * 100, 0)}%"
 
 
-def _indicators(rng: random.Random, funds_weight: int) -> tuple[list[list[str]], Decimal]:
-    """Indicator rows (一级, 二级, 三级, target, actual, 分值, 得分, 偏差) whose 分值 add up to 100 - funds."""
-    names = [
-        ("产出指标", "数量指标", "培训人数", "≥200人", "215人"),
-        ("产出指标", "质量指标", "验收合格率", "100%", "100%"),
-        ("产出指标", "时效指标", "完成时间", "12月底前", "12月底前"),
-        ("产出指标", "成本指标", "人均补助标准", "≤500元", "480元"),
-        ("效益指标", "社会效益指标", "服务覆盖率", "≥95%", "96%"),
-        ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "93%"),
-    ]
+# (一级, 二级, 三级, 年度指标值, 实际完成值 when met, 实际完成值 when missed): the shapes the forms hold
+_INDICATORS = [
+    ("产出指标", "数量指标", "培训人数", "≥200人", "215人", "180人"),
+    ("产出指标", "数量指标", "新建村级服务站", "12个", "12个", "10个"),
+    ("产出指标", "质量指标", "验收合格率", "100%", "100%", "96%"),
+    ("产出指标", "质量指标", "资金发放准确率", "≥98%", "100%", "95.5%"),
+    ("产出指标", "时效指标", "完成时间", "2023年12月底前", "2023年12月", "2024年3月"),
+    ("产出指标", "时效指标", "资金拨付及时率", "100%", "100%", "90%"),
+    ("产出指标", "成本指标", "人均补助标准", "≤500元", "480元", "520元"),
+    ("效益指标", "社会效益指标", "群众办事便利度", "有效提升", "有效提升", "有所提升"),
+    ("效益指标", "社会效益指标", "服务覆盖率", "≥95%", "96%", "90%"),
+    ("效益指标", "可持续影响指标", "长效管护机制", "健全", "健全", "基本健全"),
+    ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "93%", "85%"),
+]
+
+
+@dataclass
+class Indicator:
+    name: str
+    target: str
+    actual: str
+    weight: str
+    score: str
+
+
+def _indicators(rng: random.Random, funds_weight: int) -> tuple[list[list[str]], Decimal, list[Indicator]]:
+    """Indicator rows (一级, 二级, 三级, target, actual, 分值, 得分, 偏差) whose 分值 add up to 100 - funds. As
+    the forms merge cells, 一级 and 二级 are printed on the first row of their group only (most pages)."""
+    picked = sorted(rng.sample(range(len(_INDICATORS)), rng.randint(4, 8)))
+    names = [_INDICATORS[i] for i in picked]
+    if not any(n[0] == "满意度指标" for n in names):
+        names.append(_INDICATORS[-1])
+    merged = rng.random() < 0.7
     left = 100 - funds_weight
     weights = [left // len(names)] * len(names)
     weights[0] += left - sum(weights)
-    rows, total = [], Decimal(0)
-    for (first, second, third, target, actual), w in zip(names, weights):
-        score = Decimal(w) if rng.random() < 0.8 else Decimal(w) - rng.choice((1, 2))
+    rows, total, expect = [], Decimal(0), []
+    last1 = last2 = None
+    for (first, second, third, target, met, missed), w in zip(names, weights):
+        ok = rng.random() < 0.8
+        score = Decimal(w) if ok else Decimal(w) - rng.choice((1, 2))
+        actual = met if ok else missed
         total += score
-        reason = "" if score == w else "部分任务顺延"
-        rows.append([first, second, third, target, actual, str(w), str(score), reason])
-    return rows, total
+        reason = "" if ok else "部分任务顺延至下年"
+        shown1 = "" if merged and first == last1 else first
+        shown2 = "" if merged and (first, second) == last2 else second
+        last1, last2 = first, (first, second)
+        rows.append([shown1, shown2, third, target, actual, str(w), str(score), reason])
+        expect.append(Indicator(third, target, actual, str(w), str(score)))
+    return rows, total, expect
 
 
 def national(rng: random.Random) -> Table:
@@ -104,7 +135,7 @@ def national(rng: random.Random) -> Table:
     weight = 10
     funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
     rate_style = rng.choice(("pct0", "pct2", "pct2"))
-    ind, ind_total = _indicators(rng, weight)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
     total = funds_score + ind_total
     year = rng.randint(2016, 2024)
     header = "项目资金（元）" if in_yuan else "项目资金（万元）"
@@ -133,7 +164,7 @@ def national(rng: random.Random) -> Table:
         "total_score": total,
         "year": year,
     }
-    return Table(rows, f"{year}年度项目支出绩效自评表", expect)
+    return Table(rows, f"{year}年度项目支出绩效自评表", expect, ind_expect)
 
 
 def transfer(rng: random.Random) -> Table:
@@ -170,7 +201,7 @@ def yunnan(rng: random.Random) -> Table:
     rate = spent / full
     weight = 20
     funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
-    ind, ind_total = _indicators(rng, weight)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
     total = funds_score + ind_total
     year = rng.randint(2016, 2024)
     rows = [
@@ -189,7 +220,7 @@ def yunnan(rng: random.Random) -> Table:
         "total_score": total,
         "year": year,
     }
-    return Table(rows, f"{year}年项目支出绩效自评表", expect)
+    return Table(rows, f"{year}年项目支出绩效自评表", expect, ind_expect)
 
 
 MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan}
@@ -243,7 +274,7 @@ def add_noise(table: Table, noise: str, how: str) -> str:
         rows = [[_WRAPS.get(c, c) for c in r] for r in rows]
     if "blank-cells" in kinds and how in ("cell-lines", "space"):
         rows = [[c if c else "\u00a0" for c in r] for r in rows]
-    text = flatten(Table(rows, table.title, table.expect), how)
+    text = flatten(Table(rows, table.title, table.expect, table.indicators), how)
     if "header-apart" in kinds:
         out = []
         for line in text.splitlines():
@@ -294,6 +325,30 @@ def got(rec: dict, key: str):
     return Decimal(str(v))
 
 
+def _squeeze(text) -> str:
+    return re.sub(r"\s+", "", str(text or ""))
+
+
+def compare_indicators(table: Table, rec: dict) -> dict[str, str]:
+    """Per indicator row and column: right, missed or wrong."""
+    out = {}
+    found = {_squeeze(i.get("name")): i for i in rec.get("indicators") or []}
+    for ind in table.indicators:
+        row = found.get(ind.name)
+        for col in ("target", "actual", "weight", "score"):
+            want = getattr(ind, col)
+            node = (row or {}).get(col)
+            have = None if node is None else _squeeze(node.get("text"))
+            key = f"indicator.{col} {ind.name}"
+            if have is None:
+                out[key] = "missed"
+            elif have == _squeeze(want):
+                out[key] = "right"
+            else:
+                out[key] = f"wrong {have} (want {want})"
+    return out
+
+
 def compare(table: Table, rec: dict) -> dict[str, str]:
     """Per fact: right, missed, wrong or extra."""
     out = {}
@@ -323,29 +378,33 @@ def main(argv: list[str] | None = None) -> int:
             t = make(random.Random(args.seed))
             text = add_noise(t, "none" if args.noise == "matrix" else args.noise, args.show)
             print(f"== {name}\n{text}")
-            for k, v in compare(t, read(text)).items():
+            rec = read(text)
+            for k, v in {**compare(t, rec), **compare_indicators(t, rec)}.items():
                 print(f"   {k}: {v}")
         return 0
     noises = NOISES if args.noise == "matrix" else (args.noise,)
     for noise in noises:
-        print(f"noise: {noise}")
-        print(f"{'flattening':12} " + " ".join(f"{t:>10}" for t in TEMPLATES) + "   (facts read right / facts)")
+        print(f"noise: {noise}   (headline facts read right / facts; indicator cells read right / cells)")
+        print(f"{'flattening':12} " + " ".join(f"{t:>22}" for t in TEMPLATES))
         for how in FLATTENINGS:
             cells = []
             for name in TEMPLATES:
                 rng = random.Random(f"{args.seed}-{name}-{how}")
-                right = total = 0
+                right = total = ind_right = ind_total = 0
                 for i in range(args.n):
                     t = MAKERS[name](rng)
-                    res = compare(t, read(add_noise(t, noise, how)))
+                    rec = read(add_noise(t, noise, how))
+                    res, ind = compare(t, rec), compare_indicators(t, rec)
                     right += sum(v == "right" for v in res.values())
                     total += len(res)
+                    ind_right += sum(v == "right" for v in ind.values())
+                    ind_total += len(ind)
                     if args.v:
-                        for k, v in res.items():
+                        for k, v in {**res, **ind}.items():
                             if v != "right":
                                 print(f"  {noise}/{how}/{name}#{i} {k}: {v}")
-                cells.append(f"{right:>4}/{total:<5}")
-            print(f"{how:12} " + " ".join(f"{c:>10}" for c in cells))
+                cells.append(f"{right:>4}/{total:<4} {ind_right:>4}/{ind_total:<4}")
+            print(f"{how:12} " + " ".join(f"{c:>22}" for c in cells))
     return 0
 
 

@@ -106,3 +106,53 @@ def test_a_whole_number_fraction_does_not_confirm_three_quarters(tmp_path):
     rec = record(tmp_path, text)
     assert value(rec, "budget", "spent") is None
     assert value(rec, "budget", "execution_rate") is None
+
+
+def _indicator(rec: dict, name: str) -> dict:
+    found = [i for i in rec["indicators"] if i["name"] == name]
+    assert found, [i["name"] for i in rec["indicators"]]
+    return found[0]
+
+
+INDICATOR_HEADER = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及\n改进措施\n"
+
+
+def test_level_cell_wrapped_onto_the_next_line_is_one_row_again(tmp_path):
+    # the 二级 cell wrapped ("服务对象满意" / "度指标"), and the header's last cell too: the row is read whole,
+    # and the header's leftover words are not glued to a later indicator's name
+    text = (
+        "2023年度项目支出绩效自评表\n" + INDICATOR_HEADER
+        + "产出指标 数量指标 维修路灯数量 ≥120盏 126盏 30 30\n"
+        + "满意度指标 服务对象满意\n度指标 沿线居民满意度 ≥90% 92% 10 10\n"
+    )
+    rec = record(tmp_path, text)
+    ind = _indicator(rec, "沿线居民满意度")
+    assert (ind["level1"], ind["level2"]) == ("满意度指标", "服务对象满意度指标")
+    assert (ind["target"]["text"], ind["actual"]["text"], ind["weight"]["value"], ind["score"]["value"]) == ("≥90%", "92%", 10, 10)
+
+
+def test_level_printed_one_character_per_line(tmp_path):
+    text = (
+        "2023年度项目支出绩效自评表\n" + INDICATOR_HEADER
+        + "产\n出\n指\n标 数量指标 放映场次 ≥60场 64场 20 20\n"
+        + "效\n益\n指\n标 社会效益\n指标 观影群众人次 ≥3万人次 3.2万人次 10 10\n"
+    )
+    rec = record(tmp_path, text)
+    first = _indicator(rec, "放映场次")
+    assert (first["level1"], first["level2"], first["target"]["text"]) == ("产出指标", "数量指标", "≥60场")
+    second = _indicator(rec, "观影群众人次")
+    assert (second["level1"], second["level2"]) == ("效益指标", "社会效益指标")
+    assert (second["actual"]["text"], second["score"]["value"]) == ("3.2万人次", 10)
+
+
+def test_effect_level_without_its_wrapped_suffix(tmp_path):
+    # "社会效益" with its "指标" wrapped below the row: the level, not part of the indicator's name
+    text = (
+        "2019年度项目支出绩效自评表\n" + INDICATOR_HEADER
+        + "产出指标 成本指标 单位运行成本 ≤40万元 38万元 20 20\n"
+        + "效益指标 社会效益 审批办结效率 ≥85% ≥85% 15 15\n指标\n"
+    )
+    rec = record(tmp_path, text)
+    ind = _indicator(rec, "审批办结效率")
+    assert ind["level2"] == "社会效益"
+    assert (ind["weight"]["value"], ind["score"]["value"]) == (15, 15)

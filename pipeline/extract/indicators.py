@@ -191,10 +191,15 @@ def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Dec
             wm = rxw.search(joined)
             weight, n = Decimal(wm.group(1)), k + 1
             continue
-        rest = joined[len("".join(t.key for t in toks[:n])):]
-        if regex.fullmatch(rx2.pattern, rest) and level2 is None:
-            level2, n = rest, k + 1
+        if level2 is not None:
+            # the longest name: "社会效益" then its wrapped "指标" is "社会效益指标"
+            longer = level2 + toks[k].key
+            if regex.fullmatch(rx2.pattern, longer):
+                level2, n = longer, k + 1
             break
+        rest = joined[len("".join(t.key for t in toks[:n])):]
+        if regex.fullmatch(rx2.pattern, rest):
+            level2, n = rest, k + 1
     return level1, level2, weight, n
 
 
@@ -359,7 +364,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     single: list[Tok] = []  # one cell per line: tokens gathered until the next level name
     value_roles = _one_cell_header(lines, r)
     line_roles = _line_header(lines, r)
-    for line in lines:
+    for line in _rejoin_wrapped(lines, r):
         toks = join_spaced([t for t in line if t.key.strip() and t.key != "|"])
         if not toks:
             continue
@@ -443,11 +448,70 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
         if ind is not None:
             ind.level1, ind.level2 = ind.level1 or level1, ind.level2 or level2
             out.append(ind)
+            pending = []  # names left over before a row that reads on its own belong to no later values
     if single:
         out += _single_rows(single, r, level1_weights, value_roles)
     _mark_ragged(out)
     for ind in out:
         ind.extra["level1_weight"] = level1_weights.get(ind.level1 or "")
+    return out
+
+
+def _rejoin_wrapped(lines: list[list[Tok]], r: TableRules) -> list[list[Tok]]:
+    """A flattened row whose level cell wrapped onto the next line ("满意度指标 服务对象满意" then "度指标
+    受益群众满意度 ≥90% …") is one row again: the line's last piece and the next line's first make a level
+    name, and the second piece starts none ("社会效益" / "指标" too)."""
+    rx1, rx2 = r.rx["level1"], r.rx["level2"]
+    lines = _vertical_headings(lines, r)
+    out: list[list[Tok]] = []
+    i = 0
+    while i < len(lines):
+        line = [t for t in lines[i] if t.key.strip() and t.key != "|"]
+        nxt = [t for t in lines[i + 1] if t.key.strip() and t.key != "|"] if i + 1 < len(lines) else []
+        if line and nxt and line[0].col is None and nxt[0].col is None and not any(_is_number(t) for t in line):
+            a, b = line[-1].key, nxt[0].key
+            if (rx1.fullmatch(a + b) or rx2.fullmatch(a + b)) and not (rx1.match(b) or rx2.match(b)):
+                out.append(line + nxt)
+                i += 2
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def _vertical_headings(lines: list[list[Tok]], r: TableRules) -> list[list[Tok]]:
+    """A level cell printed one character per line ("产" "出" "指" "标 数量指标 …", a narrow merged cell
+    flattened) is its level name again, at the start of the line its last character shares."""
+    rx1, rx2 = r.rx["level1"], r.rx["level2"]
+
+    def single(line: list[Tok]) -> bool:
+        return len(line) >= 1 and len(line[0].key) == 1 and line[0].col is None and bool(regex.match(r"\p{Han}", line[0].key))
+
+    out: list[list[Tok]] = []
+    i = 0
+    while i < len(lines):
+        k = i
+        while k < len(lines) and single(lines[k]) and len(lines[k]) == 1:
+            k += 1
+        if k - i >= 2:
+            chars = [lines[j][0] for j in range(i, k)]
+            tail = lines[k] if k < len(lines) and single(lines[k]) else []
+            for word, used, rest in ((chars + tail[:1], k + 1, tail[1:]), (chars, k, None)):
+                if not word or (rest is None and not chars):
+                    continue
+                joined = "".join(t.key for t in word)
+                if rx1.fullmatch(joined) or rx2.fullmatch(joined):
+                    first = word[0]
+                    heading = Tok(joined, joined, first.block, first.start, first.end, first.line, None)
+                    out.append([heading] + (rest or []))
+                    i = used
+                    break
+            else:
+                out.extend(lines[i:k])
+                i = k
+            continue
+        out.append(lines[i])
+        i += 1
     return out
 
 
