@@ -29,8 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 FLATTENINGS = ("space", "tab", "pipe", "cell-lines", "glued", "markdown")
 # What real sites add on top of a flattening (each alone, then all at once).
-NOISES = ("none", "wrapper", "wrapped-cells", "spaced-labels", "blank-cells", "unit-in-cell", "header-apart", "all")
-TEMPLATES = ("national", "transfer", "yunnan")
+NOISES = ("none", "wrapper", "wrapped-cells", "spaced-labels", "blank-cells", "unit-in-cell", "header-apart",
+          "traditional", "all")
+TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei")
 
 WAN = Decimal("10000")
 
@@ -99,6 +100,10 @@ class Indicator:
     score: str
 
 
+def _grade(total: Decimal) -> str:
+    return "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
+
+
 def _indicators(rng: random.Random, funds_weight: int) -> tuple[list[list[str]], Decimal, list[Indicator]]:
     """Indicator rows (一级, 二级, 三级, target, actual, 分值, 得分, 偏差) whose 分值 add up to 100 - funds. As
     the forms merge cells, 一级 and 二级 are printed on the first row of their group only (most pages)."""
@@ -134,7 +139,7 @@ def national(rng: random.Random) -> Table:
     rate = spent / full
     weight = 10
     funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
-    rate_style = rng.choice(("pct0", "pct2", "pct2"))
+    rate_style = rng.choice(("pct0", "pct2", "pct2", "fraction"))
     ind, ind_total, ind_expect = _indicators(rng, weight)
     total = funds_score + ind_total
     year = rng.randint(2016, 2024)
@@ -156,6 +161,9 @@ def national(rng: random.Random) -> Table:
         *ind,
         ["总分", "", "", "", "", "100", str(total), ""],
     ]
+    grade = _grade(total)
+    if rng.random() < 0.5:
+        rows.append(["自评等级", grade])
     expect = {
         "budget_initial_wan": None if blank_initial else initial,
         "budget_full_year_wan": full,
@@ -164,6 +172,8 @@ def national(rng: random.Random) -> Table:
         "total_score": total,
         "year": year,
     }
+    if rows[-1][0] == "自评等级":
+        expect["grade"] = grade
     return Table(rows, f"{year}年度项目支出绩效自评表", expect, ind_expect)
 
 
@@ -223,7 +233,71 @@ def yunnan(rng: random.Random) -> Table:
     return Table(rows, f"{year}年项目支出绩效自评表", expect, ind_expect)
 
 
-MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan}
+def department(rng: random.Random) -> Table:
+    """The 部门整体支出绩效自评表: 年度总金额 split into 基本支出 and 项目支出, scored like the project form."""
+    initial, full, spent, places = _money(rng)
+    basic = _q(full * Decimal(rng.randint(30, 70)) / 100, places)
+    project = full - basic
+    b_spent = basic
+    p_spent = spent - b_spent if spent > b_spent else Decimal(0)
+    rate = spent / full
+    weight = 10
+    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
+    total = funds_score + ind_total
+    year = rng.randint(2016, 2024)
+    rows = [
+        ["部门（单位）名称", "县司法局"],
+        ["年度预算申请（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度总金额", f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}", str(weight), f"{_q(rate * 100, 2)}%", str(funds_score)],
+        ["", "按收入性质分：", "", "", "", "", "", ""],
+        ["", "其中：一般公共预算", f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}", "", "", ""],
+        ["", "按支出性质分：", "", "", "", "", "", ""],
+        ["", "其中：基本支出", "", f"{basic:.{places}f}", f"{b_spent:.{places}f}", "", "", ""],
+        ["", "项目支出", "", f"{project:.{places}f}", f"{p_spent:.{places}f}", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        *ind,
+        ["总分", "", "", "", "", "100", str(total), ""],
+    ]
+    expect = {
+        "budget_initial_wan": initial,
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2),
+        "total_score": total,
+        "year": year,
+    }
+    return Table(rows, f"{year}年度部门整体支出绩效自评表", expect, ind_expect)
+
+
+def hebei(rng: random.Random) -> Table:
+    """The arrival variant: 预算安排情况（调整后）, 到位数, 执行数, 预算执行进度 (no scores in the funds row)."""
+    _, full, spent, places = _money(rng)
+    received = full if rng.random() < 0.7 else _q(full * Decimal(rng.randint(80, 99)) / 100, places)
+    spent = min(spent, received)
+    rate = spent / full
+    ind, ind_total, ind_expect = _indicators(rng, 0)
+    year = rng.randint(2016, 2024)
+    rows = [
+        ["项目名称", "高标准农田建设"],
+        ["项目资金（万元）", "预算安排情况（调整后）", "到位数", "执行数", "预算执行进度"],
+        ["年度资金总额", f"{full:.{places}f}", f"{received:.{places}f}", f"{spent:.{places}f}", f"{_q(rate * 100, 2)}%"],
+        ["其中：财政资金", f"{full:.{places}f}", f"{received:.{places}f}", f"{spent:.{places}f}", f"{_q(rate * 100, 2)}%"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        *ind,
+        ["总分", "", "", "", "", "100", str(ind_total), ""],
+    ]
+    expect = {
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2),
+        "total_score": ind_total,
+        "year": year,
+    }
+    return Table(rows, f"{year}年度项目支出绩效自评表", expect, ind_expect)
+
+
+MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan, "department": department, "hebei": hebei}
 
 
 def flatten(table: Table, how: str) -> str:
@@ -244,6 +318,8 @@ def flatten(table: Table, how: str) -> str:
         elif how == "cell-lines":
             lines.extend(c for c in cells if c)
         elif how == "glued":
+            # a fraction glued among figures is not read (any digits could be one): glued forms print 64.00%
+            cells = [f"{Decimal(c) * 100:.2f}%" if re.fullmatch(r"[01]\.\d{4}", c) else c for c in cells]
             lines.append("".join(cells))
         else:
             raise ValueError(how)
@@ -252,6 +328,9 @@ def flatten(table: Table, how: str) -> str:
 
 _WRAPPER_HEAD = ["首页 > 信息公开 > 财政资金", "索引号：000000000/2023-00012", "发布机构：县财政局", "发布日期：2023-06-30", ""]
 _WRAPPER_TAIL = ["", "【打印本页】【关闭窗口】", "主办单位：县人民政府办公室 备案号：000000号"]
+# doc-sharing sites republish forms in traditional script
+_TRADITIONAL = str.maketrans("资金总额预算执行数分值得项目实际完成指标时效质量数满意度调整后到位进总计县局财务与门", "資金總額預算執行數分值得項目實際完成指標時效質量數滿意度調整後到位進總計縣局財務與門")
+_SIMPLIFIED = {v: k for k, v in _TRADITIONAL.items()}
 _LABELS = ("年度资金总额", "总分", "项目资金", "年初预算数", "全年预算数", "全年执行数")
 _WRAPS = {"其中：当年财政拨款": "其中：当年财政\n拨款", "项目资金（万元）": "项目资金\n（万元）",
           "项目资金（元）": "项目资金\n（元）", "偏差原因分析及改进措施": "偏差原因分析及\n改进措施",
@@ -265,7 +344,7 @@ def add_noise(table: Table, noise: str, how: str) -> str:
     if "spaced-labels" in kinds:
         rows = [[" ".join(c) if c in ("年度资金总额", "总分") else c for c in r] for r in rows]
     if "unit-in-cell" in kinds:
-        money_row = next(i for i, r in enumerate(rows) if any("年度资金总额" in c or "年 度" in c for c in r))
+        money_row = next(i for i, r in enumerate(rows) if any(x in c for c in r for x in ("年度资金总额", "年度总金额", "年 度")))
         header = rows[money_row - 1]
         cols = [j for j, c in enumerate(header) if "预算" in c or "执行数" in c]
         rows[money_row] = [c + "万元" if j in cols and c and "（元）" not in header[0] else c
@@ -283,6 +362,8 @@ def add_noise(table: Table, noise: str, how: str) -> str:
             else:
                 out.append(line)
         text = "\n".join(out) + "\n"
+    if "traditional" in kinds:
+        text = text.translate(_TRADITIONAL)
     if "wrapper" in kinds:
         text = "\n".join(_WRAPPER_HEAD) + "\n" + text + "\n".join(_WRAPPER_TAIL) + "\n"
     return text
@@ -307,6 +388,7 @@ FACTS = {
     "spent_wan": ("budget", "spent"),
     "execution_rate_pct": ("budget", "execution_rate"),
     "total_score": ("score", "total"),
+    "grade": ("score", "grade"),
     "year": ("meta", "year"),
 }
 
@@ -322,11 +404,14 @@ def got(rec: dict, key: str):
         return Decimal(str(v)) / WAN  # the record keeps yuan
     if key == "year":
         return int(v)
+    if key == "grade":
+        return str(v)
     return Decimal(str(v))
 
 
 def _squeeze(text) -> str:
-    return re.sub(r"\s+", "", str(text or ""))
+    """Text compared without spaces, and in simplified script (the record quotes the page as printed)."""
+    return re.sub(r"\s+", "", str(text or "")).translate(_SIMPLIFIED)
 
 
 def compare_indicators(table: Table, rec: dict) -> dict[str, str]:
@@ -358,6 +443,8 @@ def compare(table: Table, rec: dict) -> dict[str, str]:
             out[key] = "right" if have is None else "extra"
         elif have is None:
             out[key] = "missed"
+        elif isinstance(want, str):
+            out[key] = "right" if have == want else f"wrong {have} (want {want})"
         elif (Decimal(have) - Decimal(want)).copy_abs() <= Decimal("0.005"):
             out[key] = "right"
         else:

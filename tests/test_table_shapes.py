@@ -156,3 +156,62 @@ def test_effect_level_without_its_wrapped_suffix(tmp_path):
     ind = _indicator(rec, "审批办结效率")
     assert ind["level2"] == "社会效益"
     assert (ind["weight"]["value"], ind["score"]["value"]) == (15, 15)
+
+
+def test_grade_on_its_own_row_of_a_pipe_table(tmp_path):
+    text = "2022年度项目支出绩效自评表\n| 总分 | | | | | 100 | 93.50 | |\n| 自评等级 | 优 |\n"
+    rec = record(tmp_path, text)
+    assert value(rec, "score", "total") == Decimal("93.50")
+    assert rec["score"]["grade"]["value"] == "优"
+    assert rec["score"]["grade"]["rule"] == "tables:total:grade"
+
+
+def test_rate_printed_as_a_fraction_in_a_table_row(tmp_path):
+    # 0.9100 under 执行率 where 71435.4550 ÷ 78500.5000 = 0.91: the rate is 91%, not 0.91%
+    text = (
+        "2021年度项目支出绩效自评表\n"
+        "| 项目资金（万元） | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+        "| | 年度资金总额 | 78500.5000 | 78500.5000 | 71435.4550 | 10 | 0.9100 | 9.10 |\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "execution_rate") == Decimal("91")
+    assert rec["budget"]["execution_rate"]["rule"] == "tables:funds:total:rate:fraction"
+
+
+def test_fraction_rate_with_the_initial_column_left_empty(tmp_path):
+    # the empty 年初 cell dropped by the flattening: five figures for six columns are cut by arithmetic
+    rec = record(tmp_path, "2020年度项目支出绩效自评表\n" + HEADER.replace("（万元）", "（万元） ")
+                 + "年度资金总额 25294.73 25294.73 10 1.0000 10\n")
+    assert value(rec, "budget", "initial") is None
+    assert value(rec, "budget", "full_year") == Decimal("252947300")
+    assert value(rec, "budget", "spent") == Decimal("252947300")
+    assert value(rec, "budget", "execution_rate") == Decimal("100")
+
+
+def test_a_rate_printed_without_decimals_confirms_no_reading_alone(tmp_path):
+    # "79907990431554.01%": 7990 | 7990 | 4315 | 54.01% (4315 ÷ 7990 = 54.01%), not 79907990 | 431554.0 | 1%
+    # (0.54% rounds to 1% only because "1%" is so coarse)
+    text = (
+        "2018年度项目支出绩效自评表\n项目资金（万元）预算安排情况（调整后）到位数执行数预算执行进度\n"
+        "年度资金总额79907990431554.01%\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "full_year") == Decimal("79900000")
+    assert value(rec, "budget", "received") == Decimal("79900000")
+    assert value(rec, "budget", "spent") == Decimal("43150000")
+    assert value(rec, "budget", "execution_rate") == Decimal("54.01")
+
+
+@pytest.mark.parametrize(
+    "row, name, target, actual, weight, score",
+    [
+        ("群众出行便利度有效提升有效提升1010", "群众出行便利度", "有效提升", "有效提升", 10, 10),
+        ("管护制度健全情况健全基本健全53管护人员不足", "管护制度健全情况", "健全", "基本健全", 5, 3),
+        ("工程完工时间2022年11月底前2022年11月55", "工程完工时间", "2022年11月底前", "2022年11月", 5, 5),
+    ],
+)
+def test_glued_indicator_rows_in_words(tmp_path, row, name, target, actual, weight, score):
+    rec = record(tmp_path, "2022年度项目支出绩效自评表\n" + INDICATOR_HEADER + "产出指标时效指标" + row + "\n")
+    ind = _indicator(rec, name)
+    assert (ind["target"]["text"], ind["actual"]["text"]) == (target, actual)
+    assert (ind["weight"]["value"], ind["score"]["value"]) == (weight, score)

@@ -36,6 +36,53 @@ _GLUED_ROW = regex.compile(
     r"(?P<deviation>\s*[^\d\s][^\d]*)?"  # the 偏差原因 cell glued after the score ("1111管理不够到位")
 )
 _COMMON_WEIGHTS = {5, 10, 15, 20, 25, 30, 35, 40, 50, 60}
+_DATE_CELL = r"20\d{2}年(?:\d{1,2}月)?[^\d\s]{0,6}?"
+_GLUED_DATES = regex.compile(
+    rf"(?P<name>.+?)(?P<target>{_DATE_CELL})(?P<actual>{_DATE_CELL})(?P<ws>\d{{2,6}}(?:\.\d{{1,2}})?)(?P<deviation>\s*[^\d\s][^\d]*)?"
+)
+_WORDED_TAIL = regex.compile(r"(?P<body>[^\d]+?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)(?P<deviation>[^\d]*)")
+
+
+class _Cut:
+    """A match-like cut of a glued row found by repetition rather than by a pattern."""
+
+    def __init__(self, spans: dict[str, tuple[int, int]]):
+        self.spans = spans
+
+    def group(self, name: str):
+        a, b = self.spans.get(name, (-1, -1))
+        return None if a < 0 else self.text[a:b]
+
+    def start(self, name: str) -> int:
+        return self.spans[name][0]
+
+    def end(self, name: str) -> int:
+        return self.spans[name][1]
+
+    def span(self, name: str) -> tuple[int, int]:
+        return self.spans[name]
+
+
+def _glued_words(key: str) -> _Cut | None:
+    """name + target + actual in words, glued: the actual repeats the target ("有效提升有效提升") or ends with
+    it ("健全基本健全"); the longest such target of two characters or more, leaving a name of two or more."""
+    m = _WORDED_TAIL.fullmatch(key)
+    if not m:
+        return None
+    body, n = m.group("body"), len(m.group("body"))
+    deviation = m.span("deviation") if m.group("deviation").strip() else (-1, -1)
+    # (target size, actual size): the target repeated, then an actual that ends with the target
+    for t, a in [(k, k) for k in range(n // 2, 1, -1)] + [(k, j) for k in range(n // 3, 1, -1) for j in range(k + 1, k + 5)]:
+        start = n - a - t
+        if start < 2:
+            continue
+        target, actual = body[start : n - a], body[n - a :]
+        if actual.endswith(target):
+            cut = _Cut({"name": (0, start), "target": (start, n - a), "actual": (n - a, n), "ws": m.span("ws"),
+                        "deviation": deviation})
+            cut.text = key
+            return cut
+    return None
 
 
 class ProseRule(BaseModel):
@@ -274,8 +321,11 @@ def _evidence(toks: list[Tok]) -> Evidence:
 
 
 def _glued(tok: Tok, rule: str) -> Indicator | None:
-    """"食品安全监督抽检批次≥1200批次1268批次2020": name, target, actual, then weight and score glued."""
-    m = _GLUED_ROW.fullmatch(tok.key)
+    """"食品安全监督抽检批次≥1200批次1268批次2020": name, target, actual, then weight and score glued.
+    Targets in words have no figure to cut at: a date target ("2023年12月底前2023年12月") is cut at its
+    year, and a worded one where the actual repeats it ("有效提升有效提升", "健全基本健全")."""
+    # repetition and dates first: the figure pattern would cut a worded row's weight digits into a target
+    m = _glued_words(tok.key) or _GLUED_DATES.fullmatch(tok.key) or _GLUED_ROW.fullmatch(tok.key)
     if not m:
         return None
     cut = split_weight_score(m.group("ws"))

@@ -216,11 +216,18 @@ def _align(values: list[Tok], cols: list[str]) -> dict[str, Tok]:
     return out
 
 
+def _place(row: FundsRow, values: list[Tok], cols: list[str]) -> None:
+    """The row's cells from its figures, and how many figures no column took."""
+    row.cells = _align(values, cols)
+    row.unplaced = max(0, len(values) - len(row.cells)) if len(values) > 1 else 0
+
+
 @dataclass
 class FundsRow:
     label: Tok
     kind: str  # "total" | "part"
     cells: dict[str, Tok] = field(default_factory=dict)
+    unplaced: int = 0  # figures of the row no column took: the header's reading of it is a guess
 
 
 @dataclass
@@ -308,7 +315,7 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tup
             # the row's figures; a formula or remark in a last column ("执行率*该指标分值…") ends them
             lead = values[: next((k for k, v in enumerate(values) if not is_value(v)), len(values))]
             if lead:
-                row.cells = _align(lead, [c for c in cols if c != "method"])
+                _place(row, lead, [c for c in cols if c != "method"])
             elif row.kind == "total" and values and _HAS_DIGIT.search(values[0].key):
                 unread_total = True
             events.append(("label", row) if not row.cells else ("done", row))
@@ -332,15 +339,15 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tup
             value_lines.append(events[k][1])
             k += 1
         if len(labels) == 1:
-            labels[0].cells = _align([t for v in value_lines for t in v], cols)
+            _place(labels[0], [t for v in value_lines for t in v], cols)
         elif len(value_lines) >= len(labels) and all(len(v) > 1 for v in value_lines[: len(labels)]):
             for row, values in zip(labels, value_lines):
-                row.cells = _align(values, cols)
+                _place(row, values, cols)
         else:
             flat = [t for v in value_lines for t in v]
             size = max(1, len(flat) // len(labels))
             for n, row in enumerate(labels):
-                row.cells = _align(flat[n * size : (n + 1) * size], cols)
+                _place(row, flat[n * size : (n + 1) * size], cols)
     return [row for row in rows if row.cells], unread_total
 
 
@@ -426,7 +433,10 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
         if tok is not None and not empty.match(tok.key):
             q = parse_quantity(tok.text, default_unit="%")
             if q is not None and q.kind == "percent" and q.value is not None:
-                out.append(Mention("budget.execution_rate", q.value, tok.text, tok.evidence(), f"tables:funds:{row.kind}:rate", rank))
+                value, rule = q.value, f"tables:funds:{row.kind}:rate"
+                if _as_fraction(row, funds.unit, r):
+                    value, rule = q.value * 100, rule + ":fraction"
+                out.append(Mention("budget.execution_rate", value, tok.text, tok.evidence(), rule, rank))
         if row.kind == "total" or row is main:
             for col, field_id in (("weight", "dimension.exec.weight"), ("score", "dimension.exec.score")):
                 tok = row.cells.get(col)
@@ -498,7 +508,7 @@ def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
     from pipeline.extract.funds_decode import _within
 
     empty = r.rx["empty"]
-    if funds.unread_total:
+    if funds.unread_total or main.unplaced:
         return False
     vals = {}
     for c in ("initial", "full_year", "spent"):
@@ -516,7 +526,30 @@ def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
         return False  # a rate with nothing to check it against: the decoder may read the row better
     if not regex.fullmatch(r"\d+(?:\.\d+)?%?", rate.key):
         return False
-    return _within(vals["spent"] / base * 100, rate.key, slack_units=1)
+    return _within(vals["spent"] / base * 100, rate.key, slack_units=1) or _as_fraction(main, funds.unit, r)
+
+
+def _as_fraction(row: FundsRow, unit: str, r: TableRules) -> bool:
+    """Whether the row's rate is printed as a fraction of one ("0.9100" for 91%): no % sign, and its own
+    spending over its budget gives that fraction, not that percentage."""
+    from pipeline.extract.funds_decode import _within
+
+    rate = row.cells.get("rate")
+    if rate is None or not regex.fullmatch(r"[01]\.\d{2,}|1", rate.key):
+        return False
+    empty = r.rx["empty"]
+    amounts = {}
+    for c in ("initial", "full_year", "spent"):
+        tok = row.cells.get(c)
+        q = _amount(tok, unit, empty) if tok is not None else None
+        if q is not None and q.yuan:
+            amounts[c] = q.yuan
+    base = amounts.get("full_year") or amounts.get("initial")
+    if "spent" not in amounts or not base:
+        return False
+    share = amounts["spent"] / base
+    printed = f"{Decimal(rate.key):.2f}" if "." not in rate.key else rate.key
+    return _within(share, printed, slack_units=1) and not _within(share * 100, rate.key, slack_units=1)
 
 
 def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | None = None) -> list[Mention]:
@@ -570,9 +603,10 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         toks = [t for t in line if t.key.strip() and t.key != "|"]
         if not toks:
             continue
-        spaced = join_spaced(toks)  # a label spaced out to fill its cell, "总  分", arrives as one-character tokens
-        if r.rx["total"].fullmatch(spaced[0].key) or r.rx["total_scale"].fullmatch(spaced[0].key):
-            toks = spaced
+        if len(toks) == 2 and r.rx["grade_label"].fullmatch(toks[0].key.rstrip("：:")) and toks[1].key in r.grades.words:
+            # the grade on a row of its own after the total: "自评等级 | 优"
+            out.append(Mention("score.grade", r.grades.words[toks[1].key], toks[1].text, toks[1].evidence(), "tables:total:grade", 5))
+            continue
         m = r.rx["total"].match(toks[0].key)
         by_scale = m is None
         m = m or r.rx["total_scale"].fullmatch(toks[0].key)
