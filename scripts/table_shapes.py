@@ -386,6 +386,7 @@ FACTS = {
     "budget_initial_wan": ("budget", "initial"),
     "budget_full_year_wan": ("budget", "full_year"),
     "spent_wan": ("budget", "spent"),
+    "funds_received_wan": ("budget", "received"),
     "execution_rate_pct": ("budget", "execution_rate"),
     "total_score": ("score", "total"),
     "grade": ("score", "grade"),
