@@ -566,3 +566,44 @@ def test_实际拨付_is_received_before_the_units_spending_and_spent_otherwise(
     assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("300000")
     rec = record(tmp_path, "截至年底，实际拨付资金38.6万元，资金拨付率96.5%。\n", name="b.txt")
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("386000") and rec["budget"]["received"] is None
+
+
+# -- a breakdown printed one item per line; a report heading of another year ---------------------------
+
+LINE_LIST = """2023年度残疾人托养服务项目绩效自评表
+残疾人托养服务补助资金(万元)
+年度预算资金总额: 412.50
+其中:中央补助 250.00
+省级资金 120.00
+县级资金(含上年结转结余) 41.50
+其中:
+"""
+
+
+def test_breakdown_one_item_per_line_that_does_not_add_up(tmp_path):
+    rec = record(tmp_path, LINE_LIST)
+    found = findings(rec, "ARITH-SUBTOTAL")
+    assert len(found) == 1
+    f = found[0]
+    # 250.00 + 120.00 + 41.50 = 411.50 ≠ 412.50, in 万元 by the heading above the list
+    assert Decimal(str(f["expected"])) == Decimal("4115000") and Decimal(str(f["stated"])) == Decimal("4125000")
+    assert [e["quote"] for e in f["evidence"]] == ["412.50", "250.00", "120.00", "41.50"]
+
+
+def test_breakdown_one_item_per_line_that_adds_up_or_has_no_unit(tmp_path):
+    assert not findings(record(tmp_path, LINE_LIST.replace("412.50", "411.50")), "ARITH-SUBTOTAL")
+    # without a unit anywhere the figures may be counts: nothing is said
+    assert not findings(record(tmp_path, LINE_LIST.replace("(万元)", "")), "ARITH-SUBTOTAL")
+
+
+def test_report_heading_of_another_year_glued_into_the_first_paragraph(tmp_path):
+    text = (
+        "2021年度老年人健康服务项目绩效自评报告.docx\n"
+        "《2021年度老年人健康服务项目绩效自评报告.docx》由会员分享,可在线阅读,更多相关《2021年度老年人健康服务项目绩效自评报告.docx》请在文库网上搜索。\n"
+        "1、2022年度老年人健康服务项目绩效评价报告一、项目基本情况(一)项目概况。项目由县卫生健康局负责实施,"
+        "为辖区65岁以上老年人提供健康体检和随访服务,覆盖全县各乡镇卫生院。\n"
+    )
+    rec = record(tmp_path, text)
+    assert rec["meta"]["year"] is None
+    found = findings(rec, "META-YEAR-CONFLICT")
+    assert len(found) == 1 and found[0]["stated"]["title"] == 2021 and 2022 in found[0]["stated"]["captions"]

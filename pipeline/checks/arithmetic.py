@@ -305,6 +305,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
 def subtotal(ctx: Context, rule: CheckRule):
     yield from _listed_subtotals(ctx, rule)
     yield from _prose_subtotals(ctx, rule)
+    yield from _line_subtotals(ctx, rule)
     yield from _totals_after_parts(ctx, rule)
     yield from _project_subtotals(ctx, rule)
     yield from _dimension_subtotals(ctx, rule)
@@ -361,6 +362,81 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
                 continue
             ev = {"quote": block.raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}
             yield from _parts_against(ctx, rule, {"value": q.yuan, "text": q.text, "evidence": ev}, None)
+
+
+_LABEL_AMOUNT = regex.compile(r"\s*(?P<label>[^\d\s:：]{2,30})\s*[:：]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?\s*")
+_UNIT_HEADING = regex.compile(r"[（(]\s*(万元|元)\s*[）)]")
+
+
+def _line_item(block, opening: bool) -> tuple[str, Decimal, str, str | None] | None:
+    """A line that is one label and one amount ("市级资金 136.00", "其中:中央补助 166.00"): label, amount,
+    the amount as printed, its unit. ``opening``: the line must open with 其中."""
+    raw = block.raw
+    head = regex.match(r"\s*其中\s*[:：]?", raw)
+    if opening != bool(head):
+        return None
+    m = _LABEL_AMOUNT.fullmatch(raw, head.end() if head else 0)
+    if not m:
+        return None
+    return m.group("label"), Decimal(m.group("amount")), m.group("amount"), m.group("unit")
+
+
+def _line_subtotals(ctx: Context, rule: CheckRule):
+    """A breakdown printed one item per line, as flattened forms print it: "年度预算资金总额: 321.25" then
+    "其中:中央补助 166.00", "市级资金 136.00", "本级资金 20.25". The unit is the lines' own or the one a
+    heading just above states ("(万元)"); without a unit the figures may not be money, and nothing is said."""
+    if ctx.doc is None:
+        return
+    blocks = [b for b in ctx.doc.blocks if b.kind in ("paragraph", "heading")]
+    whole_word = regex.compile(rule.params["line_whole_words"])
+    for i, block in enumerate(blocks[:-2]):
+        whole = _line_item(block, opening=False)
+        if whole is None or not whole_word.search(whole[0]):
+            continue
+        first = _line_item(blocks[i + 1], opening=True)
+        if first is None:
+            continue
+        items, k = [(blocks[i + 1], first)], i + 2
+        while k < len(blocks):
+            nxt = _line_item(blocks[k], opening=False)
+            bare = regex.sub(r"[（(][^）)]*[）)]", "", nxt[0]) if nxt else ""  # "本级资金(包括结转结余)" is a fund
+            if nxt is None or whole_word.search(bare) or any(w in bare for w in rule.params["stop_words"]):
+                break
+            items.append((blocks[k], nxt))
+            k += 1
+        if len(items) < rule.params["min_parts"]:
+            continue
+        units = {u for _, (_, _, _, u) in items} | {whole[3]}
+        heading = next((m.group(1) for b in reversed(blocks[max(0, i - 2) : i + 1]) if (m := _UNIT_HEADING.search(b.raw))), None)
+        stated = units - {None}
+        if len(stated) > 1 or (not stated and heading is None):
+            continue
+        unit = stated.pop() if stated else heading
+        scale = Decimal(10000) if unit == "万元" else Decimal(1)
+
+        def printed(text: str) -> Printed:
+            return Printed.of_fact({"value": Decimal(text) * scale, "text": text})
+
+        total = printed(whole[2])
+        parts = [printed(item[2]) for _, item in items]
+        fires, s, _ = _subtotal_fires(parts, total, rule)
+        if not fires or max(p.value for p in parts) > total.value:
+            continue  # a part above the whole is no breakdown of it (the lines belong to something else)
+
+        def ev(b, text: str) -> dict:
+            start = b.raw.rfind(text)
+            return {"quote": text, "page": b.page, "block": b.index, "start": start, "end": start + len(text)}
+
+        yield ctx.finding(
+            rule,
+            "parts",
+            msg={"quote": block.raw.strip(), "total": wan(total.value), "parts": "、".join(f"{lab}{wan(p.value)}" for (_, (lab, _, _, _)), p in zip(items, parts)),
+                 "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
+            evidence=[ev(block, whole[2])] + [ev(b, item[2]) for b, item in items],
+            expected=s,
+            stated=total.value,
+            facts={"field": None, "parts": {item[0]: p.value for (_, item), p in zip(items, parts)}},
+        )
 
 
 def _parts_against(ctx: Context, rule: CheckRule, mention: dict, field: str | None):
