@@ -607,3 +607,29 @@ def test_report_heading_of_another_year_glued_into_the_first_paragraph(tmp_path)
     assert rec["meta"]["year"] is None
     found = findings(rec, "META-YEAR-CONFLICT")
     assert len(found) == 1 and found[0]["stated"]["title"] == 2021 and 2022 in found[0]["stated"]["captions"]
+
+
+def test_the_reports_own_graded_scores_rule_out_a_band_scheme(tmp_path):
+    # 81分 graded 良好 elsewhere in the report: the 80/70/60 scheme (81 → 优) is not the report's, so 85.6
+    # claimed 优 contradicts the 90/80/60 bands it does use
+    text = (
+        "2020年度农村危房改造项目绩效评价报告\n"
+        "各县区评价结果：甲县得分90分，优秀；乙区得分81分，良好。\n"
+        "经综合评价，本项目绩效评价整体得分85.6分，评价等次为“优秀”。\n"
+    )
+    rec = record(tmp_path, text)
+    found = findings(rec, "GRADE-BAND")
+    assert len(found) == 1 and found[0]["expected"] == "良" and found[0]["stated"] == "优"
+    # without the other graded scores, a fitting regional scheme (优 ≥ 80) explains the claim
+    alone = record(tmp_path, text.replace("各县区评价结果：甲县得分90分，优秀；乙区得分81分，良好。\n", ""))
+    assert not findings(alone, "GRADE-BAND")
+
+
+def test_funds_score_against_the_printed_rate_when_the_amounts_are_read_by_the_form(tmp_path):
+    # 年初 = 全年 = 执行 = 35550 repeated (their ratio, 100%, contradicts the printed 82.12%): the amounts
+    # are the form's guess, so the score is held to 分值 × the printed rate: 10 × 82.12% = 8.21 < 8.5
+    text = "2020年度项目支出绩效自评表\n项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n年度资金总额3555035550355501082.12%8.5\n"
+    rec = record(tmp_path, text)
+    found = findings(rec, "SCORE-EXEC")
+    assert len(found) == 1
+    assert Decimal(str(found[0]["expected"])) == Decimal("8.21") and Decimal(str(found[0]["stated"])) == Decimal("8.5")
