@@ -215,3 +215,37 @@ def test_glued_indicator_rows_in_words(tmp_path, row, name, target, actual, weig
     ind = _indicator(rec, name)
     assert (ind["target"]["text"], ind["actual"]["text"]) == (target, actual)
     assert (ind["weight"]["value"], ind["score"]["value"]) == (weight, score)
+
+
+def test_indicator_rows_glued_into_one_run_of_text(tmp_path):
+    # a doc-sharing site's copy of a form: every separator dropped, stray spaces where cells wrapped, the
+    # funds rows glued in front; each row is found by its pair of figures printed alike
+    text = (
+        "2022年度项目支出绩效自评表\n"
+        "1、项目资金(万元)年初预算数全年预算数全年执行数年度资金总额86.5086.5086.50绩效指标一级指标二级指标三级指标"
+        "年度指标值实际完成值产出指标(50分)数量指标维修农村公路里程42公里42公里质量指标工程验收合格 率100%100%"
+        "时效指标工程完工及时率95%98%效益指标社会效益指标群众出行便利度提升明显提升明显满意度指标沿线群众满意度90%93%\n"
+    )
+    rec = record(tmp_path, text)
+    rows = {i["name"]: (i["target"]["text"], i["actual"]["text"]) for i in rec["indicators"] if i["rule"] == "tables:indicator:glued-stream"}
+    assert rows == {
+        "维修农村公路里程": ("42公里", "42公里"),
+        "工程验收合格率": ("100%", "100%"),  # the wrap space left out of the name
+        "工程完工及时率": ("95%", "98%"),
+        "沿线群众满意度": ("90%", "93%"),
+    }
+    ind = _indicator(rec, "工程完工及时率")
+    assert ind["target"]["value"] == 95 and ind["actual"]["value"] == 98
+    assert (ind["level1"], ind["level2"]) == ("产出指标", "时效指标")
+    assert ind["evidence"]["quote"] == "工程完工及时率95%98%"
+    assert _indicator(rec, "工程验收合格率")["evidence"]["quote"] == "工程验收合格 率100%100%"  # as printed
+
+
+def test_a_weight_and_score_pair_is_no_target_and_actual(tmp_path):
+    # "1010" after a name is the row's 分值 and 得分, and "2020年" a year: neither is a row's figures
+    text = (
+        "2020年度项目支出绩效自评表\n"
+        "数量指标建设普通省道二级公路里程2020年完成质量指标建设符合验收要求1010时效指标按期完成投资1010\n"
+    )
+    rec = record(tmp_path, text)
+    assert not [i for i in rec["indicators"] if i["rule"] == "tables:indicator:glued-stream"]

@@ -750,15 +750,39 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     return out
 
 
+def _stream_indicators(block: Block, r: TableRules) -> list[Indicator]:
+    """Rows of a form glued into one run of text (pipeline/extract/glued_rows.py): name, target and actual."""
+    from pipeline.extract.glued_rows import evidence, levels_before, stream_rows
+
+    out = []
+    for name, name_span, t, a in stream_rows(block, r):
+        level1, level2 = levels_before(block, r, name_span[0])
+        out.append(Indicator(
+            name=name,
+            level1=level1,
+            level2=level2,
+            evidence=evidence(block, (name_span[0], a[1])),
+            target_text=block.text[slice(*t)],
+            actual_text=block.text[slice(*a)],
+            target_ev=evidence(block, t),
+            actual_ev=evidence(block, a),
+            rule="tables:indicator:glued-stream",
+        ))
+    return out
+
+
 def document_indicators(doc: Document, lines: list[list[Tok]]) -> list[Indicator]:
     from pipeline.extract.tables import rules as trules
 
     found = table_indicators(lines, trules())
     r = rules()
     tr = trules()
+    read = {ind.evidence.block for ind in found}
     for block in doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
+        if block.index not in read:
+            found += _stream_indicators(block, tr)
         for ind in prose_indicators(block, r):
             # Levels from the section: "①数量指标：" heading and the 产出/效益/满意度 tags above it.
             head = doc.blocks[block.section] if block.section is not None else None

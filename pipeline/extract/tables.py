@@ -56,6 +56,17 @@ class FundsRules(BaseModel):
     examples: list[dict]
 
 
+class GluedStreamRules(BaseModel):
+    min_chars: int
+    min_levels: int
+    pair: str
+    name_cut: str
+    name_lead: str
+    min_name: int
+    max_name: int
+    examples: list[dict]
+
+
 class IndicatorRules(BaseModel):
     columns: list[Column]
     min_columns: int
@@ -63,6 +74,7 @@ class IndicatorRules(BaseModel):
     level2: str
     level_weight: str
     template_reason: str
+    glued_stream: GluedStreamRules
 
 
 class DimensionTableRules(BaseModel):
@@ -133,6 +145,13 @@ class TableRules(BaseModel):
         from pipeline.extract.cells import lines_of
         from pipeline.normalize import text_block
 
+        from pipeline.extract.glued_rows import stream_rows
+
+        for i, ex in enumerate(self.indicators.glued_stream.examples):
+            block = text_block(ex["text"])
+            got = [[name, block.text[slice(*t)], block.text[slice(*a)]] for name, _, t, a in stream_rows(block, self)]
+            if got != ex["rows"]:
+                problems.append((("indicators", "glued_stream", "examples", i), f"gives {got}, expected {ex['rows']}"))
         for i, ex in enumerate(self.funds.decode.examples):
             doc = Document("(rule example)", "txt", [text_block(ex["line"])])
             found = decoded_row(lines_of(doc), self)
