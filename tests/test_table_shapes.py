@@ -249,3 +249,10 @@ def test_a_weight_and_score_pair_is_no_target_and_actual(tmp_path):
     )
     rec = record(tmp_path, text)
     assert not [i for i in rec["indicators"] if i["rule"] == "tables:indicator:glued-stream"]
+
+
+def test_the_forms_numbering_placeholder_is_no_part_of_the_name(tmp_path):
+    text = "2021年度项目支出绩效自评表\n" + INDICATOR_HEADER + "产出指标 数量指标 指标1:新建村道 820m 820m 20 20\n指标2：硬化晒场 1200平方米 1200平方米 10 10\n"
+    rec = record(tmp_path, text)
+    assert _indicator(rec, "新建村道")["target"]["text"] == "820m"
+    assert _indicator(rec, "硬化晒场")["actual"]["text"] == "1200平方米"

@@ -504,6 +504,10 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     _mark_ragged(out)
     for ind in out:
         ind.extra["level1_weight"] = level1_weights.get(ind.level1 or "")
+        # the form's numbering placeholder is not part of the name: "指标1：新建道路" is 新建道路
+        numbered = r.rx["name_number"].match(ind.name)
+        if numbered and numbered.end() < len(ind.name):
+            ind.name = ind.name[numbered.end() :]
     return out
 
 

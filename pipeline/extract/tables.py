@@ -74,6 +74,7 @@ class IndicatorRules(BaseModel):
     level2: str
     level_weight: str
     template_reason: str
+    name_number: str
     glued_stream: GluedStreamRules
 
 
@@ -127,6 +128,7 @@ class TableRules(BaseModel):
             "total_scale": regex.compile(self.total.scale_pattern),
             "dim_total_row": regex.compile(self.dimension_table.total_row),
             "dim_grade_row": regex.compile(self.dimension_table.grade_row),
+            "name_number": regex.compile(self.indicators.name_number),
             "grade_label": regex.compile(self.total.grade_label),
             "grade": regex.compile("|".join(sorted(map(regex.escape, self.grades.words), key=len, reverse=True))),
             "empty": regex.compile(self.empty),
