@@ -256,3 +256,14 @@ def test_the_forms_numbering_placeholder_is_no_part_of_the_name(tmp_path):
     rec = record(tmp_path, text)
     assert _indicator(rec, "新建村道")["target"]["text"] == "820m"
     assert _indicator(rec, "硬化晒场")["actual"]["text"] == "1200平方米"
+
+
+@pytest.mark.parametrize("row", ["合计 120.00 108.00 90.00% 10 9.00", "合计120.00108.0090.00%109.00"])
+def test_a_form_that_prints_the_weight_after_the_rate(tmp_path, row):
+    # "执行率 分值" are two columns, not the one "执行率权重"; a percentage never lands in the 分值 column
+    # (read so, 10 would have been the score and SCORE-EXEC a false error)
+    rec = record(tmp_path, f"2022年度项目支出绩效自评表\n资金（万元） 预算数 执行数 执行率 分值 得分\n{row}\n")
+    assert value(rec, "budget", "full_year") == Decimal("1200000")
+    assert value(rec, "budget", "spent") == Decimal("1080000")
+    assert value(rec, "budget", "execution_rate") == Decimal("90.00")
+    assert not [f for f in rec["findings"] if f["check"] == "SCORE-EXEC"]

@@ -241,6 +241,8 @@ def _place(row: FundsRow, values: list[Tok], cols: list[str]) -> None:
     """The row's cells from its figures, and how many figures no column took."""
     row.cells = _align(values, cols)
     row.unplaced = max(0, len(values) - len(row.cells)) if len(values) > 1 else 0
+    if any(c in row.cells and row.cells[c].key.endswith("%") for c in ("weight", "score", "initial", "full_year", "spent")):
+        row.unplaced += 1  # a percentage is no 分值, 得分 or amount: the columns were guessed wrong
 
 
 @dataclass
