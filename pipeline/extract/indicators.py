@@ -686,6 +686,16 @@ def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal], va
                 ind.level1, ind.level2 = level1, level2
                 out.append(ind)
                 k += width
+                # a word after the row's figures, where no next row starts, is its 偏差原因 (the form's
+                # last column, printed only when there is one)
+                if (k < len(row) and not _is_number(row[k]) and _row_by_roles(row[k : k + width], value_roles, "") is None
+                        and (k + 1 == len(row) or _row_by_roles(row[k + 1 : k + 1 + width], value_roles, "") is not None)):
+                    reason = row[k].text
+                    if r.rx["template_reason"].search(row[k].key):
+                        ind.extra["template_reason"] = reason
+                    else:
+                        ind.deviation_reason = reason
+                    k += 1
             return
         if row:
             ind = _row(row, r, "tables:indicator:one-cell-per-line")
