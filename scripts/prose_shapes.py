@@ -115,6 +115,28 @@ def report(ph: Phrasing, rng: random.Random) -> tuple[str, dict]:
     return text, want
 
 
+def consistent_report(rng: random.Random) -> tuple[str, dict]:
+    """A short report stating budget, spending, rate, total and grade, one phrasing each, all consistent
+    (the rate is spending over budget, the grade the band of the total): no check should call it wrong."""
+    year = rng.randint(2017, 2024)
+    places = rng.choice((2, 2, 0))
+    b = _q(Decimal(rng.randint(1_000, 5_000_000)) / 100, places)
+    s = _q(b * Decimal(rng.choice((100, rng.randint(90, 99)))) / 100, places)
+    p = _q(s / b * 100, 2)
+    # the total within what the rate allows (90 + 10 × rate on the national form), so 优 holds
+    ceiling = min(Decimal("99.9"), 90 + 10 * min(p, Decimal(100)) / 100)
+    t = _q(Decimal(rng.randint(9000, int(ceiling * 100))) / 100, 2).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    g = "优"
+    values = dict(y=year, b=b, i=b, s=s, r=b, c1=b, c2=Decimal(0), p=p, t=t, g=rng.choice(GRADE_WORDS[g]), b_yuan=f"{_q(b * 10000, 2):.2f}")
+    picked = []
+    for prefix in ("budget.", "spent.", "rate.", "total.", "grade."):
+        choices = [ph for ph in PHRASINGS if ph.id.startswith(prefix) and ph.id not in ("budget.parts", "budget.初始", "budget.年初-调整后")]
+        picked.append(rng.choice(choices))
+    body = "".join(ph.text.format(**values) for ph in picked)
+    text = f"{year}年度社区养老服务补助项目绩效自评报告\n一、项目基本情况\n该项目由县民政局负责实施。\n二、绩效目标完成情况\n{body}\n"
+    return text, {ph.id for ph in picked}
+
+
 def score_phrasing(ph: Phrasing, n: int, seed: int, verbose: bool = False) -> tuple[int, list[str]]:
     rng = random.Random(f"{seed}-{ph.id}")
     right, notes = 0, []
