@@ -633,3 +633,45 @@ def test_funds_score_against_the_printed_rate_when_the_amounts_are_read_by_the_f
     found = findings(rec, "SCORE-EXEC")
     assert len(found) == 1
     assert Decimal(str(found[0]["expected"])) == Decimal("8.21") and Decimal(str(found[0]["stated"])) == Decimal("8.5")
+
+
+# -- sums stated in prose, in the ways reports open a breakdown ----------------------------------------------
+
+_HEAD = "2022年度农村饮水安全项目绩效自评报告\n一、项目基本情况\n"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "项目共投入资金530.40万元，其中中央资金210.12万元、省级资金96.30万元、县级资金230.00万元。",
+        "项目总投资530.40万元（中央资金210.12万元，省级资金96.30万元，县级资金230.00万元）。",
+        "中央资金210.12万元，省级资金96.30万元，县级资金230.00万元，合计530.40万元。",
+        "项目资金530.40万元，资金来源分别为中央210.12万元、省级96.30万元、县级230.00万元。",
+        "项目资金530.40万元，包括中央资金210.12万元、省级资金96.30万元和县级资金230.00万元。",
+        "项目总预算530.40万元，由中央资金210.12万元、省级资金96.30万元、县级资金230.00万元组成。",
+        "共下达资金530.40万元。\n其中：中央资金210.12万元；\n省级资金96.30万元；\n县级资金230.00万元。",
+        "全年实际支出530.40万元，其中人员经费210.12万元，公用经费96.30万元，项目支出230.00万元。",
+    ],
+)
+def test_a_breakdown_that_does_not_add_up_in_every_opening(tmp_path, sentence):
+    # 210.12 + 96.30 + 230.00 = 536.42, not 530.40
+    rec = record(tmp_path, _HEAD + sentence + "\n")
+    found = findings(rec, "ARITH-SUBTOTAL")
+    assert len(found) == 1
+    assert Decimal(str(found[0]["expected"])) == Decimal("5364200") and Decimal(str(found[0]["stated"])) == Decimal("5304000")
+
+
+def test_a_spending_category_in_a_breakdown_is_no_budget(tmp_path):
+    rec = record(tmp_path, _HEAD + "全年实际支出530.40万元，其中人员经费210.12万元，公用经费96.30万元，项目支出224.00万元。\n")
+    assert rec["budget"]["full_year"] is None  # "公用经费96.30万元" was read as the budget
+    assert not findings(rec, "ARITH-SUBTOTAL") and not findings(rec, "BUDGET-OVERSPEND")
+
+
+def test_dimension_scores_of_the_whole_framework_against_the_total(tmp_path):
+    # no weights printed, but 决策/过程/产出/效益 are the whole framework: 15 + 18 + 38 + 20 = 91, not 92
+    rec = record(tmp_path, _HEAD + "项目自评得分92分，其中决策15分、过程18分、产出38分、效益20分。\n")
+    found = findings(rec, "ARITH-TOTAL")
+    assert len(found) == 1 and Decimal(str(found[0]["expected"])) == Decimal("91")
+    # far short of the total (a dimension not scored in the text): nothing said
+    rec = record(tmp_path, _HEAD + "项目自评得分92分，其中决策15分、过程18分、产出30分、效益20分。\n")
+    assert not findings(rec, "ARITH-TOTAL")

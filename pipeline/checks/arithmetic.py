@@ -166,14 +166,23 @@ def _dimension_parts(ctx: Context, rule: CheckRule) -> list[tuple[dict, Printed]
     adding up to the full marks, and no score that is really an indicator's (a line that opens with the
     dimension and goes on to its first indicator)."""
     dims = ctx.record.get("score", {}).get("dimensions", [])
-    if len(dims) < 2 or any(not d.get("weight") or not d.get("score") for d in dims):
+    if len(dims) < 2 or any(not d.get("score") for d in dims):
         return None
-    if sum(dec(d["weight"]["value"]) for d in dims) != full_marks(ctx, rule):
+    if any(not d.get("weight") for d in dims):
+        if not _one_framework(dims, rule):
+            return None
+    elif sum(dec(d["weight"]["value"]) for d in dims) != full_marks(ctx, rule):
         return None
     ind_scores = [evidence_of(i.get("score")) for i in ctx.record.get("indicators", [])]
     if any(_overlaps(evidence_of(d["score"]), e) for d in dims for e in ind_scores):
         return None
     return [(d, points(d["score"])) for d in dims]
+
+
+def _one_framework(dims: list[dict], rule: CheckRule) -> bool:
+    """The dimensions scored are, in name, exactly the 一级指标 of one whole framework (决策, 过程, 产出, 效益)."""
+    names = sorted(regex.sub(r"^(?:项目|部门)|(?:类)?(?:指标)?$", "", d["name"]) for d in dims)
+    return any(sorted(f) == names for f in rule.params["frameworks"])
 
 
 def _indicator_parts(ctx: Context, rule: CheckRule) -> list[tuple[str, dict, Printed]] | None:
@@ -205,10 +214,13 @@ def total_sum(ctx: Context, rule: CheckRule):
     inds = _indicator_parts(ctx, rule)
     if inds:
         breakdowns.append(("indicators", inds))
+    unweighed = dims is not None and any(not d.get("weight") for d, _ in dims)
     for variant, parts in breakdowns:
         ok, s, _ = _slack([p for _, _, p in parts], total, rule)
         if ok:
             continue
+        if variant == "dimensions" and unweighed and total.value - s > dec(rule.params["shortfall_share"]) * total.value:
+            continue  # far short of the total: a dimension the text does not score, not a wrong sum
         change = band_change(ctx, total.value, s)
         yield ctx.finding(
             rule,
@@ -267,6 +279,11 @@ def _budget_spans(ctx: Context) -> list[dict]:
     return spans
 
 
+def _opening(rule: CheckRule) -> regex.Pattern:
+    """What opens a breakdown right after an amount: 其中, 包括, 分别为, 资金来源为, 由 …, or a parenthesis."""
+    return regex.compile(r"\s*(?:[，,、]?\s*(?:" + rule.params["openings"] + r")\s*[：:]?|[（(]\s*(?:其中\s*[：:]?)?)")
+
+
 def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[str, Printed, dict]]:
     """The amounts a "其中A x万元、B y万元" lists right after a stated figure, in the same sentence."""
     ev = mention["evidence"]
@@ -277,7 +294,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
     raw = block.raw
     stop = _SENTENCE_END.search(raw, ev["end"])
     sentence = raw[ev["end"] : stop.start() if stop else len(raw)]
-    opening = regex.match(r"\s*[，,、（(]?\s*其中\s*[：:]?", sentence)
+    opening = _opening(rule).match(sentence)
     if not opening:
         return []
     if regex.match(r"\s*[（(]", sentence):
@@ -353,18 +370,19 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
         return
     checked = {(m["evidence"]["block"], m["evidence"]["end"]) for f in BUDGET_LABELS for m in _mentions(ctx.fact("budget", f))}
     for block in ctx.doc.blocks:
-        if block.kind not in ("paragraph", "heading") or "其中" not in block.raw:
+        if block.kind not in ("paragraph", "heading"):
             continue
+        opening = _opening(rule)
         for q in find_quantities(block.raw):
             if q.kind != "money" or q.yuan is None or (block.index, q.end) in checked:
                 continue
-            if not regex.match(r"\s*[，,、（(]?\s*其中", block.raw[q.end : q.end + 8]):
+            if not opening.match(block.raw, q.end):
                 continue
             ev = {"quote": block.raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}
             yield from _parts_against(ctx, rule, {"value": q.yuan, "text": q.text, "evidence": ev}, None)
 
 
-_LABEL_AMOUNT = regex.compile(r"\s*(?P<label>[^\d\s:：]{2,30})\s*[:：]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?\s*")
+_LABEL_AMOUNT = regex.compile(r"\s*(?P<label>[^\d\s:：。；;，,]{2,30})\s*[:：]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?\s*[。；;，,]?\s*")
 _UNIT_HEADING = regex.compile(r"[（(]\s*(万元|元)\s*[）)]")
 
 
