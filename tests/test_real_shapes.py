@@ -620,9 +620,12 @@ def test_the_reports_own_graded_scores_rule_out_a_band_scheme(tmp_path):
     rec = record(tmp_path, text)
     found = findings(rec, "GRADE-BAND")
     assert len(found) == 1 and found[0]["expected"] == "良" and found[0]["stated"] == "优"
-    # without the other graded scores, a fitting regional scheme (优 ≥ 80) explains the claim
+    # without the other graded scores, a fitting regional scheme (优 ≥ 80) may explain the claim: a warning
+    # that names both schemes
     alone = record(tmp_path, text.replace("各县区评价结果：甲县得分90分，优秀；乙区得分81分，良好。\n", ""))
-    assert not findings(alone, "GRADE-BAND")
+    assert [f["severity"] for f in findings(alone, "GRADE-BAND")] == ["warning"]
+    assert "部分系统部署" in findings(alone, "GRADE-BAND")[0]["message"]
+    assert "部分系统部署" not in found[0]["message"]
 
 
 def test_funds_score_against_the_printed_rate_when_the_amounts_are_read_by_the_form(tmp_path):
@@ -675,3 +678,16 @@ def test_dimension_scores_of_the_whole_framework_against_the_total(tmp_path):
     # far short of the total (a dimension not scored in the text): nothing said
     rec = record(tmp_path, _HEAD + "项目自评得分92分，其中决策15分、过程18分、产出30分、效益20分。\n")
     assert not findings(rec, "ARITH-TOTAL")
+
+
+def test_a_grade_only_a_deployments_bands_give_is_a_warning(tmp_path):
+    # 85 is 良 in the usual 90/80/60 bands and 优 only in the 80/70/60 one some systems deploy
+    rec = record(tmp_path, _HEAD + "经综合评价，项目自评得分85分，评价等级为优。\n")
+    found = findings(rec, "GRADE-BAND")
+    assert len(found) == 1 and found[0]["severity"] == "warning" and found[0]["expected"] == "良"
+    assert "80" in found[0]["message"] and "90" in found[0]["message"]
+    # the report's own scheme settles it: an error
+    rec = record(tmp_path, _HEAD + "评价等级标准：90分以上为优，80-90分为良，60-80分为中，60分以下为差。项目自评得分85分，评价等级为优。\n")
+    assert [f["severity"] for f in findings(rec, "GRADE-BAND")] == ["error"]
+    # 92 is 优 in every scheme
+    assert not findings(record(tmp_path, _HEAD + "项目自评得分92分，评价等级为优。\n"), "GRADE-BAND")

@@ -27,16 +27,21 @@ def grade_band(ctx: Context, rule: CheckRule):
     if not wrong:
         return
     declared = sets[0][0] == "report"
-    # An error only when no fitting band scheme gives the claimed grade.
-    if len(wrong) < len(expected):
-        if rule.severities.get("profiles") != "warning":
-            return  # some fitting scheme explains the grade; not a finding under the strict reading
-    pid = next(iter(wrong))
+    # An error only when no fitting band scheme gives the claimed grade; when the national bands do not
+    # but a deployment's do (80/70/60), a warning that names both, for the auditor to settle which applies
+    variant = "declared" if declared else "profiles"
+    explained = [pid for pid in expected if pid not in wrong]
+    if explained:
+        if rule.params["usual_scheme"] not in wrong:
+            return  # the usual bands give the claimed grade
+        variant = "regional"
+    pid = rule.params["usual_scheme"] if variant == "regional" else next(iter(wrong))
     bands = dict(sets)[pid]
+    other = dict(sets)[explained[0]] if explained else bands
     yield ctx.finding(
         rule,
-        "declared" if declared else "profiles",
-        msg={"scheme": _scheme(bands), "total": fmt(t), "expected": wrong[pid], "stated": grade["value"]},
+        variant,
+        msg={"scheme": _scheme(bands), "total": fmt(t), "expected": wrong[pid], "stated": grade["value"], "other": _scheme(other)},
         evidence=[evidence_of(grade), evidence_of(total)],
         expected=wrong[pid],
         stated=grade["value"],
