@@ -308,3 +308,9 @@ def test_no_execution_ceiling_on_a_form_whose_indicators_take_all_the_points(tmp
     rec = record(tmp_path, text)
     assert value(rec, "budget", "execution_rate") == Decimal("68.00")
     assert not [f for f in rec["findings"] if f["check"] == "GRADE-EXEC-CEILING"]
+
+
+def test_a_sentence_after_a_level_name_is_no_glued_row(tmp_path):
+    rec = record(tmp_path, "2022年度项目绩效自评报告\n数量指标：培训人次目标100人次，实际完成180人次，得20分。\n")
+    assert [(i["name"], i["target"]["text"], i["actual"]["text"]) for i in rec["indicators"]] == [("培训人次", "100人次", "180人次")]
+    assert not [f for f in rec["findings"] if f["check"] == "COMP-ZERO-SCORE-REASON"]

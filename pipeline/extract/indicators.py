@@ -32,7 +32,7 @@ _FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a
 _OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
 _UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
 _GLUED_ROW = regex.compile(
-    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<actual>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
+    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%，,。；;：:]{1,4})?)(?P<actual>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%，,。；;：:]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
     r"(?P<deviation>\s*[^\d\s][^\d]*)?"  # the 偏差原因 cell glued after the score ("1111管理不够到位")
 )
 _COMMON_WEIGHTS = {5, 10, 15, 20, 25, 30, 35, 40, 50, 60}
@@ -326,8 +326,8 @@ def _glued(tok: Tok, rule: str) -> Indicator | None:
     year, and a worded one where the actual repeats it ("有效提升有效提升", "健全基本健全")."""
     # repetition and dates first: the figure pattern would cut a worded row's weight digits into a target
     m = _glued_words(tok.key) or _GLUED_DATES.fullmatch(tok.key) or _GLUED_ROW.fullmatch(tok.key)
-    if not m:
-        return None
+    if not m or regex.search(r"[，,。；;]", tok.key[: m.end("name")]):
+        return None  # a sentence, not cells glued together
     cut = split_weight_score(m.group("ws"))
     if cut is None:
         return None
