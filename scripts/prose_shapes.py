@@ -78,6 +78,10 @@ PHRASINGS = [
     Phrasing("total.总得分", "total_score", "项目总得分{t}分。"),
     Phrasing("total.最终得分", "total_score", "经评价组评议，最终得分{t}分。"),
     Phrasing("total.得分-before-grade", "total_score", "本项目自评得分{t}分，自评等级为“{g}”。"),
+    Phrasing("total.grade-then-score", "total_score", "综合评价结果为{g}（{t}分）。"),
+    Phrasing("total.自评分数", "total_score", "本项目绩效自评分数为{t}。"),
+    Phrasing("total.得分合计", "total_score", "四个一级指标得分合计{t}分。"),
+    Phrasing("grade.grade-then-score", "grade", "综合评价结果为{g}（{t}分）。"),
     # grade
     Phrasing("grade.自评等级为", "grade", "自评等级为“{g}”。"),
     Phrasing("grade.评价等级", "grade", "评价等级：{g}。"),
