@@ -18,7 +18,9 @@ from reportlab.pdfgen import canvas
 from pipeline.document import Block, Document
 from pipeline.errors import ReadError
 from pipeline.limits import DEFAULT_LIMITS, Limits
-from pipeline.readers import pdf, read_bytes
+from pipeline.parse import parse_file
+from pipeline.readers import pdf, pdf_objects, read_bytes
+from pipeline.record import extract_record
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -31,6 +33,9 @@ HEADER001 = "区退管中心2022.2023项目绩效评价报告"
 _spec = importlib.util.spec_from_file_location("seed_tables", ROOT / "scripts" / "seed_tables.py")
 seed_tables = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(seed_tables)
+_spec = importlib.util.spec_from_file_location("make_pdf", ROOT / "scripts" / "make_pdf.py")
+make_pdf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_pdf)
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 W, H = A4
@@ -212,56 +217,78 @@ def test_mixed_scan_reads_the_text_page_and_warns() -> None:
     ]
 
 
-def test_pdfminer_failure_is_a_corrupt_pdf_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
-    from pdfminer.pdfinterp import PDFPageInterpreter
-
-    def boom(self, page):
-        raise KeyError("Resources")
-
-    monkeypatch.setattr(PDFPageInterpreter, "process_page", boom)
-    with pytest.raises(ReadError) as err:
-        read_path(BAD / "owner_only.pdf")
-    assert err.value.code == "E_PDF_CORRUPT"
-    assert err.value.detail == "no page could be read; page 1: KeyError: 'Resources'"
-
-
-def test_a_damaged_page_costs_only_that_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    import pdfplumber
-    from pdfminer.pdfinterp import PDFPageInterpreter
-
-    with pdfplumber.open(DOC000) as whole:
-        second = whole.pages[1].page_obj.pageid
-    real = PDFPageInterpreter.process_page
-
-    def damaged(self, page):
-        if page.pageid == second:
-            raise ValueError("Non-Ascii85 digit found: x")
-        return real(self, page)
-
-    monkeypatch.setattr(PDFPageInterpreter, "process_page", damaged)
-    doc = read_path(DOC000)
-    assert {b.page for b in doc.blocks} == {1, 3, 4}
+def test_a_page_that_cannot_be_loaded_costs_only_that_page() -> None:
+    # page 2's object is a bare number (scripts/make_pdf.py): pdfium counts it but cannot load it;
+    # pdfminer used to drop it from the page count without a word
+    doc = read_path(BAD / "damaged_page.pdf")
+    assert doc.pages == 3
+    assert [(b.page, b.raw) for b in doc.blocks] == [
+        (1, "一、基本情况"),
+        (1, "项目资金支出绩效自评报告，预算执行率为100%。"),
+        (1, "二、绩效目标"),
+        (3, "三、自评结论"),
+        (3, "第三页的正文。"),
+    ]
     assert doc.warnings == [
         {
             "code": "W_PDF_PAGES_CORRUPT",
-            "message": "第2页已损坏，这些页的内容未读取（damaged pages not read: 2; ValueError: Non-Ascii85 digit found: x）",
+            "message": "第2页已损坏，这些页的内容未读取（damaged pages not read: 2; PdfiumError: Failed to load page.）",
         }
     ]
-    # the paragraph cut by the missing page is not glued to what follows it
-    assert doc.blocks[[b.page for b in doc.blocks].index(3)].raw == "1.评价结果"
 
 
-def test_timeout_inside_pdfminer_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) -> None:
-    # pdfplumber wraps every exception out of pdfminer, our alarm's ReadError too
-    from pdfminer.pdfinterp import PDFPageInterpreter
-
-    def slow(self, page):
-        raise ReadError("E_TIMEOUT", "reading took longer than 1 s")
-
-    monkeypatch.setattr(PDFPageInterpreter, "process_page", slow)
+def test_no_page_that_can_be_loaded_is_a_corrupt_pdf() -> None:
+    data = make_pdf.unloadable_pages(make_pdf.simple_pdf([["第一页"], ["第二页"]]), {1, 2})
     with pytest.raises(ReadError) as err:
-        read_path(DOC000)
+        pdf.read(data, "unloadable.pdf", DEFAULT_LIMITS)
+    assert err.value.code == "E_PDF_CORRUPT"
+    assert err.value.detail == "no page could be read; page 1: PdfiumError: Failed to load page."
+
+
+def _clock_fires_on_page(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
+    real = pdf_objects.read_page
+
+    def read_page(document, index: int):
+        if index + 1 == number:
+            raise ReadError("E_TIMEOUT", "reading took longer than 1 s")
+        return real(document, index)
+
+    monkeypatch.setattr(pdf_objects, "read_page", read_page)
+
+
+def test_time_limit_inside_a_page_keeps_the_pages_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    _clock_fires_on_page(monkeypatch, 3)
+    doc = read_path(DOC001)
+    assert doc.pages == 8 and {b.page for b in doc.blocks} == {1, 2}
+    assert doc.warnings == [
+        {
+            "code": "W_PDF_PAGES_TIMEOUT",
+            "message": "读取超过时间上限，文件共8页，第3-8页未读取，请拆分后再提交（time limit: read 2 of 8 pages, not read: 3-8）",
+        }
+    ]
+
+
+def test_time_limit_on_the_first_page_is_a_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    _clock_fires_on_page(monkeypatch, 1)
+    with pytest.raises(ReadError) as err:
+        read_path(DOC001)
     assert err.value.code == "E_TIMEOUT"
+
+
+def test_a_long_pdf_cut_by_the_clock_says_so(tmp_path: Path) -> None:
+    # 2,000 pages: reading stops at a page boundary once 3/4 of the limit is used, and the record is
+    # partial, never ok, with the pages read so far and the pages not read named
+    path = tmp_path / "long.pdf"
+    path.write_bytes(make_pdf.simple_pdf([[f"第{n}页：项目资金支出绩效自评报告。"] for n in range(1, 2001)]))
+    parsed = parse_file(path, Limits(seconds=0.5))
+    assert parsed.error is None and parsed.status == "partial"
+    (warning,) = parsed.doc.warnings
+    assert warning["code"] == "W_PDF_PAGES_TIMEOUT"
+    read = max(b.page for b in parsed.doc.blocks)
+    assert 1 <= read < 2000
+    assert f"文件共2000页，第{read + 1}-2000页未读取" in warning["message"]
+    assert [b.raw for b in parsed.doc.blocks] == [f"第{n}页：项目资金支出绩效自评报告。" for n in range(1, read + 1)]
+    assert extract_record(parsed)["status"] == "partial"
 
 
 def test_truncated_in_many_places_never_raises_anything_but_read_error() -> None:

@@ -13,22 +13,21 @@ are reported in a warning; a PDF with no text at all needs OCR first (E_PDF_NO_T
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
 
 from pipeline.document import Document
 from pipeline.errors import ReadError
-from pipeline.limits import Limits
+from pipeline.limits import Limits, disarm
+from pipeline.readers import pdf_objects
+from pipeline.readers.pdf_objects import Char, Edge
 
-Char = dict  # a pdfplumber char: text, x0, x1, top, bottom, size, upright ...
 Row = list[tuple[str, int, int]]
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 Span = tuple[float, float]  # left, right
@@ -54,7 +53,9 @@ _PAGE_NUMBER = re.compile(
     r"|(?:page)?\d{1,4}(?:of\d{1,4})?)$",
     re.I,
 )
-_CID = re.compile(r"^\(cid:\d+\)$")
+# Reading stops at a page boundary once it has used this share of the document's time limit, so that
+# the pages read so far reach extraction and the checks, with a warning naming the pages not read.
+READ_SHARE = 0.75
 
 
 @dataclass
@@ -98,56 +99,43 @@ class Layout:
 
 
 def read(data: bytes, path: str, limits: Limits) -> Document:
+    pdf = pdf_objects.open_pdf(data)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
-    except Exception as exc:
-        raise _error(exc) from None
-    try:
-        with pdf:
-            return _read(pdf, path, limits, data)
-    except ReadError:
-        raise
-    except Exception as exc:
-        raise _error(exc) from None
+        return _read(pdf, path, limits)
+    finally:
+        pdf.close()
 
 
-def _error(exc: BaseException) -> BaseException:
-    """The ReadError for an exception out of pdfplumber/pdfminer.
-
-    pdfplumber wraps whatever pdfminer raised, including our own E_TIMEOUT when the alarm fired inside
-    pdfminer, so unwrap before deciding; a timeout or running out of memory is passed on as it is.
-    """
-    inner = exc
-    while isinstance(inner, PdfminerException) and inner.args and isinstance(inner.args[0], BaseException):
-        inner = inner.args[0]
-    if isinstance(inner, (ReadError, MemoryError)):
-        return inner
-    detail = f"{type(inner).__name__}: {inner}"[:300]
-    if isinstance(inner, PDFEncryptionError):  # includes a wrong (here: empty) password
-        return ReadError("E_PDF_ENCRYPTED", detail)
-    return ReadError("E_PDF_CORRUPT", detail)
-
-
-def _read(pdf: pdfplumber.PDF, path: str, limits: Limits, data: bytes) -> Document:
-    total = len(pdf.pages)
+def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
+    total = len(pdf)
     doc = Document(path=path, format="pdf", pages=total)
     if total == 0:
         raise ReadError("E_NO_TEXT", "the PDF has no pages")
     pages: list[Page] = []
     broken: list[tuple[int, str]] = []
-    for page in pdf.pages[: limits.max_pages]:
+    dense: list[int] = []
+    stop = time.monotonic() + READ_SHARE * limits.seconds if limits.seconds > 0 else math.inf
+    count = min(total, limits.max_pages)
+    read_to = count  # pages before this index were read (or found damaged)
+    for index in range(count):
+        if pages and time.monotonic() > stop:
+            read_to = index
+            break
         try:
-            pages.append(_read_page(page))
-        except ReadError:
-            raise
-        except Exception as exc:
-            # One damaged content stream should not cost the other pages; the warning says what is missing.
-            err = _error(exc)
-            if not isinstance(err, ReadError) or err.code != "E_PDF_CORRUPT":
-                raise err from None
-            broken.append((page.page_number, err.detail))
-        finally:
-            page.close()  # frees the page's parsed objects; long reports would otherwise pile them up
+            found = pdf_objects.read_page(pdf, index)
+        except pdfium.PdfiumError as exc:
+            # A page pdfium cannot load should not cost the other pages; the warning says what is missing.
+            broken.append((index + 1, f"PdfiumError: {exc}"[:300]))
+            continue
+        except ReadError as exc:
+            if exc.code != "E_TIMEOUT" or not pages:
+                raise
+            disarm()  # the document's clock fired inside this page: keep the pages read so far
+            read_to = index
+            break
+        pages.append(_read_page(found))
+        if found.cut:
+            dense.append(found.number)
     if broken and not pages:
         number, detail = broken[0]
         raise ReadError("E_PDF_CORRUPT", f"no page could be read; page {number}: {detail}")
@@ -155,7 +143,7 @@ def _read(pdf: pdfplumber.PDF, path: str, limits: Limits, data: bytes) -> Docume
         raise ReadError("E_NO_TEXT", f"no pages read (page limit {limits.max_pages})")
     unmapped = sum(p.unmapped for p in pages if not p.has_text)
     # Pages without a text layer (scans), or whose glyphs map to no character, are read by OCR.
-    ocr_failed = _ocr_pages(data, pages, doc, limits)
+    ocr_failed = _ocr_pages(pdf, pages, doc, limits)
     scans = [p.number for p in pages if not p.has_text]
     if len(scans) == len(pages):
         why = f"none of the {unmapped} glyphs maps to Unicode" if unmapped else "no text layer on any page"
@@ -182,7 +170,23 @@ def _read(pdf: pdfplumber.PDF, path: str, limits: Limits, data: bytes) -> Docume
         zh, en = _page_list(numbers, "、"), _page_list(numbers, ", ")
         first = broken[0][1]
         _warn(doc, "W_PDF_PAGES_CORRUPT", f"第{zh}页已损坏，这些页的内容未读取", f"damaged pages not read: {en}; {first}")
-    if total > limits.max_pages:
+    if dense:
+        zh, en = _page_list(dense, "、"), _page_list(dense, ", ")
+        _warn(
+            doc,
+            "W_PDF_PAGES_DENSE",
+            f"第{zh}页的文字或图形对象过多，只读取了其中一部分，请核对原件",
+            f"more than {pdf_objects.MAX_GLYPHS} glyphs or {pdf_objects.MAX_OBJECTS} objects on pages {en}: read in part",
+        )
+    if read_to < count:
+        zh, en = _page_list(list(range(read_to + 1, total + 1)), "、"), _page_list(list(range(read_to + 1, total + 1)), ", ")
+        _warn(
+            doc,
+            "W_PDF_PAGES_TIMEOUT",
+            f"读取超过时间上限，文件共{total}页，第{zh}页未读取，请拆分后再提交",
+            f"time limit: read {read_to} of {total} pages, not read: {en}",
+        )
+    elif total > limits.max_pages:
         n = limits.max_pages
         _warn(doc, "W_PDF_PAGES_CUT", f"文件共{total}页，只读取了前{n}页", f"page limit: read {n} of {total} pages")
     if not doc.blocks:
@@ -215,47 +219,51 @@ def _page_list(numbers: list[int], sep: str) -> str:
 # -- one page ---------------------------------------------------------------------------------------
 
 
-def _read_page(page: pdfplumber.page.Page) -> Page:
-    number = page.page_number
-    chars = _dedupe([_clean(c) for c in page.chars])
+def _read_page(found: pdf_objects.PageObjects) -> Page:
+    number = found.number
+    chars = _dedupe(found.chars)
     visible = [c for c in chars if c["text"].strip() and c["text"] != "\ufffd"]
     unmapped = sum(1 for c in chars if c["text"] == "\ufffd")
-    result = Page(number, tuple(page.bbox), has_text=bool(visible), unmapped=unmapped)
+    result = Page(number, found.box, has_text=bool(visible), unmapped=unmapped)
     if not visible:
         return result
     # A little sideways text is a watermark or a stamp, not the report's prose; a page of it is a
-    # landscape table drawn turned, which this reader does not lay out, and the warning says so.
-    result.rotated = 2 * sum(1 for c in visible if _level(c)) < len(visible)
-    chars = [c for c in chars if _level(c)]
+    # landscape table drawn turned, which this reader does not lay out, and the warning says so. Level:
+    # the baseline runs left to right within a few degrees (pdfminer's "upright" let 45 degrees pass).
+    result.rotated = 2 * sum(1 for c in visible if c["level"]) < len(visible)
+    chars = [c for c in chars if c["level"]]
     tables: list[Table] = []
     boxes = []
-    for found in page.find_tables(_TABLE_SETTINGS):
-        within = [c for c in chars if _inside(c, found.bbox)]
-        rows = _table_rows(found.cells, within)
+    for cells, bbox in _ruled_tables(found.edges, found.box):
+        within = [c for c in chars if _inside(c, bbox)]
+        rows = _table_rows(cells, within)
         if rows is not None:
-            tables.append(Table(number, found.bbox[1], rows))
-            boxes.append(found.bbox)
-    free = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+            tables.append(Table(number, bbox[1], rows))
+            boxes.append(bbox)
+    free = [c for c in chars if not any(_inside(c, b) for b in boxes)] if boxes else chars
     result.items = _reading_order(_group_lines(free), tables, number)
     return result
 
 
-def _level(c: Char) -> bool:
-    """Whether the glyph's baseline runs left to right, within a few degrees (pdfminer's "upright" lets
-    a 45-degree watermark pass)."""
-    m = c.get("matrix")
-    if not m:
-        return bool(c.get("upright", True))
-    a, b = m[0], m[1]
-    return a > 0 and abs(b) <= 0.1 * a
+class _Ruled:
+    """All that pdfplumber's table finder reads of a page: its edges and its box."""
+
+    def __init__(self, edges: list[Edge], bbox: Box):
+        self.edges = edges
+        self.bbox = bbox
 
 
-def _clean(c: Char) -> Char:
-    # A glyph without a Unicode mapping comes out as "(cid:123)": keep its place, but as one
-    # replacement character, so the auditor sees that something was there.
-    if _CID.match(c["text"]):
-        c = dict(c, text="\ufffd")
-    return c
+def _ruled_tables(edges: list[Edge], box: Box) -> list[tuple[list[Box], Box]]:
+    """(cells, box) of each table the page's ruling lines draw, by pdfplumber's table finder (lines
+    strategy); a page without lines does not need it."""
+    if len(edges) < 4:
+        return []  # a table needs two lines each way; a rule under the header is no table
+    from pdfplumber.table import TableFinder
+
+    found = []
+    for table in TableFinder(_Ruled(edges, box), _TABLE_SETTINGS).tables:
+        found.append((table.cells, table.bbox))
+    return found
 
 
 def _dedupe(chars: list[Char]) -> list[Char]:
@@ -649,7 +657,7 @@ def _line_spans(run: list[Line]) -> list[tuple[int, int, float, Box]]:
 # -- OCR of pages without text ----------------------------------------------------------------------
 
 
-def _ocr_pages(data: bytes, pages: list[Page], doc: Document, limits: Limits) -> list[int]:
+def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], doc: Document, limits: Limits) -> list[int]:
     """OCR every page that has no text layer, in place; the pages whose OCR ran out of time."""
     todo = [p for p in pages if not p.has_text and not p.rotated]
     if not todo:
@@ -659,28 +667,34 @@ def _ocr_pages(data: bytes, pages: list[Page], doc: Document, limits: Limits) ->
         zh, en = _page_list(cut, "、"), _page_list(cut, ", ")
         _warn(doc, "W_OCR_PAGES_CUT", f"扫描页过多，第{zh}页未做OCR识别，请拆分后再提交", f"OCR page limit: {en} not read")
         todo = todo[: limits.max_ocr_pages]
-    import pypdfium2 as pdfium
-
     from pipeline.limits import PageTimeout, deadline
     from pipeline.readers import ocr
 
     timed_out: list[int] = []
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for page in todo:
-            try:
-                with deadline(limits.ocr_page_seconds):
-                    image = pdf[page.number - 1].render(scale=ocr.OCR_DPI / 72).to_pil()
-                    lines = ocr.recognise(image, 72 / ocr.OCR_DPI)
-            except PageTimeout:
-                timed_out.append(page.number)
-                continue
-            fill_page(page, lines)
-            if page.has_text:
-                doc.ocr_pages = (doc.ocr_pages or []) + [page.number]
-    finally:
-        pdf.close()
+    for page in todo:
+        try:
+            with deadline(limits.ocr_page_seconds):
+                lines = ocr.recognise(_render(pdf, page.number - 1, ocr.OCR_DPI / 72), 72 / ocr.OCR_DPI)
+        except PageTimeout:
+            timed_out.append(page.number)
+            continue
+        fill_page(page, lines)
+        if page.has_text:
+            doc.ocr_pages = (doc.ocr_pages or []) + [page.number]
     return timed_out
+
+
+def _render(pdf: pdfium.PdfDocument, index: int, scale: float):
+    """The page as a PIL image; the page and its bitmap are closed again."""
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=scale)
+        try:
+            return bitmap.to_pil().copy()  # to_pil() shares the bitmap's buffer
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
 
 
 def fill_page(page: Page, lines: list) -> None:
