@@ -19,6 +19,7 @@ import statistics
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import pypdfium2 as pdfium
 
@@ -29,6 +30,9 @@ from pipeline.readers import pdf_objects
 from pipeline.readers.pdf_objects import Char, Edge
 
 Row = list[tuple[str, int, int]]
+_TOP_X0 = itemgetter("top", "x0")
+_MID_X0 = itemgetter("mid", "x0")
+_X0 = itemgetter("x0")
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 Span = tuple[float, float]  # left, right
 Frame = tuple[int, int]  # (page, column): column 0 for a single-column page, 1 left, 2 right
@@ -271,10 +275,16 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     dedupe_chars does the same but costs more than parsing the page."""
     kept: list[Char] = []
     last: dict[str, list[Char]] = {}
-    for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        near = [k for k in last.get(c["text"], ()) if c["top"] - k["top"] < 1]  # sorted by top: prune
-        last[c["text"]] = near
-        if any(abs(c["x0"] - k["x0"]) < 1 for k in near):
+    for c in sorted(chars, key=_TOP_X0):
+        near = last.get(c["text"])
+        if near is None:
+            last[c["text"]] = [c]
+            kept.append(c)
+            continue
+        top, x0 = c["top"], c["x0"]
+        if top - near[0]["top"] >= 1:  # sorted by top: prune
+            near[:] = [k for k in near if top - k["top"] < 1]
+        if any(abs(x0 - k["x0"]) < 1 for k in near):
             continue
         near.append(c)
         kept.append(c)
@@ -283,7 +293,7 @@ def _dedupe(chars: list[Char]) -> list[Char]:
 
 def _inside(c: Char, box: Box) -> bool:
     x = (c["x0"] + c["x1"]) / 2
-    y = (c["top"] + c["bottom"]) / 2
+    y = c["mid"]
     return box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1
 
 
@@ -291,8 +301,8 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
     """Chars grouped into visual lines (by their vertical middle), each sorted left to right."""
     groups: list[list[Char]] = []
     ref = size = 0.0
-    for c in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
-        mid = (c["top"] + c["bottom"]) / 2
+    for c in sorted(chars, key=_MID_X0):
+        mid = c["mid"]
         if groups and mid - ref <= 0.4 * max(size, c["size"]):
             groups[-1].append(c)
         else:
@@ -300,7 +310,7 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
             ref, size = mid, c["size"]
     out = []
     for g in groups:
-        g.sort(key=lambda c: c["x0"])
+        g.sort(key=_X0)
         # a line of spaces only carries nothing
         if any(c["text"].strip() for c in g):
             out.append(g)
@@ -327,27 +337,33 @@ def _make_line(chars: list[Char], page: int) -> Line:
     parts: list[str] = []
     prev: Char | None = None
     spaced = False
+    ink: list[Char] = []
     for c in chars:
         t = c["text"]
         if not t.strip():
             spaced = prev is not None
             continue
         if prev is not None:
-            gap = c["x0"] - prev["x1"]
-            wide = _is_wide(prev["text"][-1]) and _is_wide(t[0])
-            if not wide and (spaced or gap > SPACE_GAP * max(c["size"], prev["size"])):
-                parts.append(" ")
+            size, prev_size = c["size"], prev["size"]
+            # the geometry first: most glyphs follow the one before without a gap
+            if spaced or c["x0"] - prev["x1"] > SPACE_GAP * (size if size > prev_size else prev_size):
+                if not (_is_wide(prev["text"][-1]) and _is_wide(t[0])):
+                    parts.append(" ")
         parts.append(t)
+        ink.append(c)
         prev, spaced = c, False
-    ink = [c for c in chars if c["text"].strip()]
-    sizes = Counter(round(c["size"], 1) for c in ink)
+    sizes = {c["size"] for c in ink}
+    if len(sizes) == 1:
+        size = round(sizes.pop(), 1)
+    else:
+        size = Counter(round(c["size"], 1) for c in ink).most_common(1)[0][0]
     return Line(
         page=page,
         top=min(c["top"] for c in ink),
         bottom=max(c["bottom"] for c in ink),
         x0=ink[0]["x0"],
         x1=max(c["x1"] for c in ink),
-        size=sizes.most_common(1)[0][0],
+        size=size,
         text="".join(parts),
     )
 

@@ -22,7 +22,7 @@ import pypdfium2.raw as raw
 
 from pipeline.errors import ReadError
 
-Char = dict  # text, x0, x1, top, bottom, size, level
+Char = dict  # text, x0, x1, top, bottom, mid (of top and bottom), size, level
 Edge = dict  # a ruling line as pdfplumber's table finder takes it: x0, x1, top, bottom, width, height, orientation
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
@@ -41,19 +41,22 @@ def _by_address(func, restype, *argtypes):
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, _V).value)
 
 
-_text_object = _by_address(raw.FPDFText_GetTextObject, _V, _V, _I)
-_char_origin = _by_address(raw.FPDFText_GetCharOrigin, _I, _V, _I, ctypes.POINTER(_D), ctypes.POINTER(_D))
+# Called once or twice per glyph: without argument types, so that ctypes converts nothing (the handle is
+# passed as a c_void_p, the index as a C int, the results through byref()).
+_text_object = ctypes.CFUNCTYPE(_V)(ctypes.cast(raw.FPDFText_GetTextObject, _V).value)
+_char_origin = ctypes.CFUNCTYPE(_I)(ctypes.cast(raw.FPDFText_GetCharOrigin, _V).value)
+_generated = ctypes.CFUNCTYPE(_I)(ctypes.cast(raw.FPDFText_IsGenerated, _V).value)
+# Called once per text object or per font and character.
 _map_error = _by_address(raw.FPDFText_HasUnicodeMapError, _I, _V, _I)
-_generated = _by_address(raw.FPDFText_IsGenerated, _I, _V, _I)
 _object_font = _by_address(raw.FPDFTextObj_GetFont, _V, _V)
 _object_font_size = _by_address(raw.FPDFTextObj_GetFontSize, _I, _V, ctypes.POINTER(ctypes.c_float))
 _char_matrix = _by_address(raw.FPDFText_GetMatrix, _I, _V, _I, ctypes.POINTER(raw.FS_MATRIX))
+_char_font_size = _by_address(raw.FPDFText_GetFontSize, _D, _V, _I)
 _font_descent = _by_address(raw.FPDFFont_GetDescent, _I, _V, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 _glyph_width = _by_address(
     raw.FPDFFont_GetGlyphWidth, _I, _V, ctypes.c_uint32, ctypes.c_float, ctypes.POINTER(ctypes.c_float)
 )
 _loose_box = _by_address(raw.FPDFText_GetLooseCharBox, _I, _V, _I, ctypes.POINTER(raw.FS_RECTF))
-_char_font_size = _by_address(raw.FPDFText_GetFontSize, _D, _V, _I)
 
 
 @dataclass
@@ -103,55 +106,68 @@ def _glyphs(handle, height: float) -> tuple[list[Char], bool]:
     cut = count > MAX_GLYPHS
     count = min(count, MAX_GLYPHS)
     text = _page_text(handle, count)
-    textpage = ctypes.cast(handle, _V).value
+    textpage = ctypes.cast(handle, _V)
     ox, oy = _D(), _D()
-    size_ts = ctypes.c_float()
-    descent = ctypes.c_float()
-    width = ctypes.c_float()
-    matrix = raw.FS_MATRIX()
-    rect = raw.FS_RECTF()
-    widths: dict[tuple[int, str], float] = {}  # (font, character) -> advance per unit of font size
+    at_x, at_y = ctypes.byref(ox), ctypes.byref(oy)
+    text_object, char_origin, generated = _text_object, _char_origin, _generated
+    fonts: dict[int, dict[str, tuple[str, float]]] = {}
     chars: list[Char] = []
-    last = None
-    font = 0
-    size = low = high = a = 0.0
-    level = True
+    append = chars.append
+    last = -1
     for i in range(count):
         t = text[i]
-        if t in " \r\n" and _generated(textpage, i):
+        if t in " \r\n" and generated(textpage, i):
             continue  # pdfium's own word and line breaks, not glyphs of the page
-        obj = _text_object(textpage, i)
+        obj = text_object(textpage, i)
         if obj != last:  # a new text object: one font, size and matrix for all its glyphs
             last = obj
-            font = (_object_font(obj) if obj else None) or 0
-            size_ts.value = descent.value = 0.0
-            if not obj or not _object_font_size(obj, size_ts) or size_ts.value <= 0:
-                size_ts.value = _char_font_size(textpage, i)
-            _char_matrix(textpage, i, matrix)
-            _font_descent(font, size_ts.value, descent)
-            a, d = matrix.a, matrix.d
-            # pdfminer's em box in text space, (0, descent) to (advance, descent + size), on the page
-            low, high = descent.value * d, (descent.value + size_ts.value) * d
-            low, high = min(low, high), max(low, high)
+            font, size_ts, a, low, high, level = _text_state(textpage, i, obj)
             size = high - low
-            level = a > 0 and abs(matrix.b) <= 0.1 * a
-        if _map_error(textpage, i):
-            t = "\ufffd"  # no Unicode for this glyph (pdfium gives its code instead): keep its place
-        _char_origin(textpage, i, ox, oy)
+            known = fonts.setdefault(font, {})
+        glyph = known.get(t)
+        if glyph is None:
+            glyph = known[t] = _glyph(textpage.value, i, font, t)
+        t, advance = glyph
+        char_origin(textpage, i, at_x, at_y)
         x, y = ox.value, oy.value
-        advance = widths.get((font, t))
-        if advance is None:
-            ok = t != "\ufffd" and ord(t) < 0x110000 and _glyph_width(font, ord(t), 1.0, width)
-            advance = widths[(font, t)] = width.value if ok and width.value > 0 else -1.0
         if advance > 0:
-            right = x + advance * size_ts.value * a
-        else:  # no width for this character in the font: the glyph's loose box
-            _loose_box(textpage, i, rect)
+            right = x + advance * size_ts * a
+        else:  # the font has no width for this character: the glyph's loose box
+            rect = raw.FS_RECTF()
+            _loose_box(textpage.value, i, rect)
             right = max(rect.right, x)
-        chars.append(
-            {"text": t, "x0": x, "x1": right, "top": height - y - high, "bottom": height - y - low, "size": size, "level": level}
-        )
+        top, bottom = height - y - high, height - y - low
+        append({"text": t, "x0": x, "x1": right, "top": top, "bottom": bottom, "mid": (top + bottom) / 2, "size": size, "level": level})
     return chars, cut
+
+
+def _text_state(textpage, index: int, obj: int | None) -> tuple[int, float, float, float, float, bool]:
+    """(font, font size, horizontal scale, bottom and top of the em box above the baseline, level) of the
+    text object that glyph ``index`` belongs to."""
+    font = (_object_font(obj) if obj else None) or 0
+    size_ts, descent, matrix = ctypes.c_float(), ctypes.c_float(), raw.FS_MATRIX()
+    if not obj or not _object_font_size(obj, size_ts) or size_ts.value <= 0:
+        size_ts.value = _char_font_size(textpage.value, index)
+    _char_matrix(textpage.value, index, matrix)
+    if font:
+        _font_descent(font, size_ts.value, descent)
+    a, d = matrix.a, matrix.d
+    # pdfminer's em box in text space, (0, descent) to (advance, descent + size), on the page
+    low, high = descent.value * d, (descent.value + size_ts.value) * d
+    level = a > 0 and abs(matrix.b) <= 0.1 * a
+    return font, size_ts.value, a, min(low, high), max(low, high), level
+
+
+def _glyph(textpage: int, index: int, font: int, t: str) -> tuple[str, float]:
+    """(character, advance per unit of font size) of glyph ``index``, which a font shows as ``t``; -1.0
+    when the font gives no width. Asked once per font and character: pdfium reports a glyph without a
+    Unicode mapping as its character code, and asking about every glyph costs as much as reading it."""
+    if _map_error(textpage, index):
+        return "\ufffd", -1.0  # no Unicode for this glyph: keep its place
+    width = ctypes.c_float()
+    if font and _glyph_width(font, ord(t), 1.0, width) and width.value > 0:
+        return t, width.value
+    return t, -1.0
 
 
 def _page_text(textpage, count: int) -> str:
