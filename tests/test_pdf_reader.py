@@ -19,7 +19,7 @@ from pipeline.document import Block, Document
 from pipeline.errors import ReadError
 from pipeline.limits import DEFAULT_LIMITS, Limits
 from pipeline.parse import parse_file
-from pipeline.readers import pdf, pdf_objects, read_bytes
+from pipeline.readers import pdf, pdf_objects, pdf_tables, read_bytes
 from pipeline.record import extract_record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -490,3 +490,100 @@ def test_margins_per_page_mirrored_and_all_indented() -> None:
     doc = pdf.read(render(draw), "margins.pdf", DEFAULT_LIMITS)
     paragraphs = [(1, "\n".join(para))] * 2 + [(2, "\n".join(para))] * 2 + [(3, full)] * 4
     assert [(b.page, b.raw) for b in doc.blocks] == paragraphs
+
+
+# -- pdfium's glyphs and ruling lines against pdfminer's, pdf_tables against pdfplumber's table finder ---
+# pdfplumber is the oracle here only: the reader itself does not import it.
+
+
+def _oracle_pages(data: bytes):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    document = pdf_objects.open_pdf(data)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as theirs:
+            for index, page in enumerate(theirs.pages):
+                yield pdf_objects.read_page(document, index), page
+    finally:
+        document.close()
+
+
+def _grids(c: canvas.Canvas) -> None:
+    """Ruled tables drawn every way a report's tables come: lines, one rectangle per cell (a merged cell
+    one rectangle), thick and slightly misaligned rules, rules inside a form XObject, a rounded box."""
+    c.setLineWidth(0.5)
+    for x in (60, 160, 260, 360):  # lines, the middle row's two right cells merged
+        c.line(x, 800, x, 740) if x != 260 else (c.line(x, 800, x, 780), c.line(x, 760, x, 740))
+    for y in (800, 780, 760, 740):
+        c.line(60, y, 360, y)
+    c.setLineWidth(2)
+    for i, (x, w) in enumerate(((60, 100), (160.8, 99.2), (260, 100))):  # rectangles, 0.8 pt off the grid
+        for y in (700, 680):
+            c.rect(x, y - 20 + (1.5 if i == 1 else 0), w, 20, stroke=1, fill=0)
+    c.rect(60, 620, 300, 20, stroke=1, fill=0)  # a merged row under them
+    c.setLineWidth(0.5)
+    c.beginForm("grid")
+    for x in (60, 200, 360):
+        c.line(x, 560, x, 500)
+    for y in (560, 530, 500):
+        c.line(60, y, 360, y)
+    c.endForm()
+    c.saveState()
+    c.translate(0, -100)
+    c.doForm("grid")
+    c.restoreState()
+    c.roundRect(60, 250, 300, 100, 10)  # a frame with rounded corners is no table
+    c.setFont("STSong-Light", 9)
+    c.drawString(65, 785, "单元格")
+
+
+def test_pdfium_reads_the_glyphs_pdfminer_read() -> None:
+    # the same glyphs in the same order, boxes within a thousandth of a point (the corpus' CID font);
+    # pdfium drops a space glyph that repeats the one before, which the layout treats alike
+    for path in (DOC000, DOC001):
+        for ours, theirs in _oracle_pages(path.read_bytes()):
+            a = [c for c in theirs.chars if c["text"].strip()]
+            b = [c for c in ours.chars if c["text"].strip()]
+            assert [c["text"] for c in a] == [c["text"] for c in b]
+            for x, y in zip(a, b):
+                assert all(abs(x[k] - y[k]) < 1e-3 for k in ("x0", "x1", "top", "bottom", "size")), (x, y)
+                assert y["level"] == x["upright"]
+            assert ours.box == pytest.approx(theirs.bbox)
+
+
+def _same_edges(ours: list[dict], theirs: list[dict]) -> bool:
+    """The same edges, as far as the table finder looks at them (horizontal or vertical, 1 pt long at
+    least), within a hundredth of a point (pdfium keeps path points as 32-bit floats)."""
+
+    def usable(edges: list[dict]) -> list[tuple]:
+        return [
+            (e["orientation"], e["x0"], e["top"], e["x1"], e["bottom"])
+            for e in edges
+            if e["orientation"] == "h" and e["width"] >= 1 or e["orientation"] == "v" and e["height"] >= 1
+        ]
+
+    left = usable(theirs)
+    for e in usable(ours):
+        match = next((t for t in left if t[0] == e[0] and all(abs(a - b) < 0.01 for a, b in zip(t[1:], e[1:]))), None)
+        if match is None:
+            return False
+        left.remove(match)
+    return not left
+
+
+@pytest.mark.parametrize("source", ["corpus", "drawn"])
+def test_ruling_lines_and_tables_are_pdfplumbers(source: str) -> None:
+    from pdfplumber.table import TableFinder  # noqa: F401 (skipped above when pdfplumber is missing)
+
+    class Ruled:  # all that pdfplumber's table finder reads of a page
+        def __init__(self, edges: list[dict], bbox) -> None:
+            self.edges, self.bbox = edges, bbox
+
+    documents = [DOC000.read_bytes(), DOC001.read_bytes()] if source == "corpus" else [render(_grids)]
+    tables = 0
+    for data in documents:
+        for ours, theirs in _oracle_pages(data):
+            assert _same_edges(ours.edges, theirs.edges)
+            want = [(t.cells, t.bbox) for t in TableFinder(Ruled(ours.edges, ours.box), {}).tables]
+            assert pdf_tables.find_tables(ours.edges) == want
+            tables += len(want)
+    assert tables == (3 if source == "corpus" else 3)

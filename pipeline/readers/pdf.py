@@ -26,8 +26,8 @@ import pypdfium2 as pdfium
 from pipeline.document import Document
 from pipeline.errors import ReadError
 from pipeline.limits import Limits, disarm
-from pipeline.readers import pdf_objects
-from pipeline.readers.pdf_objects import Char, Edge
+from pipeline.readers import pdf_objects, pdf_tables
+from pipeline.readers.pdf_objects import Char
 
 Row = list[tuple[str, int, int]]
 _TOP_X0 = itemgetter("top", "x0")
@@ -37,7 +37,6 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 Span = tuple[float, float]  # left, right
 Frame = tuple[int, int]  # (page, column): column 0 for a single-column page, 1 left, 2 right
 
-_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 MARGIN = 0.08  # share of the page height at top and bottom where headers and footers live
 SPACE_GAP = 0.45  # a gap wider than this many font sizes between Latin words is a space
 SEGMENT_GAP = 1.5  # a gap this wide (in font sizes) splits a line into segments: columns, form fields
@@ -238,7 +237,7 @@ def _read_page(found: pdf_objects.PageObjects) -> Page:
     chars = [c for c in chars if c["level"]]
     tables: list[Table] = []
     boxes = []
-    for cells, bbox in _ruled_tables(found.edges, found.box):
+    for cells, bbox in pdf_tables.find_tables(found.edges):
         within = [c for c in chars if _inside(c, bbox)]
         rows = _table_rows(cells, within)
         if rows is not None:
@@ -247,27 +246,6 @@ def _read_page(found: pdf_objects.PageObjects) -> Page:
     free = [c for c in chars if not any(_inside(c, b) for b in boxes)] if boxes else chars
     result.items = _reading_order(_group_lines(free), tables, number)
     return result
-
-
-class _Ruled:
-    """All that pdfplumber's table finder reads of a page: its edges and its box."""
-
-    def __init__(self, edges: list[Edge], bbox: Box):
-        self.edges = edges
-        self.bbox = bbox
-
-
-def _ruled_tables(edges: list[Edge], box: Box) -> list[tuple[list[Box], Box]]:
-    """(cells, box) of each table the page's ruling lines draw, by pdfplumber's table finder (lines
-    strategy); a page without lines does not need it."""
-    if len(edges) < 4:
-        return []  # a table needs two lines each way; a rule under the header is no table
-    from pdfplumber.table import TableFinder
-
-    found = []
-    for table in TableFinder(_Ruled(edges, box), _TABLE_SETTINGS).tables:
-        found.append((table.cells, table.bbox))
-    return found
 
 
 def _dedupe(chars: list[Char]) -> list[Char]:
