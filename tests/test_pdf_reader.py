@@ -248,10 +248,10 @@ def test_no_page_that_can_be_loaded_is_a_corrupt_pdf() -> None:
 def _clock_fires_on_page(monkeypatch: pytest.MonkeyPatch, number: int) -> None:
     real = pdf_objects.read_page
 
-    def read_page(document, index: int):
+    def read_page(document, index: int, fonts):
         if index + 1 == number:
             raise ReadError("E_TIMEOUT", "reading took longer than 1 s")
-        return real(document, index)
+        return real(document, index, fonts)
 
     monkeypatch.setattr(pdf_objects, "read_page", read_page)
 

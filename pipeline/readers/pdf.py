@@ -120,12 +120,13 @@ def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
     stop = time.monotonic() + READ_SHARE * limits.seconds if limits.seconds > 0 else math.inf
     count = min(total, limits.max_pages)
     read_to = count  # pages before this index were read (or found damaged)
+    fonts = pdf_objects.Fonts()
     for index in range(count):
         if pages and time.monotonic() > stop:
             read_to = index
             break
         try:
-            found = pdf_objects.read_page(pdf, index)
+            found = pdf_objects.read_page(pdf, index, fonts)
         except pdfium.PdfiumError as exc:
             # A page pdfium cannot load should not cost the other pages; the warning says what is missing.
             broken.append((index + 1, f"PdfiumError: {exc}"[:300]))
@@ -262,10 +263,12 @@ def _dedupe(chars: list[Char]) -> list[Char]:
         top, x0 = c["top"], c["x0"]
         if top - near[0]["top"] >= 1:  # sorted by top: prune
             near[:] = [k for k in near if top - k["top"] < 1]
-        if any(abs(x0 - k["x0"]) < 1 for k in near):
-            continue
-        near.append(c)
-        kept.append(c)
+        for k in near:
+            if abs(x0 - k["x0"]) < 1:
+                break
+        else:
+            near.append(c)
+            kept.append(c)
     return kept
 
 

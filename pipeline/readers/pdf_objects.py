@@ -46,11 +46,12 @@ def _by_address(func, restype, *argtypes):
 _text_object = ctypes.CFUNCTYPE(_V)(ctypes.cast(raw.FPDFText_GetTextObject, _V).value)
 _char_origin = ctypes.CFUNCTYPE(_I)(ctypes.cast(raw.FPDFText_GetCharOrigin, _V).value)
 _generated = ctypes.CFUNCTYPE(_I)(ctypes.cast(raw.FPDFText_IsGenerated, _V).value)
-# Called once per text object or per font and character.
+# Called once per text object (a few hundred a page when a font is embedded in subsets).
+_object_font = ctypes.CFUNCTYPE(_V)(ctypes.cast(raw.FPDFTextObj_GetFont, _V).value)
+_object_font_size = ctypes.CFUNCTYPE(_I)(ctypes.cast(raw.FPDFTextObj_GetFontSize, _V).value)
+_char_matrix = ctypes.CFUNCTYPE(_I)(ctypes.cast(raw.FPDFText_GetMatrix, _V).value)
+# Called once per font and character, or per font and size.
 _map_error = _by_address(raw.FPDFText_HasUnicodeMapError, _I, _V, _I)
-_object_font = _by_address(raw.FPDFTextObj_GetFont, _V, _V)
-_object_font_size = _by_address(raw.FPDFTextObj_GetFontSize, _I, _V, ctypes.POINTER(ctypes.c_float))
-_char_matrix = _by_address(raw.FPDFText_GetMatrix, _I, _V, _I, ctypes.POINTER(raw.FS_MATRIX))
 _char_font_size = _by_address(raw.FPDFText_GetFontSize, _D, _V, _I)
 _font_descent = _by_address(raw.FPDFFont_GetDescent, _I, _V, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 _glyph_width = _by_address(
@@ -68,6 +69,15 @@ class PageObjects:
     cut: bool = False  # more glyphs or objects than a page may have: the rest was not read
 
 
+@dataclass
+class Fonts:
+    """What was learnt of one document's fonts, by pdfium's handle of each font (valid while the document
+    is open): each glyph's character and advance, each size's descent."""
+
+    glyphs: dict[int, dict[str, tuple[str, float]]] = field(default_factory=dict)
+    descents: dict[tuple[int, float], float] = field(default_factory=dict)
+
+
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
     """The document, or the ReadError that says why it cannot be opened."""
     try:
@@ -79,8 +89,9 @@ def open_pdf(data: bytes) -> pdfium.PdfDocument:
         raise ReadError("E_PDF_CORRUPT", detail) from None
 
 
-def read_page(pdf: pdfium.PdfDocument, index: int) -> PageObjects:
-    """The glyphs and ruling lines of page ``index`` (from 0); the page is closed again before returning."""
+def read_page(pdf: pdfium.PdfDocument, index: int, fonts: Fonts | None = None) -> PageObjects:
+    """The glyphs and ruling lines of page ``index`` (from 0); the page is closed again before returning.
+    Pass the same ``fonts`` for every page of one document, and only of that document."""
     page = pdf[index]  # raises PdfiumError for a page pdfium cannot load
     try:
         x0, y0, x1, y1 = page.get_mediabox()
@@ -91,7 +102,7 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageObjects:
         if not textpage:
             raise pdfium.PdfiumError("Failed to load the page's text")
         try:
-            result.chars, result.cut = _glyphs(textpage, height)
+            result.chars, result.cut = _glyphs(textpage, height, fonts or Fonts())
         finally:
             raw.FPDFText_ClosePage(textpage)
         edges, cut = _ruling_edges(page.raw, height)
@@ -101,7 +112,7 @@ def read_page(pdf: pdfium.PdfDocument, index: int) -> PageObjects:
         page.close()
 
 
-def _glyphs(handle, height: float) -> tuple[list[Char], bool]:
+def _glyphs(handle, height: float, fonts: Fonts) -> tuple[list[Char], bool]:
     count = raw.FPDFText_CountChars(handle)
     cut = count > MAX_GLYPHS
     count = min(count, MAX_GLYPHS)
@@ -110,7 +121,7 @@ def _glyphs(handle, height: float) -> tuple[list[Char], bool]:
     ox, oy = _D(), _D()
     at_x, at_y = ctypes.byref(ox), ctypes.byref(oy)
     text_object, char_origin, generated = _text_object, _char_origin, _generated
-    fonts: dict[int, dict[str, tuple[str, float]]] = {}
+    state = _TextState(textpage, fonts.descents)
     chars: list[Char] = []
     append = chars.append
     last = -1
@@ -121,9 +132,9 @@ def _glyphs(handle, height: float) -> tuple[list[Char], bool]:
         obj = text_object(textpage, i)
         if obj != last:  # a new text object: one font, size and matrix for all its glyphs
             last = obj
-            font, size_ts, a, low, high, level = _text_state(textpage, i, obj)
+            font, size_ts, a, low, high, level = state.of(i, obj)
             size = high - low
-            known = fonts.setdefault(font, {})
+            known = fonts.glyphs.setdefault(font, {})
         glyph = known.get(t)
         if glyph is None:
             glyph = known[t] = _glyph(textpage.value, i, font, t)
@@ -141,21 +152,34 @@ def _glyphs(handle, height: float) -> tuple[list[Char], bool]:
     return chars, cut
 
 
-def _text_state(textpage, index: int, obj: int | None) -> tuple[int, float, float, float, float, bool]:
-    """(font, font size, horizontal scale, bottom and top of the em box above the baseline, level) of the
-    text object that glyph ``index`` belongs to."""
-    font = (_object_font(obj) if obj else None) or 0
-    size_ts, descent, matrix = ctypes.c_float(), ctypes.c_float(), raw.FS_MATRIX()
-    if not obj or not _object_font_size(obj, size_ts) or size_ts.value <= 0:
-        size_ts.value = _char_font_size(textpage.value, index)
-    _char_matrix(textpage.value, index, matrix)
-    if font:
-        _font_descent(font, size_ts.value, descent)
-    a, d = matrix.a, matrix.d
-    # pdfminer's em box in text space, (0, descent) to (advance, descent + size), on the page
-    low, high = descent.value * d, (descent.value + size_ts.value) * d
-    level = a > 0 and abs(matrix.b) <= 0.1 * a
-    return font, size_ts.value, a, min(low, high), max(low, high), level
+class _TextState:
+    """What the glyphs of one text object share: font, size, matrix."""
+
+    def __init__(self, textpage: ctypes.c_void_p, descents: dict[tuple[int, float], float]):
+        self.textpage = textpage
+        self.descents = descents
+        self.size = ctypes.c_float()
+        self.matrix = raw.FS_MATRIX()
+        self.at_size, self.at_matrix = ctypes.byref(self.size), ctypes.byref(self.matrix)
+
+    def of(self, index: int, obj: int | None) -> tuple[int, float, float, float, float, bool]:
+        """(font, font size, horizontal scale, bottom and top of the em box above the baseline, level) of
+        the text object ``obj`` that glyph ``index`` belongs to."""
+        handle = _V(obj)
+        font = (_object_font(handle) if obj else None) or 0
+        if not obj or not _object_font_size(handle, self.at_size) or self.size.value <= 0:
+            self.size.value = _char_font_size(self.textpage.value, index)
+        size = self.size.value
+        _char_matrix(self.textpage, index, self.at_matrix)
+        descent = self.descents.get((font, size))
+        if descent is None:
+            value = ctypes.c_float()
+            descent = self.descents[(font, size)] = value.value if font and _font_descent(font, size, value) else 0.0
+        a, d = self.matrix.a, self.matrix.d
+        # pdfminer's em box in text space, (0, descent) to (advance, descent + size), on the page
+        low, high = descent * d, (descent + size) * d
+        level = a > 0 and abs(self.matrix.b) <= 0.1 * a
+        return font, size, a, min(low, high), max(low, high), level
 
 
 def _glyph(textpage: int, index: int, font: int, t: str) -> tuple[str, float]:
