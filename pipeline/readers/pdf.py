@@ -284,7 +284,8 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
     ref = size = 0.0
     for c in sorted(chars, key=_MID_X0):
         mid = c["mid"]
-        if groups and mid - ref <= 0.4 * max(size, c["size"]):
+        own = c["size"]
+        if groups and mid - ref <= 0.4 * (size if size > own else own):
             groups[-1].append(c)
         else:
             groups.append([c])
@@ -355,7 +356,8 @@ def _segments(group: list[Char]) -> list[tuple[float, float, float]]:
     out: list[list[float]] = []
     for c in ink:
         if out and c["x0"] - out[-1][1] < SEGMENT_GAP * c["size"]:
-            out[-1][1] = max(out[-1][1], c["x1"])
+            if c["x1"] > out[-1][1]:
+                out[-1][1] = c["x1"]
         else:
             out.append([c["x0"], c["x1"], c["size"]])
     return [(a, b, s) for a, b, s in out]
