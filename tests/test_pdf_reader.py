@@ -587,3 +587,70 @@ def test_ruling_lines_and_tables_are_pdfplumbers(source: str) -> None:
             assert pdf_tables.find_tables(ours.edges) == want
             tables += len(want)
     assert tables == (3 if source == "corpus" else 3)
+
+
+# -- where pdfium's text differs from pdfminer's, handled where the glyphs are read -----------------------
+
+
+def _raw_pdf(content: bytes, font: bytes, *streams: bytes) -> bytes:
+    """A one-page PDF from its content stream, its font's dictionary and the font's other streams
+    (objects 6, 7, ...), with a correct cross-reference table."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        font,
+        *(b"<< /Length %d >>\nstream\n" % len(s) + s + b"\nendstream" for s in (content, *streams)),
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+def test_a_ligature_glyph_reads_as_its_letters() -> None:
+    # one glyph whose ToUnicode entry is two letters: pdfium gives two glyphs at one place, which join
+    # without a space, as pdfminer's one glyph "fi" did
+    cmap = (
+        b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /L def 1 begincodespacerange"
+        b" <00> <FF> endcodespacerange 1 beginbfchar <01> <00660069> endbfchar endcmap"
+        b" CMapName currentdict /CMap defineresource pop end end"
+    )
+    font = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /ToUnicode 6 0 R >>"
+    data = _raw_pdf(b"BT /F1 12 Tf 72 700 Td (\\001nance of the of\\001ce) Tj ET", font, cmap)
+    assert [b.raw for b in pdf.read(data, "ligature.pdf", DEFAULT_LIMITS).blocks] == ["finance of the office"]
+
+
+def test_glyphs_without_unicode_are_replacement_characters_not_codes() -> None:
+    # an embedded subset font whose ToUnicode map is gone: pdfium reports such glyphs by their codes
+    # (control characters here); they are kept in place as U+FFFD, as pdfminer's "(cid:n)" were
+    font = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+    if not font.is_file():
+        pytest.skip(f"{font} is not installed")
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    pdfmetrics.registerFont(TTFont("ZenHei", str(font), subfontIndex=0))
+
+    def draw(c: canvas.Canvas) -> None:
+        c.setFont("ZenHei", 12)
+        c.drawString(72, H - 120, "预算执行率为95%")
+
+    data = render(draw)
+    assert [b.raw for b in pdf.read(data, "mapped.pdf", DEFAULT_LIMITS).blocks] == ["预算执行率为95%"]
+    unmapped = re.sub(rb"/ToUnicode \d+ 0 R", lambda m: b" " * len(m.group(0)), data)
+    # reportlab's subset keeps ASCII at its own codes, so the figures survive without a map
+    assert [b.raw for b in pdf.read(unmapped, "unmapped.pdf", DEFAULT_LIMITS).blocks] == ["\ufffd" * 6 + "95%"]
+
+
+def test_a_glyph_drawn_twice_for_bold_is_read_once() -> None:
+    def draw(c: canvas.Canvas) -> None:
+        for dx in (0, 0.3):  # fake bold: the heading drawn again 0.3 pt to the right
+            c.setFont("STSong-Light", 12)
+            c.drawString(72 + dx, H - 100, "一、基本情况")
+        line(c, 72, H - 130, "正文。")
+
+    assert [b.raw for b in pdf.read(render(draw), "bold.pdf", DEFAULT_LIMITS).blocks] == ["一、基本情况", "正文。"]
