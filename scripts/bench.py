@@ -197,7 +197,10 @@ def pdf_speed(tmp_path: Path) -> None:
         name = path.name if path.parent == tmp_path else str(path.relative_to(ROOT))
         print(f"{name:34} {pages:5d} {pages / ours:15.1f} {pages / theirs:18.1f} {theirs / ours:6.3f}")
     long = long_pdf(tmp_path / f"long_{LONG_PDF_PAGES}.pdf")
-    print(f"peak memory reading, extracting and checking a {LONG_PDF_PAGES}-page PDF: {peak_memory_mb(long):.0f} MB (max RSS, fresh process)")
+    print(
+        f"peak memory reading, extracting and checking a {LONG_PDF_PAGES}-page PDF: {peak_memory_mb(long):.0f} MB"
+        f" (max RSS of a fresh process; the TXT seed: {peak_memory_mb(SEED_TXT):.0f} MB)"
+    )
 
 
 def main() -> None:

@@ -275,6 +275,15 @@ def test_time_limit_on_the_first_page_is_a_timeout(monkeypatch: pytest.MonkeyPat
     assert err.value.code == "E_TIMEOUT"
 
 
+def test_a_page_with_too_many_glyphs_is_read_in_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf_objects, "MAX_GLYPHS", 60)  # a real page holds a few thousand
+    doc = read_path(DOC000)
+    assert doc.blocks[0].raw.startswith("国有企业退休人员社会化管理专项补助资金")  # page 1 after its header
+    assert sum(len(b.raw) for b in doc.blocks if b.page == 1) < 60
+    assert [w["code"] for w in doc.warnings] == ["W_PDF_PAGES_DENSE"]
+    assert doc.warnings[0]["message"].startswith("第1-4页的文字或图形对象过多，只读取了其中一部分")
+
+
 def test_a_long_pdf_cut_by_the_clock_says_so(tmp_path: Path) -> None:
     # 2,000 pages: reading stops at a page boundary once 3/4 of the limit is used, and the record is
     # partial, never ok, with the pages read so far and the pages not read named

@@ -1,5 +1,10 @@
 """PDF reports: the text layer, read page by page into paragraphs and ruled tables.
 
+pdfium reads each page's glyphs and ruling lines (:mod:`pipeline.readers.pdf_objects`), the ruling lines
+give the tables (:mod:`pipeline.readers.pdf_tables`), and the layout below works on the glyphs. Each page
+is opened, read and closed before the next; reading stops at a page boundary when the document's time is
+running out, and the pages read so far are kept, with a warning naming the rest.
+
 On each page, in reading order, a table found by its ruling lines becomes one table block (a merged cell
 once, with its span) and the text outside tables is grouped into lines, which are merged back into the
 paragraphs the PDF only wrapped: a line continues the paragraph when the line before ran to the right
@@ -127,6 +132,7 @@ def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
             break
         try:
             found = pdf_objects.read_page(pdf, index, fonts)
+            page = _read_page(found)
         except pdfium.PdfiumError as exc:
             # A page pdfium cannot load should not cost the other pages; the warning says what is missing.
             broken.append((index + 1, f"PdfiumError: {exc}"[:300]))
@@ -137,7 +143,7 @@ def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
             disarm()  # the document's clock fired inside this page: keep the pages read so far
             read_to = index
             break
-        pages.append(_read_page(found))
+        pages.append(page)
         if found.cut:
             dense.append(found.number)
     if broken and not pages:
