@@ -29,7 +29,7 @@ Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 # Bounds per page: a real page holds a few thousand glyphs and a few hundred paths; a crafted one may hold
 # millions, and the document's clock cannot interrupt pdfium while it works through them in C.
 MAX_GLYPHS = 50_000
-MAX_OBJECTS = 100_000
+MAX_OBJECTS = 100_000  # page objects and path segments together
 MAX_FORM_DEPTH = 8  # form XObjects inside form XObjects; pdfium has already cut reference cycles
 
 _V, _I, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
@@ -236,7 +236,7 @@ def _walk(objects, count: int, outer, height: float, edges: list[Edge], budget: 
         if outer is not None:
             m = _multiply(m, outer)
         if kind == raw.FPDF_PAGEOBJ_PATH:
-            _path_edges(obj, m, height, edges)
+            _path_edges(obj, m, height, edges, budget)
         elif depth < MAX_FORM_DEPTH:
             n = raw.FPDFFormObj_CountObjects(obj)
             _walk((raw.FPDFFormObj_GetObject(obj, i) for i in range(n)), n, m, height, edges, budget, depth + 1)
@@ -249,7 +249,7 @@ def _multiply(m, n):
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _path_edges(path, m, height: float, edges: list[Edge]) -> None:
+def _path_edges(path, m, height: float, edges: list[Edge], budget: list[int]) -> None:
     """A path's subpaths as edges, the way pdfminer paints them (``paint_path``) and pdfplumber turns
     them into edges: a two-point subpath is a line (horizontal when level, else vertical, however it
     slants); any other subpath gives an edge between each pair of consecutive points (a rectangle its four
@@ -260,11 +260,14 @@ def _path_edges(path, m, height: float, edges: list[Edge]) -> None:
     closed = False
     bezier = 0
     n = raw.FPDFPath_CountSegments(path)
+    budget[0] -= n  # a path's segments count against the page's objects
+    if budget[0] < 0:
+        return
     for i in range(n + 1):
         seg = raw.FPDFPath_GetPathSegment(path, i) if i < n else None
         kind = raw.FPDFPathSegment_GetType(seg) if seg else raw.FPDF_SEGMENT_MOVETO
         if kind == raw.FPDF_SEGMENT_MOVETO:
-            _subpath_edges(points, closed, height, edges)
+            _subpath_edges(points, closed, edges)
             points, closed, bezier = [], False, 0
             if not seg:
                 break
@@ -278,7 +281,7 @@ def _path_edges(path, m, height: float, edges: list[Edge]) -> None:
         closed = closed or bool(raw.FPDFPathSegment_GetClose(seg))
 
 
-def _subpath_edges(points: list[tuple[float, float]], closed: bool, height: float, edges: list[Edge]) -> None:
+def _subpath_edges(points: list[tuple[float, float]], closed: bool, edges: list[Edge]) -> None:
     if closed and len(points) > 1:
         if len(points) > 2 and points[-1] == points[0]:
             points = points[:-1]  # pdfminer drops a last line back to the start before "h"
