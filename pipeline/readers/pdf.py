@@ -186,10 +186,12 @@ def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
             doc,
             "W_PDF_PAGES_DENSE",
             f"第{zh}页的文字或图形对象过多，只读取了其中一部分，请核对原件",
-            f"more than {pdf_objects.MAX_GLYPHS} glyphs or {pdf_objects.MAX_OBJECTS} objects on pages {en}: read in part",
+            f"more than {pdf_objects.MAX_GLYPHS} glyphs or {pdf_objects.MAX_OBJECTS} objects on pages {en}:"
+            " read in part",
         )
     if read_to < count:
-        zh, en = _page_list(list(range(read_to + 1, total + 1)), "、"), _page_list(list(range(read_to + 1, total + 1)), ", ")
+        unread = list(range(read_to + 1, total + 1))
+        zh, en = _page_list(unread, "、"), _page_list(unread, ", ")
         _warn(
             doc,
             "W_PDF_PAGES_TIMEOUT",

@@ -23,7 +23,8 @@ import pypdfium2.raw as raw
 from pipeline.errors import ReadError
 
 Char = dict  # text, x0, x1, top, bottom, mid (of top and bottom), size, level
-Edge = dict  # a ruling line as pdfplumber's table finder takes it: x0, x1, top, bottom, width, height, orientation
+# a ruling line as pdfplumber's table finder takes it: x0, x1, top, bottom, width, height, orientation
+Edge = dict
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 # Bounds per page: a real page holds a few thousand glyphs and a few hundred paths; a crafted one may hold
@@ -37,7 +38,8 @@ _V, _I, _D = ctypes.c_void_p, ctypes.c_int, ctypes.c_double
 
 def _by_address(func, restype, *argtypes):
     """``func`` taking and returning handles as plain ints: a handle then compares and hashes for free
-    (pypdfium2's own prototypes return pointer objects, and turning one into an int costs more than the call)."""
+    (pypdfium2's own prototypes return pointer objects, and turning one into an int costs more than the
+    call)."""
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(func, _V).value)
 
 
@@ -148,7 +150,10 @@ def _glyphs(handle, height: float, fonts: Fonts) -> tuple[list[Char], bool]:
             _loose_box(textpage.value, i, rect)
             right = max(rect.right, x)
         top, bottom = height - y - high, height - y - low
-        append({"text": t, "x0": x, "x1": right, "top": top, "bottom": bottom, "mid": (top + bottom) / 2, "size": size, "level": level})
+        mid = (top + bottom) / 2
+        append(
+            {"text": t, "x0": x, "x1": right, "top": top, "bottom": bottom, "mid": mid, "size": size, "level": level}
+        )
     return chars, cut
 
 
@@ -174,7 +179,8 @@ class _TextState:
         descent = self.descents.get((font, size))
         if descent is None:
             value = ctypes.c_float()
-            descent = self.descents[(font, size)] = value.value if font and _font_descent(font, size, value) else 0.0
+            found = font and _font_descent(font, size, value)
+            descent = self.descents[(font, size)] = value.value if found else 0.0
         a, d = self.matrix.a, self.matrix.d
         # pdfminer's em box in text space, (0, descent) to (advance, descent + size), on the page
         low, high = descent * d, (descent + size) * d
@@ -222,7 +228,8 @@ def _ruling_edges(page, height: float) -> tuple[list[Edge], bool]:
     return edges, budget[0] < 0
 
 
-def _walk(objects, count: int, outer, height: float, edges: list[Edge], budget: list[int], depth: int) -> None:
+def _walk(objects, count: int, outer, height: float, edges: list[Edge], budget: list[int], depth: int):
+    """The edges of ``objects`` (``count`` of them, in a form XObject under the matrix ``outer``)."""
     matrix = raw.FS_MATRIX()
     budget[0] -= count
     if budget[0] < 0:
@@ -239,7 +246,8 @@ def _walk(objects, count: int, outer, height: float, edges: list[Edge], budget: 
             _path_edges(obj, m, height, edges, budget)
         elif depth < MAX_FORM_DEPTH:
             n = raw.FPDFFormObj_CountObjects(obj)
-            _walk((raw.FPDFFormObj_GetObject(obj, i) for i in range(n)), n, m, height, edges, budget, depth + 1)
+            inner = (raw.FPDFFormObj_GetObject(obj, i) for i in range(n))
+            _walk(inner, n, m, height, edges, budget, depth + 1)
 
 
 def _multiply(m, n):

@@ -47,8 +47,8 @@ def find_tables(edges: list[Edge]) -> list[tuple[list[Box], Box]]:
     cells = _cells(_crossings(merged))
     tables = []
     for group in _tables(cells):
-        box = (min(c[0] for c in group), min(c[1] for c in group), max(c[2] for c in group), max(c[3] for c in group))
-        tables.append((group, box))
+        x0s, tops, x1s, bottoms = zip(*group)
+        tables.append((group, (min(x0s), min(tops), max(x1s), max(bottoms))))
     return tables
 
 
@@ -77,7 +77,11 @@ def _snap(edges: list[list], at: int, moved: tuple[int, int]) -> list[list]:
         cluster[x] = index
         last = x
     out: list[list] = []
-    for _, members in itertools.groupby(sorted(edges, key=lambda e: cluster[e[at]]), key=lambda e: cluster[e[at]]):
+
+    def of(e: list) -> int:
+        return cluster[e[at]]
+
+    for _, members in itertools.groupby(sorted(edges, key=of), key=of):
         members = list(members)
         mean = sum(e[at] for e in members) / len(members)
         for e in members:
