@@ -124,28 +124,30 @@ def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
     dense: list[int] = []
     stop = time.monotonic() + READ_SHARE * limits.seconds if limits.seconds > 0 else math.inf
     count = min(total, limits.max_pages)
-    read_to = count  # pages before this index were read (or found damaged)
     fonts = pdf_objects.Fonts()
-    for index in range(count):
-        if pages and time.monotonic() > stop:
-            read_to = index
-            break
-        try:
-            found = pdf_objects.read_page(pdf, index, fonts)
-            page = _read_page(found)
-        except pdfium.PdfiumError as exc:
-            # A page pdfium cannot load should not cost the other pages; the warning says what is missing.
-            broken.append((index + 1, f"PdfiumError: {exc}"[:300]))
-            continue
-        except ReadError as exc:
-            if exc.code != "E_TIMEOUT" or not pages:
-                raise
-            disarm()  # the document's clock fired inside this page: keep the pages read so far
-            read_to = index
-            break
-        pages.append(page)
-        if found.cut:
-            dense.append(found.number)
+    cut_short = False  # by the clock: the pages after the last one handled were not read
+    try:
+        for index in range(count):
+            if pages and time.monotonic() > stop:
+                raise ReadError("E_TIMEOUT", f"reading used {READ_SHARE:.0%} of the time limit")
+            try:
+                found = pdf_objects.read_page(pdf, index, fonts)
+            except pdfium.PdfiumError as exc:
+                # A page pdfium cannot load should not cost the other pages; the warning says what is missing.
+                broken.append((index + 1, f"PdfiumError: {exc}"[:300]))
+                continue
+            pages.append(_read_page(found))
+            if found.cut:
+                dense.append(found.number)
+    except ReadError as exc:
+        if exc.code != "E_TIMEOUT" or not pages:
+            raise
+        # The clock fired (or was about to): keep the pages read so far; the time left is for extraction
+        # and the checks, which have a clock of their own.
+        disarm()
+        cut_short = True
+    # pages are handled in order, so whatever the clock interrupted comes after the last one handled
+    read_to = max([p.number for p in pages] + [n for n, _ in broken]) if cut_short else count
     if broken and not pages:
         number, detail = broken[0]
         raise ReadError("E_PDF_CORRUPT", f"no page could be read; page {number}: {detail}")
