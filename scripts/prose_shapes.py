@@ -62,6 +62,13 @@ PHRASINGS = [
     Phrasing("received.实际到位", "funds_received_wan", "项目实际到位资金{r}万元。"),
     Phrasing("received.资金到位", "funds_received_wan", "截至年底资金到位{r}万元，到位率100%。"),
     Phrasing("received.收到", "funds_received_wan", "本年度共收到上级拨入资金{r}万元。"),
+    Phrasing("received.已到位", "funds_received_wan", "截至年底已到位资金{r}万元。"),
+    Phrasing("received.共到位", "funds_received_wan", "项目资金共到位{r}万元，到位及时。"),
+    Phrasing("received.到位资金为", "funds_received_wan", "全年到位资金为{r}万元。"),
+    Phrasing("received.全部到位", "funds_received_wan", "项目全年预算{b}万元，资金已全部到位。"),
+    Phrasing("received.拨入", "funds_received_wan", "全年拨入项目资金{r}万元。"),
+    Phrasing("received.实际收到", "funds_received_wan", "单位实际收到财政拨款{r}万元。"),
+    Phrasing("received.下达并到位", "funds_received_wan", "上级下达并到位资金{r}万元。"),
     # rate
     Phrasing("rate.预算执行率为", "execution_rate_pct", "预算执行率为{p}%。"),
     Phrasing("rate.资金执行率", "execution_rate_pct", "资金执行率{p}%，执行情况良好。"),
