@@ -354,3 +354,23 @@ def test_broken_rules_stop_the_run_before_any_document(tmp_path, monkeypatch) ->
     assert result.exit_code == 2
     assert "fields.yaml:3 [budget.spent] pattern: unbalanced parenthesis" in result.output
     assert not (tmp_path / "out" / "corpus.jsonl").exists() and not list(tmp_path.glob(".out.jixiao-*"))
+
+
+def test_a_fresh_workers_start_up_is_no_documents_time(tmp_path) -> None:
+    # spawned workers (as after OCR in the parent) load rules, segmenter and models before they take a
+    # document: with a limit well under that start-up on a busy machine, every document still reads ok
+    from pipeline.batch.local import WorkerPool
+    from pipeline.batch.worker import WorkerConfig
+
+    text = SEED001.with_suffix(".txt").read_text(encoding="utf-8")
+    paths = []
+    for i in range(4):
+        p = tmp_path / f"r{i}.txt"
+        p.write_text(text + f"\n附注{i}\n", encoding="utf-8")
+        paths.append((i, str(p)))
+    pool = WorkerPool(2, WorkerConfig(doc_seconds=1.0, memory_mb=1500, profile=None), method="spawn")
+    outcomes = list(pool.results(paths))
+    assert sorted(o.index for o in outcomes) == [0, 1, 2, 3]
+    assert all(o.error is None for o in outcomes)
+    assert all(json.loads(o.text)["status"] == "ok" for o in outcomes)
+    assert pool.started == 2

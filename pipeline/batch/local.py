@@ -13,8 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline.batch.engine import Outcome, hard_timeout
-from pipeline.batch.errors import rules_failed
-from pipeline.batch.worker import Reply, WorkerConfig, worker_main
+from pipeline.batch.errors import RunError, rules_failed
+from pipeline.batch.worker import READY, Reply, WorkerConfig, worker_main
+
+# A worker gets this long to start (load its rules and models) before it is replaced; after this many
+# failed starts per worker slot the run stops, saying so, rather than give every document a false error.
+START_SECONDS = 300.0
+START_FAILURES_PER_SLOT = 3
 
 def _ocr_ran_here() -> bool:
     """A process that has run OCR must not fork its workers: ONNX Runtime does not survive a fork (a test
@@ -31,6 +36,8 @@ class _Worker:
     conn: Any
     task: tuple[int, str] | None = None
     deadline: float = 0.0
+    ready: bool = False  # said it can take documents (its start-up is over)
+    born: float = 0.0
 
 
 class WorkerPool:
@@ -52,6 +59,7 @@ class WorkerPool:
         self.hard = hard_timeout(cfg.doc_seconds)
         self.workers: list[_Worker] = []
         self.started = 0
+        self.failed_starts = 0
 
     def _spawn(self) -> _Worker:
         parent_end, child_end = self.ctx.Pipe(duplex=True)
@@ -66,7 +74,7 @@ class WorkerPool:
         )
         proc.start()
         child_end.close()
-        w = _Worker(proc, parent_end)
+        w = _Worker(proc, parent_end, born=time.monotonic())
         self.workers.append(w)
         self.started += 1
         return w
@@ -77,6 +85,26 @@ class WorkerPool:
         w.proc.join(5)
         w.conn.close()
         self.workers.remove(w)
+
+    def _starting(self, w: _Worker, now: float) -> None:
+        """A worker still starting: ready when it says so; replaced if it dies or takes too long."""
+        if w.conn.poll():
+            try:
+                msg = w.conn.recv()
+            except (EOFError, OSError):
+                msg = None
+            if msg == READY:
+                w.ready = True
+                return
+            if isinstance(msg, Reply) and msg.fatal:
+                raise rules_failed(msg.fatal)
+        if w.proc.is_alive() and not w.conn.closed and now - w.born < START_SECONDS:
+            return
+        why = "took longer than %g s to start" % START_SECONDS if w.proc.is_alive() else _death(w.proc.exitcode).split(" while ")[0]
+        self._retire(w, kill=True)
+        self.failed_starts += 1
+        if self.failed_starts > START_FAILURES_PER_SLOT * self.size:
+            raise RunError(f"worker processes fail to start ({self.failed_starts} times; the last {why}): check the memory limit and the installation")
 
     def _collect(self, w: _Worker, now: float) -> Outcome | None:
         assert w.task is not None
@@ -117,7 +145,9 @@ class WorkerPool:
                 while pending and len(self.workers) < self.size:
                     self._spawn()
                 for w in list(self.workers):
-                    if w.task is None and pending:
+                    if not w.ready:
+                        self._starting(w, time.monotonic())
+                    elif w.task is None and pending:
                         try:
                             w.conn.send(pending[0])
                         except OSError:  # died while idle: not this document's fault, give it to another
@@ -126,11 +156,13 @@ class WorkerPool:
                         w.task = pending.popleft()
                         w.deadline = time.monotonic() + self.hard
                 busy = [w for w in self.workers if w.task is not None]
-                if not busy:
+                starting = [w for w in self.workers if not w.ready]
+                if not busy and not starting:
                     continue
-                wait = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                wait = max(0.0, min((w.deadline for w in busy), default=time.monotonic() + 1.0) - time.monotonic())
+                watched = busy + starting
                 multiprocessing.connection.wait(
-                    [w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=min(wait, 1.0)
+                    [w.conn for w in watched] + [w.proc.sentinel for w in watched], timeout=min(wait, 1.0)
                 )
                 now = time.monotonic()
                 for w in busy:
