@@ -193,7 +193,7 @@ def test_crashing_and_hanging_documents_become_error_rows(tmp_path, monkeypatch)
     got = {Path(r["file"]).name: r for r in records(out)}
     assert list(got) == sorted(names)
     for name in ("ok1.txt", "ok2.txt", "ok3.txt"):
-        assert got[name]["status"] == "ok" and got[name]["findings"]
+        assert got[name]["status"] == "ok" and got[name]["findings"], got[name].get("error")
     err = {n: got[n]["error"] for n in names if got[n]["status"] == "error"}
     assert set(err) == {"exit.txt", "segv.txt", "memory.txt", "hang.txt", "soft.txt"}
     assert err["exit.txt"]["code"] == "E_INTERNAL" and "exited with status 1" in err["exit.txt"]["detail"]
