@@ -161,9 +161,11 @@ def test_cache_reuse_fresh_and_rules_change(tmp_path, monkeypatch) -> None:
     assert records(out) == recs1
     assert time.perf_counter() - t0 < 5
 
-    # a corrupt entry is a miss, recomputed and rewritten
+    # a corrupt entry is a miss, recomputed and rewritten (once the records are read again: here because
+    # the outputs were written by a release without the manifest that says what they were made of)
     entry = next((out / ".cache").rglob(f"{recs1[0]['sha256']}.json"))
     entry.write_text("{not json", encoding="utf-8")
+    (out / writersmod.MANIFEST).unlink()
     third = run([src], out, workers=2, progress=False)
     assert third.cache_hits == 8 and third.processed == 1 and records(out) == recs1
 
@@ -175,6 +177,29 @@ def test_cache_reuse_fresh_and_rules_change(tmp_path, monkeypatch) -> None:
     assert changed.cache_hits == 0 and changed.processed == 9
     # the folder of the old rules version is pruned after the run
     assert [p.name.endswith("-changed-rules") for p in (out / ".cache").iterdir() if p.is_dir()] == [True]
+
+
+def test_unchanged_rerun_keeps_the_outputs_without_reading_a_record(tmp_path, monkeypatch) -> None:
+    src = make_inputs(tmp_path)
+    out = tmp_path / "out"
+    first = run([src], out, workers=2, progress=False)
+    recs1, inode = records(out), (out / "corpus.jsonl").stat().st_ino
+    with monkeypatch.context() as m:
+        m.setattr(cachemod.Cache, "get", lambda *_: pytest.fail("an unchanged rerun read a record"))
+        again = run([src], out, workers=2, progress=False)
+    assert (out / "corpus.jsonl").stat().st_ino == inode  # the very file, linked into the new outputs
+    assert (again.files, again.ok, again.error, again.findings) == (first.files, first.ok, first.error, first.findings)
+    assert again.cache_hits == first.unique == 9 and again.processed == 0
+    assert "outputs kept" in (out / "run.log").read_text(encoding="utf-8")
+
+    # an option that changes the outputs, or an output edited since: the records are read again
+    other = run([src], out, workers=2, progress=False, min_severity="warning")
+    assert other.cache_hits == 9 and (out / "corpus.jsonl").stat().st_ino != inode
+    with open(out / "corpus.jsonl", "a", encoding="utf-8") as fh:
+        fh.write("{}\n")
+    edited = run([src], out, workers=2, progress=False, min_severity="warning")
+    assert edited.cache_hits == 9 and records(out) == recs1
+    assert "outputs kept" not in (out / "run.log").read_text(encoding="utf-8")
 
 
 def test_crashing_and_hanging_documents_become_error_rows(tmp_path, monkeypatch) -> None:
