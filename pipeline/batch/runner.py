@@ -279,7 +279,7 @@ def _process_all(
     def arrived(i: int, rec: dict, text: str | None, took: str) -> None:
         nonlocal done, complete
         spool.put(i, text if text is not None else json.dumps(rec, ensure_ascii=False))
-        views[i] = link_view(rec, names[i])
+        views[i] = link_view(rec, names[i], shas[i])
         done += 1
         if files[i] not in judged and not cachemod.cacheable(rec):
             complete = False

@@ -10,6 +10,7 @@ passages): :func:`across_view` is the record without what they never read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 _PRESENT = True  # stands for a fact whose value linking does not read, only whether it was read
@@ -18,9 +19,10 @@ _PRESENT = True  # stands for a fact whose value linking does not read, only whe
 NOT_READ_ACROSS = ("findings", "evidence_blocks", "evidence_cells")
 
 
-def link_view(rec: dict, file: str) -> dict[str, Any]:
+def link_view(rec: dict, file: str, sha: str | None = None) -> dict[str, Any]:
     """The record as linking sees it (and a finding's key, :func:`pipeline.outputs.review.report_id`):
-    identity, fingerprint, and the shape of what was read.
+    identity, fingerprint, and the shape of what was read. ``file`` and ``sha`` are the run's own strings,
+    shared rather than copied.
 
     >>> v = link_view({"status": "ok", "format": "txt", "meta": {"unit": "某局", "title": "长标题"},
     ...                "budget": {"initial": {"value": 1}, "spent": None}, "indicators": [{}, {}]}, "a.txt")
@@ -32,19 +34,31 @@ def link_view(rec: dict, file: str) -> dict[str, Any]:
     score = rec.get("score") if isinstance(rec.get("score"), dict) else {}
     return {
         "file": file,
-        "sha256": rec.get("sha256"),
+        "sha256": sha if sha is not None and sha == rec.get("sha256") else rec.get("sha256"),
         "status": rec.get("status"),
         "format": rec.get("format"),
         "fingerprint": rec.get("fingerprint"),
         "meta": {k: meta.get(k) for k in ("unit", "project", "year")},
-        "budget": {k: None if v is None else _PRESENT for k, v in budget.items()},
-        "score": {
-            "total": None if score.get("total") is None else _PRESENT,
-            "grade": None if score.get("grade") is None else _PRESENT,
-            "dimensions": [None] * len(score.get("dimensions") or []),
-        },
-        "indicators": [None] * len(rec.get("indicators") or []),
+        # shapes repeat from report to report: one shared object for each (nobody changes them)
+        "budget": _shared("budget", tuple((k, None if v is None else _PRESENT) for k, v in budget.items()), dict),
+        "score": _shared(
+            "score",
+            (score.get("total") is not None, score.get("grade") is not None, len(score.get("dimensions") or [])),
+            lambda shape: {"total": shape[0] or None, "grade": shape[1] or None, "dimensions": [None] * shape[2]},
+        ),
+        "indicators": _shared("indicators", len(rec.get("indicators") or []), lambda n: [None] * n),
     }
+
+
+_SHAPES: dict[tuple[str, Any], Any] = {}
+
+
+def _shared(kind: str, shape: Any, make: Callable[[Any], Any]) -> Any:
+    """One object for each shape of a part of the record (a few dozen in a batch)."""
+    got = _SHAPES.get((kind, shape))
+    if got is None:
+        got = _SHAPES[(kind, shape)] = make(shape)
+    return got
 
 
 def across_view(rec: dict) -> dict:
