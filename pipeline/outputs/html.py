@@ -99,8 +99,8 @@ def _docs(records: list[dict], min_severity: str) -> list[Doc]:
 def _for_index(d: Doc) -> Doc:
     """What the index reads of a report, once its page is written: not its findings and evidence."""
     rec = d.rec
-    kept = {k: rec.get(k) for k in ("file", "status", "duplicate_of", "same_report_as", "duplicates", "same_report")}
-    kept["meta"] = {k: _meta(rec, k) for k in ("unit", "project", "year")}
+    kept = {k: rec[k] for k in ("file", "status", "duplicates", "same_report") if rec.get(k)}
+    kept["meta"] = {k: v for k in ("unit", "project", "year") if (v := _meta(rec, k)) is not None}
     if isinstance(rec.get("error"), dict):
         kept["error"] = {"code": rec["error"].get("code")}
     return replace(d, rec=kept, shown=[])
@@ -109,7 +109,7 @@ def _for_index(d: Doc) -> Doc:
 # ---------------------------------------------------------------- the records, read defensively
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Doc:
     """A record plus what the pages need from it more than once."""
 
