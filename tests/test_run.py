@@ -379,3 +379,17 @@ def test_broken_rules_stop_the_run_before_any_document(tmp_path, monkeypatch) ->
     assert result.exit_code == 2
     assert "fields.yaml:3 [budget.spent] pattern: unbalanced parenthesis" in result.output
     assert not (tmp_path / "out" / "corpus.jsonl").exists() and not list(tmp_path.glob(".out.jixiao-*"))
+
+
+def test_spool_gives_back_each_record_by_position(tmp_path) -> None:
+    from pipeline.batch.spool import JsonLines, Spool
+
+    spool = Spool(tmp_path / ".records.jsonl", 3)
+    spool.put(2, json.dumps({"file": "c", "text": "甲\u2028乙"}, ensure_ascii=False))  # U+2028 is no line end here
+    spool.put(0, '{\n "file": "a"\n}')  # a record on several lines is kept on one
+    assert not spool.has(1)
+    assert spool.get(2) == {"file": "c", "text": "甲\u2028乙"} and spool.get(0) == {"file": "a"}
+    assert spool.get(0) is not spool.get(0)  # parsed afresh: a caller may change what it gets
+    assert [r["file"] for r in JsonLines(spool.path, 2)] == ["c", "a"]  # the order they came in
+    spool.close()
+    assert not spool.path.exists()
