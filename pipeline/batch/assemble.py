@@ -9,6 +9,7 @@ whole batch; the record itself is read back from the spool when it is written.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from pipeline.batch.spool import Spool
@@ -27,7 +28,7 @@ class Collected:
     primary: list[int]  # the first file with the same bytes (itself when unique)
     views: list[dict]  # what linking reads (pipeline.batch.views.link_view); it writes its links here
     duplicates: dict[int, list[str]] = field(default_factory=dict)  # primary -> names of its byte copies
-    across: dict[int, tuple[list[dict], dict]] = field(default_factory=dict)  # findings across, blocks quoted
+    across: dict[int, str] = field(default_factory=dict)  # [findings across, blocks they quote] as JSON text
     complete: bool = True  # no record the cache would not keep (a time-out, a crash: tried again next run)
     records: int = 0  # records read from the cache or made by the workers
 
@@ -47,7 +48,7 @@ class Collected:
         view = self.views[i]
         rec["same_report_as"] = view.get("same_report_as")
         rec["same_report"] = list(view.get("same_report") or [])
-        found, blocks = self.across.get(p, ([], {}))
+        found, blocks = json.loads(self.across[p]) if p in self.across else ([], {})
         # a byte copy shares its original's quoted blocks, not its findings across reports (those are the
         # counted file's): as when the copy was made as a shallow copy of the original record
         if blocks and (p == i or had_blocks):
@@ -77,7 +78,9 @@ class Collected:
         return out
 
     def keep_across(self, views: list[dict]) -> None:
-        """Keep what the checks across reports added to the counted reports' views."""
+        """Keep what the checks across reports added to the counted reports' views, as JSON text (a third
+        of the memory of the objects: a batch of copied passages makes thousands of these findings)."""
         for i, v in enumerate(views):
             if v is not self.views[i] and (v.get("findings") or v.get("evidence_blocks")):
-                self.across[i] = (v.get("findings") or [], v.get("evidence_blocks") or {})
+                found = [v.get("findings") or [], v.get("evidence_blocks") or {}]
+                self.across[i] = json.dumps(found, ensure_ascii=False)

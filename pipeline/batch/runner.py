@@ -144,6 +144,7 @@ def run(
             try:
                 t0 = time.perf_counter()
                 summary.same_report = same_report.link(batch.views)
+                writers.give_back_memory()
                 timings["link"] = time.perf_counter() - t0
                 t0 = time.perf_counter()
                 _across(batch, runlog)
@@ -352,6 +353,8 @@ def _across(batch: Collected, runlog: RunLog) -> None:
     views = batch.for_across()
     stats = across.run(views)
     batch.keep_across(views)
+    del views
+    writers.give_back_memory()
     runlog.line("across reports: " + ", ".join(f"{k} {v:g}" for k, v in stats.items()))
 
 
