@@ -44,7 +44,7 @@ def carry(batch: Collected, out: Path, stage: Path, summary: RunSummary, runlog:
             old = review.read_reviews(previous_book)
         except review.WorkbookUnreadable as exc:
             runlog.line(f"previous workbook unreadable, kept as a backup: {exc}")
-    matcher = review.Matcher(old, _repeated(batch))
+    matcher = review.Matcher(old, _repeated(batch) if old else set())
     if old:
         for i in range(len(batch)):
             matcher.add(batch.record(i))
@@ -73,6 +73,7 @@ def write_corpus(
     """``corpus.jsonl``: every record put back together, in input order, with its reviews; count each
     report's findings once, and list on 已消失的问题 the reviews whose finding is not shown."""
     from pipeline import same_report
+    from pipeline.outputs import review
     from pipeline.outputs.xlsx import shown_findings
 
     summary.findings = dict.fromkeys(SEVERITIES, 0)
@@ -86,9 +87,7 @@ def write_corpus(
                         summary.findings[f["severity"]] += 1
             if rec.get("same_report_as") and not rec.get("duplicate_of"):
                 runlog.line(f"same report: {rec['file']} is {rec['same_report_as']} (counted there)")
-            for f in rec.get("findings") or []:
-                r = state.of(f)
-                f["review"] = r.as_json() if r is not None else None
+            review.attach([rec], state)
             if state.by_key:
                 shown.update(f["key"] for f in shown_findings(rec, min_severity) if f["key"] in state.by_key)
             line = json.dumps(rec, ensure_ascii=False) + "\n"
