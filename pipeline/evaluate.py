@@ -200,6 +200,12 @@ def _norm(text) -> str:
     return regex.sub(r"[\s|]", "", normalize_text(str(text)).text)
 
 
+def _name_key(name: str) -> str:
+    """An indicator's name for matching: the form's numbering placeholder ("指标1：") is no part of it, and
+    the gold writes it both ways."""
+    return regex.sub(r"^指标\d{1,2}[：:]", "", _norm(name))
+
+
 def _dim_key(name: str) -> str:
     return regex.sub(r"指标|部门|项目|类", "", name)
 
@@ -220,9 +226,9 @@ def _score_parts(gold_path: Path, records: dict[str, dict], res: Result, ids: se
                         parts["dimension"]["right"] += 1
                     else:
                         res.misses.append((g["id"], f"dimension {name}.{key}", f"got {value} (gold {want[key]})"))
-        inds = {_norm(i["name"]): i for i in rec.get("indicators", [])}
+        inds = {_name_key(i["name"]): i for i in rec.get("indicators", [])}
         for want in g.get("indicators") or []:
-            got = inds.get(_norm(want["name"]), {})
+            got = inds.get(_name_key(want["name"]), {})
             for key in ("target", "actual", "weight", "score"):
                 if key not in want:
                     continue

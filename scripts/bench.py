@@ -5,7 +5,8 @@ measured here, never in the tests. Prints, in one run on the same files:
 
 * start-up: CPU seconds of ``jixiao --help`` and of ``jixiao extract`` on a tiny report, in fresh processes;
 * reports per CPU-second (reading, extraction and checks) for the TXT and DOCX seeds;
-* PDF pages per CPU-second end to end beside pypdfium2's plain text on the same files, and their ratio;
+* PDF pages per CPU-second end to end beside pypdfium2's plain text on the same files, and their ratio,
+  and the peak memory of a fresh process on a 170-page PDF (``--pdf``: this section alone);
 * CPU seconds per KB for the TXT seed repeated 1, 16 and 64 times (a check above linear shows here);
 * wall seconds per document for the formats beyond TXT/DOCX/PDF, and OCR seconds per page;
 * the peak memory of this process.
@@ -37,6 +38,7 @@ SEED_DOCX = ROOT / "corpus" / "001_5c147244ac7a2061.docx"
 PDFS = sorted((ROOT / "corpus").glob("*.pdf"))
 TINY = "2023年度某项目支出绩效自评报告\n一、基本情况\n年初预算数为100万元，全年执行数95万元，预算执行率为95%。\n自评得分为92分。\n"
 EMBEDDED_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")  # a TrueType CJK font reportlab can embed
+LONG_PDF_PAGES = 170
 
 
 def cpu() -> float:
@@ -149,7 +151,85 @@ def formats() -> None:
         print(f"{name:42} {path.stat().st_size / 1024:6.1f} {took:11.2f} {ocr or '':>6} {per_page}")
 
 
+def long_pdf(dest: Path, pages: int = LONG_PDF_PAGES) -> Path:
+    """A report of ``pages`` pages in one font (as a real report is): the TXT seed typeset again and again."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(dest), pagesize=A4, invariant=1)
+    width, height = A4
+    lines = [p[i : i + 40] for p in SEED_TXT.read_text(encoding="utf-8").splitlines() for i in range(0, max(len(p), 1), 40)]
+    done, y = 0, height - 60
+    while done < pages:
+        for line in lines:
+            c.setFont("STSong-Light", 10.5)
+            c.drawString(50, y, line)
+            y -= 16
+            if y < 60:
+                c.showPage()
+                done, y = done + 1, height - 60
+                if done == pages:
+                    break
+    c.save()
+    return dest
+
+
+def peak_memory_mb(path: Path) -> tuple[float, float]:
+    """(resident MB before, peak resident MB while) a fresh process, warmed up on the TXT seed, reads,
+    extracts and checks ``path``. Linux resets the peak on request (/proc/self/clear_refs), so the peak is
+    this document's, not the start-up's."""
+    code = f"""
+import sys
+from pipeline.parse import parse_file
+from pipeline.record import extract_record
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(key))
+extract_record(parse_file({str(SEED_TXT)!r}))
+before = status("VmRSS:")
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")
+extract_record(parse_file(sys.argv[1]))
+print(before, status("VmHWM:"))
+"""
+    out = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, check=True, capture_output=True, text=True)
+    before, peak = (int(v) / 1024 for v in out.stdout.split()[-2:])
+    return before, peak
+
+
+def pdf_speed(tmp_path: Path) -> None:
+    """PDF pages per CPU-second, jixiao end to end beside pypdfium2's plain text, and the peak memory of
+    one long PDF."""
+    extract_record(parse_file(SEED_TXT))  # rules and models loaded before timing
+    words.load()
+    pdfs = list(PDFS)
+    embedded = embedded_font_pdf(tmp_path / "embedded_font.pdf")
+    if embedded is not None:
+        pdfs.append(embedded)
+    else:
+        print(f"(no {EMBEDDED_FONT}: the PDF with embedded fonts is left out)")
+    print(f"{'PDF':34} {'pages':>5} {'jixiao p/CPU-s':>15} {'pypdfium2 p/CPU-s':>18} {'ratio':>6}")
+    for path in pdfs:
+        ours = per_document(path, 3)
+        theirs, pages = pdfium_text(path, 5)
+        name = path.name if path.parent == tmp_path else str(path.relative_to(ROOT))
+        print(f"{name:34} {pages:5d} {pages / ours:15.1f} {pages / theirs:18.1f} {theirs / ours:6.3f}")
+    long = long_pdf(tmp_path / f"long_{LONG_PDF_PAGES}.pdf")
+    before, peak = peak_memory_mb(long)
+    print(
+        f"peak memory reading, extracting and checking a {LONG_PDF_PAGES}-page PDF: {peak:.0f} MB resident"
+        f" (a fresh process holding {before:.0f} MB before it)"
+    )
+
+
 def main() -> None:
+    if "--pdf" in sys.argv[1:]:  # the PDF section alone
+        with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
+            pdf_speed(Path(tmp))
+        return
     jixiao = [sys.executable, "-m", "pipeline.cli"]  # the code of this tree, as the jixiao command runs it
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
         tmp_path = Path(tmp)
@@ -166,18 +246,7 @@ def main() -> None:
             s = per_document(path, runs)
             print(f"{label} seed ({path.stat().st_size / 1024:.0f} KB): {s * 1000:.1f} ms CPU per report = {1 / s:.1f} reports per CPU-second")
 
-        pdfs = list(PDFS)
-        embedded = embedded_font_pdf(tmp_path / "embedded_font.pdf")
-        if embedded is not None:
-            pdfs.append(embedded)
-        else:
-            print(f"(no {EMBEDDED_FONT}: the PDF with embedded fonts is left out)")
-        print(f"{'PDF':34} {'pages':>5} {'jixiao p/CPU-s':>15} {'pypdfium2 p/CPU-s':>18} {'ratio':>6}")
-        for path in pdfs:
-            ours = per_document(path, 3)
-            theirs, pages = pdfium_text(path, 5)
-            name = path.name if path.parent == tmp_path else str(path.relative_to(ROOT))
-            print(f"{name:34} {pages:5d} {pages / ours:15.1f} {pages / theirs:18.1f} {theirs / ours:6.3f}")
+        pdf_speed(tmp_path)
 
         text = SEED_TXT.read_text(encoding="utf-8")
         for times in (1, 16, 64):

@@ -307,6 +307,22 @@ def tiny_png() -> bytes:
     )
 
 
+def unloadable_pages(data: bytes, numbers: set[int]) -> bytes:
+    """``data`` with the page objects of the given pages (from 1) replaced by a bare number, padded to the
+    same length so that the cross-reference table still holds: the page tree counts them, but no reader
+    can load them."""
+    out = bytearray(data)
+    page = 0
+    for m in re.finditer(rb"(?m)^(\d+ 0 obj)(.*?)endobj", data, re.S):
+        if not re.search(rb"/Type /Page(?![s\w])", m.group(2)):
+            continue
+        page += 1
+        if page in numbers:
+            body = m.group(2)
+            out[m.start(2) : m.end(2)] = (b"\n4" + b" " * len(body))[: len(body)]
+    return bytes(out)
+
+
 def bad_files() -> dict[str, bytes]:
     text = ["一、基本情况", "项目资金支出绩效自评报告，预算执行率为100%。", "二、绩效目标"]
     whole = simple_pdf([text, text])
@@ -321,6 +337,8 @@ def bad_files() -> dict[str, bytes]:
         "owner_only.pdf": simple_pdf([OWNER_ONLY_TEXT], font="Helvetica", encrypt=owner_password),
         "scanned.pdf": simple_pdf([None]),
         "mixed_scan.pdf": simple_pdf([text, None]),
+        # page 2 of 3 is no page object at all: the pages around it are read, with a warning
+        "damaged_page.pdf": unloadable_pages(simple_pdf([text, ["第二页"], ["三、自评结论", "第三页的正文。"]]), {2}),
         "png_named.pdf": tiny_png(),
     }
 

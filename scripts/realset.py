@@ -9,6 +9,7 @@ about them are committed (``sources.jsonl``: id, query, url, kind, chars, sha256
     python scripts/realset.py merge        parts/*.jsonl -> sources.jsonl and gold.jsonl (deduplicated)
     python scripts/realset.py check        which texts are present, changed or missing, and how to restore them
     python scripts/realset.py agree        the second reader's agreement with the gold
+    python scripts/realset.py agree --file second_reader_r3.jsonl   (another second reader's file in parts/)
 
 The split into a tuning and a test half is fixed by the id alone (``split_of``), before any tuning.
 """
@@ -133,12 +134,13 @@ AGREE_FIELDS = ["year", "budget_initial_wan", "budget_full_year_wan", "budget_st
 
 
 def agree(args) -> int:
-    """Agreement of the second reader (parts/second_reader.jsonl) with the gold, field by field: of the
-    values either reader gave, how many both gave alike; and whether both saw a contradiction."""
+    """Agreement of the second reader (parts/second_reader.jsonl, or --file in parts/) with the gold, field by
+    field: of the values either reader gave, how many both gave alike; and whether both saw a contradiction."""
     from decimal import Decimal
 
     gold = {g["id"]: g for g in (json.loads(x) for x in (REALSET / "gold.jsonl").read_text(encoding="utf-8").splitlines() if x.strip())}
-    second = [json.loads(x) for x in (PARTS / "second_reader.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    second_file = PARTS / (getattr(args, "file", None) or "second_reader.jsonl")
+    second = [json.loads(x) for x in second_file.read_text(encoding="utf-8").splitlines() if x.strip()]
     same = lambda a, b: a == b if not isinstance(a, (int, float)) or not isinstance(b, (int, float)) else Decimal(str(a)) == Decimal(str(b))
     budget = ("budget_full_year_wan", "budget_stated_wan", "budget_initial_wan")
     rows, both_any, both_same, differ = [], 0, 0, []
@@ -179,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--part", required=True)
     sub.add_parser("merge")
     sub.add_parser("check")
-    sub.add_parser("agree")
+    g = sub.add_parser("agree")
+    g.add_argument("--file", help="second reader's file in parts/ (default second_reader.jsonl)")
     args = p.parse_args(argv)
     return {"admit": admit, "merge": merge, "check": check, "agree": agree}[args.cmd](args)
 

@@ -35,6 +35,7 @@ EXPECTED = {
     "encrypted.pdf": ("error", "E_PDF_ENCRYPTED"),
     "scanned.pdf": ("error", "E_PDF_NO_TEXT"),
     "mixed_scan.pdf": ("partial", "pdf"),
+    "damaged_page.pdf": ("partial", "pdf"),
     "owner_only.pdf": ("ok", "pdf"),
     "corrupt_zip.docx": ("error", "E_DOCX_CORRUPT"),
     "xxe.docx": ("error", "E_DOCX_UNSAFE"),

@@ -566,3 +566,128 @@ def test_实际拨付_is_received_before_the_units_spending_and_spent_otherwise(
     assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("300000")
     rec = record(tmp_path, "截至年底，实际拨付资金38.6万元，资金拨付率96.5%。\n", name="b.txt")
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("386000") and rec["budget"]["received"] is None
+
+
+# -- a breakdown printed one item per line; a report heading of another year ---------------------------
+
+LINE_LIST = """2023年度残疾人托养服务项目绩效自评表
+残疾人托养服务补助资金(万元)
+年度预算资金总额: 412.50
+其中:中央补助 250.00
+省级资金 120.00
+县级资金(含上年结转结余) 41.50
+其中:
+"""
+
+
+def test_breakdown_one_item_per_line_that_does_not_add_up(tmp_path):
+    rec = record(tmp_path, LINE_LIST)
+    found = findings(rec, "ARITH-SUBTOTAL")
+    assert len(found) == 1
+    f = found[0]
+    # 250.00 + 120.00 + 41.50 = 411.50 ≠ 412.50, in 万元 by the heading above the list
+    assert Decimal(str(f["expected"])) == Decimal("4115000") and Decimal(str(f["stated"])) == Decimal("4125000")
+    assert [e["quote"] for e in f["evidence"]] == ["412.50", "250.00", "120.00", "41.50"]
+
+
+def test_breakdown_one_item_per_line_that_adds_up_or_has_no_unit(tmp_path):
+    assert not findings(record(tmp_path, LINE_LIST.replace("412.50", "411.50")), "ARITH-SUBTOTAL")
+    # without a unit anywhere the figures may be counts: nothing is said
+    assert not findings(record(tmp_path, LINE_LIST.replace("(万元)", "")), "ARITH-SUBTOTAL")
+
+
+def test_report_heading_of_another_year_glued_into_the_first_paragraph(tmp_path):
+    text = (
+        "2021年度老年人健康服务项目绩效自评报告.docx\n"
+        "《2021年度老年人健康服务项目绩效自评报告.docx》由会员分享,可在线阅读,更多相关《2021年度老年人健康服务项目绩效自评报告.docx》请在文库网上搜索。\n"
+        "1、2022年度老年人健康服务项目绩效评价报告一、项目基本情况(一)项目概况。项目由县卫生健康局负责实施,"
+        "为辖区65岁以上老年人提供健康体检和随访服务,覆盖全县各乡镇卫生院。\n"
+    )
+    rec = record(tmp_path, text)
+    assert rec["meta"]["year"] is None
+    found = findings(rec, "META-YEAR-CONFLICT")
+    assert len(found) == 1 and found[0]["stated"]["title"] == 2021 and 2022 in found[0]["stated"]["captions"]
+
+
+def test_the_reports_own_graded_scores_rule_out_a_band_scheme(tmp_path):
+    # 81分 graded 良好 elsewhere in the report: the 80/70/60 scheme (81 → 优) is not the report's, so 85.6
+    # claimed 优 contradicts the 90/80/60 bands it does use
+    text = (
+        "2020年度农村危房改造项目绩效评价报告\n"
+        "各县区评价结果：甲县得分90分，优秀；乙区得分81分，良好。\n"
+        "经综合评价，本项目绩效评价整体得分85.6分，评价等次为“优秀”。\n"
+    )
+    rec = record(tmp_path, text)
+    found = findings(rec, "GRADE-BAND")
+    assert len(found) == 1 and found[0]["expected"] == "良" and found[0]["stated"] == "优"
+    # without the other graded scores, a fitting regional scheme (优 ≥ 80) may explain the claim: a warning
+    # that names both schemes
+    alone = record(tmp_path, text.replace("各县区评价结果：甲县得分90分，优秀；乙区得分81分，良好。\n", ""))
+    assert [f["severity"] for f in findings(alone, "GRADE-BAND")] == ["warning"]
+    assert "部分系统部署" in findings(alone, "GRADE-BAND")[0]["message"]
+    assert "部分系统部署" not in found[0]["message"]
+
+
+def test_funds_score_against_the_printed_rate_when_the_amounts_are_read_by_the_form(tmp_path):
+    # 年初 = 全年 = 执行 = 35550 repeated (their ratio, 100%, contradicts the printed 82.12%): the amounts
+    # are the form's guess, so the score is held to 分值 × the printed rate: 10 × 82.12% = 8.21 < 8.5
+    text = "2020年度项目支出绩效自评表\n项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n年度资金总额3555035550355501082.12%8.5\n"
+    rec = record(tmp_path, text)
+    found = findings(rec, "SCORE-EXEC")
+    assert len(found) == 1
+    assert Decimal(str(found[0]["expected"])) == Decimal("8.21") and Decimal(str(found[0]["stated"])) == Decimal("8.5")
+
+
+# -- sums stated in prose, in the ways reports open a breakdown ----------------------------------------------
+
+_HEAD = "2022年度农村饮水安全项目绩效自评报告\n一、项目基本情况\n"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "项目共投入资金530.40万元，其中中央资金210.12万元、省级资金96.30万元、县级资金230.00万元。",
+        "项目总投资530.40万元（中央资金210.12万元，省级资金96.30万元，县级资金230.00万元）。",
+        "中央资金210.12万元，省级资金96.30万元，县级资金230.00万元，合计530.40万元。",
+        "项目资金530.40万元，资金来源分别为中央210.12万元、省级96.30万元、县级230.00万元。",
+        "项目资金530.40万元，包括中央资金210.12万元、省级资金96.30万元和县级资金230.00万元。",
+        "项目总预算530.40万元，由中央资金210.12万元、省级资金96.30万元、县级资金230.00万元组成。",
+        "共下达资金530.40万元。\n其中：中央资金210.12万元；\n省级资金96.30万元；\n县级资金230.00万元。",
+        "全年实际支出530.40万元，其中人员经费210.12万元，公用经费96.30万元，项目支出230.00万元。",
+    ],
+)
+def test_a_breakdown_that_does_not_add_up_in_every_opening(tmp_path, sentence):
+    # 210.12 + 96.30 + 230.00 = 536.42, not 530.40
+    rec = record(tmp_path, _HEAD + sentence + "\n")
+    found = findings(rec, "ARITH-SUBTOTAL")
+    assert len(found) == 1
+    assert Decimal(str(found[0]["expected"])) == Decimal("5364200") and Decimal(str(found[0]["stated"])) == Decimal("5304000")
+
+
+def test_a_spending_category_in_a_breakdown_is_no_budget(tmp_path):
+    rec = record(tmp_path, _HEAD + "全年实际支出530.40万元，其中人员经费210.12万元，公用经费96.30万元，项目支出224.00万元。\n")
+    assert rec["budget"]["full_year"] is None  # "公用经费96.30万元" was read as the budget
+    assert not findings(rec, "ARITH-SUBTOTAL") and not findings(rec, "BUDGET-OVERSPEND")
+
+
+def test_dimension_scores_of_the_whole_framework_against_the_total(tmp_path):
+    # no weights printed, but 决策/过程/产出/效益 are the whole framework: 15 + 18 + 38 + 20 = 91, not 92
+    rec = record(tmp_path, _HEAD + "项目自评得分92分，其中决策15分、过程18分、产出38分、效益20分。\n")
+    found = findings(rec, "ARITH-TOTAL")
+    assert len(found) == 1 and Decimal(str(found[0]["expected"])) == Decimal("91")
+    # far short of the total (a dimension not scored in the text): nothing said
+    rec = record(tmp_path, _HEAD + "项目自评得分92分，其中决策15分、过程18分、产出30分、效益20分。\n")
+    assert not findings(rec, "ARITH-TOTAL")
+
+
+def test_a_grade_only_a_deployments_bands_give_is_a_warning(tmp_path):
+    # 85 is 良 in the usual 90/80/60 bands and 优 only in the 80/70/60 one some systems deploy
+    rec = record(tmp_path, _HEAD + "经综合评价，项目自评得分85分，评价等级为优。\n")
+    found = findings(rec, "GRADE-BAND")
+    assert len(found) == 1 and found[0]["severity"] == "warning" and found[0]["expected"] == "良"
+    assert "80" in found[0]["message"] and "90" in found[0]["message"]
+    # the report's own scheme settles it: an error
+    rec = record(tmp_path, _HEAD + "评价等级标准：90分以上为优，80-90分为良，60-80分为中，60分以下为差。项目自评得分85分，评价等级为优。\n")
+    assert [f["severity"] for f in findings(rec, "GRADE-BAND")] == ["error"]
+    # 92 is 优 in every scheme
+    assert not findings(record(tmp_path, _HEAD + "项目自评得分92分，评价等级为优。\n"), "GRADE-BAND")

@@ -166,14 +166,23 @@ def _dimension_parts(ctx: Context, rule: CheckRule) -> list[tuple[dict, Printed]
     adding up to the full marks, and no score that is really an indicator's (a line that opens with the
     dimension and goes on to its first indicator)."""
     dims = ctx.record.get("score", {}).get("dimensions", [])
-    if len(dims) < 2 or any(not d.get("weight") or not d.get("score") for d in dims):
+    if len(dims) < 2 or any(not d.get("score") for d in dims):
         return None
-    if sum(dec(d["weight"]["value"]) for d in dims) != full_marks(ctx, rule):
+    if any(not d.get("weight") for d in dims):
+        if not _one_framework(dims, rule):
+            return None
+    elif sum(dec(d["weight"]["value"]) for d in dims) != full_marks(ctx, rule):
         return None
     ind_scores = [evidence_of(i.get("score")) for i in ctx.record.get("indicators", [])]
     if any(_overlaps(evidence_of(d["score"]), e) for d in dims for e in ind_scores):
         return None
     return [(d, points(d["score"])) for d in dims]
+
+
+def _one_framework(dims: list[dict], rule: CheckRule) -> bool:
+    """The dimensions scored are, in name, exactly the 一级指标 of one whole framework (决策, 过程, 产出, 效益)."""
+    names = sorted(regex.sub(r"^(?:项目|部门)|(?:类)?(?:指标)?$", "", d["name"]) for d in dims)
+    return any(sorted(f) == names for f in rule.params["frameworks"])
 
 
 def _indicator_parts(ctx: Context, rule: CheckRule) -> list[tuple[str, dict, Printed]] | None:
@@ -205,10 +214,13 @@ def total_sum(ctx: Context, rule: CheckRule):
     inds = _indicator_parts(ctx, rule)
     if inds:
         breakdowns.append(("indicators", inds))
+    unweighed = dims is not None and any(not d.get("weight") for d, _ in dims)
     for variant, parts in breakdowns:
         ok, s, _ = _slack([p for _, _, p in parts], total, rule)
         if ok:
             continue
+        if variant == "dimensions" and unweighed and total.value - s > dec(rule.params["shortfall_share"]) * total.value:
+            continue  # far short of the total: a dimension the text does not score, not a wrong sum
         change = band_change(ctx, total.value, s)
         yield ctx.finding(
             rule,
@@ -267,6 +279,11 @@ def _budget_spans(ctx: Context) -> list[dict]:
     return spans
 
 
+def _opening(rule: CheckRule) -> regex.Pattern:
+    """What opens a breakdown right after an amount: 其中, 包括, 分别为, 资金来源为, 由 …, or a parenthesis."""
+    return regex.compile(r"\s*(?:[，,、]?\s*(?:" + rule.params["openings"] + r")\s*[：:]?|[（(]\s*(?:其中\s*[：:]?)?)")
+
+
 def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[str, Printed, dict]]:
     """The amounts a "其中A x万元、B y万元" lists right after a stated figure, in the same sentence."""
     ev = mention["evidence"]
@@ -277,7 +294,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
     raw = block.raw
     stop = _SENTENCE_END.search(raw, ev["end"])
     sentence = raw[ev["end"] : stop.start() if stop else len(raw)]
-    opening = regex.match(r"\s*[，,、（(]?\s*其中\s*[：:]?", sentence)
+    opening = _opening(rule).match(sentence)
     if not opening:
         return []
     if regex.match(r"\s*[（(]", sentence):
@@ -305,6 +322,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
 def subtotal(ctx: Context, rule: CheckRule):
     yield from _listed_subtotals(ctx, rule)
     yield from _prose_subtotals(ctx, rule)
+    yield from _line_subtotals(ctx, rule)
     yield from _totals_after_parts(ctx, rule)
     yield from _project_subtotals(ctx, rule)
     yield from _dimension_subtotals(ctx, rule)
@@ -352,15 +370,91 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
         return
     checked = {(m["evidence"]["block"], m["evidence"]["end"]) for f in BUDGET_LABELS for m in _mentions(ctx.fact("budget", f))}
     for block in ctx.doc.blocks:
-        if block.kind not in ("paragraph", "heading") or "其中" not in block.raw:
+        if block.kind not in ("paragraph", "heading"):
             continue
+        opening = _opening(rule)
         for q in find_quantities(block.raw):
             if q.kind != "money" or q.yuan is None or (block.index, q.end) in checked:
                 continue
-            if not regex.match(r"\s*[，,、（(]?\s*其中", block.raw[q.end : q.end + 8]):
+            if not opening.match(block.raw, q.end):
                 continue
             ev = {"quote": block.raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}
             yield from _parts_against(ctx, rule, {"value": q.yuan, "text": q.text, "evidence": ev}, None)
+
+
+_LABEL_AMOUNT = regex.compile(r"\s*(?P<label>[^\d\s:：。；;，,]{2,30})\s*[:：]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?\s*[。；;，,]?\s*")
+_UNIT_HEADING = regex.compile(r"[（(]\s*(万元|元)\s*[）)]")
+
+
+def _line_item(block, opening: bool) -> tuple[str, Decimal, str, str | None] | None:
+    """A line that is one label and one amount ("市级资金 136.00", "其中:中央补助 166.00"): label, amount,
+    the amount as printed, its unit. ``opening``: the line must open with 其中."""
+    raw = block.raw
+    head = regex.match(r"\s*其中\s*[:：]?", raw)
+    if opening != bool(head):
+        return None
+    m = _LABEL_AMOUNT.fullmatch(raw, head.end() if head else 0)
+    if not m:
+        return None
+    return m.group("label"), Decimal(m.group("amount")), m.group("amount"), m.group("unit")
+
+
+def _line_subtotals(ctx: Context, rule: CheckRule):
+    """A breakdown printed one item per line, as flattened forms print it: "年度预算资金总额: 321.25" then
+    "其中:中央补助 166.00", "市级资金 136.00", "本级资金 20.25". The unit is the lines' own or the one a
+    heading just above states ("(万元)"); without a unit the figures may not be money, and nothing is said."""
+    if ctx.doc is None:
+        return
+    blocks = [b for b in ctx.doc.blocks if b.kind in ("paragraph", "heading")]
+    whole_word = regex.compile(rule.params["line_whole_words"])
+    for i, block in enumerate(blocks[:-2]):
+        whole = _line_item(block, opening=False)
+        if whole is None or not whole_word.search(whole[0]):
+            continue
+        first = _line_item(blocks[i + 1], opening=True)
+        if first is None:
+            continue
+        items, k = [(blocks[i + 1], first)], i + 2
+        while k < len(blocks):
+            nxt = _line_item(blocks[k], opening=False)
+            bare = regex.sub(r"[（(][^）)]*[）)]", "", nxt[0]) if nxt else ""  # "本级资金(包括结转结余)" is a fund
+            if nxt is None or whole_word.search(bare) or any(w in bare for w in rule.params["stop_words"]):
+                break
+            items.append((blocks[k], nxt))
+            k += 1
+        if len(items) < rule.params["min_parts"]:
+            continue
+        units = {u for _, (_, _, _, u) in items} | {whole[3]}
+        heading = next((m.group(1) for b in reversed(blocks[max(0, i - 2) : i + 1]) if (m := _UNIT_HEADING.search(b.raw))), None)
+        stated = units - {None}
+        if len(stated) > 1 or (not stated and heading is None):
+            continue
+        unit = stated.pop() if stated else heading
+        scale = Decimal(10000) if unit == "万元" else Decimal(1)
+
+        def printed(text: str) -> Printed:
+            return Printed.of_fact({"value": Decimal(text) * scale, "text": text})
+
+        total = printed(whole[2])
+        parts = [printed(item[2]) for _, item in items]
+        fires, s, _ = _subtotal_fires(parts, total, rule)
+        if not fires or max(p.value for p in parts) > total.value:
+            continue  # a part above the whole is no breakdown of it (the lines belong to something else)
+
+        def ev(b, text: str) -> dict:
+            start = b.raw.rfind(text)
+            return {"quote": text, "page": b.page, "block": b.index, "start": start, "end": start + len(text)}
+
+        yield ctx.finding(
+            rule,
+            "parts",
+            msg={"quote": block.raw.strip(), "total": wan(total.value), "parts": "、".join(f"{lab}{wan(p.value)}" for (_, (lab, _, _, _)), p in zip(items, parts)),
+                 "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
+            evidence=[ev(block, whole[2])] + [ev(b, item[2]) for b, item in items],
+            expected=s,
+            stated=total.value,
+            facts={"field": None, "parts": {item[0]: p.value for (_, item), p in zip(items, parts)}},
+        )
 
 
 def _parts_against(ctx: Context, rule: CheckRule, mention: dict, field: str | None):

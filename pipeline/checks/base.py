@@ -177,7 +177,26 @@ class Context:
         """(profile id, bands) for every fitting profile; a declared scheme replaces them all."""
         if self.bands:
             return [("report", self.bands)]
-        return [(p.id, [(g, dec(lo), dec(hi)) for g, lo, hi in p.bands]) for p in self.profiles]
+        sets = [(p.id, [(g, dec(lo), dec(hi)) for g, lo, hi in p.bands]) for p in self.profiles]
+        # the report grading other scores by one scheme ("乙区81分，良好") rules out the schemes that grade
+        # them otherwise; the claim under test is no evidence about its own scheme
+        used = [(v, g) for v, g in self.graded_scores() if not self._is_claim(v)]
+        kept = [(pid, bands) for pid, bands in sets if all(band_of(v, bands) in (None, g) for v, g in used)]
+        return kept or sets
+
+    def graded_scores(self) -> list[tuple[Decimal, str]]:
+        cached = getattr(self, "_graded", None)
+        if cached is None:
+            from pipeline.extract.scores import graded_scores
+
+            blocks = self.doc.blocks if self.doc is not None else []
+            cached = [p for b in blocks if b.kind in ("paragraph", "heading") for p in graded_scores(b)]
+            self._graded = cached
+        return cached
+
+    def _is_claim(self, value: Decimal) -> bool:
+        total = self.fact("score", "total")
+        return total is not None and dec(total["value"]) == value
 
     # -- findings --------------------------------------------------------------------------------
     def finding(

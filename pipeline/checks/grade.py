@@ -7,6 +7,7 @@ from decimal import Decimal
 import regex
 
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
+from pipeline.checks.arithmetic import points
 from pipeline.checks.numbers import Printed, dec, fmt
 
 
@@ -26,16 +27,21 @@ def grade_band(ctx: Context, rule: CheckRule):
     if not wrong:
         return
     declared = sets[0][0] == "report"
-    # An error only when no fitting band scheme gives the claimed grade.
-    if len(wrong) < len(expected):
-        if rule.severities.get("profiles") != "warning":
-            return  # some fitting scheme explains the grade; not a finding under the strict reading
-    pid = next(iter(wrong))
+    # An error only when no fitting band scheme gives the claimed grade; when the national bands do not
+    # but a deployment's do (80/70/60), a warning that names both, for the auditor to settle which applies
+    variant = "declared" if declared else "profiles"
+    explained = [pid for pid in expected if pid not in wrong]
+    if explained:
+        if rule.params["usual_scheme"] not in wrong:
+            return  # the usual bands give the claimed grade
+        variant = "regional"
+    pid = rule.params["usual_scheme"] if variant == "regional" else next(iter(wrong))
     bands = dict(sets)[pid]
+    other = dict(sets)[explained[0]] if explained else bands
     yield ctx.finding(
         rule,
-        "declared" if declared else "profiles",
-        msg={"scheme": _scheme(bands), "total": fmt(t), "expected": wrong[pid], "stated": grade["value"]},
+        variant,
+        msg={"scheme": _scheme(bands), "total": fmt(t), "expected": wrong[pid], "stated": grade["value"], "other": _scheme(other)},
         evidence=[evidence_of(grade), evidence_of(total)],
         expected=wrong[pid],
         stated=grade["value"],
@@ -103,6 +109,18 @@ def _exec(ctx: Context) -> tuple[Decimal, dict] | None:
     return None
 
 
+def _indicators_take_all_points(ctx: Context) -> bool:
+    """The indicator rows' 分值 add up to the full marks and no 预算执行率 分值 is printed: the form does not
+    score the execution rate (transfer-payment and some regional forms)."""
+    if points((ctx.dimension("预算执行率") or {}).get("weight")) is not None:
+        return False
+    weights = [points(i.get("weight")) for i in ctx.record.get("indicators", [])]
+    if len(weights) < 3 or any(w is None for w in weights):
+        return False
+    full = points(ctx.fact("score", "total_weight"))
+    return sum(w.value for w in weights) == (full.value if full is not None else Decimal(100))
+
+
 @check("GRADE-EXEC-CEILING")
 def exec_ceiling(ctx: Context, rule: CheckRule):
     """T ≤ (100 − w) + w × min(r, 1) wherever 预算执行率 is a scored block of w points."""
@@ -114,6 +132,8 @@ def exec_ceiling(ctx: Context, rule: CheckRule):
     t = dec(total["value"])
     if rate >= 100:
         return  # the ceiling is then the full 100 points: a total above it is ARITH-SCORE-BOUNDS' finding
+    if _indicators_take_all_points(ctx):
+        return  # the form scores its indicators only: 预算执行率 is no block of points here
     ceilings = []
     for p in ctx.profiles:
         if p.exec_weight is None:

@@ -57,12 +57,20 @@ def _exec_rates(ctx: Context) -> list[tuple[Decimal, Decimal, Decimal, dict | No
         if p is not None:
             out.append((p.lo, p.value, p.hi, fact))
     spent = ctx.printed("budget", "spent")
+    if _uncertain(ctx.fact("budget", "spent")):
+        return out  # amounts read by the form alone (their own arithmetic failed) are no reading of the rate
     for d in sorted({d for p in ctx.profiles for d in p.denominators}):
+        if _uncertain(ctx.fact("budget", d)):
+            continue
         den = ctx.printed("budget", d)
         r = ratio_percent(spent, den) if spent and den else None
         if r is not None:
             out.append((r[1], r[0], r[2], ctx.fact("budget", "spent")))
     return out
+
+
+def _uncertain(fact: dict | None) -> bool:
+    return bool(fact) and ":uncertain" in (fact.get("rule") or "")
 
 
 def exec_score(ctx: Context) -> ExecScore | None:

@@ -29,7 +29,8 @@ class Tok:
     col: int | None = None  # the table column of a cell
 
     def evidence(self, a: int = 0, b: int | None = None) -> Evidence:
-        return Evidence.of(self.block, self.start + a, self.start + (len(self.text) if b is None else b))
+        # a label joined from spaced-out characters is shorter than the span it was printed in
+        return Evidence.of(self.block, self.start + a, self.end if b is None else self.start + b)
 
     def part(self, a: int, b: int) -> Tok:
         """The token made of characters [a, b) of this one (a cell glued to its neighbours)."""
@@ -44,9 +45,8 @@ def lines_of(doc: Document) -> list[list[Tok]]:
             for cell in block.cells or []:
                 text = cell.norm.text if cell.norm is not None else cell.text
                 key = cell.key if cell.key is not None else text
-                rows.setdefault(cell.row, []).append(
-                    Tok(text, key, block, cell.nstart, cell.nstart + len(text), 0, cell.col)
-                )
+                tok = Tok(text, key, block, cell.nstart, cell.nstart + len(text), 0, cell.col)
+                rows.setdefault(cell.row, []).append(_closed(tok))
             for r in sorted(rows):
                 n = len(lines)
                 lines.append([Tok(t.text, t.key, t.block, t.start, t.end, n, t.col) for t in rows[r]])
@@ -56,8 +56,20 @@ def lines_of(doc: Document) -> list[list[Tok]]:
         n = len(lines)
         toks = [Tok(text[m.start() : m.end()], key[m.start() : m.end()], block, m.start(), m.end(), n) for m in _PIECE.finditer(key)]
         if toks:
-            lines.append(toks)
+            lines.append(join_spaced(toks))
     return lines
+
+
+_SPACED_LABEL = regex.compile(r"\p{Han}(?:[ \u3000\u00a0]+\p{Han})+")
+
+
+def _closed(tok: Tok) -> Tok:
+    """A cell whose label is spaced out to fill it ("年 度 资 金 总 额") as the label it prints; the span
+    stays the cell's, so the evidence quotes it as printed."""
+    if not _SPACED_LABEL.fullmatch(tok.key):
+        return tok
+    text, key = regex.sub(r"\s+", "", tok.text), regex.sub(r"\s+", "", tok.key)
+    return Tok(text, key, tok.block, tok.start, tok.end, tok.line, tok.col)
 
 
 def from_table(tok: Tok) -> bool:
@@ -81,7 +93,16 @@ def join_spaced(toks: list[Tok]) -> list[Tok]:
         if len(t.key) == 1 and regex.match(r"\p{Han}", t.key) and (not run or run[-1].block is t.block):
             run.append(t)
             continue
+        if run and run[-1].block is t.block and _LAST_OF_LABEL.match(t.key):
+            # the label's last character glued to the figures after it: "年 度 资 金 总 额218.00…"
+            run.append(t.part(0, 1))
+            close()
+            out.append(t.part(1, len(t.key)))
+            continue
         close()
         out.append(t)
     close()
     return out
+
+
+_LAST_OF_LABEL = regex.compile(r"\p{Han}[\d:：]")

@@ -24,7 +24,7 @@ from pipeline.extract.cells import Tok
 _PIECE = {
     "amount": r"(?:0|[1-9]\d{0,9})(?:\.\d{1,6})?",
     "weight": r"(?:[1-9]\d?|100)(?:\.0{1,2})?",
-    "rate": r"(?:0|[1-9]\d{0,2})(?:\.\d{1,2})?%?",
+    "rate": r"(?:0|[1-9]\d{0,2})(?:\.\d{1,4})?%?",  # a fraction of one prints up to four decimals (0.9100)
     "score": r"(?:0|[1-9]\d?|100)(?:\.\d{1,2})?",
 }
 # what kind of figure each column holds
@@ -76,6 +76,14 @@ def _within(computed: Decimal, printed: str, slack_units: int = 0) -> bool:
     unit = Decimal(1).scaleb(-_decimals(printed))
     value = Decimal(printed.rstrip("%"))
     return abs(computed - value) <= unit / 2 + unit * slack_units + Decimal("1e-9")
+
+
+def _precise(printed: str) -> bool:
+    """Whether a printed rate is precise enough to confirm a reading: its half unit in the last digit
+    within 2% of its value ("54%", "8.5%", "0.91" are; "1%", "3%" are not)."""
+    value = Decimal(printed.rstrip("%"))
+    half = Decimal(1).scaleb(-_decimals(printed)) / 2
+    return value > 0 and half <= value * Decimal("0.02")
 
 
 @lru_cache(maxsize=4096)
@@ -169,10 +177,22 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
         computed = spent / vals[base_col] * (1 if fraction else 100)
         base = {"full_year": "全年预算数", "initial": "年初预算数", "received": "到位数"}[base_col]
         note = FRACTION if fraction else ""
-        if _within(computed, rate.text):
+        # a whole-number fraction ("1") would hold for anything from half the budget up: as a fraction it
+        # confirms only spending that rounds to it at the hundredth
+        printed = f"{vals['rate'] / 100:.2f}" if fraction and _decimals(rate.text) == 0 else rate.text
+        if not _precise(printed):
+            # "1%" (or "0.1") holds for anything within half its unit: alone it confirms nothing, but a
+            # 得分 that is the 分值 times the rate the amounts give confirms both ("480 62 0.1 2.6": 20 × 0.129)
+            if _within(computed, printed) and "score" in filled and "weight" in vals:
+                share = min(computed / (1 if fraction else 100), Decimal(1))
+                if _within(share * vals["weight"], filled["score"].text, slack_units=1):
+                    score += w["rate"]
+                    relations.append(f"执行率≈执行数÷{base}(印刷取整){note}")
+                    vals["rate"] = share * 100
+        elif _within(computed, printed):
             score += w["rate"]
             relations.append(f"执行率=执行数÷{base}{note}")
-        elif _within(computed, rate.text, slack_units=1):
+        elif _within(computed, printed, slack_units=1):
             score += w["rate_last_digit"]
             relations.append(f"执行率≈执行数÷{base}(末位){note}")
         else:

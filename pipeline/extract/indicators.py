@@ -32,10 +32,57 @@ _FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a
 _OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
 _UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
 _GLUED_ROW = regex.compile(
-    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<actual>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
+    r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%，,。；;：:]{1,4})?)(?P<actual>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%，,。；;：:]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
     r"(?P<deviation>\s*[^\d\s][^\d]*)?"  # the 偏差原因 cell glued after the score ("1111管理不够到位")
 )
 _COMMON_WEIGHTS = {5, 10, 15, 20, 25, 30, 35, 40, 50, 60}
+_DATE_CELL = r"20\d{2}年(?:\d{1,2}月)?[^\d\s]{0,6}?"
+_GLUED_DATES = regex.compile(
+    rf"(?P<name>.+?)(?P<target>{_DATE_CELL})(?P<actual>{_DATE_CELL})(?P<ws>\d{{2,6}}(?:\.\d{{1,2}})?)(?P<deviation>\s*[^\d\s][^\d]*)?"
+)
+_WORDED_TAIL = regex.compile(r"(?P<body>[^\d]+?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)(?P<deviation>[^\d]*)")
+
+
+class _Cut:
+    """A match-like cut of a glued row found by repetition rather than by a pattern."""
+
+    def __init__(self, spans: dict[str, tuple[int, int]]):
+        self.spans = spans
+
+    def group(self, name: str):
+        a, b = self.spans.get(name, (-1, -1))
+        return None if a < 0 else self.text[a:b]
+
+    def start(self, name: str) -> int:
+        return self.spans[name][0]
+
+    def end(self, name: str) -> int:
+        return self.spans[name][1]
+
+    def span(self, name: str) -> tuple[int, int]:
+        return self.spans[name]
+
+
+def _glued_words(key: str) -> _Cut | None:
+    """name + target + actual in words, glued: the actual repeats the target ("有效提升有效提升") or ends with
+    it ("健全基本健全"); the longest such target of two characters or more, leaving a name of two or more."""
+    m = _WORDED_TAIL.fullmatch(key)
+    if not m:
+        return None
+    body, n = m.group("body"), len(m.group("body"))
+    deviation = m.span("deviation") if m.group("deviation").strip() else (-1, -1)
+    # (target size, actual size): the target repeated, then an actual that ends with the target
+    for t, a in [(k, k) for k in range(n // 2, 1, -1)] + [(k, j) for k in range(n // 3, 1, -1) for j in range(k + 1, k + 5)]:
+        start = n - a - t
+        if start < 2:
+            continue
+        target, actual = body[start : n - a], body[n - a :]
+        if actual.endswith(target):
+            cut = _Cut({"name": (0, start), "target": (start, n - a), "actual": (n - a, n), "ws": m.span("ws"),
+                        "deviation": deviation})
+            cut.text = key
+            return cut
+    return None
 
 
 class ProseRule(BaseModel):
@@ -191,10 +238,15 @@ def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Dec
             wm = rxw.search(joined)
             weight, n = Decimal(wm.group(1)), k + 1
             continue
-        rest = joined[len("".join(t.key for t in toks[:n])):]
-        if regex.fullmatch(rx2.pattern, rest) and level2 is None:
-            level2, n = rest, k + 1
+        if level2 is not None:
+            # the longest name: "社会效益" then its wrapped "指标" is "社会效益指标"
+            longer = level2 + toks[k].key
+            if regex.fullmatch(rx2.pattern, longer):
+                level2, n = longer, k + 1
             break
+        rest = joined[len("".join(t.key for t in toks[:n])):]
+        if regex.fullmatch(rx2.pattern, rest):
+            level2, n = rest, k + 1
     return level1, level2, weight, n
 
 
@@ -269,10 +321,13 @@ def _evidence(toks: list[Tok]) -> Evidence:
 
 
 def _glued(tok: Tok, rule: str) -> Indicator | None:
-    """"食品安全监督抽检批次≥1200批次1268批次2020": name, target, actual, then weight and score glued."""
-    m = _GLUED_ROW.fullmatch(tok.key)
-    if not m:
-        return None
+    """"食品安全监督抽检批次≥1200批次1268批次2020": name, target, actual, then weight and score glued.
+    Targets in words have no figure to cut at: a date target ("2023年12月底前2023年12月") is cut at its
+    year, and a worded one where the actual repeats it ("有效提升有效提升", "健全基本健全")."""
+    # repetition and dates first: the figure pattern would cut a worded row's weight digits into a target
+    m = _glued_words(tok.key) or _GLUED_DATES.fullmatch(tok.key) or _GLUED_ROW.fullmatch(tok.key)
+    if not m or regex.search(r"[，,。；;]", tok.key[: m.end("name")]):
+        return None  # a sentence, not cells glued together
     cut = split_weight_score(m.group("ws"))
     if cut is None:
         return None
@@ -359,7 +414,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     single: list[Tok] = []  # one cell per line: tokens gathered until the next level name
     value_roles = _one_cell_header(lines, r)
     line_roles = _line_header(lines, r)
-    for line in lines:
+    for line in _rejoin_wrapped(lines, r):
         toks = join_spaced([t for t in line if t.key.strip() and t.key != "|"])
         if not toks:
             continue
@@ -443,11 +498,74 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
         if ind is not None:
             ind.level1, ind.level2 = ind.level1 or level1, ind.level2 or level2
             out.append(ind)
+            pending = []  # names left over before a row that reads on its own belong to no later values
     if single:
         out += _single_rows(single, r, level1_weights, value_roles)
     _mark_ragged(out)
     for ind in out:
         ind.extra["level1_weight"] = level1_weights.get(ind.level1 or "")
+        # the form's numbering placeholder is not part of the name: "指标1：新建道路" is 新建道路
+        numbered = r.rx["name_number"].match(ind.name)
+        if numbered and numbered.end() < len(ind.name):
+            ind.name = ind.name[numbered.end() :]
+    return out
+
+
+def _rejoin_wrapped(lines: list[list[Tok]], r: TableRules) -> list[list[Tok]]:
+    """A flattened row whose level cell wrapped onto the next line ("满意度指标 服务对象满意" then "度指标
+    受益群众满意度 ≥90% …") is one row again: the line's last piece and the next line's first make a level
+    name, and the second piece starts none ("社会效益" / "指标" too)."""
+    rx1, rx2 = r.rx["level1"], r.rx["level2"]
+    lines = _vertical_headings(lines, r)
+    out: list[list[Tok]] = []
+    i = 0
+    while i < len(lines):
+        line = [t for t in lines[i] if t.key.strip() and t.key != "|"]
+        nxt = [t for t in lines[i + 1] if t.key.strip() and t.key != "|"] if i + 1 < len(lines) else []
+        if line and nxt and line[0].col is None and nxt[0].col is None and not any(_is_number(t) for t in line):
+            a, b = line[-1].key, nxt[0].key
+            if (rx1.fullmatch(a + b) or rx2.fullmatch(a + b)) and not (rx1.match(b) or rx2.match(b)):
+                out.append(line + nxt)
+                i += 2
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
+def _vertical_headings(lines: list[list[Tok]], r: TableRules) -> list[list[Tok]]:
+    """A level cell printed one character per line ("产" "出" "指" "标 数量指标 …", a narrow merged cell
+    flattened) is its level name again, at the start of the line its last character shares."""
+    rx1, rx2 = r.rx["level1"], r.rx["level2"]
+
+    def single(line: list[Tok]) -> bool:
+        return len(line) >= 1 and len(line[0].key) == 1 and line[0].col is None and bool(regex.match(r"\p{Han}", line[0].key))
+
+    out: list[list[Tok]] = []
+    i = 0
+    while i < len(lines):
+        k = i
+        while k < len(lines) and single(lines[k]) and len(lines[k]) == 1:
+            k += 1
+        if k - i >= 2:
+            chars = [lines[j][0] for j in range(i, k)]
+            tail = lines[k] if k < len(lines) and single(lines[k]) else []
+            for word, used, rest in ((chars + tail[:1], k + 1, tail[1:]), (chars, k, None)):
+                if not word or (rest is None and not chars):
+                    continue
+                joined = "".join(t.key for t in word)
+                if rx1.fullmatch(joined) or rx2.fullmatch(joined):
+                    first = word[0]
+                    heading = Tok(joined, joined, first.block, first.start, first.end, first.line, None)
+                    out.append([heading] + (rest or []))
+                    i = used
+                    break
+            else:
+                out.extend(lines[i:k])
+                i = k
+            continue
+        out.append(lines[i])
+        i += 1
     return out
 
 
@@ -568,6 +686,16 @@ def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal], va
                 ind.level1, ind.level2 = level1, level2
                 out.append(ind)
                 k += width
+                # a word after the row's figures, where no next row starts, is its 偏差原因 (the form's
+                # last column, printed only when there is one)
+                if (k < len(row) and not _is_number(row[k]) and _row_by_roles(row[k : k + width], value_roles, "") is None
+                        and (k + 1 == len(row) or _row_by_roles(row[k + 1 : k + 1 + width], value_roles, "") is not None)):
+                    reason = row[k].text
+                    if r.rx["template_reason"].search(row[k].key):
+                        ind.extra["template_reason"] = reason
+                    else:
+                        ind.deviation_reason = reason
+                    k += 1
             return
         if row:
             ind = _row(row, r, "tables:indicator:one-cell-per-line")
@@ -636,15 +764,39 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     return out
 
 
+def _stream_indicators(block: Block, r: TableRules) -> list[Indicator]:
+    """Rows of a form glued into one run of text (pipeline/extract/glued_rows.py): name, target and actual."""
+    from pipeline.extract.glued_rows import evidence, levels_before, stream_rows
+
+    out = []
+    for name, name_span, t, a in stream_rows(block, r):
+        level1, level2 = levels_before(block, r, name_span[0])
+        out.append(Indicator(
+            name=name,
+            level1=level1,
+            level2=level2,
+            evidence=evidence(block, (name_span[0], a[1])),
+            target_text=block.text[slice(*t)],
+            actual_text=block.text[slice(*a)],
+            target_ev=evidence(block, t),
+            actual_ev=evidence(block, a),
+            rule="tables:indicator:glued-stream",
+        ))
+    return out
+
+
 def document_indicators(doc: Document, lines: list[list[Tok]]) -> list[Indicator]:
     from pipeline.extract.tables import rules as trules
 
     found = table_indicators(lines, trules())
     r = rules()
     tr = trules()
+    read = {ind.evidence.block for ind in found}
     for block in doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
+        if block.index not in read:
+            found += _stream_indicators(block, tr)
         for ind in prose_indicators(block, r):
             # Levels from the section: "①数量指标：" heading and the 产出/效益/满意度 tags above it.
             head = doc.blocks[block.section] if block.section is not None else None

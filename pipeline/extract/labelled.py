@@ -204,7 +204,7 @@ _FAMILY = {"budget.initial": "in", "budget.full_year": "in", "budget.stated": "i
            "budget.spent": "out", "budget.balance": "left"}
 
 
-def _in_breakdown(key: str, pos: int, field: str, quantities: list[Quantity], r: FieldRules) -> bool:
+def _in_breakdown(key: str, pos: int, field: str | None, quantities: list[Quantity], r: FieldRules) -> bool:
     """Whether a label at pos names a part of an amount of its own kind stated before it in the same
     sentence: after a 其中 ("总收入1587.38万元，其中…预算收入165.16万元"), or inside the parentheses that
     follow it ("行动资金800万元（财政预算740万元，追加60万元）"). A part is no figure of the record's own;
@@ -231,6 +231,8 @@ def _in_breakdown(key: str, pos: int, field: str, quantities: list[Quantity], r:
         return False
     whole = wholes[-1]
     head = key[max([q.end for q in before if q.end <= whole.start], default=start) : whole.start]
+    if field is None:
+        return True  # a part whose kind no word names belongs to whatever whole the 其中 breaks down
     named = {_FAMILY.get(f.id) for f, patterns, _ in r.compiled if any(rx.search(head) for rx, _ in patterns)} - {None}
     return not named or _FAMILY.get(field) in named  # a whole of unnamed kind: assume it is the part's kind
 
@@ -409,7 +411,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
             if (only in (None, fund.field) and named and q.kind == "money" and q.yuan is not None and not veto.search(prefix)
                     and not regex.search(fund.veto, prefix) and not regex.match(fund.list_next, key[q.end :])
                     and not any(start <= x.start < q.start for x in quantities if x.kind == "money")
-                    and not _in_breakdown(key, q.start, fund.field, quantities, r)):
+                    and not _in_breakdown(key, q.start, None, quantities, r)):
                 out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
             continue
         last = hits[-1]

@@ -37,6 +37,7 @@ class YearRules(BaseModel):
     caption: str
     ignore_tags: list[str]
     conflict_mentions: int = Field(ge=1)
+    caption_chars: int = Field(ge=1)
     examples: list[dict]
     counterexamples: list[str]
 
@@ -231,10 +232,16 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
         body.update(years)
         if years and rx["caption"].search(b.text) and len(b.text) <= 40:
             captions.update(years)
+        elif years and len(b.text) > 40:
+            # a heading run into its paragraph (doc sites glue them): "1、2023年度…评价报告一、项目基本情况…"
+            lead = b.text[: r.year.caption_chars]
+            if rx["caption"].search(lead):
+                captions.update(_years(lead, rx["evaluated"], r.year))
     if title_years:
         year = title_years[-1]
         others = {y for y, n in body.items() if y != year and (n >= r.year.conflict_mentions or y in captions)}
-        if others and body[year] < sum(body[y] for y in others):
+        # outnumbered in the body, or a caption (a form's or report's own heading) naming another year
+        if others and (body[year] < sum(body[y] for y in others) or captions - {year}):
             return None, {"title": year, "body": {str(y): body[y] for y in sorted(body)}, "captions": sorted(captions)}
         return year, None
     if len(rx["placeholder"].findall(doc.text)) >= 2:

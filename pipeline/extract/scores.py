@@ -29,8 +29,10 @@ class GradeRules(BaseModel):
     scheme: str
     multi_project: str
     attribute: str
+    pair: str
     examples: list[dict]
     counterexamples: list[str]
+    pair_examples: list[dict]
 
 
 class BandRules(BaseModel):
@@ -77,6 +79,7 @@ class ScoreRules(BaseModel):
         return {
             # after a claim's label the grade may follow it directly ("评价等次优秀")
             "claim": regex.compile(self.grade.claim + bare),
+            "pair": regex.compile(self.grade.pair + bare),
             "scheme": regex.compile(self.grade.scheme),
             "multi_project": regex.compile(self.grade.multi_project),
             "attribute": regex.compile(self.grade.attribute),
@@ -105,6 +108,11 @@ class ScoreRules(BaseModel):
             got = [m.value for m in grade_claims(_block(text), self)]
             if got:
                 problems.append((("grade", "counterexamples", i), f"{text!r} claims {got}"))
+        for i, ex in enumerate(self.grade.pair_examples):
+            got = [[str(v), g] for v, g in graded_scores(_block(ex["text"]), self)]
+            want = [[str(v), g] for v, g in ex["pairs"]]
+            if got != want:
+                problems.append((("grade", "pair_examples", i), f"gives {got}, expected {want}"))
         for i, ex in enumerate(self.bands.examples):
             got = [[b.grade, b.low, b.high] for b in bands_in(_block(ex["text"]), self)]
             want = [[g, Decimal(str(lo)), Decimal(str(hi))] for g, lo, hi in ex["bands"]]
@@ -174,6 +182,23 @@ def grade_claims(block: Block, r: ScoreRules | None = None) -> list[Mention]:
             continue
         g = m.group("grade")
         out.append(Mention("score.grade", words[g], text[m.start() : m.end()], Evidence.of(block, *m.span()), "scores:grade", 10))
+    return out
+
+
+def graded_scores(block: Block, r: ScoreRules | None = None) -> list[tuple[Decimal, str]]:
+    """Scores the text pairs with a grade ("贵池区81分，良好", "90分（优）"): the report's own use of its bands.
+    A pair inside a scheme's clause ("90分以上为优") is the scheme, not a use of it."""
+    from pipeline.extract.tables import rules as table_rules
+
+    r = r or rules()
+    words = table_rules().grades.words
+    key = _key(block)
+    out = []
+    for m in r.rx["pair"].finditer(key):
+        a, b = _clause_bounds(key, m.start("grade"))
+        if r.rx["scheme"].search(key[a:b]):
+            continue
+        out.append((Decimal(m.group("score")), words[m.group("grade")]))
     return out
 
 

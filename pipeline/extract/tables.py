@@ -56,6 +56,17 @@ class FundsRules(BaseModel):
     examples: list[dict]
 
 
+class GluedStreamRules(BaseModel):
+    min_chars: int
+    min_levels: int
+    pair: str
+    name_cut: str
+    name_lead: str
+    min_name: int
+    max_name: int
+    examples: list[dict]
+
+
 class IndicatorRules(BaseModel):
     columns: list[Column]
     min_columns: int
@@ -63,6 +74,8 @@ class IndicatorRules(BaseModel):
     level2: str
     level_weight: str
     template_reason: str
+    name_number: str
+    glued_stream: GluedStreamRules
 
 
 class DimensionTableRules(BaseModel):
@@ -115,6 +128,7 @@ class TableRules(BaseModel):
             "total_scale": regex.compile(self.total.scale_pattern),
             "dim_total_row": regex.compile(self.dimension_table.total_row),
             "dim_grade_row": regex.compile(self.dimension_table.grade_row),
+            "name_number": regex.compile(self.indicators.name_number),
             "grade_label": regex.compile(self.total.grade_label),
             "grade": regex.compile("|".join(sorted(map(regex.escape, self.grades.words), key=len, reverse=True))),
             "empty": regex.compile(self.empty),
@@ -133,6 +147,13 @@ class TableRules(BaseModel):
         from pipeline.extract.cells import lines_of
         from pipeline.normalize import text_block
 
+        from pipeline.extract.glued_rows import stream_rows
+
+        for i, ex in enumerate(self.indicators.glued_stream.examples):
+            block = text_block(ex["text"])
+            got = [[name, block.text[slice(*t)], block.text[slice(*a)]] for name, _, t, a in stream_rows(block, self)]
+            if got != ex["rows"]:
+                problems.append((("indicators", "glued_stream", "examples", i), f"gives {got}, expected {ex['rows']}"))
         for i, ex in enumerate(self.funds.decode.examples):
             doc = Document("(rule example)", "txt", [text_block(ex["line"])])
             found = decoded_row(lines_of(doc), self)
@@ -216,11 +237,20 @@ def _align(values: list[Tok], cols: list[str]) -> dict[str, Tok]:
     return out
 
 
+def _place(row: FundsRow, values: list[Tok], cols: list[str]) -> None:
+    """The row's cells from its figures, and how many figures no column took."""
+    row.cells = _align(values, cols)
+    row.unplaced = max(0, len(values) - len(row.cells)) if len(values) > 1 else 0
+    if any(c in row.cells and row.cells[c].key.endswith("%") for c in ("weight", "score", "initial", "full_year", "spent")):
+        row.unplaced += 1  # a percentage is no 分值, 得分 or amount: the columns were guessed wrong
+
+
 @dataclass
 class FundsRow:
     label: Tok
     kind: str  # "total" | "part"
     cells: dict[str, Tok] = field(default_factory=dict)
+    unplaced: int = 0  # figures of the row no column took: the header's reading of it is a guess
 
 
 @dataclass
@@ -229,6 +259,9 @@ class Funds:
     columns: list[str]
     header: list[Tok]
     rows: list[FundsRow]
+    # the total row printed figures the header's columns could not cut ("…万元…%…" glued): the row is
+    # then read by the decoder, not by its parts
+    unread_total: bool = False
 
 
 def _header_at(lines: list[list[Tok]], i: int, r: TableRules) -> tuple[list[str], list[Tok], int] | None:
@@ -272,19 +305,20 @@ def find_funds(lines: list[list[Tok]], r: TableRules | None = None) -> Funds | N
         head_key = "".join(t.key for t in (lines[i - 1] if i else []) + header)
         um = r.rx["unit"].search(head_key)
         unit = um.group(1) if um else r.funds.default_unit
-        rows = _rows(lines, j, cols, r)
+        rows, unread_total = _rows(lines, j, cols, r)
         if rows:
             amounts = [t for row in rows for c, t in row.cells.items() if c in ("initial", "full_year", "spent")]
             printed = [t.evidence().quote for t in amounts]  # the thousands separators normalising removed
-            return Funds(settled_unit(unit, [t.key for t in amounts], r, printed), cols, header, rows)
+            return Funds(settled_unit(unit, [t.key for t in amounts], r, printed), cols, header, rows, unread_total)
     return None
 
 
-def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> list[FundsRow]:
-    """Rows after the header. Labels with no values on their line take the value lines that follow:
-    one label, all of them (one cell per line); k labels in a block, one value line each (or the values
-    cut into k equal rows)."""
+def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tuple[list[FundsRow], bool]:
+    """Rows after the header, and whether the total row printed figures it could not cut. Labels with no
+    values on their line take the value lines that follow: one label, all of them (one cell per line);
+    k labels in a block, one value line each (or the values cut into k equal rows)."""
     rows: list[FundsRow] = []
+    unread_total = False
     events: list[tuple[str, FundsRow | list[Tok]]] = []
     row_rx = r.rx["funds_row"]
     for line in lines[j : j + 40]:
@@ -304,7 +338,9 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> lis
             # the row's figures; a formula or remark in a last column ("执行率*该指标分值…") ends them
             lead = values[: next((k for k, v in enumerate(values) if not is_value(v)), len(values))]
             if lead:
-                row.cells = _align(lead, [c for c in cols if c != "method"])
+                _place(row, lead, [c for c in cols if c != "method"])
+            elif row.kind == "total" and values and _HAS_DIGIT.search(values[0].key):
+                unread_total = True
             events.append(("label", row) if not row.cells else ("done", row))
             continue
         if all(is_value(t) for t in toks):
@@ -326,16 +362,16 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> lis
             value_lines.append(events[k][1])
             k += 1
         if len(labels) == 1:
-            labels[0].cells = _align([t for v in value_lines for t in v], cols)
+            _place(labels[0], [t for v in value_lines for t in v], cols)
         elif len(value_lines) >= len(labels) and all(len(v) > 1 for v in value_lines[: len(labels)]):
             for row, values in zip(labels, value_lines):
-                row.cells = _align(values, cols)
+                _place(row, values, cols)
         else:
             flat = [t for v in value_lines for t in v]
             size = max(1, len(flat) // len(labels))
             for n, row in enumerate(labels):
-                row.cells = _align(flat[n * size : (n + 1) * size], cols)
-    return [row for row in rows if row.cells]
+                _place(row, flat[n * size : (n + 1) * size], cols)
+    return [row for row in rows if row.cells], unread_total
 
 
 def _amount(tok: Tok, unit: str, empty: regex.Pattern):
@@ -344,6 +380,8 @@ def _amount(tok: Tok, unit: str, empty: regex.Pattern):
     q = parse_quantity(tok.text, default_unit=unit)
     if q is None or q.value is None:
         return None
+    if q.start > 0 or q.end < len(tok.text.rstrip()):
+        return None  # a cell of several glued figures is not the amount its last few digits make
     return q
 
 
@@ -418,7 +456,10 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
         if tok is not None and not empty.match(tok.key):
             q = parse_quantity(tok.text, default_unit="%")
             if q is not None and q.kind == "percent" and q.value is not None:
-                out.append(Mention("budget.execution_rate", q.value, tok.text, tok.evidence(), f"tables:funds:{row.kind}:rate", rank))
+                value, rule = q.value, f"tables:funds:{row.kind}:rate"
+                if _as_fraction(row, funds.unit, r):
+                    value, rule = q.value * 100, rule + ":fraction"
+                out.append(Mention("budget.execution_rate", value, tok.text, tok.evidence(), rule, rank))
         if row.kind == "total" or row is main:
             for col, field_id in (("weight", "dimension.exec.weight"), ("score", "dimension.exec.score")):
                 tok = row.cells.get(col)
@@ -454,6 +495,7 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
     from pipeline.extract import funds_decode
 
     rx = r.rx
+    lines = [join_spaced(line) for line in lines]  # "年 度 资 金 总 额" spaced out to fill its cell is one label
     # the funds row's own labels first; a 合计 row only when no such row decodes
     candidates = list(funds_decode.find_rows(lines, rx["decode_anchor"], rx["decode_stop"], rx["decode_between"]))
     candidates += list(funds_decode.find_rows(lines, rx["decode_total"], rx["decode_stop"], rx["decode_between"]))
@@ -489,6 +531,8 @@ def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
     from pipeline.extract.funds_decode import _within
 
     empty = r.rx["empty"]
+    if funds.unread_total or main.unplaced:
+        return False
     vals = {}
     for c in ("initial", "full_year", "spent"):
         tok = main.cells.get(c)
@@ -505,7 +549,30 @@ def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
         return False  # a rate with nothing to check it against: the decoder may read the row better
     if not regex.fullmatch(r"\d+(?:\.\d+)?%?", rate.key):
         return False
-    return _within(vals["spent"] / base * 100, rate.key, slack_units=1)
+    return _within(vals["spent"] / base * 100, rate.key, slack_units=1) or _as_fraction(main, funds.unit, r)
+
+
+def _as_fraction(row: FundsRow, unit: str, r: TableRules) -> bool:
+    """Whether the row's rate is printed as a fraction of one ("0.9100" for 91%): no % sign, and its own
+    spending over its budget gives that fraction, not that percentage."""
+    from pipeline.extract.funds_decode import _within
+
+    rate = row.cells.get("rate")
+    if rate is None or not regex.fullmatch(r"[01]\.\d{2,}|1", rate.key):
+        return False
+    empty = r.rx["empty"]
+    amounts = {}
+    for c in ("initial", "full_year", "spent"):
+        tok = row.cells.get(c)
+        q = _amount(tok, unit, empty) if tok is not None else None
+        if q is not None and q.yuan:
+            amounts[c] = q.yuan
+    base = amounts.get("full_year") or amounts.get("initial")
+    if "spent" not in amounts or not base:
+        return False
+    share = amounts["spent"] / base
+    printed = f"{Decimal(rate.key):.2f}" if "." not in rate.key else rate.key
+    return _within(share, printed, slack_units=1) and not _within(share * 100, rate.key, slack_units=1)
 
 
 def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | None = None) -> list[Mention]:
@@ -559,9 +626,10 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         toks = [t for t in line if t.key.strip() and t.key != "|"]
         if not toks:
             continue
-        spaced = join_spaced(toks)  # a label spaced out to fill its cell, "总  分", arrives as one-character tokens
-        if r.rx["total"].fullmatch(spaced[0].key) or r.rx["total_scale"].fullmatch(spaced[0].key):
-            toks = spaced
+        if len(toks) == 2 and r.rx["grade_label"].fullmatch(toks[0].key.rstrip("：:")) and toks[1].key in r.grades.words:
+            # the grade on a row of its own after the total: "自评等级 | 优"
+            out.append(Mention("score.grade", r.grades.words[toks[1].key], toks[1].text, toks[1].evidence(), "tables:total:grade", 5))
+            continue
         m = r.rx["total"].match(toks[0].key)
         by_scale = m is None
         m = m or r.rx["total_scale"].fullmatch(toks[0].key)

@@ -1,5 +1,10 @@
 """PDF reports: the text layer, read page by page into paragraphs and ruled tables.
 
+pdfium reads each page's glyphs and ruling lines (:mod:`pipeline.readers.pdf_objects`), the ruling lines
+give the tables (:mod:`pipeline.readers.pdf_tables`), and the layout below works on the glyphs. Each page
+is opened, read and closed before the next; reading stops at a page boundary when the document's time is
+running out, and the pages read so far are kept, with a warning naming the rest.
+
 On each page, in reading order, a table found by its ruling lines becomes one table block (a merged cell
 once, with its span) and the text outside tables is grouped into lines, which are merged back into the
 paragraphs the PDF only wrapped: a line continues the paragraph when the line before ran to the right
@@ -13,28 +18,30 @@ are reported in a warning; a PDF with no text at all needs OCR first (E_PDF_NO_T
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import statistics
+import time
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
 
 from pipeline.document import Document
 from pipeline.errors import ReadError
-from pipeline.limits import Limits
+from pipeline.limits import Limits, disarm
+from pipeline.readers import pdf_objects, pdf_tables
+from pipeline.readers.pdf_objects import Char
 
-Char = dict  # a pdfplumber char: text, x0, x1, top, bottom, size, upright ...
 Row = list[tuple[str, int, int]]
+_TOP_X0 = itemgetter("top", "x0")
+_MID_X0 = itemgetter("mid", "x0")
+_X0 = itemgetter("x0")
 Box = tuple[float, float, float, float]  # x0, top, x1, bottom
 Span = tuple[float, float]  # left, right
 Frame = tuple[int, int]  # (page, column): column 0 for a single-column page, 1 left, 2 right
 
-_TABLE_SETTINGS = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 MARGIN = 0.08  # share of the page height at top and bottom where headers and footers live
 SPACE_GAP = 0.45  # a gap wider than this many font sizes between Latin words is a space
 SEGMENT_GAP = 1.5  # a gap this wide (in font sizes) splits a line into segments: columns, form fields
@@ -54,7 +61,9 @@ _PAGE_NUMBER = re.compile(
     r"|(?:page)?\d{1,4}(?:of\d{1,4})?)$",
     re.I,
 )
-_CID = re.compile(r"^\(cid:\d+\)$")
+# Reading stops at a page boundary once it has used this share of the document's time limit, so that
+# the pages read so far reach extraction and the checks, with a warning naming the pages not read.
+READ_SHARE = 0.75
 
 
 @dataclass
@@ -98,56 +107,47 @@ class Layout:
 
 
 def read(data: bytes, path: str, limits: Limits) -> Document:
+    pdf = pdf_objects.open_pdf(data)
     try:
-        pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
-    except Exception as exc:
-        raise _error(exc) from None
-    try:
-        with pdf:
-            return _read(pdf, path, limits, data)
-    except ReadError:
-        raise
-    except Exception as exc:
-        raise _error(exc) from None
+        return _read(pdf, path, limits)
+    finally:
+        pdf.close()
 
 
-def _error(exc: BaseException) -> BaseException:
-    """The ReadError for an exception out of pdfplumber/pdfminer.
-
-    pdfplumber wraps whatever pdfminer raised, including our own E_TIMEOUT when the alarm fired inside
-    pdfminer, so unwrap before deciding; a timeout or running out of memory is passed on as it is.
-    """
-    inner = exc
-    while isinstance(inner, PdfminerException) and inner.args and isinstance(inner.args[0], BaseException):
-        inner = inner.args[0]
-    if isinstance(inner, (ReadError, MemoryError)):
-        return inner
-    detail = f"{type(inner).__name__}: {inner}"[:300]
-    if isinstance(inner, PDFEncryptionError):  # includes a wrong (here: empty) password
-        return ReadError("E_PDF_ENCRYPTED", detail)
-    return ReadError("E_PDF_CORRUPT", detail)
-
-
-def _read(pdf: pdfplumber.PDF, path: str, limits: Limits, data: bytes) -> Document:
-    total = len(pdf.pages)
+def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
+    total = len(pdf)
     doc = Document(path=path, format="pdf", pages=total)
     if total == 0:
         raise ReadError("E_NO_TEXT", "the PDF has no pages")
     pages: list[Page] = []
     broken: list[tuple[int, str]] = []
-    for page in pdf.pages[: limits.max_pages]:
-        try:
-            pages.append(_read_page(page))
-        except ReadError:
+    dense: list[int] = []
+    stop = time.monotonic() + READ_SHARE * limits.seconds if limits.seconds > 0 else math.inf
+    count = min(total, limits.max_pages)
+    fonts = pdf_objects.Fonts()
+    cut_short = False  # by the clock: the pages after the last one handled were not read
+    try:
+        for index in range(count):
+            if pages and time.monotonic() > stop:
+                raise ReadError("E_TIMEOUT", f"reading used {READ_SHARE:.0%} of the time limit")
+            try:
+                found = pdf_objects.read_page(pdf, index, fonts)
+            except pdfium.PdfiumError as exc:
+                # A page pdfium cannot load should not cost the other pages; the warning says what is missing.
+                broken.append((index + 1, f"PdfiumError: {exc}"[:300]))
+                continue
+            pages.append(_read_page(found))
+            if found.cut:
+                dense.append(found.number)
+    except ReadError as exc:
+        if exc.code != "E_TIMEOUT" or not pages:
             raise
-        except Exception as exc:
-            # One damaged content stream should not cost the other pages; the warning says what is missing.
-            err = _error(exc)
-            if not isinstance(err, ReadError) or err.code != "E_PDF_CORRUPT":
-                raise err from None
-            broken.append((page.page_number, err.detail))
-        finally:
-            page.close()  # frees the page's parsed objects; long reports would otherwise pile them up
+        # The clock fired (or was about to): keep the pages read so far; the time left is for extraction
+        # and the checks, which have a clock of their own.
+        disarm()
+        cut_short = True
+    # pages are handled in order, so whatever the clock interrupted comes after the last one handled
+    read_to = max([p.number for p in pages] + [n for n, _ in broken]) if cut_short else count
     if broken and not pages:
         number, detail = broken[0]
         raise ReadError("E_PDF_CORRUPT", f"no page could be read; page {number}: {detail}")
@@ -155,7 +155,7 @@ def _read(pdf: pdfplumber.PDF, path: str, limits: Limits, data: bytes) -> Docume
         raise ReadError("E_NO_TEXT", f"no pages read (page limit {limits.max_pages})")
     unmapped = sum(p.unmapped for p in pages if not p.has_text)
     # Pages without a text layer (scans), or whose glyphs map to no character, are read by OCR.
-    ocr_failed = _ocr_pages(data, pages, doc, limits)
+    ocr_failed = _ocr_pages(pdf, pages, doc, limits)
     scans = [p.number for p in pages if not p.has_text]
     if len(scans) == len(pages):
         why = f"none of the {unmapped} glyphs maps to Unicode" if unmapped else "no text layer on any page"
@@ -182,7 +182,25 @@ def _read(pdf: pdfplumber.PDF, path: str, limits: Limits, data: bytes) -> Docume
         zh, en = _page_list(numbers, "、"), _page_list(numbers, ", ")
         first = broken[0][1]
         _warn(doc, "W_PDF_PAGES_CORRUPT", f"第{zh}页已损坏，这些页的内容未读取", f"damaged pages not read: {en}; {first}")
-    if total > limits.max_pages:
+    if dense:
+        zh, en = _page_list(dense, "、"), _page_list(dense, ", ")
+        _warn(
+            doc,
+            "W_PDF_PAGES_DENSE",
+            f"第{zh}页的文字或图形对象过多，只读取了其中一部分，请核对原件",
+            f"more than {pdf_objects.MAX_GLYPHS} glyphs or {pdf_objects.MAX_OBJECTS} objects on pages {en}:"
+            " read in part",
+        )
+    if read_to < count:
+        unread = list(range(read_to + 1, total + 1))
+        zh, en = _page_list(unread, "、"), _page_list(unread, ", ")
+        _warn(
+            doc,
+            "W_PDF_PAGES_TIMEOUT",
+            f"读取超过时间上限，文件共{total}页，第{zh}页未读取，请拆分后再提交",
+            f"time limit: read {read_to} of {total} pages, not read: {en}",
+        )
+    elif total > limits.max_pages:
         n = limits.max_pages
         _warn(doc, "W_PDF_PAGES_CUT", f"文件共{total}页，只读取了前{n}页", f"page limit: read {n} of {total} pages")
     if not doc.blocks:
@@ -215,47 +233,30 @@ def _page_list(numbers: list[int], sep: str) -> str:
 # -- one page ---------------------------------------------------------------------------------------
 
 
-def _read_page(page: pdfplumber.page.Page) -> Page:
-    number = page.page_number
-    chars = _dedupe([_clean(c) for c in page.chars])
+def _read_page(found: pdf_objects.PageObjects) -> Page:
+    number = found.number
+    chars = _dedupe(found.chars)
     visible = [c for c in chars if c["text"].strip() and c["text"] != "\ufffd"]
     unmapped = sum(1 for c in chars if c["text"] == "\ufffd")
-    result = Page(number, tuple(page.bbox), has_text=bool(visible), unmapped=unmapped)
+    result = Page(number, found.box, has_text=bool(visible), unmapped=unmapped)
     if not visible:
         return result
     # A little sideways text is a watermark or a stamp, not the report's prose; a page of it is a
-    # landscape table drawn turned, which this reader does not lay out, and the warning says so.
-    result.rotated = 2 * sum(1 for c in visible if _level(c)) < len(visible)
-    chars = [c for c in chars if _level(c)]
+    # landscape table drawn turned, which this reader does not lay out, and the warning says so. Level:
+    # the baseline runs left to right within a few degrees (pdfminer's "upright" let 45 degrees pass).
+    result.rotated = 2 * sum(1 for c in visible if c["level"]) < len(visible)
+    chars = [c for c in chars if c["level"]]
     tables: list[Table] = []
     boxes = []
-    for found in page.find_tables(_TABLE_SETTINGS):
-        within = [c for c in chars if _inside(c, found.bbox)]
-        rows = _table_rows(found.cells, within)
+    for cells, bbox in pdf_tables.find_tables(found.edges):
+        within = [c for c in chars if _inside(c, bbox)]
+        rows = _table_rows(cells, within)
         if rows is not None:
-            tables.append(Table(number, found.bbox[1], rows))
-            boxes.append(found.bbox)
-    free = [c for c in chars if not any(_inside(c, b) for b in boxes)]
+            tables.append(Table(number, bbox[1], rows))
+            boxes.append(bbox)
+    free = [c for c in chars if not any(_inside(c, b) for b in boxes)] if boxes else chars
     result.items = _reading_order(_group_lines(free), tables, number)
     return result
-
-
-def _level(c: Char) -> bool:
-    """Whether the glyph's baseline runs left to right, within a few degrees (pdfminer's "upright" lets
-    a 45-degree watermark pass)."""
-    m = c.get("matrix")
-    if not m:
-        return bool(c.get("upright", True))
-    a, b = m[0], m[1]
-    return a > 0 and abs(b) <= 0.1 * a
-
-
-def _clean(c: Char) -> Char:
-    # A glyph without a Unicode mapping comes out as "(cid:123)": keep its place, but as one
-    # replacement character, so the auditor sees that something was there.
-    if _CID.match(c["text"]):
-        c = dict(c, text="\ufffd")
-    return c
 
 
 def _dedupe(chars: list[Char]) -> list[Char]:
@@ -263,19 +264,27 @@ def _dedupe(chars: list[Char]) -> list[Char]:
     dedupe_chars does the same but costs more than parsing the page."""
     kept: list[Char] = []
     last: dict[str, list[Char]] = {}
-    for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
-        near = [k for k in last.get(c["text"], ()) if c["top"] - k["top"] < 1]  # sorted by top: prune
-        last[c["text"]] = near
-        if any(abs(c["x0"] - k["x0"]) < 1 for k in near):
+    for c in sorted(chars, key=_TOP_X0):
+        near = last.get(c["text"])
+        if near is None:
+            last[c["text"]] = [c]
+            kept.append(c)
             continue
-        near.append(c)
-        kept.append(c)
+        top, x0 = c["top"], c["x0"]
+        if top - near[0]["top"] >= 1:  # sorted by top: prune
+            near[:] = [k for k in near if top - k["top"] < 1]
+        for k in near:
+            if abs(x0 - k["x0"]) < 1:
+                break
+        else:
+            near.append(c)
+            kept.append(c)
     return kept
 
 
 def _inside(c: Char, box: Box) -> bool:
     x = (c["x0"] + c["x1"]) / 2
-    y = (c["top"] + c["bottom"]) / 2
+    y = c["mid"]
     return box[0] - 1 <= x <= box[2] + 1 and box[1] - 1 <= y <= box[3] + 1
 
 
@@ -283,16 +292,17 @@ def _group_lines(chars: list[Char]) -> list[list[Char]]:
     """Chars grouped into visual lines (by their vertical middle), each sorted left to right."""
     groups: list[list[Char]] = []
     ref = size = 0.0
-    for c in sorted(chars, key=lambda c: ((c["top"] + c["bottom"]) / 2, c["x0"])):
-        mid = (c["top"] + c["bottom"]) / 2
-        if groups and mid - ref <= 0.4 * max(size, c["size"]):
+    for c in sorted(chars, key=_MID_X0):
+        mid = c["mid"]
+        own = c["size"]
+        if groups and mid - ref <= 0.4 * (size if size > own else own):
             groups[-1].append(c)
         else:
             groups.append([c])
             ref, size = mid, c["size"]
     out = []
     for g in groups:
-        g.sort(key=lambda c: c["x0"])
+        g.sort(key=_X0)
         # a line of spaces only carries nothing
         if any(c["text"].strip() for c in g):
             out.append(g)
@@ -319,27 +329,33 @@ def _make_line(chars: list[Char], page: int) -> Line:
     parts: list[str] = []
     prev: Char | None = None
     spaced = False
+    ink: list[Char] = []
     for c in chars:
         t = c["text"]
         if not t.strip():
             spaced = prev is not None
             continue
         if prev is not None:
-            gap = c["x0"] - prev["x1"]
-            wide = _is_wide(prev["text"][-1]) and _is_wide(t[0])
-            if not wide and (spaced or gap > SPACE_GAP * max(c["size"], prev["size"])):
-                parts.append(" ")
+            size, prev_size = c["size"], prev["size"]
+            # the geometry first: most glyphs follow the one before without a gap
+            if spaced or c["x0"] - prev["x1"] > SPACE_GAP * (size if size > prev_size else prev_size):
+                if not (_is_wide(prev["text"][-1]) and _is_wide(t[0])):
+                    parts.append(" ")
         parts.append(t)
+        ink.append(c)
         prev, spaced = c, False
-    ink = [c for c in chars if c["text"].strip()]
-    sizes = Counter(round(c["size"], 1) for c in ink)
+    sizes = {c["size"] for c in ink}
+    if len(sizes) == 1:
+        size = round(sizes.pop(), 1)
+    else:
+        size = Counter(round(c["size"], 1) for c in ink).most_common(1)[0][0]
     return Line(
         page=page,
         top=min(c["top"] for c in ink),
         bottom=max(c["bottom"] for c in ink),
         x0=ink[0]["x0"],
         x1=max(c["x1"] for c in ink),
-        size=sizes.most_common(1)[0][0],
+        size=size,
         text="".join(parts),
     )
 
@@ -350,7 +366,8 @@ def _segments(group: list[Char]) -> list[tuple[float, float, float]]:
     out: list[list[float]] = []
     for c in ink:
         if out and c["x0"] - out[-1][1] < SEGMENT_GAP * c["size"]:
-            out[-1][1] = max(out[-1][1], c["x1"])
+            if c["x1"] > out[-1][1]:
+                out[-1][1] = c["x1"]
         else:
             out.append([c["x0"], c["x1"], c["size"]])
     return [(a, b, s) for a, b, s in out]
@@ -649,7 +666,7 @@ def _line_spans(run: list[Line]) -> list[tuple[int, int, float, Box]]:
 # -- OCR of pages without text ----------------------------------------------------------------------
 
 
-def _ocr_pages(data: bytes, pages: list[Page], doc: Document, limits: Limits) -> list[int]:
+def _ocr_pages(pdf: pdfium.PdfDocument, pages: list[Page], doc: Document, limits: Limits) -> list[int]:
     """OCR every page that has no text layer, in place; the pages whose OCR ran out of time."""
     todo = [p for p in pages if not p.has_text and not p.rotated]
     if not todo:
@@ -659,28 +676,34 @@ def _ocr_pages(data: bytes, pages: list[Page], doc: Document, limits: Limits) ->
         zh, en = _page_list(cut, "、"), _page_list(cut, ", ")
         _warn(doc, "W_OCR_PAGES_CUT", f"扫描页过多，第{zh}页未做OCR识别，请拆分后再提交", f"OCR page limit: {en} not read")
         todo = todo[: limits.max_ocr_pages]
-    import pypdfium2 as pdfium
-
     from pipeline.limits import PageTimeout, deadline
     from pipeline.readers import ocr
 
     timed_out: list[int] = []
-    pdf = pdfium.PdfDocument(data)
-    try:
-        for page in todo:
-            try:
-                with deadline(limits.ocr_page_seconds):
-                    image = pdf[page.number - 1].render(scale=ocr.OCR_DPI / 72).to_pil()
-                    lines = ocr.recognise(image, 72 / ocr.OCR_DPI)
-            except PageTimeout:
-                timed_out.append(page.number)
-                continue
-            fill_page(page, lines)
-            if page.has_text:
-                doc.ocr_pages = (doc.ocr_pages or []) + [page.number]
-    finally:
-        pdf.close()
+    for page in todo:
+        try:
+            with deadline(limits.ocr_page_seconds):
+                lines = ocr.recognise(_render(pdf, page.number - 1, ocr.OCR_DPI / 72), 72 / ocr.OCR_DPI)
+        except PageTimeout:
+            timed_out.append(page.number)
+            continue
+        fill_page(page, lines)
+        if page.has_text:
+            doc.ocr_pages = (doc.ocr_pages or []) + [page.number]
     return timed_out
+
+
+def _render(pdf: pdfium.PdfDocument, index: int, scale: float):
+    """The page as a PIL image; the page and its bitmap are closed again."""
+    page = pdf[index]
+    try:
+        bitmap = page.render(scale=scale)
+        try:
+            return bitmap.to_pil().copy()  # to_pil() shares the bitmap's buffer
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
 
 
 def fill_page(page: Page, lines: list) -> None:

@@ -162,6 +162,7 @@ def split_lines(doc: Document, text: str, limits: Limits) -> None:
     lines = text.splitlines()
     run: list[tuple[int, str]] = []
     run_sep: str | None = None
+    pending: tuple[int, str] | None = None  # a line ending inside a quotation, waiting for the line that closes it
 
     def flush() -> None:
         nonlocal run, run_sep
@@ -175,6 +176,13 @@ def split_lines(doc: Document, text: str, limits: Limits) -> None:
     for number, line in enumerate(lines, start=1):
         if len(line) > limits.max_line_chars:
             raise ReadError("E_TXT_LINE_TOO_LONG", f"line {number} has {len(line)} characters")
+        if pending is not None:
+            first, start = pending
+            pending = None
+            if _closes_quote(line) and _table_sep(line) is None:
+                doc.add("paragraph", start + line.strip(), loc={"line": first})
+                continue
+            doc.add("paragraph", start, loc={"line": first})
         if not line.strip():
             flush()
             continue
@@ -189,8 +197,28 @@ def split_lines(doc: Document, text: str, limits: Limits) -> None:
             continue
         if _BORDER.match(line) and len(line.strip()) >= 3:
             continue
+        if _opens_quote(line):
+            pending = (number, line)  # a quotation the line break cut: "等级为“" then "优”。"
+            continue
         doc.add("paragraph", line, loc={"line": number})
+    if pending is not None:
+        doc.add("paragraph", pending[1], loc={"line": pending[0]})
     flush()
+
+
+_QUOTE_PAIRS = (("“", "”"), ("「", "」"))
+
+
+def _opens_quote(line: str) -> bool:
+    """The line ends inside a quotation it opened (more opening than closing marks, the last one open)."""
+    tail = line.rstrip()
+    return any(tail.count(o) > tail.count(c) and tail.rfind(o) > tail.rfind(c) and len(tail) - tail.rfind(o) <= 12 for o, c in _QUOTE_PAIRS)
+
+
+def _closes_quote(line: str) -> bool:
+    """The line starts by closing a quotation within a few characters ("优”。")."""
+    head = line.strip()[:12]
+    return any(c in head and o not in head[: head.find(c)] for o, c in _QUOTE_PAIRS)
 
 
 def read(data: bytes, path: str, limits: Limits) -> Document:

@@ -1,0 +1,500 @@
+"""Synthetic 自评表 in the flattenings real sites produce, and how many jixiao reads right.
+
+Real pages print the national 项目支出绩效自评表 (and the transfer-payment 绩效目标自评表) after a site has
+flattened it: cells one per line, separated by spaces, tabs or pipes, or glued with no separator at all;
+the 年初 column empty; amounts in 元 under a 万元 header; rates as 100%, 100.00% or 1.0. The realset has a
+few dozen such tables, too few to tell a general decoder from one that fits them. This script writes
+tables of its own (random figures, the template's labels, no real text) in every flattening and scores the
+headline facts, so a weakness shows as a whole column of the matrix rather than as one page.
+
+    python scripts/table_shapes.py               # the matrix: per flattening and template, facts read right
+    python scripts/table_shapes.py --show glued  # one example text per template in that flattening, and what was read
+
+The tests (tests/test_table_shapes.py) run a fixed sample of it and assert the values.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FLATTENINGS = ("space", "tab", "pipe", "cell-lines", "glued", "markdown")
+# What real sites add on top of a flattening (each alone, then all at once).
+NOISES = ("none", "wrapper", "wrapped-cells", "spaced-labels", "blank-cells", "unit-in-cell", "header-apart",
+          "traditional", "all")
+TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei")
+
+WAN = Decimal("10000")
+
+
+@dataclass
+class Table:
+    """One synthetic table: its rows of cells and the facts a reader should take from it."""
+
+    rows: list[list[str]]
+    title: str
+    expect: dict[str, Decimal | str | int | None] = field(default_factory=dict)
+    indicators: list = field(default_factory=list)
+
+
+def _q(x: Decimal, places: int) -> Decimal:
+    return x.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _money(rng: random.Random) -> tuple[Decimal, Decimal, Decimal, int]:
+    """Initial, full-year and spent budget in 万元, and the printed decimals."""
+    places = rng.choice((0, 2, 2, 4))
+    full = _q(Decimal(rng.randint(500, 9_000_000)) / 100, places)
+    initial = full if rng.random() < 0.6 else _q(full * Decimal(rng.randint(60, 99)) / 100, places)
+    share = Decimal(rng.choice((100, 100, 100, rng.randint(40, 99), rng.randint(90, 99))))
+    spent = _q(full * share / 100, places)
+    return initial, full, spent, places
+
+
+def _amount(x: Decimal, in_yuan: bool, places: int) -> str:
+    if in_yuan:
+        yuan = _q(x * WAN, 2)
+        return f"{yuan:.2f}"
+    return f"{x:.{places}f}"
+
+
+def _rate_text(rate: Decimal, style: str) -> str:
+    if style == "pct2":
+        return f"{_q(rate * 100, 2)}%"
+    if style == "fraction":
+        return f"{_q(rate, 4)}"
+    return f"{_q(rate * 100, 0)}%"
+
+
+# (一级, 二级, 三级, 年度指标值, 实际完成值 when met, 实际完成值 when missed): the shapes the forms hold
+_INDICATORS = [
+    ("产出指标", "数量指标", "培训人数", "≥200人", "215人", "180人"),
+    ("产出指标", "数量指标", "新建村级服务站", "12个", "12个", "10个"),
+    ("产出指标", "质量指标", "验收合格率", "100%", "100%", "96%"),
+    ("产出指标", "质量指标", "资金发放准确率", "≥98%", "100%", "95.5%"),
+    ("产出指标", "时效指标", "完成时间", "2023年12月底前", "2023年12月", "2024年3月"),
+    ("产出指标", "时效指标", "资金拨付及时率", "100%", "100%", "90%"),
+    ("产出指标", "成本指标", "人均补助标准", "≤500元", "480元", "520元"),
+    ("效益指标", "社会效益指标", "群众办事便利度", "有效提升", "有效提升", "有所提升"),
+    ("效益指标", "社会效益指标", "服务覆盖率", "≥95%", "96%", "90%"),
+    ("效益指标", "可持续影响指标", "长效管护机制", "健全", "健全", "基本健全"),
+    ("满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%", "93%", "85%"),
+]
+
+
+@dataclass
+class Indicator:
+    name: str
+    target: str
+    actual: str
+    weight: str
+    score: str
+
+
+def _grade(total: Decimal) -> str:
+    return "优" if total >= 90 else "良" if total >= 80 else "中" if total >= 60 else "差"
+
+
+def _indicators(rng: random.Random, funds_weight: int) -> tuple[list[list[str]], Decimal, list[Indicator]]:
+    """Indicator rows (一级, 二级, 三级, target, actual, 分值, 得分, 偏差) whose 分值 add up to 100 - funds. As
+    the forms merge cells, 一级 and 二级 are printed on the first row of their group only (most pages)."""
+    picked = sorted(rng.sample(range(len(_INDICATORS)), rng.randint(4, 8)))
+    names = [_INDICATORS[i] for i in picked]
+    if not any(n[0] == "满意度指标" for n in names):
+        names.append(_INDICATORS[-1])
+    merged = rng.random() < 0.7
+    left = 100 - funds_weight
+    weights = [left // len(names)] * len(names)
+    weights[0] += left - sum(weights)
+    rows, total, expect = [], Decimal(0), []
+    last1 = last2 = None
+    for (first, second, third, target, met, missed), w in zip(names, weights):
+        ok = rng.random() < 0.8
+        score = Decimal(w) if ok else Decimal(w) - rng.choice((1, 2))
+        actual = met if ok else missed
+        total += score
+        reason = "" if ok else "部分任务顺延至下年"
+        shown1 = "" if merged and first == last1 else first
+        shown2 = "" if merged and (first, second) == last2 else second
+        last1, last2 = first, (first, second)
+        rows.append([shown1, shown2, third, target, actual, str(w), str(score), reason])
+        expect.append(Indicator(third, target, actual, str(w), str(score)))
+    return rows, total, expect
+
+
+def national(rng: random.Random) -> Table:
+    """财预〔2020〕10号's 项目支出绩效自评表: 年初/全年/执行数, 分值 10, 执行率, 得分."""
+    initial, full, spent, places = _money(rng)
+    in_yuan = rng.random() < 0.2
+    blank_initial = rng.random() < 0.25
+    rate = spent / full
+    weight = 10
+    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
+    rate_style = rng.choice(("pct0", "pct2", "pct2", "fraction"))
+    ind, ind_total, ind_expect = _indicators(rng, weight)
+    total = funds_score + ind_total
+    year = rng.randint(2016, 2024)
+    header = "项目资金（元）" if in_yuan else "项目资金（万元）"
+    money = [
+        "" if blank_initial else _amount(initial, in_yuan, places),
+        _amount(full, in_yuan, places),
+        _amount(spent, in_yuan, places),
+    ]
+    rows = [
+        ["项目名称", "社区养老服务补助"],
+        ["主管部门", "县民政局", "实施单位", "县民政局"],
+        [header, "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", *money, str(weight), _rate_text(rate, rate_style), str(funds_score)],
+        ["", "其中：当年财政拨款", *money, "—", "", "—"],
+        ["", "上年结转资金", "", "", "", "—", "", "—"],
+        ["", "其他资金", "", "", "", "—", "", "—"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        *ind,
+        ["总分", "", "", "", "", "100", str(total), ""],
+    ]
+    grade = _grade(total)
+    if rng.random() < 0.5:
+        rows.append(["自评等级", grade])
+    expect = {
+        "budget_initial_wan": None if blank_initial else initial,
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2 if rate_style != "pct0" else 0),
+        "total_score": total,
+        "year": year,
+    }
+    if rows[-1][0] == "自评等级":
+        expect["grade"] = grade
+    return Table(rows, f"{year}年度项目支出绩效自评表", expect, ind_expect)
+
+
+def transfer(rng: random.Random) -> Table:
+    """The transfer-payment 绩效目标自评表: 全年预算数(A), 全年执行数(B), 预算执行率(B/A); no scores."""
+    _, full, spent, places = _money(rng)
+    central = _q(full * Decimal(rng.randint(50, 100)) / 100, places)
+    local = full - central
+    rate = spent / full
+    rate_style = rng.choice(("pct0", "pct2"))
+    year = rng.randint(2016, 2024)
+    c_spent = min(central, spent)
+    rows = [
+        ["转移支付（项目）名称", "农村公路养护补助资金"],
+        ["中央主管部门", "交通运输部"],
+        ["地方主管部门", "县交通运输局", "资金使用单位", "县交通运输局"],
+        ["项目资金（万元）", "", "全年预算数（A）", "全年执行数（B）", "预算执行率（B/A）"],
+        ["", "年度资金总额：", f"{full:.{places}f}", f"{spent:.{places}f}", _rate_text(rate, rate_style)],
+        ["", "其中：中央补助", f"{central:.{places}f}", f"{c_spent:.{places}f}", _rate_text(c_spent / central, rate_style)],
+        ["", "地方资金", f"{local:.{places}f}" if local else "", f"{spent - c_spent:.{places}f}" if local else "", ""],
+        ["", "其他资金", "", "", ""],
+    ]
+    expect = {
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2 if rate_style != "pct0" else 0),
+        "year": year,
+    }
+    return Table(rows, f"{year}年度中央对地方转移支付区域绩效目标自评表", expect)
+
+
+def yunnan(rng: random.Random) -> Table:
+    """The 20-point variant: 预算数, 执行数, 分值 20, 执行率, 得分 (20 × 执行率)."""
+    _, full, spent, places = _money(rng)
+    rate = spent / full
+    weight = 20
+    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
+    total = funds_score + ind_total
+    year = rng.randint(2016, 2024)
+    rows = [
+        ["项目名称", "义务教育学校公用经费"],
+        ["项目资金（万元）", "", "预算数", "执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", f"{full:.{places}f}", f"{spent:.{places}f}", str(weight), f"{_q(rate * 100, 2)}%", str(funds_score)],
+        ["", "其中：财政拨款", f"{full:.{places}f}", f"{spent:.{places}f}", "—", "", "—"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        *ind,
+        ["总分", "", "", "", "", "100", str(total), ""],
+    ]
+    expect = {
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2),
+        "total_score": total,
+        "year": year,
+    }
+    return Table(rows, f"{year}年项目支出绩效自评表", expect, ind_expect)
+
+
+def department(rng: random.Random) -> Table:
+    """The 部门整体支出绩效自评表: 年度总金额 split into 基本支出 and 项目支出, scored like the project form."""
+    initial, full, spent, places = _money(rng)
+    basic = _q(full * Decimal(rng.randint(30, 70)) / 100, places)
+    project = full - basic
+    b_spent = basic
+    p_spent = spent - b_spent if spent > b_spent else Decimal(0)
+    rate = spent / full
+    weight = 10
+    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
+    total = funds_score + ind_total
+    year = rng.randint(2016, 2024)
+    rows = [
+        ["部门（单位）名称", "县司法局"],
+        ["年度预算申请（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度总金额", f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}", str(weight), f"{_q(rate * 100, 2)}%", str(funds_score)],
+        ["", "按收入性质分：", "", "", "", "", "", ""],
+        ["", "其中：一般公共预算", f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}", "", "", ""],
+        ["", "按支出性质分：", "", "", "", "", "", ""],
+        ["", "其中：基本支出", "", f"{basic:.{places}f}", f"{b_spent:.{places}f}", "", "", ""],
+        ["", "项目支出", "", f"{project:.{places}f}", f"{p_spent:.{places}f}", "", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        *ind,
+        ["总分", "", "", "", "", "100", str(total), ""],
+    ]
+    expect = {
+        "budget_initial_wan": initial,
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2),
+        "total_score": total,
+        "year": year,
+    }
+    return Table(rows, f"{year}年度部门整体支出绩效自评表", expect, ind_expect)
+
+
+def hebei(rng: random.Random) -> Table:
+    """The arrival variant: 预算安排情况（调整后）, 到位数, 执行数, 预算执行进度 (no scores in the funds row)."""
+    _, full, spent, places = _money(rng)
+    received = full if rng.random() < 0.7 else _q(full * Decimal(rng.randint(80, 99)) / 100, places)
+    spent = min(spent, received)
+    rate = spent / full
+    ind, ind_total, ind_expect = _indicators(rng, 0)
+    year = rng.randint(2016, 2024)
+    rows = [
+        ["项目名称", "高标准农田建设"],
+        ["项目资金（万元）", "预算安排情况（调整后）", "到位数", "执行数", "预算执行进度"],
+        ["年度资金总额", f"{full:.{places}f}", f"{received:.{places}f}", f"{spent:.{places}f}", f"{_q(rate * 100, 2)}%"],
+        ["其中：财政资金", f"{full:.{places}f}", f"{received:.{places}f}", f"{spent:.{places}f}", f"{_q(rate * 100, 2)}%"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        *ind,
+        ["总分", "", "", "", "", "100", str(ind_total), ""],
+    ]
+    expect = {
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2),
+        "total_score": ind_total,
+        "year": year,
+    }
+    return Table(rows, f"{year}年度项目支出绩效自评表", expect, ind_expect)
+
+
+MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan, "department": department, "hebei": hebei}
+
+
+def flatten(table: Table, how: str) -> str:
+    """The table as a site prints it after flattening ``how``."""
+    lines = [table.title]
+    for row in table.rows:
+        cells = list(row)
+        if how == "space":
+            lines.append(" ".join(c for c in cells if c) if cells else "")
+        elif how == "tab":
+            lines.append("\t".join(cells))
+        elif how == "pipe":
+            lines.append("| " + " | ".join(cells) + " |")
+        elif how == "markdown":
+            lines.append("| " + " | ".join(cells) + " |")
+            if row is table.rows[0]:
+                lines.append("|" + "---|" * len(cells))
+        elif how == "cell-lines":
+            lines.extend(c for c in cells if c)
+        elif how == "glued":
+            # a fraction glued among figures is not read (any digits could be one): glued forms print 64.00%
+            cells = [f"{Decimal(c) * 100:.2f}%" if re.fullmatch(r"[01]\.\d{4}", c) else c for c in cells]
+            lines.append("".join(cells))
+        else:
+            raise ValueError(how)
+    return "\n".join(lines) + "\n"
+
+
+_WRAPPER_HEAD = ["首页 > 信息公开 > 财政资金", "索引号：000000000/2023-00012", "发布机构：县财政局", "发布日期：2023-06-30", ""]
+_WRAPPER_TAIL = ["", "【打印本页】【关闭窗口】", "主办单位：县人民政府办公室 备案号：000000号"]
+# doc-sharing sites republish forms in traditional script
+_TRADITIONAL = str.maketrans("资金总额预算执行数分值得项目实际完成指标时效质量数满意度调整后到位进总计县局财务与门", "資金總額預算執行數分值得項目實際完成指標時效質量數滿意度調整後到位進總計縣局財務與門")
+_SIMPLIFIED = {v: k for k, v in _TRADITIONAL.items()}
+_LABELS = ("年度资金总额", "总分", "项目资金", "年初预算数", "全年预算数", "全年执行数")
+_WRAPS = {"其中：当年财政拨款": "其中：当年财政\n拨款", "项目资金（万元）": "项目资金\n（万元）",
+          "项目资金（元）": "项目资金\n（元）", "偏差原因分析及改进措施": "偏差原因分析及\n改进措施",
+          "全年预算数（A）": "全年预算数\n（A）", "服务对象满意度指标": "服务对象满意\n度指标"}
+
+
+def add_noise(table: Table, noise: str, how: str) -> str:
+    """The table flattened ``how`` with one kind of noise (or all of them) laid on top."""
+    kinds = set(NOISES[1:-1]) if noise == "all" else {noise}
+    rows = [list(r) for r in table.rows]
+    if "spaced-labels" in kinds:
+        rows = [[" ".join(c) if c in ("年度资金总额", "总分") else c for c in r] for r in rows]
+    if "unit-in-cell" in kinds:
+        money_row = next(i for i, r in enumerate(rows) if any(x in c for c in r for x in ("年度资金总额", "年度总金额", "年 度")))
+        header = rows[money_row - 1]
+        cols = [j for j, c in enumerate(header) if "预算" in c or "执行数" in c]
+        rows[money_row] = [c + "万元" if j in cols and c and "（元）" not in header[0] else c
+                           for j, c in enumerate(rows[money_row])]
+    if "wrapped-cells" in kinds:
+        rows = [[_WRAPS.get(c, c) for c in r] for r in rows]
+    if "blank-cells" in kinds and how in ("cell-lines", "space"):
+        rows = [[c if c else "\u00a0" for c in r] for r in rows]
+    text = flatten(Table(rows, table.title, table.expect, table.indicators), how)
+    if "header-apart" in kinds:
+        out = []
+        for line in text.splitlines():
+            if "年初预算数" in line or "全年预算数" in line or ("预算数" in line and "执行数" in line):
+                out.extend(x for x in re.split(r"\s*\|\s*|\t|\s+", line) if x)
+            else:
+                out.append(line)
+        text = "\n".join(out) + "\n"
+    if "traditional" in kinds:
+        text = text.translate(_TRADITIONAL)
+    if "wrapper" in kinds:
+        text = "\n".join(_WRAPPER_HEAD) + "\n" + text + "\n".join(_WRAPPER_TAIL) + "\n"
+    return text
+
+
+def read(text: str) -> dict:
+    from pipeline.parse import parse_file
+    from pipeline.record import extract_record
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", encoding="utf-8", delete=False) as f:
+        f.write(text)
+        path = f.name
+    try:
+        return extract_record(parse_file(path))
+    finally:
+        Path(path).unlink()
+
+
+FACTS = {
+    "budget_initial_wan": ("budget", "initial"),
+    "budget_full_year_wan": ("budget", "full_year"),
+    "spent_wan": ("budget", "spent"),
+    "funds_received_wan": ("budget", "received"),
+    "execution_rate_pct": ("budget", "execution_rate"),
+    "total_score": ("score", "total"),
+    "grade": ("score", "grade"),
+    "year": ("meta", "year"),
+}
+
+
+def got(rec: dict, key: str):
+    sec, name = FACTS[key]
+    v = rec.get(sec, {}).get(name)
+    if isinstance(v, dict):
+        v = v.get("value")
+    if v is None:
+        return None
+    if key.endswith("_wan"):
+        return Decimal(str(v)) / WAN  # the record keeps yuan
+    if key == "year":
+        return int(v)
+    if key == "grade":
+        return str(v)
+    return Decimal(str(v))
+
+
+def _squeeze(text) -> str:
+    """Text compared without spaces, and in simplified script (the record quotes the page as printed)."""
+    return re.sub(r"\s+", "", str(text or "")).translate(_SIMPLIFIED)
+
+
+def compare_indicators(table: Table, rec: dict) -> dict[str, str]:
+    """Per indicator row and column: right, missed or wrong."""
+    out = {}
+    found = {_squeeze(i.get("name")): i for i in rec.get("indicators") or []}
+    for ind in table.indicators:
+        row = found.get(ind.name)
+        for col in ("target", "actual", "weight", "score"):
+            want = getattr(ind, col)
+            node = (row or {}).get(col)
+            have = None if node is None else _squeeze(node.get("text"))
+            key = f"indicator.{col} {ind.name}"
+            if have is None:
+                out[key] = "missed"
+            elif have == _squeeze(want):
+                out[key] = "right"
+            else:
+                out[key] = f"wrong {have} (want {want})"
+    return out
+
+
+def compare(table: Table, rec: dict) -> dict[str, str]:
+    """Per fact: right, missed, wrong or extra."""
+    out = {}
+    for key, want in table.expect.items():
+        have = got(rec, key)
+        if want is None:
+            out[key] = "right" if have is None else "extra"
+        elif have is None:
+            out[key] = "missed"
+        elif isinstance(want, str):
+            out[key] = "right" if have == want else f"wrong {have} (want {want})"
+        elif (Decimal(have) - Decimal(want)).copy_abs() <= Decimal("0.005"):
+            out[key] = "right"
+        else:
+            out[key] = f"wrong {have} (want {want})"
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=20, help="tables per template and flattening")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--show", help="print one example per template in this flattening")
+    ap.add_argument("--noise", default="none", choices=NOISES + ("matrix",), help="noise on top; 'matrix': each noise")
+    ap.add_argument("-v", action="store_true", help="list every fact not read right")
+    args = ap.parse_args(argv)
+    if args.show:
+        for name, make in MAKERS.items():
+            t = make(random.Random(args.seed))
+            text = add_noise(t, "none" if args.noise == "matrix" else args.noise, args.show)
+            print(f"== {name}\n{text}")
+            rec = read(text)
+            for k, v in {**compare(t, rec), **compare_indicators(t, rec)}.items():
+                print(f"   {k}: {v}")
+        return 0
+    noises = NOISES if args.noise == "matrix" else (args.noise,)
+    for noise in noises:
+        print(f"noise: {noise}   (headline facts read right / facts; indicator cells read right / cells)")
+        print(f"{'flattening':12} " + " ".join(f"{t:>22}" for t in TEMPLATES))
+        for how in FLATTENINGS:
+            cells = []
+            for name in TEMPLATES:
+                rng = random.Random(f"{args.seed}-{name}-{how}")
+                right = total = ind_right = ind_total = 0
+                for i in range(args.n):
+                    t = MAKERS[name](rng)
+                    rec = read(add_noise(t, noise, how))
+                    res, ind = compare(t, rec), compare_indicators(t, rec)
+                    right += sum(v == "right" for v in res.values())
+                    total += len(res)
+                    ind_right += sum(v == "right" for v in ind.values())
+                    ind_total += len(ind)
+                    if args.v:
+                        for k, v in {**res, **ind}.items():
+                            if v != "right":
+                                print(f"  {noise}/{how}/{name}#{i} {k}: {v}")
+                cells.append(f"{right:>4}/{total:<4} {ind_right:>4}/{ind_total:<4}")
+            print(f"{how:12} " + " ".join(f"{c:>22}" for c in cells))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,316 @@
+"""The 自评表 in every flattening real sites produce (scripts/table_shapes.py): a fixed sample of synthetic
+tables, each template in each flattening with and without the noise real pages add, read right; and the
+shapes that sample found, one test each with the values asserted."""
+
+from __future__ import annotations
+
+import random
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.parse import parse_file
+from pipeline.record import extract_record
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import table_shapes  # noqa: E402
+
+
+@pytest.mark.parametrize("noise", ["none", "all"])
+@pytest.mark.parametrize("how", table_shapes.FLATTENINGS)
+@pytest.mark.parametrize("template", table_shapes.TEMPLATES)
+def test_every_flattening_reads_the_headline_facts(template, how, noise):
+    rng = random.Random(f"test-{template}-{how}-{noise}")
+    for _ in range(3):
+        table = table_shapes.MAKERS[template](rng)
+        text = table_shapes.add_noise(table, noise, how)
+        result = table_shapes.compare(table, table_shapes.read(text))
+        assert all(v == "right" for v in result.values()), f"{result}\n{text}"
+
+
+def record(tmp_path: Path, text: str) -> dict:
+    path = tmp_path / "form.txt"
+    path.write_text(text, encoding="utf-8")
+    return extract_record(parse_file(path))
+
+
+def value(rec: dict, section: str, name: str):
+    node = rec[section][name]
+    return None if node is None else Decimal(str(node["value"]))
+
+
+HEADER = "项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
+
+
+def test_spaced_total_label_in_a_pipe_table_is_the_total_row(tmp_path):
+    # the label spaced out to fill its cell is the 年度资金总额 row, not a row to skip: without it the
+    # 其中 row gave the budget and the rate was lost
+    text = (
+        "2022年度项目支出绩效自评表\n"
+        "| 项目资金（万元） | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+        "| | 年 度 资 金 总 额 | 120.00 | 150.00 | 135.00 | 10 | 90.00% | 9.00 |\n"
+        "| | 其中：当年财政拨款 | 100.00 | 130.00 | 120.00 | — | | — |\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "initial") == Decimal("1200000")
+    assert value(rec, "budget", "full_year") == Decimal("1500000")
+    assert value(rec, "budget", "spent") == Decimal("1350000")
+    assert value(rec, "budget", "execution_rate") == Decimal("90.00")
+    assert rec["budget"]["full_year"]["rule"] == "tables:funds:total:full_year"
+    # the evidence quotes the cell as printed, spaces included
+    assert rec["budget"]["full_year"]["evidence"]["quote"] == "150.00"
+
+
+def test_whole_yuan_amounts_glued_without_separators_are_cut_by_arithmetic(tmp_path):
+    # three equal whole amounts, the 分值, the rate and the score in one run of digits: the header's columns
+    # cannot cut it (the last figure "10" is no amount), the decoder can
+    rec = record(tmp_path, "2021年度项目支出绩效自评表\n" + HEADER + "年度资金总额19435194351943510100%10\n")
+    assert value(rec, "budget", "full_year") == Decimal("194350000")
+    assert value(rec, "budget", "spent") == Decimal("194350000")
+    assert value(rec, "budget", "execution_rate") == Decimal("100")
+    assert rec["budget"]["spent"]["rule"].startswith("tables:funds:decoded:national")
+
+
+def test_amounts_with_their_unit_glued_into_the_total_row_are_decoded(tmp_path):
+    # "万元" printed after each amount of the glued total row: read by the decoder, not from the 其中 row
+    text = (
+        "2020年度项目支出绩效自评表\n" + HEADER
+        + "年度资金总额3374.50万元3374.50万元3206.00万元1095.01%9.50\n"
+        + "其中：当年财政拨款3374.503374.503206.00——\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "initial") == Decimal("33745000")
+    assert value(rec, "budget", "full_year") == Decimal("33745000")
+    assert value(rec, "budget", "spent") == Decimal("32060000")
+    assert value(rec, "budget", "execution_rate") == Decimal("95.01")
+    assert rec["budget"]["spent"]["evidence"]["quote"] == "3206.00"
+
+
+def test_spaced_label_glued_to_its_figures(tmp_path):
+    text = "2019年度项目支出绩效自评表\n" + HEADER + "年 度 资 金 总 额80.0080.0072.001090.00%9.00\n总 分10092.50\n"
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "full_year") == Decimal("800000")
+    assert value(rec, "budget", "spent") == Decimal("720000")
+    assert value(rec, "score", "total") == Decimal("92.50")
+
+
+def test_a_whole_number_fraction_does_not_confirm_three_quarters(tmp_path):
+    # a distribution table's 合计 row (3020 = 1520 + 360 + 1140) followed by a row number "1": read as a
+    # funds row, "1" as a fraction held for 1140 ÷ 1520 = 0.75; a fraction printed whole confirms only ≈ 1.00
+    text = (
+        "2023年资金下达情况\n序号\n地  区\n小计\n一般项目\n(万元)\n重点项目\n(万元)\n绩效奖励\n(万元)\n"
+        "合  计\n3020\n1520\n360\n1140\n1\n市本级\n150\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "spent") is None
+    assert value(rec, "budget", "execution_rate") is None
+
+
+def _indicator(rec: dict, name: str) -> dict:
+    found = [i for i in rec["indicators"] if i["name"] == name]
+    assert found, [i["name"] for i in rec["indicators"]]
+    return found[0]
+
+
+INDICATOR_HEADER = "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及\n改进措施\n"
+
+
+def test_level_cell_wrapped_onto_the_next_line_is_one_row_again(tmp_path):
+    # the 二级 cell wrapped ("服务对象满意" / "度指标"), and the header's last cell too: the row is read whole,
+    # and the header's leftover words are not glued to a later indicator's name
+    text = (
+        "2023年度项目支出绩效自评表\n" + INDICATOR_HEADER
+        + "产出指标 数量指标 维修路灯数量 ≥120盏 126盏 30 30\n"
+        + "满意度指标 服务对象满意\n度指标 沿线居民满意度 ≥90% 92% 10 10\n"
+    )
+    rec = record(tmp_path, text)
+    ind = _indicator(rec, "沿线居民满意度")
+    assert (ind["level1"], ind["level2"]) == ("满意度指标", "服务对象满意度指标")
+    assert (ind["target"]["text"], ind["actual"]["text"], ind["weight"]["value"], ind["score"]["value"]) == ("≥90%", "92%", 10, 10)
+
+
+def test_level_printed_one_character_per_line(tmp_path):
+    text = (
+        "2023年度项目支出绩效自评表\n" + INDICATOR_HEADER
+        + "产\n出\n指\n标 数量指标 放映场次 ≥60场 64场 20 20\n"
+        + "效\n益\n指\n标 社会效益\n指标 观影群众人次 ≥3万人次 3.2万人次 10 10\n"
+    )
+    rec = record(tmp_path, text)
+    first = _indicator(rec, "放映场次")
+    assert (first["level1"], first["level2"], first["target"]["text"]) == ("产出指标", "数量指标", "≥60场")
+    second = _indicator(rec, "观影群众人次")
+    assert (second["level1"], second["level2"]) == ("效益指标", "社会效益指标")
+    assert (second["actual"]["text"], second["score"]["value"]) == ("3.2万人次", 10)
+
+
+def test_effect_level_without_its_wrapped_suffix(tmp_path):
+    # "社会效益" with its "指标" wrapped below the row: the level, not part of the indicator's name
+    text = (
+        "2019年度项目支出绩效自评表\n" + INDICATOR_HEADER
+        + "产出指标 成本指标 单位运行成本 ≤40万元 38万元 20 20\n"
+        + "效益指标 社会效益 审批办结效率 ≥85% ≥85% 15 15\n指标\n"
+    )
+    rec = record(tmp_path, text)
+    ind = _indicator(rec, "审批办结效率")
+    assert ind["level2"] == "社会效益"
+    assert (ind["weight"]["value"], ind["score"]["value"]) == (15, 15)
+
+
+def test_grade_on_its_own_row_of_a_pipe_table(tmp_path):
+    text = "2022年度项目支出绩效自评表\n| 总分 | | | | | 100 | 93.50 | |\n| 自评等级 | 优 |\n"
+    rec = record(tmp_path, text)
+    assert value(rec, "score", "total") == Decimal("93.50")
+    assert rec["score"]["grade"]["value"] == "优"
+    assert rec["score"]["grade"]["rule"] == "tables:total:grade"
+
+
+def test_rate_printed_as_a_fraction_in_a_table_row(tmp_path):
+    # 0.9100 under 执行率 where 71435.4550 ÷ 78500.5000 = 0.91: the rate is 91%, not 0.91%
+    text = (
+        "2021年度项目支出绩效自评表\n"
+        "| 项目资金（万元） | | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+        "| | 年度资金总额 | 78500.5000 | 78500.5000 | 71435.4550 | 10 | 0.9100 | 9.10 |\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "execution_rate") == Decimal("91")
+    assert rec["budget"]["execution_rate"]["rule"] == "tables:funds:total:rate:fraction"
+
+
+def test_fraction_rate_with_the_initial_column_left_empty(tmp_path):
+    # the empty 年初 cell dropped by the flattening: five figures for six columns are cut by arithmetic
+    rec = record(tmp_path, "2020年度项目支出绩效自评表\n" + HEADER.replace("（万元）", "（万元） ")
+                 + "年度资金总额 25294.73 25294.73 10 1.0000 10\n")
+    assert value(rec, "budget", "initial") is None
+    assert value(rec, "budget", "full_year") == Decimal("252947300")
+    assert value(rec, "budget", "spent") == Decimal("252947300")
+    assert value(rec, "budget", "execution_rate") == Decimal("100")
+
+
+def test_a_rate_printed_without_decimals_confirms_no_reading_alone(tmp_path):
+    # "79907990431554.01%": 7990 | 7990 | 4315 | 54.01% (4315 ÷ 7990 = 54.01%), not 79907990 | 431554.0 | 1%
+    # (0.54% rounds to 1% only because "1%" is so coarse)
+    text = (
+        "2018年度项目支出绩效自评表\n项目资金（万元）预算安排情况（调整后）到位数执行数预算执行进度\n"
+        "年度资金总额79907990431554.01%\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "full_year") == Decimal("79900000")
+    assert value(rec, "budget", "received") == Decimal("79900000")
+    assert value(rec, "budget", "spent") == Decimal("43150000")
+    assert value(rec, "budget", "execution_rate") == Decimal("54.01")
+
+
+@pytest.mark.parametrize(
+    "row, name, target, actual, weight, score",
+    [
+        ("群众出行便利度有效提升有效提升1010", "群众出行便利度", "有效提升", "有效提升", 10, 10),
+        ("管护制度健全情况健全基本健全53管护人员不足", "管护制度健全情况", "健全", "基本健全", 5, 3),
+        ("工程完工时间2022年11月底前2022年11月55", "工程完工时间", "2022年11月底前", "2022年11月", 5, 5),
+    ],
+)
+def test_glued_indicator_rows_in_words(tmp_path, row, name, target, actual, weight, score):
+    rec = record(tmp_path, "2022年度项目支出绩效自评表\n" + INDICATOR_HEADER + "产出指标时效指标" + row + "\n")
+    ind = _indicator(rec, name)
+    assert (ind["target"]["text"], ind["actual"]["text"]) == (target, actual)
+    assert (ind["weight"]["value"], ind["score"]["value"]) == (weight, score)
+
+
+def test_indicator_rows_glued_into_one_run_of_text(tmp_path):
+    # a doc-sharing site's copy of a form: every separator dropped, stray spaces where cells wrapped, the
+    # funds rows glued in front; each row is found by its pair of figures printed alike
+    text = (
+        "2022年度项目支出绩效自评表\n"
+        "1、项目资金(万元)年初预算数全年预算数全年执行数年度资金总额86.5086.5086.50绩效指标一级指标二级指标三级指标"
+        "年度指标值实际完成值产出指标(50分)数量指标维修农村公路里程42公里42公里质量指标工程验收合格 率100%100%"
+        "时效指标工程完工及时率95%98%效益指标社会效益指标群众出行便利度提升明显提升明显满意度指标沿线群众满意度90%93%\n"
+    )
+    rec = record(tmp_path, text)
+    rows = {i["name"]: (i["target"]["text"], i["actual"]["text"]) for i in rec["indicators"] if i["rule"] == "tables:indicator:glued-stream"}
+    assert rows == {
+        "维修农村公路里程": ("42公里", "42公里"),
+        "工程验收合格率": ("100%", "100%"),  # the wrap space left out of the name
+        "工程完工及时率": ("95%", "98%"),
+        "沿线群众满意度": ("90%", "93%"),
+    }
+    ind = _indicator(rec, "工程完工及时率")
+    assert ind["target"]["value"] == 95 and ind["actual"]["value"] == 98
+    assert (ind["level1"], ind["level2"]) == ("产出指标", "时效指标")
+    assert ind["evidence"]["quote"] == "工程完工及时率95%98%"
+    assert _indicator(rec, "工程验收合格率")["evidence"]["quote"] == "工程验收合格 率100%100%"  # as printed
+
+
+def test_a_weight_and_score_pair_is_no_target_and_actual(tmp_path):
+    # "1010" after a name is the row's 分值 and 得分, and "2020年" a year: neither is a row's figures
+    text = (
+        "2020年度项目支出绩效自评表\n"
+        "数量指标建设普通省道二级公路里程2020年完成质量指标建设符合验收要求1010时效指标按期完成投资1010\n"
+    )
+    rec = record(tmp_path, text)
+    assert not [i for i in rec["indicators"] if i["rule"] == "tables:indicator:glued-stream"]
+
+
+def test_the_forms_numbering_placeholder_is_no_part_of_the_name(tmp_path):
+    text = "2021年度项目支出绩效自评表\n" + INDICATOR_HEADER + "产出指标 数量指标 指标1:新建村道 820m 820m 20 20\n指标2：硬化晒场 1200平方米 1200平方米 10 10\n"
+    rec = record(tmp_path, text)
+    assert _indicator(rec, "新建村道")["target"]["text"] == "820m"
+    assert _indicator(rec, "硬化晒场")["actual"]["text"] == "1200平方米"
+
+
+@pytest.mark.parametrize("row", ["合计 120.00 108.00 90.00% 10 9.00", "合计120.00108.0090.00%109.00"])
+def test_a_form_that_prints_the_weight_after_the_rate(tmp_path, row):
+    # "执行率 分值" are two columns, not the one "执行率权重"; a percentage never lands in the 分值 column
+    # (read so, 10 would have been the score and SCORE-EXEC a false error)
+    rec = record(tmp_path, f"2022年度项目支出绩效自评表\n资金（万元） 预算数 执行数 执行率 分值 得分\n{row}\n")
+    assert value(rec, "budget", "full_year") == Decimal("1200000")
+    assert value(rec, "budget", "spent") == Decimal("1080000")
+    assert value(rec, "budget", "execution_rate") == Decimal("90.00")
+    assert not [f for f in rec["findings"] if f["check"] == "SCORE-EXEC"]
+
+
+# The generator's rows that miss their target lose a point or two whatever the shortfall, as real forms
+# often do: those are findings the figures state. Nothing else in a generated table contradicts itself.
+_STATED_BY_GENERATOR = {"SCORE-QUANT-POS", "SCORE-QUANT-NEG"}
+
+
+@pytest.mark.parametrize("how", table_shapes.FLATTENINGS)
+@pytest.mark.parametrize("template", table_shapes.TEMPLATES)
+def test_a_consistent_table_gives_no_error_in_any_flattening(template, how):
+    for noise in ("none", "all"):
+        rng = random.Random(f"fa-{template}-{how}-{noise}")
+        for _ in range(2):
+            table = table_shapes.MAKERS[template](rng)
+            rec = table_shapes.read(table_shapes.add_noise(table, noise, how))
+            errors = [f"{f['check']}: {f['message']}" for f in rec["findings"] if f["severity"] == "error" and f["check"] not in _STATED_BY_GENERATOR]
+            assert not errors
+
+
+def test_deviation_reason_of_a_row_printed_one_cell_per_line(tmp_path):
+    cells = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施",
+             "产出指标", "数量指标", "培训人次", "≥300人次", "320人次", "20", "20",
+             "质量指标", "结业考核合格率", "≥95%", "91%", "20", "18", "部分学员缺考", "成本指标", "人均培训成本", "≤800元", "760元", "20", "20"]
+    rec = record(tmp_path, "2023年度项目支出绩效自评表\n" + "\n".join(cells) + "\n")
+    assert _indicator(rec, "结业考核合格率")["deviation_reason"] == "部分学员缺考"
+    assert _indicator(rec, "培训人次")["deviation_reason"] is None
+    assert _indicator(rec, "人均培训成本")["target"]["text"] == "≤800元"
+    assert not [f for f in rec["findings"] if f["check"] == "NARR-DEVIATION-REASON"]
+
+
+def test_no_execution_ceiling_on_a_form_whose_indicators_take_all_the_points(tmp_path):
+    # the indicators' 分值 add up to 100 and no 预算执行率 分值 is printed: a 68% rate puts no ceiling on 99
+    text = (
+        "2021年度项目支出绩效自评表\n项目资金（万元） 预算安排情况（调整后） 到位数 执行数 预算执行进度\n"
+        "年度资金总额 500.00 500.00 340.00 68.00%\n" + INDICATOR_HEADER
+        + "产出指标 数量指标 新建机耕道 12公里 12公里 40 40\n产出指标 质量指标 验收合格率 100% 100% 30 30\n"
+        + "满意度指标 服务对象满意度指标 群众满意度 ≥90% 95% 30 29\n总分 100 99\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "execution_rate") == Decimal("68.00")
+    assert not [f for f in rec["findings"] if f["check"] == "GRADE-EXEC-CEILING"]
+
+
+def test_a_sentence_after_a_level_name_is_no_glued_row(tmp_path):
+    rec = record(tmp_path, "2022年度项目绩效自评报告\n数量指标：培训人次目标100人次，实际完成180人次，得20分。\n")
+    assert [(i["name"], i["target"]["text"], i["actual"]["text"]) for i in rec["indicators"]] == [("培训人次", "100人次", "180人次")]
+    assert not [f for f in rec["findings"] if f["check"] == "COMP-ZERO-SCORE-REASON"]
