@@ -6,11 +6,13 @@ exact duplicates, as real batches have). Then runs ``jixiao run`` twice in fresh
 and the rules check count, as for a user): once from nothing, once unchanged (everything from the cache).
 
     python scripts/bench_run.py [--docs 1000] [--workers N] [--keep DIR]
+    python scripts/bench_run.py --keep DIR --parent-only 10000,30000   # the parent alone, from DIR's cache
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import random
@@ -95,16 +97,21 @@ def build_corpus(dest: Path, n: int, seed: int = 7) -> dict[str, int]:
     return dict(counts)
 
 
-def timed_run(corpus: Path, out: Path, workers: int | None) -> tuple[float, dict]:
+def timed_run(corpus: Path, out: Path, workers: int | None, cache_dir: Path | None = None) -> tuple[float, dict]:
     """One ``run()`` in a fresh interpreter, timed from outside; returns wall seconds and the summary."""
+    cache = str(cache_dir) if cache_dir else None
     code = (
         "import json, dataclasses, resource, sys\n"
         "from pipeline.batch import run\n"
-        f"s = run([{str(corpus)!r}], {str(out)!r}, workers={workers!r}, progress=False)\n"
+        f"s = run([{str(corpus)!r}], {str(out)!r}, workers={workers!r}, progress=False, cache_dir={cache!r})\n"
         "d = dataclasses.asdict(s); d['out'] = str(d['out'])\n"
         "d['children_maxrss_mb'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
-        "d['parent_maxrss_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        # VmHWM, not RUSAGE_SELF: Linux carries ru_maxrss over exec, so the child would report this script's peak
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM:')]\n"
+        "d['parent_maxrss_mb'] = int(hwm[0].split()[1]) / 1024 if hwm else "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "c = resource.getrusage(resource.RUSAGE_CHILDREN); d['children_cpu_s'] = c.ru_utime + c.ru_stime\n"
+        "m = resource.getrusage(resource.RUSAGE_SELF); d['parent_cpu_s'] = m.ru_utime + m.ru_stime\n"
         "print(json.dumps(d))\n"
     )
     t0 = time.perf_counter()
@@ -118,9 +125,10 @@ def timed_run(corpus: Path, out: Path, workers: int | None) -> tuple[float, dict
 def per_format_ms(out: Path) -> dict[str, float]:
     """Median worker time per document by format, from run.log and corpus.jsonl."""
     fmt = {}
-    for line in (out / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        fmt[rec["file"]] = rec["format"] or "error"
+    with open(out / "corpus.jsonl", encoding="utf-8") as fh:  # a line at a time: 10,000 records are 230 MB
+        for line in fh:
+            rec = json.loads(line)
+            fmt[rec["file"]] = rec["format"] or "error"
     times: dict[str, list[float]] = defaultdict(list)
     for line in (out / "run.log").read_text(encoding="utf-8").splitlines():
         m = re.search(r" (\d+) ms findings \S+ \S+ \S+  (.+?)(?:  -- |$)", line)
@@ -129,12 +137,59 @@ def per_format_ms(out: Path) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in sorted(times.items())}
 
 
+def parent_scaling(source: Path, sizes: list[int], base: Path) -> None:
+    """The parent alone at larger batches: ``n`` tiny files whose records are in the cache already, cloned
+    from the records of an earlier run (``source``: its cache folder), each its own report (its text
+    fingerprint changed; the MinHash kept, so clones of one seed are linked as resubmissions as in the
+    generated corpus). No worker runs: what grows is what the parent keeps per document."""
+    entries = sorted(source.rglob("*.json"))
+    if not entries:
+        sys.exit(f"no cached records under {source}")
+    sys.path.insert(0, str(ROOT))
+    from pipeline import ruleset
+    from pipeline.cache import code_version
+
+    version = (f"{code_version()}-{ruleset.version()}", "auto")  # where this code's run looks
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in entries[:200]]
+    for n in sizes:
+        corpus, out, cache = base / f"scale-{n}", base / f"scale-{n}-out", base / f"scale-{n}-cache"
+        for d in (corpus, out, cache):
+            shutil.rmtree(d, ignore_errors=True)
+        for k in range(n):
+            folder = corpus / f"unit{k % 25:02d}"
+            folder.mkdir(parents=True, exist_ok=True)
+            data = f"bench record {k}\n".encode()
+            name = folder / f"{k:06d}.txt"
+            name.write_bytes(data)
+            sha = hashlib.sha256(data).hexdigest()
+            rec = dict(records[k % len(records)], sha256=sha, file=str(name))
+            rec["fingerprint"] = dict(rec.get("fingerprint") or {}, text=hashlib.sha256(f"{k}".encode()).hexdigest())
+            entry = cache.joinpath(*version, sha[:2], f"{sha}.json")
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            entry.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+        wall, s = timed_run(corpus, out, 1, cache)
+        print(
+            f"parent alone, {n} documents from the cache: {wall:.1f} s wall, {s['parent_cpu_s']:.1f} CPU-s, "
+            f"peak {s['parent_maxrss_mb']:.0f} MB; phases: "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in s["timings"].items())
+        )
+        for d in (corpus, out, cache):
+            shutil.rmtree(d, ignore_errors=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--keep", type=Path, default=None, help="build the corpus and outputs here and keep them")
+    ap.add_argument("--parent-only", default=None, metavar="N,N…",
+                    help="only the parent at these batch sizes, from records cached by a kept run (--keep DIR)")
     args = ap.parse_args()
+    if args.parent_only:
+        if args.keep is None or not (args.keep / "out" / ".cache").is_dir():
+            sys.exit("--parent-only needs --keep DIR of an earlier run (its out/.cache holds the records)")
+        parent_scaling(args.keep / "out" / ".cache", [int(n) for n in args.parent_only.split(",")], args.keep)
+        return
     base = args.keep or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     base.mkdir(parents=True, exist_ok=True)
     try:
@@ -171,13 +226,15 @@ def main() -> None:
         )
         print(
             f"  peak memory per worker (max RSS, shared pages included): {s1['worker_peak_mb']:.0f} MB "
-            f"(RUSAGE_CHILDREN max {s1['children_maxrss_mb']:.0f} MB); parent {s1['parent_maxrss_mb']:.0f} MB"
+            f"(RUSAGE_CHILDREN max {s1['children_maxrss_mb']:.0f} MB); parent {s1['parent_maxrss_mb']:.0f} MB, "
+            f"{s1['parent_cpu_s']:.1f} CPU-s"
         )
         print(f"  writers: {s1['writers']}")
 
         wall2, s2 = timed_run(corpus, out, args.workers)
         print(
-            f"rerun unchanged: {wall2:.1f} s wall, {s2['cache_hits']} from cache, {s2['processed']} processed"
+            f"rerun unchanged: {wall2:.1f} s wall, {s2['parent_cpu_s']:.1f} CPU-s (start-up included), "
+            f"{s2['cache_hits']} from cache, {s2['processed']} processed; parent {s2['parent_maxrss_mb']:.0f} MB"
         )
         print("  phases: " + ", ".join(f"{k} {v:.2f} s" for k, v in s2["timings"].items()))
         print(f"  speed-up: {wall1 / wall2:.1f}x end to end")

@@ -7,6 +7,9 @@ Its parts, one module each:
 * :mod:`~pipeline.batch.engine` — the interface every engine offers (tasks in, one outcome per task out);
 * :mod:`~pipeline.batch.local` — the local engine, this machine's worker processes;
 * :mod:`~pipeline.batch.outdir` — OUT's atomic swap and its recovery;
+* :mod:`~pipeline.batch.spool` — records on disk as they arrive; :mod:`~pipeline.batch.views` — what the
+  parent keeps of each; :mod:`~pipeline.batch.assemble` — each record put back together for ``corpus.jsonl``;
+* :mod:`~pipeline.batch.unchanged` — an unchanged rerun keeps the previous outputs;
 * :mod:`~pipeline.batch.inputs`, :mod:`~pipeline.batch.writers`, :mod:`~pipeline.batch.reviews`,
   :mod:`~pipeline.batch.progress`, :mod:`~pipeline.batch.log`, :mod:`~pipeline.batch.summary`;
 * :mod:`~pipeline.batch.command` — the ``jixiao run`` command line.
@@ -27,7 +30,10 @@ What it guarantees, and how:
   in Excel/WPS the run writes nothing (:mod:`pipeline.outputs.review`).
 * **One report, counted once** (:mod:`pipeline.same_report`).
 * **Incremental.** Records are cached by (content, rules, code, profile) in ``OUT/.cache`` (see
-  :mod:`pipeline.cache`); entries are written as documents finish, so a rerun after Ctrl-C resumes.
+  :mod:`pipeline.cache`); entries are written as documents finish, so a rerun after Ctrl-C resumes. A rerun
+  over the same files, rules, code and options, whose outputs are as the last run left them, keeps them.
+* **Memory that does not grow with the records.** The parent holds no record: each is spooled to disk as
+  it arrives and read back when ``corpus.jsonl`` is written; the writers read that file one record at a time.
 """
 
 from __future__ import annotations

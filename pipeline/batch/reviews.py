@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pipeline.batch.assemble import Collected
 from pipeline.batch.errors import RunError
 from pipeline.batch.inputs import sha256_of
 from pipeline.batch.log import RunLog
@@ -29,25 +30,13 @@ def check_workbook(out: Path) -> None:
         raise RunError(str(exc)) from None
 
 
-def link_and_review(
-    records: list[dict], out: Path, stage: Path, summary: RunSummary, runlog: RunLog, min_severity: str
-) -> Any:
-    """Count each report once, key every finding, carry the previous workbook's reviews, and keep the
-    previous workbook as a dated backup when someone worked in it. The records are already linked
-    (:func:`pipeline.same_report.link`) and checked across reports."""
-    from pipeline import same_report
+def carry(batch: Collected, out: Path, stage: Path, summary: RunSummary, runlog: RunLog) -> Any:
+    """Find the previous workbook's reviews among this run's findings (one pass over the records, only
+    when there are reviews), and keep the previous workbook as a dated backup when someone worked in it.
+    The records are already linked (:func:`pipeline.same_report.link`) and checked across reports; what
+    is not listed is known once the corpus is written (:func:`write_corpus`)."""
     from pipeline.outputs import review
-    from pipeline.outputs.xlsx import shown_findings
 
-    summary.findings = dict.fromkeys(SEVERITIES, 0)
-    for rec in records:
-        if same_report.counted(rec):
-            for f in rec.get("findings") or []:
-                if f.get("severity") in summary.findings:
-                    summary.findings[f["severity"]] += 1
-        if rec.get("same_report_as") and not rec.get("duplicate_of"):
-            runlog.line(f"same report: {rec['file']} is {rec['same_report_as']} (counted there)")
-    review.assign_keys(records)
     previous_book = out / WORKBOOK
     old: list = []
     if previous_book.is_file():
@@ -55,16 +44,59 @@ def link_and_review(
             old = review.read_reviews(previous_book)
         except review.WorkbookUnreadable as exc:
             runlog.line(f"previous workbook unreadable, kept as a backup: {exc}")
-    shown = {f["key"] for rec in records for f in shown_findings(rec, min_severity)}
-    state = review.carry(records, old, shown)
-    review.attach(records, state)
+    matcher = review.Matcher(old, _repeated(batch) if old else set())
+    if old:
+        for i in range(len(batch)):
+            matcher.add(batch.record(i))
+    state = matcher.match()
     summary.reviews = len(old)
-    summary.vanished = len(state.vanished)
     # a workbook someone saved since jixiao wrote it holds their work: keep it as it was, once
     _backup(out, stage, _touched(out), runlog)
-    if old:
-        runlog.line(f"reviews: {len(old)} carried from the previous workbook, {len(state.vanished)} on 已消失的问题")
     return state
+
+
+def _repeated(batch: Collected) -> set[str]:
+    """The report ids of more than one file (byte copies, one text in several files)."""
+    from pipeline.outputs.review import report_id
+
+    seen: set[str] = set()
+    repeated: set[str] = set()
+    for view in batch.views:
+        rid = report_id(view)
+        (repeated if rid in seen else seen).add(rid)
+    return repeated
+
+
+def write_corpus(
+    batch: Collected, path: Path, state: Any, summary: RunSummary, runlog: RunLog, min_severity: str, digest: Any
+) -> None:
+    """``corpus.jsonl``: every record put back together, in input order, with its reviews; count each
+    report's findings once, and list on 已消失的问题 the reviews whose finding is not shown."""
+    from pipeline import same_report
+    from pipeline.outputs import review
+    from pipeline.outputs.xlsx import shown_findings
+
+    summary.findings = dict.fromkeys(SEVERITIES, 0)
+    shown: set[str] = set()  # of the reviewed findings, those the workbook lists
+    with open(path, "w", encoding="utf-8") as fh:
+        for i in range(len(batch)):
+            rec = batch.record(i)
+            if same_report.counted(rec):
+                for f in rec.get("findings") or []:
+                    if f.get("severity") in summary.findings:
+                        summary.findings[f["severity"]] += 1
+            if rec.get("same_report_as") and not rec.get("duplicate_of"):
+                runlog.line(f"same report: {rec['file']} is {rec['same_report_as']} (counted there)")
+            review.attach([rec], state)
+            if state.by_key:
+                shown.update(f["key"] for f in shown_findings(rec, min_severity) if f["key"] in state.by_key)
+            line = json.dumps(rec, ensure_ascii=False) + "\n"
+            fh.write(line)
+            digest.update(line.encode("utf-8"))
+    state.finish(shown)
+    summary.vanished = len(state.vanished)
+    if summary.reviews:
+        runlog.line(f"reviews: {summary.reviews} carried from the previous workbook, {len(state.vanished)} on 已消失的问题")
 
 
 def _touched(out: Path) -> bool:

@@ -10,13 +10,15 @@ import logging
 import os
 import shutil
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pipeline
 import pipeline.cache as cachemod
 from pipeline import ruleset, same_report
-from pipeline.batch import reviews, writers
+from pipeline.batch import reviews, unchanged, writers
+from pipeline.batch.assemble import Collected
 from pipeline.batch.engine import Engine, Outcome
 from pipeline.batch.errors import RunError
 from pipeline.batch.inputs import Inputs, find_inputs, sha256_of, shown_path
@@ -24,13 +26,16 @@ from pipeline.batch.local import WorkerPool
 from pipeline.batch.log import RunLog
 from pipeline.batch.outdir import OutDir
 from pipeline.batch.progress import Progress, stats
+from pipeline.batch.spool import JsonLines, Spool
 from pipeline.batch.summary import SEVERITIES, RunSummary, count
+from pipeline.batch.views import link_view
 from pipeline.batch.worker import WorkerConfig, error_record, warm_up
 from pipeline.cache import Cache
 from pipeline.ruleset import RulesError
 
 log = logging.getLogger(__name__)
 
+SPOOL = ".records.jsonl"  # in the staging folder; removed before the swap
 _LINT_PASSED: set[str] = set()  # rules+code versions linted clean in this process
 
 
@@ -111,6 +116,12 @@ def run(
     _check_profile(profile)
     timings["rules"] = time.perf_counter() - t0
 
+    t0 = time.perf_counter()
+    scan = _scan(files, found)
+    timings["scan"] = time.perf_counter() - t0
+    inputs_key = unchanged.inputs_key(scan.rows, outdir.out, profile, min_severity, csv)
+    kept = None if fresh else unchanged.reusable(outdir.out, inputs_key)
+
     stage = outdir.prepare()
     try:
         try:
@@ -121,26 +132,32 @@ def run(
             ) from None
         with open(stage / "run.log", "w", encoding="utf-8") as fh:
             runlog = RunLog(fh)
-            records = _process_all(
-                files, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress, cluster, found
+            if kept is not None:
+                _keep(kept, outdir.out, stage, summary, runlog, profile, started)
+                outdir.swap(stage, cache_inside)
+                summary.elapsed = time.perf_counter() - started
+                return summary
+            batch = _process_all(
+                files, scan, stage, cache, summary, runlog, profile, doc_seconds, doc_memory_mb, progress, cluster,
+                found,
             )
-            t0 = time.perf_counter()
-            summary.same_report = same_report.link(records)
-            timings["link"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            _across(records, runlog)
-            timings["across reports"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            state = reviews.link_and_review(records, outdir.out, stage, summary, runlog, min_severity)
-            timings["reviews"] = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            digest = hashlib.sha256(f"{cachemod.code_version()} {ruleset.version()}".encode())
-            with open(stage / "corpus.jsonl", "w", encoding="utf-8") as cf:
-                for rec in records:
-                    line = json.dumps(rec, ensure_ascii=False) + "\n"
-                    cf.write(line)
-                    digest.update(line.encode("utf-8"))
-            timings["corpus.jsonl"] = time.perf_counter() - t0
+            try:
+                t0 = time.perf_counter()
+                summary.same_report = same_report.link(batch.views)
+                writers.give_back_memory()
+                timings["link"] = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                _across(batch, runlog)
+                timings["across reports"] = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                state = reviews.carry(batch, outdir.out, stage, summary, runlog)
+                timings["reviews"] = time.perf_counter() - t0
+                t0 = time.perf_counter()
+                digest = hashlib.sha256(f"{cachemod.code_version()} {ruleset.version()}".encode())
+                reviews.write_corpus(batch, stage / "corpus.jsonl", state, summary, runlog, min_severity, digest)
+                timings["corpus.jsonl"] = time.perf_counter() - t0
+            finally:
+                batch.spool.close()
             digest.update(f"{state.digest()} {min_severity} {csv}".encode())
             key = digest.hexdigest()
             previous = {} if fresh else writers.previous_outputs(outdir.out, key)
@@ -151,11 +168,12 @@ def run(
             chosen = writers.WRITERS + ((("tables_csv", "csv"),) if csv else ())
             reviews.check_workbook(outdir.out)  # opened while the documents were processed: still write nothing
             summary.writers, made = writers.run_writers(
-                records, stage, runlog, timings, previous, outdir.out, chosen, options
+                JsonLines(stage / "corpus.jsonl", len(batch)), stage, runlog, timings, previous, outdir.out, chosen, options
             )
-            (stage / writers.MANIFEST).write_text(
-                json.dumps({"key": key, "writers": made}, indent=1), encoding="utf-8"
-            )
+            manifest = {"key": key, "writers": made, "inputs": inputs_key, "complete": batch.complete,
+                        "records": batch.records, "summary": unchanged.counts(summary),
+                        "corpus": writers.listing(stage)[unchanged.CORPUS]}
+            (stage / writers.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
             summary.elapsed = time.perf_counter() - started
             runlog.line(
                 f"end: {summary.files} files, {summary.unique} unique, {summary.duplicates} duplicates; "
@@ -181,8 +199,51 @@ def run(
     return summary
 
 
+@dataclass
+class _Scan:
+    """Every file's name as shown, its sha256 (None: a file no worker reads) and the first file with the
+    same bytes."""
+
+    names: list[str]
+    shas: list[str | None]
+    primary: list[int]
+    rows: list[tuple[str, str]]  # (name, sha256 or the error code of a file no worker reads)
+
+
+def _scan(files: list[str], found: Inputs | None) -> _Scan:
+    judged = found.judged if found else {}
+    shas = [None if f in judged else sha256_of(f) for f in files]
+    names = [shown_path(f) for f in files]  # what records, logs and writers show; ``files`` is what is opened
+    first: dict[str, int] = {}
+    primary = [first.setdefault(s, i) if s else i for i, s in enumerate(shas)]
+    rows = [(n, s or str(judged[f][0])) for n, s, f in zip(names, shas, files, strict=True)]
+    return _Scan(names, shas, primary, rows)
+
+
+def _keep(
+    manifest: dict, out: Path, stage: Path, summary: RunSummary, runlog: RunLog, profile: str | None, started: float
+) -> None:
+    """The previous outputs, kept (:mod:`pipeline.batch.unchanged`)."""
+    unchanged.restore(summary, manifest)
+    runlog.line(
+        f"start: jixiao {pipeline.__version__} (code {cachemod.code_version()}), rules {ruleset.version()} "
+        f"({ruleset.RULES_DIR}), profile {profile or 'auto'}, {summary.files} files"
+    )
+    unchanged.keep(out, stage, manifest)
+    runlog.line(
+        "files, rules, code and options unchanged, every output as the previous run left it: outputs kept "
+        f"({summary.cache_hits} records not read again)"
+    )
+    runlog.line(
+        f"end: {summary.files} files, {summary.unique} unique, {summary.duplicates} duplicates; "
+        f"{summary.ok} ok, {summary.partial} partial ({summary.incomplete} incomplete), {summary.error} error; "
+        f"findings {summary.findings}; {time.perf_counter() - started:.2f} s"
+    )
+
+
 def _process_all(
     files: list[str],
+    scan: _Scan,
     stage: Path,
     cache: Cache,
     summary: RunSummary,
@@ -193,19 +254,14 @@ def _process_all(
     progress: bool,
     cluster: Any = None,
     found: Inputs | None = None,
-) -> list[dict]:
-    """The record of every file, in the order of ``files``, with duplicate marks."""
-    t0 = time.perf_counter()
+) -> Collected:
+    """The record of every file, spooled as it arrives; what linking needs kept, in the order of ``files``."""
     judged = found.judged if found else {}
-    shas = [None if f in judged else sha256_of(f) for f in files]
-    names = [shown_path(f) for f in files]  # what records, logs and writers show; ``files`` is what is opened
-    first: dict[str, int] = {}
-    primary = [first.setdefault(s, i) if s else i for i, s in enumerate(shas)]
+    shas, names, primary = scan.shas, scan.names, scan.primary
     unique = [i for i in range(len(files)) if primary[i] == i]
     summary.files, summary.unique = len(files), len(unique)
     summary.duplicates = len(files) - len(unique)
     timings = summary.timings
-    timings["scan"] = time.perf_counter() - t0
     runlog.line(
         f"start: jixiao {pipeline.__version__} (code {cachemod.code_version()}), rules {ruleset.version()} "
         f"({ruleset.RULES_DIR}), profile {profile or 'auto'}, "
@@ -216,28 +272,39 @@ def _process_all(
         runlog.line(f"skipped {shown_path(path)}: {why}")
 
     t0 = time.perf_counter()
-    records: dict[int, dict] = {}
+    spool = Spool(stage / SPOOL, len(files))
+    views: list[dict | None] = [None] * len(files)
+    done = 0
+    complete = True  # every record read is one the cache keeps (no time-out, no crash to try again)
+
+    def arrived(i: int, rec: dict, text: str | None, took: str) -> None:
+        nonlocal done, complete
+        spool.put(i, text if text is not None else json.dumps(rec, ensure_ascii=False))
+        views[i] = link_view(rec, names[i], shas[i])
+        done += 1
+        if files[i] not in judged and not cachemod.cacheable(rec):
+            complete = False
+        count(summary, rec, unique=True)
+        runlog.document(rec, took)
+
     bar = Progress(len(unique), progress)
     try:
         tasks: list[tuple[int, str]] = []
         for i in unique:
             if files[i] in judged:  # a FIFO, a broken symlink …: its row needs no worker
-                rec = error_record(names[i], None, *judged[files[i]])
-                records[i] = rec
-                count(summary, rec, unique=True)
-                runlog.document(rec, "-")
+                arrived(i, error_record(names[i], None, *judged[files[i]]), None, "-")
                 continue
             hit = cache.get(shas[i])
             if hit is None:
                 tasks.append((i, files[i]))
                 continue
-            rec = hit[0]
-            rec["file"] = names[i]  # the cached record may come from another path with the same bytes
-            records[i] = rec
-            count(summary, rec, unique=True)
-            runlog.document(rec, "cached")
+            rec, text = hit
+            if rec.get("file") != names[i]:  # the cached record may come from another path with the same bytes
+                rec["file"] = names[i]
+                text = None
+            arrived(i, rec, text, "cached")
         summary.cache_hits = cache.hits
-        bar.update(len(records), stats(summary, len(records)), force=True)
+        bar.update(done, stats(summary, done), force=True)
         timings["cache"] = time.perf_counter() - t0
 
         t0 = time.perf_counter()
@@ -259,28 +326,35 @@ def _process_all(
                     rec, text = _outcome_record(oc, shas, names)
                     if text is not None:
                         cache.put(rec, text)
-                    records[oc.index] = rec
                     summary.processed += 1
                     summary.worker_peak_mb = max(summary.worker_peak_mb, oc.rss_mb)
-                    count(summary, rec, unique=True)
-                    runlog.document(rec, f"{oc.ms:.0f} ms")
-                    bar.update(len(records), stats(summary, len(records)))
+                    arrived(oc.index, rec, text, f"{oc.ms:.0f} ms")
+                    bar.update(done, stats(summary, done))
             finally:
                 engine.close()  # also when interrupted here, not only inside the generator
                 gc.unfreeze()
             runlog.line(f"{len(tasks)} documents processed by {engine.describe()}")
         timings["process"] = time.perf_counter() - t0
+    except BaseException:
+        spool.close()
+        raise
     finally:
-        bar.update(len(records), stats(summary, len(records)), force=True)
+        bar.update(done, stats(summary, done), force=True)
         bar.stop()
-    return _assemble(names, primary, records, summary, runlog)
+    batch = Collected(spool, names, primary, views)
+    batch.complete, batch.records = complete, summary.cache_hits + summary.processed
+    return _assemble(batch, summary, runlog)
 
 
-def _across(records: list[dict], runlog: RunLog) -> None:
+def _across(batch: Collected, runlog: RunLog) -> None:
     """The checks that read the whole batch (copied passages, CORPUS-*), once, over every record."""
     from pipeline.checks import across
 
-    stats = across.run(records)
+    views = batch.for_across()
+    stats = across.run(views)
+    batch.keep_across(views)
+    del views
+    writers.give_back_memory()
     runlog.line("across reports: " + ", ".join(f"{k} {v:g}" for k, v in stats.items()))
 
 
@@ -295,25 +369,19 @@ def _outcome_record(oc: Outcome, shas: list[str | None], names: list[str]) -> tu
     return rec, json.dumps(rec, ensure_ascii=False)
 
 
-def _assemble(
-    files: list[str], primary: list[int], records: dict[int, dict], summary: RunSummary, runlog: RunLog
-) -> list[dict]:
-    dups: dict[int, list[str]] = {}
+def _assemble(batch: Collected, summary: RunSummary, runlog: RunLog) -> Collected:
+    """Byte copies: each file with the same bytes as an earlier one is a copy of that file's record."""
+    names, primary, views = batch.names, batch.primary, batch.views
     for i, p in enumerate(primary):
         if p != i:
-            dups.setdefault(p, []).append(files[i])
-    out: list[dict] = []
-    for i, f in enumerate(files):
-        p = primary[i]
+            batch.duplicates.setdefault(p, []).append(names[i])
+    for i, p in enumerate(primary):
         if p == i:
-            rec = records[i]
-            rec["duplicate_of"] = None
-            rec["duplicates"] = dups.get(i, [])
-        else:
-            rec = dict(records[p], file=f, duplicate_of=files[p], duplicates=[])
-            count(summary, rec, unique=False)
-            runlog.document(rec, "-", note=f"duplicate of {files[p]}")
-        out.append(rec)
-    return out
-
-
+            views[i]["duplicate_of"] = None
+            continue
+        views[i] = dict(views[p], file=names[i], duplicate_of=names[p])
+        rec = batch.spool.get(p)
+        rec["file"] = names[i]
+        count(summary, rec, unique=False)
+        runlog.document(rec, "-", note=f"duplicate of {names[p]}")
+    return batch

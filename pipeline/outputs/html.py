@@ -23,7 +23,7 @@ import os
 import shutil
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from html import escape
 from pathlib import Path
@@ -55,31 +55,40 @@ HEIGHT = TOP + OVER + PLOT_H + 56
 SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 
 
-def write(records: list[dict], path: Path, min_severity: str = "info", source_root: Path | None = None) -> None:
-    """Write the index to ``path`` and one page per report into ``report-pages/`` beside it (UTF-8)."""
+def write(records: Iterable[dict], path: Path, min_severity: str = "info", source_root: Path | None = None) -> None:
+    """Write the index to ``path`` and one page per report into ``report-pages/`` beside it (UTF-8).
+
+    One pass over ``records``: each report's page is written as it comes, and only what the index shows
+    of it is kept (a few hundred bytes a report)."""
     path = Path(path)
     folder = path.parent / PAGES_DIR
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    docs = _docs(records, min_severity)
+    limit = SEVERITY_RANK.get(min_severity, 2)
     links = _SourceLinks(folder, source_root or Path.cwd())
-    for d in docs:
+    reports: list[Doc] = []
+    files = 0
+    for i, rec in enumerate(records):
+        files += 1
+        d = _doc(i, rec, limit)
         if d.page:
-            (folder / f"{d.anchor}.html").write_text(_report_page(d, docs, links), encoding="utf-8")
-    path.write_text(_index(docs), encoding="utf-8")
+            (folder / f"{d.anchor}.html").write_text(_report_page(d, links), encoding="utf-8")
+            reports.append(_for_index(d))
+    path.write_text(_index(reports, files), encoding="utf-8")
 
 
 def render(records: list[dict], min_severity: str = "info") -> str:
     """The index page as a string."""
-    return _index(_docs(records, min_severity))
+    docs = _docs(records, min_severity)
+    return _index([d for d in docs if d.page], len(docs))
 
 
 def render_report(records: list[dict], file: str, min_severity: str = "info") -> str:
     """One report's page as a string (links to sources relative to the current folder)."""
     docs = _docs(records, min_severity)
     d = next(d for d in docs if d.file == file)
-    return _report_page(d, docs, _SourceLinks(Path.cwd() / PAGES_DIR, Path.cwd()))
+    return _report_page(d, _SourceLinks(Path.cwd() / PAGES_DIR, Path.cwd()))
 
 
 def _docs(records: list[dict], min_severity: str) -> list[Doc]:
@@ -87,10 +96,20 @@ def _docs(records: list[dict], min_severity: str) -> list[Doc]:
     return [_doc(i, r, limit) for i, r in enumerate(records)]
 
 
+def _for_index(d: Doc) -> Doc:
+    """What the index reads of a report, once its page is written: not its findings and evidence."""
+    rec = d.rec
+    kept = {k: rec[k] for k in ("file", "status", "duplicates", "same_report") if rec.get(k)}
+    kept["meta"] = {k: v for k in ("unit", "project", "year") if (v := _meta(rec, k)) is not None}
+    if isinstance(rec.get("error"), dict):
+        kept["error"] = {"code": rec["error"].get("code")}
+    return replace(d, rec=kept, shown=[])
+
+
 # ---------------------------------------------------------------- the records, read defensively
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Doc:
     """A record plus what the pages need from it more than once."""
 
@@ -101,6 +120,7 @@ class Doc:
     grade: str | None
     counts: Counter[str]
     shown: list[dict]  # the findings listed (at or above --min-severity)
+    reviewed: int  # of those, how many a reviewer has worked on
 
     @property
     def file(self) -> str:
@@ -143,6 +163,7 @@ def _doc(index: int, rec: dict, limit: int = 2) -> Doc:
         grade=str(grade) if grade is not None else None,
         counts=Counter(_severity(f) for f in shown),
         shown=shown,
+        reviewed=sum(1 for f in shown if isinstance(f.get("review"), dict)),
     )
 
 
@@ -212,12 +233,12 @@ def _money(v: Any) -> str:
 # ---------------------------------------------------------------- the index
 
 
-def _index(docs: list[Doc]) -> str:
-    reports = [d for d in docs if d.page]
+def _index(reports: list[Doc], files: int) -> str:
+    """The index of the reports (each counted once) among ``files`` files."""
     body = "\n".join(
         [
             "<header><h1>预算绩效自评报告审核结果</h1></header>",
-            _summary(docs, reports),
+            _summary(files, reports),
             _plot_section(reports),
             _table_section(reports),
         ]
@@ -263,7 +284,7 @@ def _data(reports: list[Doc]) -> str:
                 d.status,
                 1 if d.flagged else 0,
                 len(d.others),
-                sum(1 for f in d.shown if isinstance(f.get("review"), dict)),
+                d.reviewed,
                 None if x is None else round(x, 1),
                 None if y is None else round(y, 1),
             ]
@@ -273,14 +294,14 @@ def _data(reports: list[Doc]) -> str:
     return text.replace("<", "\\u003c")  # never a closing tag inside the script
 
 
-def _summary(docs: list[Doc], reports: list[Doc]) -> str:
+def _summary(files: int, reports: list[Doc]) -> str:
     status = Counter(d.status for d in reports)
     severity: Counter[str] = sum((d.counts for d in reports), Counter())
     flagged = [d for d in reports if d.flagged]
-    linked = len(docs) - len(reports)
+    linked = files - len(reports)
     rows = [
         ("报告（每份报告只计一次）", str(len(reports))),
-        ("文件", str(len(docs)) + (f"（其中{linked}个是同一报告的其他文件）" if linked else "")),
+        ("文件", str(files) + (f"（其中{linked}个是同一报告的其他文件）" if linked else "")),
         (
             "正常 / 部分读取 / 非报告 / 无法读取",
             f"{status['ok']} / {status['partial']} / {status['not_report']} / {status['error']}",
@@ -481,7 +502,7 @@ class _SourceLinks:
         return href
 
 
-def _report_page(d: Doc, docs: list[Doc], links: _SourceLinks) -> str:
+def _report_page(d: Doc, links: _SourceLinks) -> str:
     others = "".join(
         f"<li><code>{escape(o)}</code> {_source_link(links, o)}</li>" for o in d.others
     )

@@ -13,13 +13,26 @@ from pipeline.outputs.recompute import findings
 
 
 def similar_pairs(records: Iterable[dict]) -> list[dict]:
-    seen: dict[str, dict] = {}
+    pairs = Pairs()
     for rec in records:
+        pairs.add(rec)
+    return pairs.sorted()
+
+
+class Pairs:
+    """The pairs of a batch gathered as its records pass by (what is kept is the pairs, not the records)."""
+
+    def __init__(self) -> None:
+        self.seen: dict[str, dict] = {}
+
+    def add(self, rec: dict) -> None:
         for f in findings(rec):
             pair = f.get("pair")
-            if isinstance(pair, dict) and pair.get("id") and pair["id"] not in seen:
-                seen[pair["id"]] = pair
-    return sorted(seen.values(), key=lambda p: (-float(p.get("similarity") or 0), str(p["a"]["file"]), p["id"]))
+            if isinstance(pair, dict) and pair.get("id") and pair["id"] not in self.seen:
+                self.seen[pair["id"]] = pair
+
+    def sorted(self) -> list[dict]:
+        return sorted(self.seen.values(), key=lambda p: (-float(p.get("similarity") or 0), str(p["a"]["file"]), p["id"]))
 
 
 def differing(a: str, b: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:

@@ -195,6 +195,18 @@ class ReviewState:
 
     by_key: dict[str, Review] = field(default_factory=dict)
     vanished: list[Review] = field(default_factory=list)
+    outcomes: list[tuple[Review, str | None]] = field(default_factory=list)  # each previous review, its key
+
+    def finish(self, shown: set[str] | None = None) -> None:
+        """List on 已消失的问题, in the previous workbook's order, the reviews whose finding is gone and
+        (``shown``: the keys the workbook lists) those whose finding is not listed."""
+        self.vanished = []
+        for r, key in self.outcomes:
+            if key is None:
+                r.why = GONE
+                self.vanished.append(r)
+            elif shown is not None and key not in shown:
+                self.vanished.append(Review(key, r.state, r.note, r.reviewer, dict(r.context), NOT_LISTED))
 
     def of(self, finding: dict) -> Review | None:
         return self.by_key.get(finding.get("key"))
@@ -207,46 +219,82 @@ class ReviewState:
         return len(self.by_key) + len(self.vanished)
 
 
-def carry(records: list[dict], previous: list[Review], shown: set[str] | None = None) -> ReviewState:
+def carry(records: Iterable[dict], previous: list[Review], shown: set[str] | None = None) -> ReviewState:
     """Match the previous reviews to this run's findings (keys must be assigned).
 
     ``shown`` is the set of keys the workbook lists; a review of a finding that exists but is not shown
     (a byte copy's, another format's of the same report, below ``--min-severity``) stays on its finding
     in the corpus and is listed on 已消失的问题 with the reason, so the auditor still sees it.
     """
-    exact: dict[str, tuple[dict, dict]] = {}
-    loose: dict[tuple, list[str]] = {}
-    legacy: dict[tuple, list[str]] = {}
+    matcher = Matcher(previous)
     for rec in records:
+        matcher.add(rec)
+    state = matcher.match()
+    state.finish(shown)
+    return state
+
+
+class Matcher:
+    """Finds the previous reviews' findings among the records as they pass by, one at a time.
+
+    Only the findings some review could be about are kept (by key, by report, check and quotes, or by
+    file, check and quotes), so a batch of any size costs what the previous workbook holds.
+    """
+
+    def __init__(self, previous: list[Review], repeated: set[str] | None = None):
+        """``repeated``: the report ids (:func:`report_id`) of more than one record, where a key can come
+        again (byte copies, one text in several files) and only its first finding counts; None: any."""
+        self.previous = previous
+        self.repeated = repeated
+        self.seen: set[str] = set()
+        self.wanted_keys = {r.key for r in previous if r.key}
+        self.wanted_loose = {_loose(r.key[:12], *_asked(r)) for r in previous if r.key}
+        self.wanted_legacy = {_legacy(r.context.get("文件"), *_asked(r)) for r in previous if not r.key}
+        self.exact: set[str] = set()
+        self.loose: dict[tuple, list[str]] = {}
+        self.legacy: dict[tuple, list[str]] = {}
+
+    def add(self, rec: dict) -> None:
+        if not self.previous:
+            return
         rid = report_id(rec)
+        track = self.repeated is None or rid in self.repeated
         for f in findings(rec):
             key = f.get("key")
-            if not key or key in exact:
+            if not key or (track and key in self.seen):
                 continue
-            exact[key] = (rec, f)
+            if track:
+                self.seen.add(key)
             quotes = _quotes_text(evidence_quotes(f.get("evidence")))  # as _loose and _legacy give it, once
-            loose.setdefault((rid, f.get("check"), quotes), []).append(key)
-            legacy.setdefault((rec.get("file"), f.get("check"), quotes), []).append(key)
-    state = ReviewState()
-    for r in previous:
-        key = r.key if r.key in exact and r.key not in state.by_key else None
-        if key is None:
-            check = r.context.get("检查编号")
-            quotes = (r.context.get("原文摘录") or "").replace("  ", "\t")
-            if r.key:  # the same report and check, its evidence moved (another format became the reading)
-                options = loose.get(_loose(r.key[:12], check, quotes), [])
-            else:
-                options = legacy.get(_legacy(r.context.get("文件"), check, quotes), [])
-            key = next((k for k in options if k not in state.by_key), None)
-        if key is None:
-            r.why = GONE
-            state.vanished.append(r)
-            continue
-        r.key = key
-        state.by_key[key] = r
-        if shown is not None and key not in shown:
-            state.vanished.append(Review(key, r.state, r.note, r.reviewer, dict(r.context), NOT_LISTED))
-    return state
+            if key in self.wanted_keys:
+                self.exact.add(key)
+            if (loose := (rid, f.get("check"), quotes)) in self.wanted_loose:
+                self.loose.setdefault(loose, []).append(key)
+            if (legacy := (rec.get("file"), f.get("check"), quotes)) in self.wanted_legacy:
+                self.legacy.setdefault(legacy, []).append(key)
+
+    def match(self) -> ReviewState:
+        """The reviews by the key of their finding; :meth:`ReviewState.finish` then lists the others."""
+        state = ReviewState()
+        for r in self.previous:
+            key = r.key if r.key in self.exact and r.key not in state.by_key else None
+            if key is None:
+                check, quotes = _asked(r)
+                if r.key:  # the same report and check, its evidence moved (another format became the reading)
+                    options = self.loose.get(_loose(r.key[:12], check, quotes), [])
+                else:
+                    options = self.legacy.get(_legacy(r.context.get("文件"), check, quotes), [])
+                key = next((k for k in options if k not in state.by_key), None)
+            state.outcomes.append((r, key))
+            if key is not None:
+                r.key = key
+                state.by_key[key] = r
+        return state
+
+
+def _asked(r: Review) -> tuple[str | None, str]:
+    """The check and the quotes a review was written beside (tabs of table quotes as the workbook shows them)."""
+    return r.context.get("检查编号"), (r.context.get("原文摘录") or "").replace("  ", "\t")
 
 
 def attach(records: list[dict], state: ReviewState) -> None:

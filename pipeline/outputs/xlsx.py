@@ -233,7 +233,7 @@ def shown_findings(rec: dict, min_severity: str = "info") -> list[dict]:
 
 
 def sheets(
-    records: list[dict], links: _Linker, reviews: ReviewState | None = None, min_severity: str = "info"
+    records: Iterable[dict], links: _Linker, reviews: ReviewState | None = None, min_severity: str = "info"
 ) -> list[tuple[str, list[Column], Callable[[], Iterable[list]]]]:
     """Every sheet of the workbook (name, columns, rows); the CSV export writes the same tables."""
     reviews = reviews or ReviewState()
@@ -250,7 +250,7 @@ def sheets(
 
 
 def write(
-    records: list[dict],
+    records: Iterable[dict],
     path: Path,
     *,
     source_root: Path | None = None,
@@ -264,10 +264,7 @@ def write(
     are the reviewers' entries carried from the previous workbook; each finding needs its ``key``
     (:func:`pipeline.outputs.review.assign_keys`), which is given here when missing.
     """
-    from pipeline.outputs.review import assign_keys
-
-    if any("key" not in f for rec in records for f in findings(rec)):
-        assign_keys(records)
+    records = _Keyed(records)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     links = _Linker(path.parent, source_root or Path.cwd())
@@ -293,6 +290,22 @@ def write(
                 book.close()  # the only public way to release the row temp files; the result is discarded
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+class _Keyed:
+    """The records, each with its findings keyed (a caller's records may come without keys), read afresh
+    on every pass: each sheet is one pass, and rows are written in order (constant-memory mode)."""
+
+    def __init__(self, records: Iterable[dict]):
+        self.records = records
+
+    def __iter__(self) -> Iterator[dict]:
+        from pipeline.outputs.review import assign_keys
+
+        for rec in self.records:
+            if any("key" not in f for f in findings(rec)):
+                assign_keys([rec])
+            yield rec
 
 
 # ---------------------------------------------------------------------------------------------- rows
@@ -333,7 +346,7 @@ def _finding_rows(
             ]
 
 
-def _similar_rows(records: list[dict], links: _Linker) -> Iterator[list]:
+def _similar_rows(records: Iterable[dict], links: _Linker) -> Iterator[list]:
     """One row per pair of shared passages, both quoted, both reports linked."""
     for p in similar_pairs(records):
         a, b = p["a"], p["b"]
@@ -447,22 +460,34 @@ def _band(rate: Any) -> str:
     return "未读出"
 
 
-def _overview_rows(records: list[dict], min_severity: str = "info") -> Iterator[list]:
+def _overview_rows(records: Iterable[dict], min_severity: str = "info") -> Iterator[list]:
     """The 汇总 sheet: one table under another (the chart reads the grade × execution band table).
 
-    Every count is over reports counted once (:func:`pipeline.same_report.counted`).
+    Every count is over reports counted once (:func:`pipeline.same_report.counted`), in one pass.
     """
-    if not records:
-        return
-    reps = [r for r in records if counted(r)]
     by_check: dict[str, Counter] = {}
     by_unit: dict[str, Counter] = {}
-    for rec in reps:
+    status: Counter = Counter()
+    grid: dict[str, Counter] = {}
+    files = linked = 0
+    for rec in records:
+        files += 1
+        if not counted(rec):
+            linked += 1
+            continue
         unit = section(rec, "meta").get("unit") or "（未识别单位）"
         for f in shown_findings(rec, min_severity):
             sev = str(f.get("severity"))
             by_check.setdefault(str(f.get("check")), Counter())[sev] += 1
             by_unit.setdefault(unit, Counter())[sev] += 1
+        status[str(rec.get("status"))] += 1
+        if rec.get("status") in ("ok", "partial"):
+            grade = fact_value(section(rec, "score").get("grade"))
+            grid.setdefault(grade if grade in GRADES else "未读出", Counter())[
+                _band(fact_value(section(rec, "budget").get("execution_rate")))
+            ] += 1
+    if not files:
+        return
 
     def counts(c: Counter) -> list:
         return [c.get("error", 0), c.get("warning", 0), c.get("info", 0), sum(c.values())]
@@ -474,23 +499,13 @@ def _overview_rows(records: list[dict], min_severity: str = "info") -> Iterator[
     for unit, c in sorted(by_unit.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])):
         yield ["", unit, *counts(c)]
     yield [None] * 6
-    status = Counter(str(r.get("status")) for r in reps)
     yield ["报告", "状态", "份数", None, None, None]
     for st in ("ok", "partial", "not_report", "error"):
         yield ["", _status_text(st), status.get(st, 0), None, None, None]
-    linked = sum(1 for r in records if not counted(r))
     yield ["", "同一报告的其他文件（不重复计数）", linked, None, None, None]
     yield [None] * 6
     # grade × execution band: the table the chart draws; 优 at <60% is the pattern to look at
     bands = [b[0] for b in EXEC_BANDS] + ["未读出"]
-    grid: dict[str, Counter] = {}
-    for rec in reps:
-        if rec.get("status") not in ("ok", "partial"):
-            continue
-        grade = fact_value(section(rec, "score").get("grade"))
-        grid.setdefault(grade if grade in GRADES else "未读出", Counter())[
-            _band(fact_value(section(rec, "budget").get("execution_rate")))
-        ] += 1
     yield ["按等级与执行率", "预算执行率", *GRADES]  # 6 columns: the 未读出 grade is left out of the chart
     for band in bands:
         yield ["", band, *(grid.get(g, Counter()).get(band, 0) for g in GRADES)]
