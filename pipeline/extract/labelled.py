@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from pipeline.document import Block, Document
 from pipeline.extract import words
 from pipeline.facts import Evidence, Mention
+from pipeline.literals import Prefilter, alternation_spans, may_match, required
 from pipeline.quantity import Quantity, find_quantities, parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -114,6 +115,20 @@ class FieldRules(BaseModel):
     @cached_property
     def any_label(self) -> regex.Pattern:
         return regex.compile("|".join(f"(?:{lab.pattern})" for f in self.fields for lab in f.labels))
+
+    @cached_property
+    def label_filter(self) -> tuple[list[regex.Pattern], Prefilter]:
+        """Every label pattern in the order of :attr:`any_label`'s branches, and which of them a text may
+        match: a block is scanned only for the labels whose words it holds."""
+        patterns = [rx for _, labels, _ in self.compiled for rx, _ in labels]
+        return patterns, Prefilter([rx.pattern for rx in patterns])
+
+    @cached_property
+    def triggers(self) -> list[tuple[regex.Pattern, tuple]]:
+        """The patterns other than labels that make a block worth reading (a label after its figure, a role
+        verb, a fund's name, a zero phrase), each with the words it needs."""
+        found = [self.any_after, self.role_rx[1], self.fund_rx[0]] + [z for _, _, z in self.compiled if z is not None]
+        return [(rx, required(rx.pattern)) for rx in found]
 
     @cached_property
     def any_after(self) -> regex.Pattern:
@@ -277,9 +292,14 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     r = r or rules()
     key = block.key if block.key is not None else block.text
     text = block.text
-    labels = [m.span() for m in r.any_label.finditer(key)]
-    if not labels and not r.any_after.search(key) and not r.role_rx[1].search(key) and not r.fund_rx[0].search(key) and not any(z is not None and z.search(key) for _, _, z in r.compiled):
+    label_rxs, label_filter = r.label_filter
+    candidates = label_filter.candidates(key)
+    labels = alternation_spans(label_rxs, candidates, key)
+    if labels is None:
+        labels = [m.span() for m in r.any_label.finditer(key)]
+    if not labels and not any(may_match(needs, key) and rx.search(key) for rx, needs in r.triggers):
         return []  # most paragraphs state no labelled figure: skip reading their numbers
+    may_label = {id(label_rxs[i]) for i in candidates}
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
     out: list[Mention] = []
@@ -288,6 +308,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
         if only is not None and f.id != only:
             continue
         for rx, lab in patterns:
+            if id(rx) not in may_label:
+                continue
             window = lab.window or r.window
             for m in rx.finditer(key):
                 a, b = m.span()
