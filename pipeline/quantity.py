@@ -32,6 +32,7 @@ from typing import Literal
 import regex
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from pipeline.literals import may_match, required
 from pipeline.ruleset import load, schema
 
 Op = Literal[">=", "<=", ">", "<", "="]
@@ -469,9 +470,11 @@ class _Grammar:
         )
         self.money_reach = kw_window + max(len(w) for w in r.money_context.keywords)
         self.date_suffix_rx = compile_("(?P<suf>" + r.dates.suffix + ")", ("dates", "suffix"))
-        self.exclusions: list[tuple[Exclusion, regex.Pattern]] = []
+        # each with the words it needs: most texts hold no date, code or document number to mask
+        self.exclusions: list[tuple[Exclusion, regex.Pattern, tuple[frozenset[str], ...]]] = []
         for i, ex in enumerate(r.exclusions):
-            self.exclusions.append((ex, compile_(ex.pattern, ("exclusions", i, "pattern"))))
+            rx = compile_(ex.pattern, ("exclusions", i, "pattern"))
+            self.exclusions.append((ex, rx, required(rx.pattern)))
         q = r.qualitative
         self.qual_rx = compile_(_alt(q.phrases) + "|" + q.pattern, ("qualitative", "pattern"))
         self.cell_rx = compile_(
@@ -592,7 +595,9 @@ class _Grammar:
             s = text
         s = self.ocr_rx.sub(lambda m: m.group(0).translate(self.ocr), s)
         dates: list[Quantity] = []
-        for ex, rx in self.exclusions:
+        for ex, rx, needs in self.exclusions:
+            if not may_match(needs, s):
+                continue
             spans = []
             for m in rx.finditer(s):
                 if m.end() <= m.start():
