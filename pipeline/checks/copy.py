@@ -19,6 +19,7 @@ from pipeline.checks.base import CheckRule, Context, check
 from pipeline.checks.narrative import body_blocks, enclosing, ev, key_of, spans, text_block, trimmed
 from pipeline.checks.narrative import rules as narrative_rules
 from pipeline.document import Block, Document
+from pipeline.literals import Prefilter
 from pipeline.normalize import fold_script
 from pipeline.ruleset import load, schema
 
@@ -84,6 +85,12 @@ class TopicRules(BaseModel):
         for t in self.topics:
             out["topic:" + t.id] = regex.compile(alt(t.words))
         return out
+
+    @cached_property
+    def word_filter(self) -> tuple[list[str], Prefilter]:
+        """The sectors' and topics' patterns by name, and which of them a text may hold."""
+        names = [k for k in self.rx if k.startswith(("sector:", "topic:"))]
+        return names, Prefilter([self.rx[n].pattern for n in names])
 
     def check(self) -> list[tuple[tuple, str]]:
         try:
@@ -180,20 +187,31 @@ def foreign_funds(own: str, blocks: list[Block], r: TopicRules | None = None, mi
     return out
 
 
-def own_sectors(own: str, body: list[Block], r: TopicRules) -> set[str]:
+def _named(body: list[Block], r: TopicRules) -> list[set[str]]:
+    """For each block, the sectors and topics whose words it may hold: only those are searched for."""
+    names, f = r.word_filter
+    return [{names[i] for i in f.candidates(key_of(b))} for b in body]
+
+
+def own_sectors(own: str, body: list[Block], r: TopicRules, named: list[set[str]] | None = None) -> set[str]:
     """The report's sectors: those its title, project and unit name, and those its text dwells on."""
     mine = sectors_of(own, r)
+    named = _named(body, r) if named is None else named
     for s in r.sectors:
-        per_block = [len(r.rx["sector:" + s.id].findall(key_of(b))) for b in body]
+        name = "sector:" + s.id
+        per_block = [len(r.rx[name].findall(key_of(b))) if name in may else 0 for b, may in zip(body, named)]
         if sum(per_block) >= r.dominant_mentions and sum(1 for n in per_block if n) >= r.dominant_blocks:
             mine.add(s.id)
     return mine
 
 
-def foreign_topics(own: str, body: list[Block], r: TopicRules | None = None) -> list[tuple[Topic, list[tuple[Block, int, int]]]]:
+def foreign_topics(
+    own: str, body: list[Block], r: TopicRules | None = None, named: list[set[str]] | None = None, mine: set[str] | None = None
+) -> list[tuple[Topic, list[tuple[Block, int, int]]]]:
     """Topics of another sector named in one or two sentences: each with the clauses that name it."""
     r = r or rules()
-    mine = own_sectors(own, body, r)
+    named = _named(body, r) if named is None else named
+    mine = own_sectors(own, body, r, named) if mine is None else mine
     if not mine:
         return []  # nothing says what the report is about: nothing is foreign to it
     nr = narrative_rules()
@@ -203,9 +221,12 @@ def foreign_topics(own: str, body: list[Block], r: TopicRules | None = None) -> 
             continue
         sentences: set[tuple[int, int, int]] = set()
         clauses: list[tuple[Block, int, int]] = []
-        for b in body:
+        name = "topic:" + t.id
+        for b, may in zip(body, named):
+            if name not in may:
+                continue
             key = key_of(b)
-            hits = list(r.rx["topic:" + t.id].finditer(key))
+            hits = list(r.rx[name].finditer(key))
             if not hits:
                 continue
             sents, cls = spans(key, nr.rx["sentence_end"]), spans(key, nr.rx["clause_end"])
@@ -217,6 +238,16 @@ def foreign_topics(own: str, body: list[Block], r: TopicRules | None = None) -> 
         if sentences and len(sentences) <= r.max_sentences:
             out.append((t, clauses))
     return out
+
+
+def report_sectors(ctx: Context, r: TopicRules) -> tuple[list[Block], list[set[str]], set[str]]:
+    """The body blocks, the sectors and topics each block may name, and the report's own sectors: derived
+    once per report for COPY-FOREIGN-TEXT and IND-RELEVANCE."""
+    if "sectors" not in ctx.shared:
+        body = body_blocks(ctx.doc)
+        named = _named(body, r)
+        ctx.shared["sectors"] = (body, named, own_sectors(_own_text(ctx), body, r, named))
+    return ctx.shared["sectors"]
 
 
 def _own_text(ctx: Context) -> str:
@@ -247,12 +278,12 @@ def _unnumbered(block: Block, a: int, e: int) -> tuple[int, int]:
 def foreign_text(ctx: Context, rule: CheckRule):
     r = rules()
     meta = ctx.record.get("meta", {})
-    body = body_blocks(ctx.doc)
+    body, named, mine = report_sectors(ctx, r)
     # (a) another fund by name: only a report about one project has a fund of its own to compare with
     single = meta.get("project") and meta.get("kind") != "dept-overall" and not ctx.record.get("other_projects")
     if single:
         seen = set()
-        for f in foreign_funds(_own_text(ctx), body, r, own_sectors(_own_text(ctx), body, r)):
+        for f in foreign_funds(_own_text(ctx), body, r, mine):
             if f.name in seen:
                 continue
             seen.add(f.name)
@@ -268,7 +299,7 @@ def foreign_text(ctx: Context, rule: CheckRule):
     # work names every sector by right
     if r.rx["comprehensive"].search(meta.get("unit") or "") and (meta.get("kind") == "dept-overall" or not meta.get("project")):
         return
-    for topic, clauses in foreign_topics(_own_text(ctx), body, r):
+    for topic, clauses in foreign_topics(_own_text(ctx), body, r, named, mine):
         yield ctx.finding(
             rule,
             "topic",
