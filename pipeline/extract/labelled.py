@@ -117,6 +117,23 @@ class FieldRules(BaseModel):
         return regex.compile("|".join(f"(?:{lab.pattern})" for f in self.fields for lab in f.labels))
 
     @cached_property
+    def field_rx(self) -> dict[str, dict[str, regex.Pattern]]:
+        """Each field's own patterns (its label after the figure, its vetoes), by field id and name."""
+        out: dict[str, dict[str, regex.Pattern]] = {}
+        for f in self.fields:
+            own = {"after": f.after, "gap_veto": f.gap_veto, "before_veto": f.before_veto and f.before_veto + "$", "after_veto": f.after_veto}
+            out[f.id] = {k: regex.compile(p) for k, p in own.items() if p}
+        c = self.clause_roles
+        out["clause_roles"] = {
+            "whole_after": regex.compile(c.whole_before_parts.after),
+            "whole_names": regex.compile(c.whole_before_parts.names),
+            "fund_veto": regex.compile(c.fund_amount.veto),
+            "fund_list_next": regex.compile(c.fund_amount.list_next),
+            **{f"role_veto{i}": regex.compile(role.veto) for i, role in enumerate(c.roles) if role.veto},
+        }
+        return out
+
+    @cached_property
     def label_filter(self) -> tuple[list[regex.Pattern], Prefilter]:
         """Every label pattern in the order of :attr:`any_label`'s branches, and which of them a text may
         match: a block is scanned only for the labels whose words it holds."""
@@ -257,6 +274,7 @@ def _in_book_title(key: str, pos: int) -> bool:
 
 
 _CLOSES = regex.compile(r"\s*[)）]")
+_FULL_STOP = regex.compile(r"[。！!？?]")
 _ANOTHER_FIGURE = regex.compile(r"[\s|]*\d")  # "总分 100 99.33" is a table row: 分值 then 得分
 _BARE_SCORE_GAP = regex.compile(r"\s*(?:为|是)?\s*[:：]?\s*")
 _UNIT_IN_PARENS = regex.compile(r"[（(]\s*(万元|元|亿元|%|分)\s*[）)]")
@@ -307,6 +325,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     for f, patterns, zero in r.compiled:
         if only is not None and f.id != only:
             continue
+        own = r.field_rx[f.id]
         for rx, lab in patterns:
             if id(rx) not in may_label:
                 continue
@@ -325,11 +344,11 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue  # the label stood inside parentheses: "受益农户收入(总收入) | 20" names an indicator
                 if gap.strip() and not words.gap_ok(key, b, q.start, r.window_words, r.breakers):
                     continue
-                if f.gap_veto and regex.search(f.gap_veto, gap):
+                if f.gap_veto and own["gap_veto"].search(gap):
                     continue
-                if f.before_veto and regex.search(f.before_veto + r"$", key[max(0, a - 8) : a]):
+                if f.before_veto and own["before_veto"].search(key[max(0, a - 8) : a]):
                     continue
-                if f.after_veto and regex.match(f.after_veto, key[q.end : q.end + 12]):
+                if f.after_veto and own["after_veto"].match(key[q.end : q.end + 12]):
                     continue
                 if q.start and key[q.start - 1] in "-+－＋":
                     continue  # a signed figure is a change ("年内调整预算数-159.39万元"), not the amount
@@ -357,7 +376,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if prev is None or (lab.rank, a) < (prev.rank, prev.evidence.start):
                     linked[(field, q.start)] = mention
         if f.after and (only is None or f.id == only):
-            after = regex.compile(f.after)
+            after = own["after"]
             for q in quantities:
                 m = after.match(key, q.end)
                 if m is None or not _accepts(q, f.kind, bool(money)) or r.stop_rx.search(key, q.end, m.end()):
@@ -399,6 +418,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
     price. Such readings are uncertain: a finding resting on one is at most a warning."""
     clause_rx, verbs, veto = r.role_rx
     c = r.clause_roles
+    own = r.field_rx["clause_roles"]
     out: list[Mention] = []
     kinds = {role.kind for role in c.roles}
     for q in quantities:
@@ -419,17 +439,17 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         if not hits:
             # a fund's amount that a 其中 then breaks down is a whole: "药品监管补助资金55.4万元，其中，拨付…"
             whole = c.whole_before_parts
-            if (only in (None, whole.field) and regex.match(whole.after, key[q.end : q.end + 4])
-                    and regex.search(whole.names, prefix) and q.kind == "money" and q.yuan is not None
+            if (only in (None, whole.field) and own["whole_after"].match(key[q.end : q.end + 4])
+                    and own["whole_names"].search(prefix) and q.kind == "money" and q.yuan is not None
                     and not veto.search(prefix) and not _in_breakdown(key, q.start, whole.field, quantities, r)):
-                a = start + regex.search(whole.names, prefix).start()
+                a = start + own["whole_names"].search(prefix).start()
                 out.append(Mention(whole.field, q.yuan, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{whole.field}:whole:uncertain", c.rank))
                 continue
             # a fund named as the clause's subject, its amount right after: "2022年度水利发展资金46万元，…"
             fund = c.fund_amount
             named = r.fund_rx[1].search(prefix)
             if (only in (None, fund.field) and named and q.kind == "money" and q.yuan is not None and not veto.search(prefix)
-                    and not regex.search(fund.veto, prefix) and not regex.match(fund.list_next, key[q.end :])
+                    and not own["fund_veto"].search(prefix) and not own["fund_list_next"].match(key[q.end :])
                     and not any(start <= x.start < q.start for x in quantities if x.kind == "money")
                     and not _in_breakdown(key, q.start, fund.field, quantities, r)):
                 out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
@@ -442,7 +462,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         field = role.field
         if only is not None and field != only:
             continue
-        if role.veto and regex.search(role.veto, key[_sentence_start(key, q.start, r) : _clause_end(key, q.end, clause_rx)]):
+        if role.veto and own[f"role_veto{last.lastgroup[1:]}"].search(key[_sentence_start(key, q.start, r) : _clause_end(key, q.end, clause_rx)]):
             continue  # (a dimension is often named a clause earlier: "决策指标满分20分，得分为20分")
         if role.kind == "money":
             if q.kind != "money" or q.yuan is None or _in_breakdown(key, start + last.start(), field, quantities, r):
@@ -512,7 +532,7 @@ def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, b
     money = [q for q in quantities if q.kind == "money" and q.yuan is not None]
     by_end = {Evidence.of(block, q.start, q.end).end: q for q in money}  # a mention's evidence is quoted as printed
     mark = r.structure_rx["total_mark"]
-    opens = regex.compile(r.clause_roles.whole_before_parts.after)
+    opens = r.field_rx["clause_roles"]["whole_after"]
     seen: set[int] = set()
     for m in found:
         q0 = by_end.get(m.evidence.end)
@@ -525,7 +545,7 @@ def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, b
             if "其中" in key[_sentence_start(key, q0.start, r) : q0.start]:
                 continue  # a part broken down further ("其中财政拨款支出1035.83万元，其中人员经费…") is no whole
             # the parts may run past a ；, never past a 。
-            full = regex.compile(r"[。！!？?]").search(key, q0.end)
+            full = _FULL_STOP.search(key, q0.end)
             parts = [q for q in _outside_parens(key, q0.end, money) if q.start < (full.start() if full else len(key))]
             for n in range(2, len(parts) + 1):
                 if adds_up([x.yuan for x in parts[:n]], q0.yuan):

@@ -40,6 +40,12 @@ class YearRules(BaseModel):
     examples: list[dict]
     counterexamples: list[str]
 
+    model_config = {"ignored_types": (cached_property,)}
+
+    @cached_property
+    def chinese_year_rx(self) -> regex.Pattern:
+        return regex.compile(self.chinese_year)
+
 
 class UnitRules(BaseModel):
     labels: list[str]
@@ -157,9 +163,10 @@ def _key(text: str, r: MetaRules) -> str:
 
 def _arabic_years(text: str, y: YearRules) -> str:
     """二〇二三年度 -> 2023年度, so that one set of year patterns reads both."""
-    if not regex.search(y.chinese_year, text):
+    rx = y.chinese_year_rx
+    if not rx.search(text):
         return text
-    return regex.sub(y.chinese_year, lambda m: "".join(str(y.chinese_digits[c]) for c in m.group(1)) + m.group(0)[4:], text)
+    return rx.sub(lambda m: "".join(str(y.chinese_digits[c]) for c in m.group(1)) + m.group(0)[4:], text)
 
 
 def kind_of_title(title: str, r: MetaRules) -> str | None:

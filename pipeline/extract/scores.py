@@ -140,6 +140,15 @@ def _key(block: Block) -> str:
 
 
 _SENTENCE_END = regex.compile(r"[。！？!?]")
+_CLAUSE_SEPS = regex.compile(r"[，,、；;。！？]")
+_BRACKETED = regex.compile(r"\s*[（(]([^）)]*)[）)]")
+_RANGE_DASH = regex.compile(r"\d\s*[-—～~至]")
+_ORG_PREFIX = regex.compile(r"^(?:项目|部门)(?=决策|过程|产出|效益|投入|满意度|预算)")
+_KIND_SUFFIX = regex.compile(r"(?:类)?(?:指标)?$")
+_COMMA = regex.compile(r"[，,]")
+_HAN = regex.compile(r"\p{Han}")
+_COLON = regex.compile(r"[：:]")
+_STOP = regex.compile(r"[。！？]")
 
 
 def _sentence_bounds(key: str, a: int, b: int) -> tuple[int, int]:
@@ -150,7 +159,7 @@ def _sentence_bounds(key: str, a: int, b: int) -> tuple[int, int]:
 
 def _clause_bounds(key: str, pos: int) -> tuple[int, int]:
     """The clause around pos, between commas, semicolons or full stops."""
-    seps = regex.compile(r"[，,、；;。！？]")
+    seps = _CLAUSE_SEPS
     start = max((m.end() for m in seps.finditer(key, 0, pos)), default=0)
     m = seps.search(key, pos)
     return start, (m.start() if m else len(key))
@@ -208,14 +217,14 @@ def bands_in(block: Block, r: ScoreRules | None = None) -> list[Band]:
         found: list[Band] = []
         prev_end = 0
         for k, g in enumerate(grades):
-            after = regex.match(r"\s*[（(]([^）)]*)[）)]", sent[g.end() :])
+            after = _BRACKETED.match(sent[g.end() :])
             if after and _NUM_FEN.search(after.group(1)):
                 seg, seg_start = after.group(1), g.end() + after.start(1)
                 prev_end = g.end() + after.end()
             else:
                 seg, seg_start = sent[prev_end : g.start()], prev_end
                 prev_end = g.end()
-            nums = [Decimal(n.group(1)) for n in _NUM_FEN.finditer(seg) if "分" in n.group(0) or regex.search(r"\d\s*[-—～~至]", seg)]
+            nums = [Decimal(n.group(1)) for n in _NUM_FEN.finditer(seg) if "分" in n.group(0) or _RANGE_DASH.search(seg)]
             nums = [n for n in nums if n <= 100]
             if not nums:
                 continue
@@ -242,8 +251,8 @@ class Dimension:
 
 
 def _canonical(name: str) -> str:
-    name = regex.sub(r"^(?:项目|部门)(?=决策|过程|产出|效益|投入|满意度|预算)", "", name)
-    name = regex.sub(r"(?:类)?(?:指标)?$", "", name)
+    name = _ORG_PREFIX.sub("", name)
+    name = _KIND_SUFFIX.sub("", name)
     return {"预算执行": "预算执行率", "预算资金执行": "预算执行率", "超额完成": "超额完成加分"}.get(name, name)
 
 
@@ -282,15 +291,15 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
         first = min((m.start() for rx in (r.rx["dim_weight"], r.rx["dim_score"]) for m in [rx.search(seg)] if m), default=None)
         if first is None or first > r.dimensions.max_gap:
             continue
-        if regex.search(r"[，,]", seg[:first]) and regex.search(r"\p{Han}", seg[:first]):
+        if _COMMA.search(seg[:first]) and _HAN.search(seg[:first]):
             continue  # "…并投入使用，自评得分94.75分": words and a comma between: not this dimension's figure
         weight = find(r.rx["dim_weight"], "dimension.weight")
         score_seg_rx = r.rx["dim_score"]
         score = find(score_seg_rx, "dimension.score")
-        colon = regex.search(r"[：:]", seg)
+        colon = _COLON.search(seg)
         if score is not None and colon is not None:
             # "产出指标（50分）：甲…得20分；乙…得20分" — scores after a colon belong to the items listed
-            sentence_end = regex.compile(r"[。！？]").search(key, seg_start + colon.end())
+            sentence_end = _STOP.search(key, seg_start + colon.end())
             tail = key[seg_start + colon.end() : sentence_end.start() if sentence_end else len(key)]
             if len(list(score_seg_rx.finditer(tail))) > 1:
                 score = None
@@ -314,7 +323,7 @@ def _subject_dimensions(block: Block, r: ScoreRules) -> list[Dimension]:
     for sentence in _CLAUSE.finditer(key):
         s0, sent = sentence.start(), sentence.group(0)
         head = r.rx["dim_name"].match(sent.lstrip("0123456789.、（）() "), 0)
-        if not head or not regex.search(r"指标", head.group(0)):
+        if not head or "指标" not in head.group(0):
             continue  # only a named 一级指标 ("项目产出类指标") is a sentence's subject
         lead = len(sent) - len(sent.lstrip("0123456789.、（）() "))
         found = {}

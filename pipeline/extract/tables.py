@@ -110,6 +110,7 @@ class TableRules(BaseModel):
             "level1": regex.compile(i.level1),
             "level2": regex.compile(i.level2),
             "level_weight": regex.compile(i.level_weight),
+            "level1_weighted": regex.compile(f"(?:{i.level1})(?:{i.level_weight})?"),
             "template_reason": regex.compile(i.template_reason),
             "total": regex.compile(self.total.pattern),
             "total_scale": regex.compile(self.total.scale_pattern),
