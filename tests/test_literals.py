@@ -81,7 +81,7 @@ def test_the_prefilter_keeps_every_pattern_that_matches() -> None:
 
 def test_label_spans_are_those_of_the_alternation() -> None:
     r = labelled.rules()
-    patterns, f = r.label_filter
+    patterns, f, _ = r.label_filter
     for text in TEXTS:
         got = alternation_spans(patterns, f.candidates(text), text)
         assert got is None or got == [m.span() for m in r.any_label.finditer(text)], text

@@ -134,11 +134,13 @@ class FieldRules(BaseModel):
         return out
 
     @cached_property
-    def label_filter(self) -> tuple[list[regex.Pattern], Prefilter]:
-        """Every label pattern in the order of :attr:`any_label`'s branches, and which of them a text may
-        match: a block is scanned only for the labels whose words it holds."""
-        patterns = [rx for _, labels, _ in self.compiled for rx, _ in labels]
-        return patterns, Prefilter([rx.pattern for rx in patterns])
+    def label_filter(self) -> tuple[list[regex.Pattern], Prefilter, list[tuple[int, regex.Pattern, Label]]]:
+        """Every label pattern in the order of :attr:`any_label`'s branches, which of them a text may match
+        (a block is scanned only for the labels whose words it holds), and each one's field (by index) and
+        label."""
+        owners = [(k, rx, lab) for k, (_, labels, _) in enumerate(self.compiled) for rx, lab in labels]
+        patterns = [rx for _, rx, _ in owners]
+        return patterns, Prefilter([rx.pattern for rx in patterns]), owners
 
     @cached_property
     def triggers(self) -> list[tuple[regex.Pattern, tuple]]:
@@ -310,25 +312,26 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     r = r or rules()
     key = block.key if block.key is not None else block.text
     text = block.text
-    label_rxs, label_filter = r.label_filter
+    label_rxs, label_filter, owners = r.label_filter
     candidates = label_filter.candidates(key)
     labels = alternation_spans(label_rxs, candidates, key)
     if labels is None:
         labels = [m.span() for m in r.any_label.finditer(key)]
     if not labels and not any(may_match(needs, key) and rx.search(key) for rx, needs in r.triggers):
         return []  # most paragraphs state no labelled figure: skip reading their numbers
-    may_label = {id(label_rxs[i]) for i in candidates}
+    may_label: dict[int, list[tuple[regex.Pattern, Label]]] = {}  # by field, the labels the block may hold
+    for i in candidates:
+        k, rx, lab = owners[i]
+        may_label.setdefault(k, []).append((rx, lab))
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
     out: list[Mention] = []
     linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the best-ranked label, then the longest
-    for f, patterns, zero in r.compiled:
+    for k, (f, _, zero) in enumerate(r.compiled):
         if only is not None and f.id != only:
             continue
         own = r.field_rx[f.id]
-        for rx, lab in patterns:
-            if id(rx) not in may_label:
-                continue
+        for rx, lab in may_label.get(k, ()):
             window = lab.window or r.window
             for m in rx.finditer(key):
                 a, b = m.span()
