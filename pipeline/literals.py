@@ -11,6 +11,8 @@ own syntax, case-insensitive matching) requires nothing and is always run.
 ['完成率', '执行率']
 >>> required(r"\\d+"), required(r"\\p{Han}+"), required(r"(?:预算)?")
 ((), (), ())
+>>> required(r"(?<=\\p{Han})\\([a-z]{1,7}\\)"), required(r"[\\p{Han}\\d]年")
+((frozenset({'('}), frozenset({')'})), (frozenset({'年'}),))
 >>> may_match(required("预算执行率"), "全年执行数95万元"), may_match((), "")
 (False, True)
 """
@@ -23,6 +25,7 @@ from functools import lru_cache
 from re import _constants as C  # noqa: PLC2701 - the stdlib's own parse tree of a pattern
 from re import _parser
 
+_PROPERTY = re.compile(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^{}]*\}|[A-Za-z])")
 _MAX_CLASS = 16  # a character class wider than this is no word worth testing for
 _MAX_SETS = 3  # the most telling requirements are kept: each more costs a test and rarely rules out more
 
@@ -33,6 +36,8 @@ def required(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
     few); none when nothing is known to be required (then the pattern must always be run)."""
     if flags or "[:" in pattern or "(?V1" in pattern:  # POSIX classes and version 1 sets read differently
         return ()
+    # a Unicode property (\p{Han}) requires no word: read as \w, which requires none either, in a set or not
+    pattern = _PROPERTY.sub(lambda m: m.group(1) + r"\w", pattern)
     try:
         tree = _parser.parse(pattern)
     except (re.error, RecursionError, OverflowError):  # the regex module's own syntax: \p{Han}, fuzzy …
