@@ -383,6 +383,91 @@ def repeated_runs(tokens: list[Token], min_chars: int) -> list[tuple[int, int, i
     return out
 
 
+def repeated_places(tokens: list[Token], min_chars: int) -> tuple[list[tuple[int, int, int]], dict[tuple[str, ...], set[int]]]:
+    """What :func:`repeated_runs` gives, in time linear in the repeated text rather than in its pairs: the
+    runs that follow themselves at once (``(i, j, n)`` with ``j == i + n``), and each repeated run's text
+    with every place it starts.
+
+    A run of clauses ("a chain": clauses up to a block's end or a clause with a figure) is compared with
+    itself pair by pair, as :func:`repeated_runs` does (a chain may repeat inside itself). Two places in
+    different chains repeat as far as the chains agree: places are grouped by the clauses that follow them,
+    one clause deeper at a time, and a place counts for the text of a group when a place of another branch
+    of the group, in another chain, makes a left-maximal pair with it (the clauses before them differ).
+    """
+    texts = [t.text for t in tokens]
+    han = [0]
+    for t in tokens:
+        han.append(han[-1] + len(_HAN.findall(t.text)))
+    chain = [-1] * len(tokens)
+    chains: list[tuple[int, int]] = []
+    k = 0
+    while k < len(tokens):
+        if not texts[k]:
+            k += 1
+            continue
+        start = k
+        while k < len(tokens) and texts[k]:
+            chain[k] = len(chains)
+            k += 1
+        chains.append((start, k))
+    adjacent: list[tuple[int, int, int]] = []
+    by_text: dict[tuple[str, ...], set[int]] = {}
+    for a, e in chains:  # pairs inside one chain, as repeated_runs reads them
+        where: dict[str, list[int]] = {}
+        for k in range(a, e):
+            where.setdefault(texts[k], []).append(k)
+        for ks in where.values():
+            for x, i in enumerate(ks):
+                for j in ks[x + 1 :]:
+                    if i > a and texts[i - 1] == texts[j - 1]:
+                        continue  # not left-maximal
+                    n = 0
+                    while i + n < j and texts[i + n] and texts[i + n] == texts[j + n]:
+                        n += 1
+                    if n and han[i + n] - han[i] >= min_chars:
+                        by_text.setdefault(tuple(texts[i : i + n]), set()).update({i, j})
+                        if j == i + n:
+                            adjacent.append((i, j, n))
+    # pairs across chains: grouped by the clauses they share
+    first: dict[str, list[int]] = {}
+    for k, t in enumerate(texts):
+        if t:
+            first.setdefault(t, []).append(k)
+    stack = [(1, ks) for ks in first.values() if len(ks) >= 2]
+    while stack:
+        depth, group = stack.pop()
+        branches: dict[object, list[int]] = {}
+        for p in group:
+            nxt = texts[p + depth]
+            branches.setdefault(nxt if nxt else ("end", p), []).append(p)  # a chain ending here: a branch of its own
+        p0 = group[0]
+        if han[p0 + depth] - han[p0] >= min_chars:
+            found = _left_maximal_across(group, branches, texts, chain)
+            if found:
+                by_text.setdefault(tuple(texts[p0 : p0 + depth]), set()).update(found)
+        stack += [(depth + 1, ps) for key, ps in branches.items() if len(ps) >= 2 and isinstance(key, str)]
+    return adjacent, by_text
+
+
+def _left_maximal_across(group: list[int], branches: dict[object, list[int]], texts: list[str], chain: list[int]) -> list[int]:
+    """The places of ``group`` with a partner in another branch and another chain whose clause before it
+    differs from theirs (or that have no clause before them): counted, not paired."""
+    branch_of = {p: key for key, ps in branches.items() for p in ps}
+    count: Counter = Counter()
+    for p in group:
+        b, c, before = branch_of[p], chain[p], texts[p - 1] if p else ""
+        count.update([("b", b), ("c", c), ("bc", b, c), ("q", before), ("qb", before, b), ("qc", before, c), ("qbc", before, b, c)])
+    out = []
+    for p in group:
+        b, c, before = branch_of[p], chain[p], texts[p - 1] if p else ""
+        others = len(group) - count["b", b] - count["c", c] + count["bc", b, c]
+        if before:
+            others -= count["q", before] - count["qb", before, b] - count["qc", before, c] + count["qbc", before, b, c]
+        if others > 0:
+            out.append(p)
+    return out
+
+
 def _where(doc: Document, block: Block) -> str:
     if block.page:
         return f"第{block.page}页"
@@ -404,7 +489,17 @@ def repeated_sentence(ctx: Context, rule: CheckRule):
     min_chars = int(rule.params.get("min_chars", 14))
     blocks = [b for b in body_blocks(ctx.doc) if b.kind == "paragraph"]
     tokens = _tokens(blocks)
-    runs = repeated_runs(tokens, min_chars)
+    found, by_text = repeated_places(tokens, min_chars)
+    order = sorted(by_text.items(), key=lambda kv: (-_han([Token(0, 0, 0, s) for s in kv[0]]), min(kv[1])))
+    if len({(_han([Token(0, 0, 0, s) for s in seq]), min(starts)) for seq, starts in order}) < len(order):
+        # two texts tie (one extends the other by clauses without a Han character): their order is that of
+        # the pairs, as repeated_runs finds them
+        runs = repeated_runs(tokens, min_chars)
+        found = [(i, j, n) for i, j, n in runs if j == i + n and tokens[i].block == tokens[j].block]
+        by_text = {}
+        for i, j, n in runs:
+            by_text.setdefault(tuple(t.text for t in tokens[i : i + n]), set()).update({i, j})
+        order = sorted(by_text.items(), key=lambda kv: (-_han([Token(0, 0, 0, s) for s in kv[0]]), min(kv[1])))
 
     def text_of(i: int, n: int) -> str:
         b = blocks[tokens[i].block]
@@ -415,7 +510,7 @@ def repeated_sentence(ctx: Context, rule: CheckRule):
         return ev(b, tokens[i].start, tokens[i + n - 1].end)
 
     # adjacent: the run is followed at once by itself, inside one block
-    adjacent = sorted({(i, j, n) for i, j, n in runs if j == i + n and tokens[i].block == tokens[j].block})
+    adjacent = sorted(set(found))
     for i, j, n in adjacent:
         b = blocks[tokens[i].block]
         yield ctx.finding(
@@ -427,13 +522,9 @@ def repeated_sentence(ctx: Context, rule: CheckRule):
         )
     # repeated: every place a run's text stands, longest first; a shorter text reported only where it
     # stands outside the places already reported
-    by_text: dict[tuple[str, ...], set[int]] = {}
-    for i, j, n in runs:
-        seq = tuple(t.text for t in tokens[i : i + n])
-        by_text.setdefault(seq, set()).update({i, j})
     covered: set[int] = set()
     reported = 0
-    for seq, starts in sorted(by_text.items(), key=lambda kv: (-_han([Token(0, 0, 0, s) for s in kv[0]]), min(kv[1]))):
+    for seq, starts in order:
         n = len(seq)
         places = sorted(starts)
         own = [k for k in places if not all(k + d in covered for d in range(n))]
