@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from pipeline.document import Block
 from pipeline.facts import Evidence, Mention
+from pipeline.literals import may_match, required
 from pipeline.ruleset import load, schema
 
 _SENTENCE = regex.compile(r"[^。]+")
@@ -90,6 +91,11 @@ class ScoreRules(BaseModel):
             "list_weights": regex.compile(d.list_weights),
             "count": regex.compile(self.counts.pattern),
         }
+
+    @cached_property
+    def needs(self) -> dict[str, tuple[frozenset[str], ...]]:
+        """The words each pattern needs: a block without them is not scanned for it."""
+        return {k: required(rx.pattern) for k, rx in self.rx.items()}
 
     def check(self) -> list[tuple[tuple, str]]:
         try:
@@ -172,6 +178,8 @@ def grade_claims(block: Block, r: ScoreRules | None = None) -> list[Mention]:
     words = table_rules().grades.words
     key, text = _key(block), block.text
     out = []
+    if not may_match(r.needs["claim"], key):
+        return out
     for m in r.rx["claim"].finditer(key):
         a, b = _clause_bounds(key, m.start("grade"))
         if r.rx["scheme"].search(key[a:b]):
@@ -206,6 +214,8 @@ def bands_in(block: Block, r: ScoreRules | None = None) -> list[Band]:
     words = table_rules().grades.words
     key = _key(block)
     out: list[Band] = []
+    if not may_match(r.needs["grade_word"], key):
+        return out  # no grade named, no band
     for sentence in _SENTENCE.finditer(key):
         s0 = sentence.start()
         grades = list(r.rx["grade_word"].finditer(sentence.group(0)))
@@ -259,6 +269,8 @@ def _canonical(name: str) -> str:
 def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
     r = r or rules()
     key, text = _key(block), block.text
+    if not may_match(r.needs["dim_name"], key):
+        return []  # no dimension named: neither its figures nor a sentence about it
     names = list(r.rx["dim_name"].finditer(key))
     out: list[Dimension] = []
     # "决策、过程、产出、效益四个一级指标，权重分别为15分、25分、35分、25分"
@@ -343,6 +355,8 @@ def _subject_dimensions(block: Block, r: ScoreRules) -> list[Dimension]:
 def counts_in(block: Block, r: ScoreRules | None = None) -> list[Mention]:
     r = r or rules()
     key, text = _key(block), block.text
+    if not may_match(r.needs["count"], key):
+        return []
     return [
         Mention(f"count.{m.group(2)}", int(m.group(1)), text[m.start() : m.end()], Evidence.of(block, *m.span()), "scores:count", 20)
         for m in r.rx["count"].finditer(key)
