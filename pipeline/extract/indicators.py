@@ -20,6 +20,7 @@ from pipeline.extract.cells import Tok, join_spaced
 from pipeline.extract.tables import TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
+from pipeline.literals import may_match, required
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -59,6 +60,11 @@ class IndicatorProseRules(BaseModel):
     @cached_property
     def rx(self) -> list[tuple[str, regex.Pattern]]:
         return [(p.id, regex.compile(p.pattern)) for p in self.prose]
+
+    @cached_property
+    def needs(self) -> list[tuple[frozenset[str], ...]]:
+        """The words each prose pattern needs (实际, 指标值 …): a block without them is not scanned for it."""
+        return [required(rx.pattern) for _, rx in self.rx]
 
     @cached_property
     def deviation_rx(self) -> regex.Pattern:
@@ -598,7 +604,9 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     text = block.text
     out: list[Indicator] = []
     taken: list[tuple[int, int]] = []
-    for rule_id, rx in r.rx:
+    for (rule_id, rx), needs in zip(r.rx, r.needs):
+        if not may_match(needs, key):
+            continue
         for m in rx.finditer(key):
             if any(a < m.end("actual") and m.start("name") < b for a, b in taken):
                 continue
