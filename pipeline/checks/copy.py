@@ -19,7 +19,7 @@ from pipeline.checks.base import CheckRule, Context, check
 from pipeline.checks.narrative import body_blocks, enclosing, ev, key_of, spans, text_block, trimmed
 from pipeline.checks.narrative import rules as narrative_rules
 from pipeline.document import Block, Document
-from pipeline.literals import Prefilter
+from pipeline.literals import Prefilter, may_match, required
 from pipeline.normalize import fold_script
 from pipeline.ruleset import load, schema
 
@@ -261,8 +261,15 @@ def _subject(ctx: Context, r: TopicRules) -> str:
     named = meta.get("project") or meta.get("title")
     if named:
         return f"“{named}”"
+    if "subject" not in ctx.shared:  # one count per report, not one per finding
+        ctx.shared["subject"] = _dominant_word(ctx, r)
+    return ctx.shared["subject"]
+
+
+def _dominant_word(ctx: Context, r: TopicRules) -> str:
     text = "".join(key_of(b) for b in body_blocks(ctx.doc))
-    counts = Counter(m.group(0) for s in r.sectors for m in r.rx["sector:" + s.id].finditer(text))
+    names = ["sector:" + s.id for s in r.sectors]
+    counts = Counter(m.group(0) for n in names if may_match(required(r.rx[n].pattern), text) for m in r.rx[n].finditer(text))
     if not counts:
         return "本项目"
     word, n = counts.most_common(1)[0]
