@@ -606,6 +606,31 @@ def document_mentions(doc: Document) -> list[Mention]:
 _VALUE_CELL = regex.compile(r"\s*\d[\d.,]*\s*(?:万元|元|亿元|%|分)?\s*")
 _UNIT_THEN_VALUE = regex.compile(r"\s*[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)]\s*(?P<value>\d[\d.,]*)\s*")  # "(万元)18821.06"
 _LABEL_CELL = regex.compile(r"^(?P<label>.+?)\s*(?:[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)])?\s*[:：]?$")
+# _LABEL_CELL's tail, and the characters it is made of
+_CELL_TAIL = regex.compile(r"\s*(?:[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)])?\s*[:：]?")
+_CELL_TAIL_CHAR = regex.compile(r"[\s（()）万元亿%分:：]")
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _label_cell(text: str) -> tuple[str, str | None] | None:
+    """(label, unit) as _LABEL_CELL reads a cell: the shortest label that leaves a tail of a unit in
+    parentheses and a colon. The lazy pattern tries its tail after every character of the cell; the tail
+    can only begin where the cell's last run of tail characters begins, so only from there on is it tried.
+
+    >>> _label_cell("实际到位资金 (万元)："), _label_cell("自评总分"), _label_cell("")
+    (('实际到位资金', '万元'), ('自评总分', None), None)
+    """
+    if not _LINE_BREAKS.isdisjoint(text):  # where . stops and $ may match early: the pattern itself
+        m = _LABEL_CELL.match(text)
+        return (m.group("label"), m.group("unit")) if m else None
+    start = len(text)
+    while start > 0 and _CELL_TAIL_CHAR.match(text, start - 1):
+        start -= 1
+    for k in range(max(1, start), len(text) + 1):
+        m = _CELL_TAIL.fullmatch(text, k)
+        if m is not None:
+            return text[:k], m.group("unit")
+    return None
 
 
 def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
@@ -619,12 +644,12 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
     toks = [t for line in lines for t in line if t.key.strip() and t.key.strip() != "|"]
     out: list[Mention] = []
     for i, t in enumerate(toks[:-1]):
-        m = _LABEL_CELL.match(t.key)
-        if m is not None and not r.any_label.fullmatch(m.group("label")) and i and not _VALUE_CELL.fullmatch(toks[i - 1].key):
-            m = _LABEL_CELL.match(toks[i - 1].key.strip() + t.key.strip())  # a label wrapped in its cell: "各级资金 | 投入总数"
-        if m is None or not r.any_label.fullmatch(m.group("label")):
+        m = _label_cell(t.key)
+        if m is not None and not r.any_label.fullmatch(m[0]) and i and not _VALUE_CELL.fullmatch(toks[i - 1].key):
+            m = _label_cell(toks[i - 1].key.strip() + t.key.strip())  # a label wrapped in its cell: "各级资金 | 投入总数"
+        if m is None or not r.any_label.fullmatch(m[0]):
             continue
-        unit = m.group("unit")
+        label, unit = m
         j = i + 1
         if unit is None and _UNIT_IN_PARENS.fullmatch(toks[j].key):
             unit = _UNIT_IN_PARENS.fullmatch(toks[j].key).group(1)
@@ -644,7 +669,7 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
         if q is None or q.value is None:
             continue
         for f, patterns, _ in r.compiled:
-            lab = next((lab for rx, lab in patterns if rx.fullmatch(m.group("label"))), None)
+            lab = next((lab for rx, lab in patterns if rx.fullmatch(label)), None)
             if lab is None:
                 continue
             cand = q
