@@ -402,9 +402,14 @@ def repeated_places(tokens: list[Token], min_chars: int) -> tuple[list[tuple[int
     of the group, in another chain, makes a left-maximal pair with it (the clauses before them differ).
     """
     texts = [t.text for t in tokens]
+    # Han characters before each place; only clauses that stand twice can be in a run, so only theirs count
+    seen = Counter(texts)
+    han_of: dict[str, int] = {}
     han = [0]
-    for t in tokens:
-        han.append(han[-1] + len(_HAN.findall(t.text)))
+    for t in texts:
+        if seen[t] >= 2 and t not in han_of:
+            han_of[t] = len(_HAN.findall(t))
+        han.append(han[-1] + han_of.get(t, 0))
     chain = [-1] * len(tokens)
     chains: list[tuple[int, int]] = []
     k = 0
@@ -420,6 +425,8 @@ def repeated_places(tokens: list[Token], min_chars: int) -> tuple[list[tuple[int
     adjacent: list[tuple[int, int, int]] = []
     by_text: dict[tuple[str, ...], set[int]] = {}
     for a, e in chains:  # pairs inside one chain, as repeated_runs reads them
+        if len(set(texts[a:e])) == e - a:
+            continue  # no clause stands twice in it
         where: dict[str, list[int]] = {}
         for k in range(a, e):
             where.setdefault(texts[k], []).append(k)

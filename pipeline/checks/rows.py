@@ -247,6 +247,8 @@ def narrative_percentages(ctx: Context, rule: CheckRule):
         for sent in _SENTENCE.finditer(key):
             if not _PERCENT_MARK.search(sent.group(0)):
                 continue  # no percentage in the sentence, no share (most sentences)
+            if not any(sum(w in sent.group(0) for w in g["words"]) >= 2 for g in rule.params["groups"]):
+                continue  # two categories of one group are needed for a partition: its figures are not read
             quantities = find_quantities(sent.group(0))
             for group, pattern in groups:
                 found = _shares(key, sent.start(), sent.end(), pattern, window, quantities)
