@@ -97,6 +97,23 @@ class NormalizeRules(BaseModel):
     version: int
     steps: list[Step] = Field(min_length=1)
 
+    @cached_property
+    def acts(self) -> tuple[re.Pattern, list[regex.Pattern]]:
+        """What may make a step change a text: any character a translate step replaces or word a sub step
+        needs (one search with the stdlib's re), and the patterns of the sub steps that need no word. A
+        text with none of them is its own normal form: most table cells, many lines."""
+        words: set[str] = set()
+        run: list[regex.Pattern] = []
+        for step in self.steps:
+            if step.kind == "translate":
+                words.update(step.chars)
+            elif step.needs:
+                words.update(step.needs[0])
+            else:
+                run.append(step.rx)
+        alternation = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        return re.compile(alternation or "(?!)"), run
+
     def check(self) -> list[tuple[tuple, str]]:
         problems = []
         seen = set()
@@ -122,8 +139,14 @@ def rules() -> NormalizeRules:
 
 
 def normalize_text(raw: str, steps: list[Step] | None = None) -> MappedText:
+    r = rules()
+    steps = r.steps if steps is None else steps
     text = MappedText.identity(raw)
-    for step in steps if steps is not None else rules().steps:
+    if steps is r.steps:
+        may_act, run = r.acts
+        if may_act.search(raw) is None and not any(rx.search(raw) for rx in run):
+            return text  # no step would change it
+    for step in steps:
         text = step.apply(text)
     return text
 
