@@ -169,6 +169,12 @@ def _arabic_years(text: str, y: YearRules) -> str:
     return rx.sub(lambda m: "".join(str(y.chinese_digits[c]) for c in m.group(1)) + m.group(0)[4:], text)
 
 
+def folded_text(doc: Document) -> str:
+    """fold_script(doc.text), put together from the blocks' keys (each block's text folded when it was
+    normalised; folding goes character by character, so the lines fold as the whole would)."""
+    return "\n".join(b.key if b.key is not None and b.norm is not None else fold_script(b.text) for b in doc.blocks)
+
+
 def kind_of_title(title: str, r: MetaRules) -> str | None:
     key = fold_script(title)
     for kind, title_rx, _ in r.kind_rx:
@@ -199,7 +205,7 @@ def kind_of(doc: Document, title: str, r: MetaRules) -> str:
         kind = kind_of_title(line, r)
         if kind:
             return kind
-    body = fold_script(doc.text)
+    body = folded_text(doc)
     scores = {kind: sum(w * len(rx.findall(body)) for rx, w in signals) for kind, _, signals in r.kind_rx}
     kind, score = max(scores.items(), key=lambda kv: kv[1])
     return kind if score >= r.kind_min_score else "unknown"
@@ -359,7 +365,7 @@ def extract_meta(doc: Document) -> dict:
     if unit is None and labelled:
         unit = min(labelled)[2]
     if unit is None:
-        key = fold_script(doc.text[:3000])
+        key = folded_text(doc)[:3000]
         m = r.rx["pronoun"].search(key)
         unit = doc.text[m.start() : m.end()] if m else None
     kind = kind_of(doc, title or "", r)
