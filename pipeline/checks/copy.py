@@ -466,11 +466,14 @@ def repeated_places(tokens: list[Token], min_chars: int) -> tuple[list[tuple[int
 def _left_maximal_across(group: list[int], branches: dict[object, list[int]], texts: list[str], chain: list[int]) -> list[int]:
     """The places of ``group`` with a partner in another branch and another chain whose clause before it
     differs from theirs (or that have no clause before them): counted, not paired."""
+    if len(branches) == 1:
+        return []  # every place goes on alike: their pairs are read one clause deeper
     branch_of = {p: key for key, ps in branches.items() for p in ps}
-    count: Counter = Counter()
+    count: dict[tuple, int] = {}
     for p in group:
         b, c, before = branch_of[p], chain[p], texts[p - 1] if p else ""
-        count.update([("b", b), ("c", c), ("bc", b, c), ("q", before), ("qb", before, b), ("qc", before, c), ("qbc", before, b, c)])
+        for k in (("b", b), ("c", c), ("bc", b, c), ("q", before), ("qb", before, b), ("qc", before, c), ("qbc", before, b, c)):
+            count[k] = count.get(k, 0) + 1
     out = []
     for p in group:
         b, c, before = branch_of[p], chain[p], texts[p - 1] if p else ""
