@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import regex
 from pydantic import BaseModel, Field
@@ -327,8 +328,7 @@ _FIGURE = regex.compile(r"\d")
 _HAN = regex.compile(r"\p{Han}")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a report has thousands of clauses
     block: int  # index into the list of blocks read
     start: int
     end: int
