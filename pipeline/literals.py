@@ -107,9 +107,9 @@ def _item(op, av) -> set[frozenset[str]]:
         _direction, sub = av
         _seq(list(sub))  # only to find what the regex module may read differently inside
         return set()
-    if op is C.GROUPREF_EXISTS:
-        raise _Unsure
-    return set()  # ANY, AT, CATEGORY, NOT_LITERAL, GROUPREF: no word is required
+    if op in (C.GROUPREF, C.GROUPREF_EXISTS):
+        raise _Unsure  # a group's number means another group inside an alternation of patterns
+    return set()  # ANY, AT, CATEGORY, NOT_LITERAL: no word is required
 
 
 def _class(items: list) -> frozenset[str] | None:

@@ -94,3 +94,4 @@ def test_what_is_not_read_requires_nothing() -> None:
     assert required(r"[[:alpha:]]x") == ()
     assert required(r"(预算)?") == ()
     assert required(r"预算|\d+") == ()  # one branch needs no word
+    assert required(r"(预算)\1") == ()  # a group by its number: another group in an alternation
