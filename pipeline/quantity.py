@@ -23,6 +23,7 @@ Decimal('352000')
 from __future__ import annotations
 
 import decimal
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -486,6 +487,8 @@ class _Grammar:
             for k in range(ord(last) - ord(first) + 1):
                 fold[chr(ord(first) + k)] = chr(ord(repl) + k)
         self.fold = str.maketrans(fold)
+        # any character the fold replaces (the stdlib's character class: normalised text rarely has one)
+        self.fold_any = re.compile("[" + "".join(map(re.escape, sorted(fold))) + "]") if fold else None
         self.ocr = str.maketrans(r.fold.ocr)
         self.ocr_rx = compile_(r.fold.ocr_pattern or "(?!)", ("fold", "ocr_pattern"))
 
@@ -590,7 +593,7 @@ class _Grammar:
 
         Returns the masked text (same length as ``text``) and the dates that were masked.
         """
-        s = text.translate(self.fold)
+        s = text.translate(self.fold) if self.fold_any is not None and self.fold_any.search(text) else text
         if len(s) != len(text):  # cannot happen with one-to-one folds; stay safe on any input
             s = text
         s = self.ocr_rx.sub(lambda m: m.group(0).translate(self.ocr), s)
