@@ -490,6 +490,10 @@ class _Grammar:
         # any character the fold replaces (the stdlib's character class: normalised text rarely has one)
         self.fold_any = re.compile("[" + "".join(map(re.escape, sorted(fold))) + "]") if fold else None
         self.ocr = str.maketrans(r.fold.ocr)
+        # every value is read from ASCII digits or from Chinese numerals (value(), cn_value()): a text with
+        # neither states no quantity, and the grammar is not run over it
+        numerals = "".join(map(re.escape, sorted({*self.cn_digits, *self.cn_units})))
+        self.numeral_any = re.compile(f"[0-9{numerals}]")
         self.ocr_rx = compile_(r.fold.ocr_pattern or "(?!)", ("fold", "ocr_pattern"))
 
     @staticmethod
@@ -843,6 +847,8 @@ def _scan(text: str, default_unit: str | None, g: _Grammar) -> tuple[tuple[Quant
     if not isinstance(text, str) or not text:
         return (), ()
     s, dates = g.prepare(text)
+    if not g.numeral_any.search(s):
+        return (), tuple(dates)
     out: list[Quantity] = []
     pos = 0
     while pos < len(s):
