@@ -135,6 +135,8 @@ def representable(value: Any) -> bool:
 def drop_unrepresentable(node: Any, dropped: list[str]) -> Any:
     """The record's fields without any number no figure can be: a fact holding one is dropped whole, a
     quantity keeps its text without the value, a bare number becomes null; ``dropped`` gets the quotes."""
+    if node is None or isinstance(node, str):
+        return node  # most of a record: words, quotes, nulls
     if isinstance(node, dict):
         out = {}
         for k, v in node.items():

@@ -47,12 +47,14 @@ def minhash(s: str) -> str:
     shingles = {s[i : i + SHINGLE] for i in range(max(len(s) - SHINGLE + 1, 1))} if s else set()
     if not shingles:
         return ""
-    x = np.array(
-        [int.from_bytes(hashlib.blake2b(sh.encode("utf-8"), digest_size=8).digest(), "big") for sh in shingles],
-        dtype=np.uint64,
-    )
+    blake2b = hashlib.blake2b
+    # the digests as big-endian 64-bit integers, read in one go
+    digests = b"".join([blake2b(sh.encode("utf-8"), digest_size=8).digest() for sh in shingles])
+    x = np.frombuffer(digests, dtype=">u8").astype(np.uint64)
     with np.errstate(over="ignore"):  # the wrap-around is the hash
-        h = (x[:, None] * _A + _B) >> np.uint64(32)
+        h = np.multiply.outer(x, _A)  # in place from here: one array of shingles × permutations, not three
+        h += _B
+        h >>= np.uint64(32)
     return "".join(f"{int(v):08x}" for v in h.min(axis=0))
 
 

@@ -12,6 +12,8 @@ The steps are data (``rules/normalize.yaml``); this module compiles them and app
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from functools import cache, cached_property
 from importlib import resources
 from typing import Literal
@@ -20,6 +22,7 @@ import regex
 from pydantic import BaseModel, Field, model_validator
 
 from pipeline.document import Block, Document
+from pipeline.literals import may_match, required
 from pipeline.ruleset import load, schema
 from pipeline.textmap import MappedText
 
@@ -66,9 +69,24 @@ class Step(BaseModel):
     def rx(self) -> regex.Pattern:
         return regex.compile(self.pattern or "")
 
+    @cached_property
+    def needs(self) -> tuple[frozenset[str], ...]:
+        """The words a sub step cannot change a text without (most blocks hold no comparator pair, no
+        wrapped line, no thousands separator)."""
+        return required(self.rx.pattern)
+
+    @cached_property
+    def any_char(self) -> re.Pattern:
+        """Any character a translate step replaces (the stdlib's character class: the cheapest test)."""
+        return _char_class(self.chars)
+
     def apply(self, text: MappedText) -> MappedText:
         if self.kind == "translate":
+            if not self.any_char.search(text.text):
+                return text
             return text.translate(self.chars)
+        if not may_match(self.needs, text.text):
+            return text
         return text.sub(self.rx, self.replace)
 
     model_config = {"ignored_types": (cached_property,)}
@@ -78,6 +96,23 @@ class Step(BaseModel):
 class NormalizeRules(BaseModel):
     version: int
     steps: list[Step] = Field(min_length=1)
+
+    @cached_property
+    def acts(self) -> tuple[re.Pattern, list[regex.Pattern]]:
+        """What may make a step change a text: any character a translate step replaces or word a sub step
+        needs (one search with the stdlib's re), and the patterns of the sub steps that need no word. A
+        text with none of them is its own normal form: most table cells, many lines."""
+        words: set[str] = set()
+        run: list[regex.Pattern] = []
+        for step in self.steps:
+            if step.kind == "translate":
+                words.update(step.chars)
+            elif step.needs:
+                words.update(step.needs[0])
+            else:
+                run.append(step.rx)
+        alternation = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+        return re.compile(alternation or "(?!)"), run
 
     def check(self) -> list[tuple[tuple, str]]:
         problems = []
@@ -104,10 +139,20 @@ def rules() -> NormalizeRules:
 
 
 def normalize_text(raw: str, steps: list[Step] | None = None) -> MappedText:
+    r = rules()
+    steps = r.steps if steps is None else steps
     text = MappedText.identity(raw)
-    for step in steps if steps is not None else rules().steps:
+    if steps is r.steps:
+        may_act, run = r.acts
+        if may_act.search(raw) is None and not any(rx.search(raw) for rx in run):
+            return text  # no step would change it
+    for step in steps:
         text = step.apply(text)
     return text
+
+
+def _char_class(chars: Iterable[str]) -> re.Pattern:
+    return re.compile("[" + "".join(map(re.escape, sorted(chars))) + "]")
 
 
 @cache

@@ -23,6 +23,7 @@ Decimal('352000')
 from __future__ import annotations
 
 import decimal
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -32,6 +33,7 @@ from typing import Literal
 import regex
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from pipeline.literals import may_match, required
 from pipeline.ruleset import load, schema
 
 Op = Literal[">=", "<=", ">", "<", "="]
@@ -469,9 +471,11 @@ class _Grammar:
         )
         self.money_reach = kw_window + max(len(w) for w in r.money_context.keywords)
         self.date_suffix_rx = compile_("(?P<suf>" + r.dates.suffix + ")", ("dates", "suffix"))
-        self.exclusions: list[tuple[Exclusion, regex.Pattern]] = []
+        # each with the words it needs: most texts hold no date, code or document number to mask
+        self.exclusions: list[tuple[Exclusion, regex.Pattern, tuple[frozenset[str], ...]]] = []
         for i, ex in enumerate(r.exclusions):
-            self.exclusions.append((ex, compile_(ex.pattern, ("exclusions", i, "pattern"))))
+            rx = compile_(ex.pattern, ("exclusions", i, "pattern"))
+            self.exclusions.append((ex, rx, required(rx.pattern)))
         q = r.qualitative
         self.qual_rx = compile_(_alt(q.phrases) + "|" + q.pattern, ("qualitative", "pattern"))
         self.cell_rx = compile_(
@@ -483,7 +487,13 @@ class _Grammar:
             for k in range(ord(last) - ord(first) + 1):
                 fold[chr(ord(first) + k)] = chr(ord(repl) + k)
         self.fold = str.maketrans(fold)
+        # any character the fold replaces (the stdlib's character class: normalised text rarely has one)
+        self.fold_any = re.compile("[" + "".join(map(re.escape, sorted(fold))) + "]") if fold else None
         self.ocr = str.maketrans(r.fold.ocr)
+        # every value is read from ASCII digits or from Chinese numerals (value(), cn_value()): a text with
+        # neither states no quantity, and the grammar is not run over it
+        numerals = "".join(map(re.escape, sorted({*self.cn_digits, *self.cn_units})))
+        self.numeral_any = re.compile(f"[0-9{numerals}]")
         self.ocr_rx = compile_(r.fold.ocr_pattern or "(?!)", ("fold", "ocr_pattern"))
 
     @staticmethod
@@ -587,12 +597,14 @@ class _Grammar:
 
         Returns the masked text (same length as ``text``) and the dates that were masked.
         """
-        s = text.translate(self.fold)
+        s = text.translate(self.fold) if self.fold_any is not None and self.fold_any.search(text) else text
         if len(s) != len(text):  # cannot happen with one-to-one folds; stay safe on any input
             s = text
         s = self.ocr_rx.sub(lambda m: m.group(0).translate(self.ocr), s)
         dates: list[Quantity] = []
-        for ex, rx in self.exclusions:
+        for ex, rx, needs in self.exclusions:
+            if not may_match(needs, s):
+                continue
             spans = []
             for m in rx.finditer(s):
                 if m.end() <= m.start():
@@ -835,6 +847,8 @@ def _scan(text: str, default_unit: str | None, g: _Grammar) -> tuple[tuple[Quant
     if not isinstance(text, str) or not text:
         return (), ()
     s, dates = g.prepare(text)
+    if not g.numeral_any.search(s):
+        return (), tuple(dates)
     out: list[Quantity] = []
     pos = 0
     while pos < len(s):

@@ -4,15 +4,16 @@ Run ``make bench`` (which then runs scripts/bench_run.py, the batch, and scripts
 measured here, never in the tests. Prints, in one run on the same files:
 
 * start-up: CPU seconds of ``jixiao --help`` and of ``jixiao extract`` on a tiny report, in fresh processes;
-* reports per CPU-second (reading, extraction and checks) for the TXT and DOCX seeds;
+* reports per CPU-second (reading, extraction and checks) for the TXT and DOCX seeds, and where the time of
+  one goes (reading and normalising, extraction, checks, the record's fingerprint);
 * PDF pages per CPU-second end to end beside pypdfium2's plain text on the same files, and their ratio,
   and the peak memory of a fresh process on a 170-page PDF (``--pdf``: this section alone);
 * CPU seconds per KB for the TXT seed repeated 1, 16 and 64 times (a check above linear shows here);
 * wall seconds per document for the formats beyond TXT/DOCX/PDF, and OCR seconds per page;
 * the peak memory of this process.
 
-Caches that key on a text (quantities, words) are cleared before every document: a batch sees each report
-once, and a benchmark that repeats one file must not be served from them.
+Caches that key on a text (quantities, words, sentences, printed figures) are cleared before every document:
+a batch sees each report once, and a benchmark that repeats one file must not be served from them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import quantity  # noqa: E402
-from pipeline.extract import words  # noqa: E402
+from pipeline.checks import check_record, narrative, numbers  # noqa: E402
+from pipeline.extract import extract_document, words  # noqa: E402
+from pipeline.fingerprint import of_document  # noqa: E402
 from pipeline.parse import parse_file  # noqa: E402
 from pipeline.record import extract_record  # noqa: E402
 
@@ -54,16 +57,45 @@ def child_cpu(args: list[str]) -> float:
     return (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
 
 
+def clear_text_caches() -> None:
+    """The caches that key on a text: a document of a batch finds nothing of its own in them."""
+    quantity._scan.cache_clear()
+    words._words.cache_clear()
+    narrative.spans.cache_clear()
+    numbers._printed.cache_clear()
+
+
 def per_document(path: Path, runs: int) -> float:
     """CPU seconds per document: reading, extraction and checks."""
     total = 0.0
     for _ in range(runs):
-        quantity._scan.cache_clear()
-        words._words.cache_clear()
+        clear_text_caches()
         t0 = cpu()
         extract_record(parse_file(path))
         total += cpu() - t0
     return total / runs
+
+
+def stages(path: Path, runs: int) -> dict[str, float]:
+    """CPU milliseconds per document of each stage, in the order a record is made (the checks after the
+    extraction, so that they find the block's quantities scanned, as they do in a run)."""
+    took = {"reading and normalising": 0.0, "extraction": 0.0, "checks": 0.0, "fingerprint": 0.0}
+    for _ in range(runs):
+        clear_text_caches()
+        t0 = cpu()
+        parsed = parse_file(path)
+        t1 = cpu()
+        extract_document(parsed.doc)
+        t2 = cpu()
+        record = extract_record(parsed, checks=False)  # the same fields again, untimed, as the checks read them
+        t3 = cpu()
+        check_record(record, parsed.doc)
+        t4 = cpu()
+        of_document([b.raw for b in parsed.doc.blocks])
+        t5 = cpu()
+        for name, spent in zip(took, (t1 - t0, t2 - t1, t4 - t3, t5 - t4)):
+            took[name] += spent * 1000 / runs
+    return took
 
 
 def pdfium_text(path: Path, runs: int) -> tuple[float, int]:
@@ -245,6 +277,7 @@ def main() -> None:
         for label, path, runs in (("TXT", SEED_TXT, 30), ("DOCX", SEED_DOCX, 20)):
             s = per_document(path, runs)
             print(f"{label} seed ({path.stat().st_size / 1024:.0f} KB): {s * 1000:.1f} ms CPU per report = {1 / s:.1f} reports per CPU-second")
+            print("  of which " + ", ".join(f"{name} {ms:.1f} ms" for name, ms in stages(path, runs).items()))
 
         pdf_speed(tmp_path)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from helpers import DEVSET, SEED000, SEED001, CONSISTENT, altered_copy
 
 from pipeline.checks.base import catalogue
@@ -338,3 +340,22 @@ def test_a_township_names_every_sector(tmp_path) -> None:
     assert not of(findings(_dept_report(tmp_path, "青岗县石桥镇人民政府")), "COPY-FOREIGN-TEXT")
     found = of(findings(_dept_report(tmp_path, "青岗县档案馆")), "COPY-FOREIGN-TEXT", "warning")
     assert [f["facts"]["topic"] for f in found] == ["森林草原防火"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["甲乙丙", "丁戊", "己庚辛壬", "", "癸", "ab"]), max_size=8), min_size=1, max_size=6),
+    st.sampled_from([0, 1, 3, 5, 8]),
+)
+def test_repeated_places_are_those_of_the_pairs(blocks: list[list[str]], min_chars: int) -> None:
+    """The grouped reading of repeated clauses gives what comparing every pair gives."""
+    from pipeline.checks.copy import Token, repeated_places, repeated_runs
+
+    tokens = [Token(b, 0, 0, text) for b, clauses in enumerate(blocks) for text in [*clauses, ""]]
+    runs = repeated_runs(tokens, min_chars)
+    by_text: dict = {}
+    for i, j, n in runs:
+        by_text.setdefault(tuple(t.text for t in tokens[i : i + n]), set()).update({i, j})
+    adjacent, grouped = repeated_places(tokens, min_chars)
+    assert sorted(set(adjacent)) == sorted({(i, j, n) for i, j, n in runs if j == i + n})
+    assert grouped == by_text

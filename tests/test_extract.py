@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import SEED000, SEED001
 from pipeline.parse import parse_file
@@ -124,3 +126,13 @@ def test_amounts_are_exact_decimals() -> None:
 
     assert jsonable(Decimal("662.77")) == 662.77 and repr(jsonable(Decimal("662.77"))) == "662.77"
     assert jsonable(Decimal("6627700.00")) == 6627700 and isinstance(jsonable(Decimal("6627700.00")), int)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(list("资金预算(（)）万元亿%分:： \t\u3000\n\rA1")), max_size=16))
+def test_a_label_cell_is_read_as_its_pattern_reads_it(text: str) -> None:
+    """The label cell reader tries the pattern's tail only where it can begin: same label, same unit."""
+    from pipeline.extract.labelled import _LABEL_CELL, _label_cell
+
+    m = _LABEL_CELL.match(text)
+    assert _label_cell(text) == ((m.group("label"), m.group("unit")) if m else None)

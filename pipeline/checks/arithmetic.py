@@ -4,7 +4,8 @@ operands. Every comparison allows for the rounding the printed figures carry (``
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import regex
@@ -615,12 +616,30 @@ def _row_bound(ctx: Context, rule: CheckRule, variant: str, name: str, score_fac
 
 # -- ARITH-SCORE-RATE, ARITH-COMPLETION-RATE -----------------------------------------------------------------
 
-def _near(fact: dict | None, mention: dict) -> dict | None:
-    """The mention of ``fact`` stated last before ``mention`` in the same block (the 得分 of "得分为16.1分，
-    得分率为80.5%"), else the fact's resolved value."""
-    ev = mention.get("evidence") or {}
-    same = [m for m in _mentions(fact) if (m.get("evidence") or {}).get("block") == ev.get("block") and m["evidence"]["start"] <= ev.get("start", 0)]
-    return max(same, key=lambda m: m["evidence"]["start"]) if same else fact
+def _near(fact: dict | None) -> Callable[[dict], dict | None]:
+    """For a mention, the mention of ``fact`` stated last before it in the same block (the 得分 of "得分为
+    16.1分，得分率为80.5%"; the first stated of those at one place), else the fact's resolved value. The
+    fact's mentions are sorted by block and place once, so that a report stating many rates costs no more
+    than their number."""
+    by_block: dict = {}
+    for k, m in enumerate(_mentions(fact)):
+        by_block.setdefault((m.get("evidence") or {}).get("block"), []).append((m["evidence"]["start"], k, m))
+    starts = {}
+    for b, found in by_block.items():
+        found.sort(key=lambda x: (x[0], x[1]))
+        starts[b] = [x[0] for x in found]
+
+    def near(mention: dict) -> dict | None:
+        ev = mention.get("evidence") or {}
+        at = starts.get(ev.get("block"))
+        if not at:
+            return fact
+        pos = bisect_right(at, ev.get("start", 0))
+        if pos == 0:
+            return fact
+        return by_block[ev.get("block")][bisect_left(at, at[pos - 1])][2]
+
+    return near
 
 
 @check("ARITH-SCORE-RATE")
@@ -628,8 +647,9 @@ def score_rate(ctx: Context, rule: CheckRule):
     """A dimension's stated 得分率 against 得分 ÷ 分值, wherever the report states the rate; each statement
     is read with the score stated beside it. One finding per dimension."""
     for d in ctx.record.get("score", {}).get("dimensions", []):
+        near_score, near_weight = _near(d.get("score")), _near(d.get("weight"))
         for mention in _mentions(d.get("rate")):
-            score_fact, weight_fact = _near(d.get("score"), mention), _near(d.get("weight"), mention)
+            score_fact, weight_fact = near_score(mention), near_weight(mention)
             stated, score, weight = Printed.of_fact(mention), points(score_fact), points(weight_fact)
             if stated is None or score is None or weight is None or weight.value <= 0:
                 continue

@@ -149,6 +149,8 @@ class Context:
         self.profiles = fitting_profiles(record, forced_profile)
         self.identity = catalogue().identity
         self.uncertain = _uncertain_spans(record, regex.compile(self.identity.uncertain_rules))
+        # what several checks derive from the same document (the report's sectors …): derived once, by name
+        self.shared: dict[str, Any] = {}
 
     # -- facts -----------------------------------------------------------------------------------
     def fact(self, *path: str) -> dict | None:

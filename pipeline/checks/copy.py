@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import regex
 from pydantic import BaseModel, Field
@@ -19,6 +20,7 @@ from pipeline.checks.base import CheckRule, Context, check
 from pipeline.checks.narrative import body_blocks, enclosing, ev, key_of, spans, text_block, trimmed
 from pipeline.checks.narrative import rules as narrative_rules
 from pipeline.document import Block, Document
+from pipeline.literals import Prefilter, may_match, required
 from pipeline.normalize import fold_script
 from pipeline.ruleset import load, schema
 
@@ -84,6 +86,12 @@ class TopicRules(BaseModel):
         for t in self.topics:
             out["topic:" + t.id] = regex.compile(alt(t.words))
         return out
+
+    @cached_property
+    def word_filter(self) -> tuple[list[str], Prefilter]:
+        """The sectors' and topics' patterns by name, and which of them a text may hold."""
+        names = [k for k in self.rx if k.startswith(("sector:", "topic:"))]
+        return names, Prefilter([self.rx[n].pattern for n in names])
 
     def check(self) -> list[tuple[tuple, str]]:
         try:
@@ -180,20 +188,31 @@ def foreign_funds(own: str, blocks: list[Block], r: TopicRules | None = None, mi
     return out
 
 
-def own_sectors(own: str, body: list[Block], r: TopicRules) -> set[str]:
+def _named(body: list[Block], r: TopicRules) -> list[set[str]]:
+    """For each block, the sectors and topics whose words it may hold: only those are searched for."""
+    names, f = r.word_filter
+    return [{names[i] for i in f.candidates(key_of(b))} for b in body]
+
+
+def own_sectors(own: str, body: list[Block], r: TopicRules, named: list[set[str]] | None = None) -> set[str]:
     """The report's sectors: those its title, project and unit name, and those its text dwells on."""
     mine = sectors_of(own, r)
+    named = _named(body, r) if named is None else named
     for s in r.sectors:
-        per_block = [len(r.rx["sector:" + s.id].findall(key_of(b))) for b in body]
+        name = "sector:" + s.id
+        per_block = [len(r.rx[name].findall(key_of(b))) if name in may else 0 for b, may in zip(body, named)]
         if sum(per_block) >= r.dominant_mentions and sum(1 for n in per_block if n) >= r.dominant_blocks:
             mine.add(s.id)
     return mine
 
 
-def foreign_topics(own: str, body: list[Block], r: TopicRules | None = None) -> list[tuple[Topic, list[tuple[Block, int, int]]]]:
+def foreign_topics(
+    own: str, body: list[Block], r: TopicRules | None = None, named: list[set[str]] | None = None, mine: set[str] | None = None
+) -> list[tuple[Topic, list[tuple[Block, int, int]]]]:
     """Topics of another sector named in one or two sentences: each with the clauses that name it."""
     r = r or rules()
-    mine = own_sectors(own, body, r)
+    named = _named(body, r) if named is None else named
+    mine = own_sectors(own, body, r, named) if mine is None else mine
     if not mine:
         return []  # nothing says what the report is about: nothing is foreign to it
     nr = narrative_rules()
@@ -203,9 +222,12 @@ def foreign_topics(own: str, body: list[Block], r: TopicRules | None = None) -> 
             continue
         sentences: set[tuple[int, int, int]] = set()
         clauses: list[tuple[Block, int, int]] = []
-        for b in body:
+        name = "topic:" + t.id
+        for b, may in zip(body, named):
+            if name not in may:
+                continue
             key = key_of(b)
-            hits = list(r.rx["topic:" + t.id].finditer(key))
+            hits = list(r.rx[name].finditer(key))
             if not hits:
                 continue
             sents, cls = spans(key, nr.rx["sentence_end"]), spans(key, nr.rx["clause_end"])
@@ -219,6 +241,16 @@ def foreign_topics(own: str, body: list[Block], r: TopicRules | None = None) -> 
     return out
 
 
+def report_sectors(ctx: Context, r: TopicRules) -> tuple[list[Block], list[set[str]], set[str]]:
+    """The body blocks, the sectors and topics each block may name, and the report's own sectors: derived
+    once per report for COPY-FOREIGN-TEXT and IND-RELEVANCE."""
+    if "sectors" not in ctx.shared:
+        body = body_blocks(ctx.doc)
+        named = _named(body, r)
+        ctx.shared["sectors"] = (body, named, own_sectors(_own_text(ctx), body, r, named))
+    return ctx.shared["sectors"]
+
+
 def _own_text(ctx: Context) -> str:
     meta = ctx.record.get("meta", {})
     return "".join(meta.get(k) or "" for k in ("title", "project", "unit"))
@@ -230,8 +262,15 @@ def _subject(ctx: Context, r: TopicRules) -> str:
     named = meta.get("project") or meta.get("title")
     if named:
         return f"“{named}”"
+    if "subject" not in ctx.shared:  # one count per report, not one per finding
+        ctx.shared["subject"] = _dominant_word(ctx, r)
+    return ctx.shared["subject"]
+
+
+def _dominant_word(ctx: Context, r: TopicRules) -> str:
     text = "".join(key_of(b) for b in body_blocks(ctx.doc))
-    counts = Counter(m.group(0) for s in r.sectors for m in r.rx["sector:" + s.id].finditer(text))
+    names = ["sector:" + s.id for s in r.sectors]
+    counts = Counter(m.group(0) for n in names if may_match(required(r.rx[n].pattern), text) for m in r.rx[n].finditer(text))
     if not counts:
         return "本项目"
     word, n = counts.most_common(1)[0]
@@ -247,12 +286,12 @@ def _unnumbered(block: Block, a: int, e: int) -> tuple[int, int]:
 def foreign_text(ctx: Context, rule: CheckRule):
     r = rules()
     meta = ctx.record.get("meta", {})
-    body = body_blocks(ctx.doc)
+    body, named, mine = report_sectors(ctx, r)
     # (a) another fund by name: only a report about one project has a fund of its own to compare with
     single = meta.get("project") and meta.get("kind") != "dept-overall" and not ctx.record.get("other_projects")
     if single:
         seen = set()
-        for f in foreign_funds(_own_text(ctx), body, r, own_sectors(_own_text(ctx), body, r)):
+        for f in foreign_funds(_own_text(ctx), body, r, mine):
             if f.name in seen:
                 continue
             seen.add(f.name)
@@ -268,7 +307,7 @@ def foreign_text(ctx: Context, rule: CheckRule):
     # work names every sector by right
     if r.rx["comprehensive"].search(meta.get("unit") or "") and (meta.get("kind") == "dept-overall" or not meta.get("project")):
         return
-    for topic, clauses in foreign_topics(_own_text(ctx), body, r):
+    for topic, clauses in foreign_topics(_own_text(ctx), body, r, named, mine):
         yield ctx.finding(
             rule,
             "topic",
@@ -289,8 +328,7 @@ _FIGURE = regex.compile(r"\d")
 _HAN = regex.compile(r"\p{Han}")
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a report has thousands of clauses
     block: int  # index into the list of blocks read
     start: int
     end: int
@@ -352,6 +390,101 @@ def repeated_runs(tokens: list[Token], min_chars: int) -> list[tuple[int, int, i
     return out
 
 
+def repeated_places(tokens: list[Token], min_chars: int) -> tuple[list[tuple[int, int, int]], dict[tuple[str, ...], set[int]]]:
+    """What :func:`repeated_runs` gives, in time linear in the repeated text rather than in its pairs: the
+    runs that follow themselves at once (``(i, j, n)`` with ``j == i + n``), and each repeated run's text
+    with every place it starts.
+
+    A run of clauses ("a chain": clauses up to a block's end or a clause with a figure) is compared with
+    itself pair by pair, as :func:`repeated_runs` does (a chain may repeat inside itself). Two places in
+    different chains repeat as far as the chains agree: places are grouped by the clauses that follow them,
+    one clause deeper at a time, and a place counts for the text of a group when a place of another branch
+    of the group, in another chain, makes a left-maximal pair with it (the clauses before them differ).
+    """
+    texts = [t.text for t in tokens]
+    # Han characters before each place; only clauses that stand twice can be in a run, so only theirs count
+    seen = Counter(texts)
+    han_of: dict[str, int] = {}
+    han = [0]
+    for t in texts:
+        if seen[t] >= 2 and t not in han_of:
+            han_of[t] = len(_HAN.findall(t))
+        han.append(han[-1] + han_of.get(t, 0))
+    chain = [-1] * len(tokens)
+    chains: list[tuple[int, int]] = []
+    k = 0
+    while k < len(tokens):
+        if not texts[k]:
+            k += 1
+            continue
+        start = k
+        while k < len(tokens) and texts[k]:
+            chain[k] = len(chains)
+            k += 1
+        chains.append((start, k))
+    adjacent: list[tuple[int, int, int]] = []
+    by_text: dict[tuple[str, ...], set[int]] = {}
+    for a, e in chains:  # pairs inside one chain, as repeated_runs reads them
+        if len(set(texts[a:e])) == e - a:
+            continue  # no clause stands twice in it
+        where: dict[str, list[int]] = {}
+        for k in range(a, e):
+            where.setdefault(texts[k], []).append(k)
+        for ks in where.values():
+            for x, i in enumerate(ks):
+                for j in ks[x + 1 :]:
+                    if i > a and texts[i - 1] == texts[j - 1]:
+                        continue  # not left-maximal
+                    n = 0
+                    while i + n < j and texts[i + n] and texts[i + n] == texts[j + n]:
+                        n += 1
+                    if n and han[i + n] - han[i] >= min_chars:
+                        by_text.setdefault(tuple(texts[i : i + n]), set()).update({i, j})
+                        if j == i + n:
+                            adjacent.append((i, j, n))
+    # pairs across chains: grouped by the clauses they share
+    first: dict[str, list[int]] = {}
+    for k, t in enumerate(texts):
+        if t:
+            first.setdefault(t, []).append(k)
+    stack = [(1, ks) for ks in first.values() if len(ks) >= 2]
+    while stack:
+        depth, group = stack.pop()
+        branches: dict[object, list[int]] = {}
+        for p in group:
+            nxt = texts[p + depth]
+            branches.setdefault(nxt if nxt else ("end", p), []).append(p)  # a chain ending here: a branch of its own
+        p0 = group[0]
+        if han[p0 + depth] - han[p0] >= min_chars:
+            found = _left_maximal_across(group, branches, texts, chain)
+            if found:
+                by_text.setdefault(tuple(texts[p0 : p0 + depth]), set()).update(found)
+        stack += [(depth + 1, ps) for key, ps in branches.items() if len(ps) >= 2 and isinstance(key, str)]
+    return adjacent, by_text
+
+
+def _left_maximal_across(group: list[int], branches: dict[object, list[int]], texts: list[str], chain: list[int]) -> list[int]:
+    """The places of ``group`` with a partner in another branch and another chain whose clause before it
+    differs from theirs (or that have no clause before them): counted, not paired."""
+    if len(branches) == 1:
+        return []  # every place goes on alike: their pairs are read one clause deeper
+    branch_of = {p: key for key, ps in branches.items() for p in ps}
+    count: dict[tuple, int] = {}
+    for p in group:
+        b, c, before = branch_of[p], chain[p], texts[p - 1] if p else ""
+        for k in (("b", b), ("c", c), ("bc", b, c), ("q", before), ("qb", before, b), ("qc", before, c), ("qbc", before, b, c)):
+            count[k] = count.get(k, 0) + 1
+    out = []
+    for p in group:
+        b, c, before = branch_of[p], chain[p], texts[p - 1] if p else ""
+        others = len(group) - count["b", b] - count["c", c] + count["bc", b, c]
+        if before:
+            others -= count["q", before] - count["qb", before, b] - count["qc", before, c] + count["qbc", before, b, c]
+        if others > 0:
+            out.append(p)
+    return out
+
+
 def _where(doc: Document, block: Block) -> str:
     if block.page:
         return f"第{block.page}页"
@@ -373,7 +506,17 @@ def repeated_sentence(ctx: Context, rule: CheckRule):
     min_chars = int(rule.params.get("min_chars", 14))
     blocks = [b for b in body_blocks(ctx.doc) if b.kind == "paragraph"]
     tokens = _tokens(blocks)
-    runs = repeated_runs(tokens, min_chars)
+    found, by_text = repeated_places(tokens, min_chars)
+    order = sorted(by_text.items(), key=lambda kv: (-_han([Token(0, 0, 0, s) for s in kv[0]]), min(kv[1])))
+    if len({(_han([Token(0, 0, 0, s) for s in seq]), min(starts)) for seq, starts in order}) < len(order):
+        # two texts tie (one extends the other by clauses without a Han character): their order is that of
+        # the pairs, as repeated_runs finds them
+        runs = repeated_runs(tokens, min_chars)
+        found = [(i, j, n) for i, j, n in runs if j == i + n and tokens[i].block == tokens[j].block]
+        by_text = {}
+        for i, j, n in runs:
+            by_text.setdefault(tuple(t.text for t in tokens[i : i + n]), set()).update({i, j})
+        order = sorted(by_text.items(), key=lambda kv: (-_han([Token(0, 0, 0, s) for s in kv[0]]), min(kv[1])))
 
     def text_of(i: int, n: int) -> str:
         b = blocks[tokens[i].block]
@@ -384,7 +527,7 @@ def repeated_sentence(ctx: Context, rule: CheckRule):
         return ev(b, tokens[i].start, tokens[i + n - 1].end)
 
     # adjacent: the run is followed at once by itself, inside one block
-    adjacent = sorted({(i, j, n) for i, j, n in runs if j == i + n and tokens[i].block == tokens[j].block})
+    adjacent = sorted(set(found))
     for i, j, n in adjacent:
         b = blocks[tokens[i].block]
         yield ctx.finding(
@@ -396,13 +539,9 @@ def repeated_sentence(ctx: Context, rule: CheckRule):
         )
     # repeated: every place a run's text stands, longest first; a shorter text reported only where it
     # stands outside the places already reported
-    by_text: dict[tuple[str, ...], set[int]] = {}
-    for i, j, n in runs:
-        seq = tuple(t.text for t in tokens[i : i + n])
-        by_text.setdefault(seq, set()).update({i, j})
     covered: set[int] = set()
     reported = 0
-    for seq, starts in sorted(by_text.items(), key=lambda kv: (-_han([Token(0, 0, 0, s) for s in kv[0]]), min(kv[1]))):
+    for seq, starts in order:
         n = len(seq)
         places = sorted(starts)
         own = [k for k in places if not all(k + d in covered for d in range(n))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import regex
 from pydantic import BaseModel
@@ -171,8 +171,10 @@ def key_of(block: Block) -> str:
     return block.key if block.key is not None else block.text
 
 
-def spans(text: str, end: regex.Pattern) -> list[tuple[int, int]]:
-    """``text`` cut after every ``end`` match: [(start, end)), the separator kept with its span."""
+@lru_cache(maxsize=4096)
+def spans(text: str, end: regex.Pattern) -> tuple[tuple[int, int], ...]:
+    """``text`` cut after every ``end`` match: [(start, end)), the separator kept with its span. Several
+    checks cut the same blocks into the same sentences and clauses: each text is cut once."""
     out, start = [], 0
     for m in end.finditer(text):
         if m.end() > start:
@@ -180,7 +182,7 @@ def spans(text: str, end: regex.Pattern) -> list[tuple[int, int]]:
         start = m.end()
     if start < len(text):
         out.append((start, len(text)))
-    return out
+    return tuple(out)
 
 
 def enclosing(spans_: list[tuple[int, int]], pos: int) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from functools import lru_cache
 
 import regex
 
@@ -44,16 +45,9 @@ class Printed:
         """The value of a contract Fact with the precision its quoted figure was printed with."""
         if not fact or fact.get("value") is None or isinstance(fact.get("value"), str):
             return None
-        value = dec(fact["value"])
         text = fact.get("text") or (fact.get("evidence") or {}).get("quote") or ""
-        for m in reversed(list(_NUMBER.finditer(text.replace(",", "")))):
-            printed = Decimal(m.group(0))
-            for scale in _SCALES:
-                if printed * scale == value:
-                    exp = printed.as_tuple().exponent
-                    decimals = -exp if isinstance(exp, int) and exp < 0 else 0
-                    return cls(value, Decimal("0.5") * Decimal(10) ** -decimals * scale)
-        return cls(value, Decimal(0))  # Chinese numerals and the like: exact as written
+        # dec(value) is Decimal(str(value)) whatever the value's type: the string keeps its exponent
+        return _printed(str(fact["value"]), text)
 
     @property
     def lo(self) -> Decimal:
@@ -68,6 +62,21 @@ class Printed:
         if self.half_ulp == 0:
             return x == self.value
         return self.lo <= x < self.hi
+
+
+@lru_cache(maxsize=4096)
+def _printed(value_text: str, text: str) -> Printed:
+    """Printed.of_fact of a value (as its string) quoted by ``text``: the checks ask about the same facts
+    many times over."""
+    value = Decimal(value_text)
+    for m in reversed(list(_NUMBER.finditer(text.replace(",", "")))):
+        printed = Decimal(m.group(0))
+        for scale in _SCALES:
+            if printed * scale == value:
+                exp = printed.as_tuple().exponent
+                decimals = -exp if isinstance(exp, int) and exp < 0 else 0
+                return Printed(value, Decimal("0.5") * Decimal(10) ** -decimals * scale)
+    return Printed(value, Decimal(0))  # Chinese numerals and the like: exact as written
 
 
 def ratio_percent(num: Printed, den: Printed) -> tuple[Decimal, Decimal, Decimal] | None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import regex
 
 from pipeline.checks.base import CheckRule, Context, check
-from pipeline.checks.copy import _own_text, own_sectors
+from pipeline.checks.copy import report_sectors
 from pipeline.checks.copy import rules as topic_rules
-from pipeline.checks.narrative import body_blocks
 from pipeline.normalize import fold_script
 
 
@@ -17,7 +16,7 @@ def relevance(ctx: Context, rule: CheckRule):
     if ctx.doc is None or not ctx.record.get("indicators"):
         return
     r = topic_rules()
-    mine = own_sectors(_own_text(ctx), body_blocks(ctx.doc), r)
+    mine = report_sectors(ctx, r)[2]
     if not mine:
         return  # nothing says what the report is about: nothing is foreign to it
     for ind in ctx.record["indicators"]:

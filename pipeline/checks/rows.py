@@ -6,6 +6,7 @@ within their level's interval, scores on rows with no actual, and totals re-base
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
@@ -235,15 +236,19 @@ def narrative_percentages(ctx: Context, rule: CheckRule):
     """The shares of one partition stated in one sentence ("满意占X%，基本满意占Y%，不满意占Z%") against 100%."""
     if ctx.doc is None:
         return
-    groups = [(g, regex.compile("(?:" + "|".join(sorted(map(regex.escape, g["words"]), key=len, reverse=True)) + ")(?![度率])")) for g in rule.params["groups"]]
+    groups = list(zip(rule.params["groups"], _group_patterns(tuple(tuple(g["words"]) for g in rule.params["groups"]))))
     window = rule.params["max_label_chars"]
     for block in ctx.doc.blocks:
         if block.kind == "table":
             continue
         key = block.key or block.text
+        if not _PERCENT_MARK.search(key):
+            continue  # no percentage in the block (most blocks)
         for sent in _SENTENCE.finditer(key):
             if not _PERCENT_MARK.search(sent.group(0)):
                 continue  # no percentage in the sentence, no share (most sentences)
+            if not any(sum(w in sent.group(0) for w in g["words"]) >= 2 for g in rule.params["groups"]):
+                continue  # two categories of one group are needed for a partition: its figures are not read
             quantities = find_quantities(sent.group(0))
             for group, pattern in groups:
                 found = _shares(key, sent.start(), sent.end(), pattern, window, quantities)
@@ -265,6 +270,12 @@ def narrative_percentages(ctx: Context, rule: CheckRule):
                         stated=s,
                         facts={"group": group["name"], "shares": {c: p.value for c, p in shares}},
                     )
+
+
+@lru_cache(maxsize=16)
+def _group_patterns(groups: tuple[tuple[str, ...], ...]) -> list[regex.Pattern]:
+    """Each group's category words (the longest first), not followed by 度 or 率; compiled once per catalogue."""
+    return [regex.compile("(?:" + "|".join(sorted(map(regex.escape, words), key=len, reverse=True)) + ")(?![度率])") for words in groups]
 
 
 def _shares(text: str, start: int, end: int, pattern: regex.Pattern, window: int, quantities: list):

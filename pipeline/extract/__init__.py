@@ -17,6 +17,11 @@ from pipeline.facts import Fact, Mention, jsonable, resolve
 
 BUDGET_FIELDS = ("initial", "full_year", "received", "spent", "execution_rate", "balance")
 LOOSE_RANK = 30  # a budget read by a verb and a fund's name, not by a label of its own
+# a numbered item that names its project before a colon: "（一）村级公益事业…："
+_ITEM = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])[^：:，。]{2,40}[：:]")
+_ITEM_NAME = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])\s*([^：:，。]{2,40})[：:]")
+_YUAN = regex.compile(r"\d元")
+_SPACE = regex.compile(r"\s")
 
 
 def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
@@ -25,7 +30,6 @@ def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
     A list item that states its own budget and its own score or rate is one project's line; when a report
     has two or more such lines, their figures describe sub-projects, not the report as a whole.
     """
-    item = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])[^：:，。]{2,40}[：:]")
     by_block: dict[int, set[str]] = {}
     for m in mentions:
         by_block.setdefault(m.evidence.block, set()).add(m.field)
@@ -36,7 +40,7 @@ def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
         has_money = budgets or "budget.spent" in fields
         # one project's line: its own money and its own result (a score, a rate, or what it spent)
         has_result = fields & {"score.total", "budget.execution_rate"} or (budgets and "budget.spent" in fields)
-        if has_money and has_result and item.match(block.key or block.text):
+        if has_money and has_result and _ITEM.match(block.key or block.text):
             found.add(b)
     return found if len(found) >= 2 else set()
 
@@ -74,7 +78,7 @@ def _settle_unit_slips(budget: dict[str, Fact | None]) -> None:
     what was printed, and ARITH-UNIT reports the slip)."""
     amounts = {f: v.value for f, v in budget.items() if v is not None and f != "execution_rate" and v.value}
     for f, fact in budget.items():
-        if f not in amounts or not regex.search(r"\d元", fact.text):
+        if f not in amounts or not _YUAN.search(fact.text):
             continue
         scaled = fact.value * 10000
         if any(v == scaled for g, v in amounts.items() if g != f):
@@ -220,7 +224,7 @@ def _merge_indicators(found: list) -> list:
     by_name: dict[str, object] = {}
     out = []
     for ind in sorted(found, key=lambda i: 0 if i.rule.startswith("tables") else 1):
-        key = regex.sub(r"\s", "", ind.name)
+        key = _SPACE.sub("", ind.name)
         # the same indicator, its name cut short in a table cell ("体现退休人员幸福感" / "…幸福感，展示…")
         same = next((k for k in by_name if k == key or (min(len(k), len(key)) >= 6 and (k.startswith(key) or key.startswith(k)))), None)
         if same is not None:
@@ -289,7 +293,7 @@ def _subprojects(doc: Document, sub: set[int], mentions: list[Mention]) -> list[
     out = []
     for b in sorted(sub):
         block = doc.blocks[b]
-        name = regex.match(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])\s*([^：:，。]{2,40})[：:]", block.text)
+        name = _ITEM_NAME.match(block.text)
         facts = {}
         for m in mentions:
             if m.evidence.block == b and m.field not in facts:

@@ -20,6 +20,7 @@ from pipeline.extract.cells import Tok, join_spaced
 from pipeline.extract.tables import TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
+from pipeline.literals import may_match, required
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -28,6 +29,8 @@ _SPACE_OR_PARENS = regex.compile(r"\s+|[（(][^（()）]*[）)]")
 _DIGIT = regex.compile(r"\d")
 
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_LOST_CHARS = regex.compile(r"[?？�]{2,}")
+_LEVEL2_LEAD = regex.compile(r"^((?:数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标)[：:]\s*")
 _FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a figure: 1.5亩, 95%, ≥90%
 _OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
 _UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
@@ -104,6 +107,11 @@ class IndicatorProseRules(BaseModel):
     @cached_property
     def rx(self) -> list[tuple[str, regex.Pattern]]:
         return [(p.id, regex.compile(p.pattern)) for p in self.prose]
+
+    @cached_property
+    def needs(self) -> list[tuple[frozenset[str], ...]]:
+        """The words each prose pattern needs (实际, 指标值 …): a block without them is not scanned for it."""
+        return [required(rx.pattern) for _, rx in self.rx]
 
     @cached_property
     def deviation_rx(self) -> regex.Pattern:
@@ -228,24 +236,24 @@ def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Dec
     joined = ""
     for k in range(min(len(toks), 6)):
         joined += toks[k].key
-        m1 = regex.fullmatch(f"(?:{rx1.pattern})(?:{rxw.pattern})?", joined)
+        m1 = r.rx["level1_weighted"].fullmatch(joined)
         if m1 and level1 is None and level2 is None:
-            level1, n = regex.match(rx1.pattern, joined).group(0), k + 1
+            level1, n = rx1.match(joined).group(0), k + 1
             wm = rxw.search(joined)
             weight = Decimal(wm.group(1)) if wm else None
             continue
-        if level1 is not None and regex.fullmatch(rxw.pattern, joined[len(level1):]):
+        if level1 is not None and rxw.fullmatch(joined[len(level1):]):
             wm = rxw.search(joined)
             weight, n = Decimal(wm.group(1)), k + 1
             continue
         if level2 is not None:
             # the longest name: "社会效益" then its wrapped "指标" is "社会效益指标"
             longer = level2 + toks[k].key
-            if regex.fullmatch(rx2.pattern, longer):
+            if rx2.fullmatch(longer):
                 level2, n = longer, k + 1
             break
         rest = joined[len("".join(t.key for t in toks[:n])):]
-        if regex.fullmatch(rx2.pattern, rest):
+        if rx2.fullmatch(rest):
             level2, n = rest, k + 1
     return level1, level2, weight, n
 
@@ -724,13 +732,15 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     text = block.text
     out: list[Indicator] = []
     taken: list[tuple[int, int]] = []
-    for rule_id, rx in r.rx:
+    for (rule_id, rx), needs in zip(r.rx, r.needs):
+        if not may_match(needs, key):
+            continue
         for m in rx.finditer(key):
             if any(a < m.end("actual") and m.start("name") < b for a, b in taken):
                 continue
             name = text[m.start("name") : m.end("name")].strip()
-            name = regex.sub(r"[?？�]{2,}", "", name).strip()  # characters lost to a wrong encoding
-            level2 = regex.match(r"^((?:数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标)[：:]\s*", name)
+            name = _LOST_CHARS.sub("", name).strip()  # characters lost to a wrong encoding
+            level2 = _LEVEL2_LEAD.match(name)
             if level2:
                 name = name[level2.end() :]
             ind = Indicator(

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from pipeline.document import Block, Document
 from pipeline.extract import words
 from pipeline.facts import Evidence, Mention
+from pipeline.literals import Prefilter, alternation_spans, may_match, required
 from pipeline.quantity import Quantity, find_quantities, parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -114,6 +115,39 @@ class FieldRules(BaseModel):
     @cached_property
     def any_label(self) -> regex.Pattern:
         return regex.compile("|".join(f"(?:{lab.pattern})" for f in self.fields for lab in f.labels))
+
+    @cached_property
+    def field_rx(self) -> dict[str, dict[str, regex.Pattern]]:
+        """Each field's own patterns (its label after the figure, its vetoes), by field id and name."""
+        out: dict[str, dict[str, regex.Pattern]] = {}
+        for f in self.fields:
+            own = {"after": f.after, "gap_veto": f.gap_veto, "before_veto": f.before_veto and f.before_veto + "$", "after_veto": f.after_veto}
+            out[f.id] = {k: regex.compile(p) for k, p in own.items() if p}
+        c = self.clause_roles
+        out["clause_roles"] = {
+            "whole_after": regex.compile(c.whole_before_parts.after),
+            "whole_names": regex.compile(c.whole_before_parts.names),
+            "fund_veto": regex.compile(c.fund_amount.veto),
+            "fund_list_next": regex.compile(c.fund_amount.list_next),
+            **{f"role_veto{i}": regex.compile(role.veto) for i, role in enumerate(c.roles) if role.veto},
+        }
+        return out
+
+    @cached_property
+    def label_filter(self) -> tuple[list[regex.Pattern], Prefilter, list[tuple[int, regex.Pattern, Label]]]:
+        """Every label pattern in the order of :attr:`any_label`'s branches, which of them a text may match
+        (a block is scanned only for the labels whose words it holds), and each one's field (by index) and
+        label."""
+        owners = [(k, rx, lab) for k, (_, labels, _) in enumerate(self.compiled) for rx, lab in labels]
+        patterns = [rx for _, rx, _ in owners]
+        return patterns, Prefilter([rx.pattern for rx in patterns]), owners
+
+    @cached_property
+    def triggers(self) -> list[tuple[regex.Pattern, tuple]]:
+        """The patterns other than labels that make a block worth reading (a label after its figure, a role
+        verb, a fund's name, a zero phrase), each with the words it needs."""
+        found = [self.any_after, self.role_rx[1], self.fund_rx[0]] + [z for _, _, z in self.compiled if z is not None]
+        return [(rx, required(rx.pattern)) for rx in found]
 
     @cached_property
     def any_after(self) -> regex.Pattern:
@@ -244,6 +278,7 @@ def _in_book_title(key: str, pos: int) -> bool:
 
 
 _CLOSES = regex.compile(r"\s*[)）]")
+_FULL_STOP = regex.compile(r"[。！!？?]")
 _ANOTHER_FIGURE = regex.compile(r"[\s|]*\d")  # "总分 100 99.33" is a table row: 分值 then 得分
 _BARE_SCORE_GAP = regex.compile(r"\s*(?:为|是)?\s*[:：]?\s*")
 _UNIT_IN_PARENS = regex.compile(r"[（(]\s*(万元|元|亿元|%|分)\s*[）)]")
@@ -279,17 +314,26 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     r = r or rules()
     key = block.key if block.key is not None else block.text
     text = block.text
-    labels = [m.span() for m in r.any_label.finditer(key)]
-    if not labels and not r.any_after.search(key) and not r.role_rx[1].search(key) and not r.fund_rx[0].search(key) and not any(z is not None and z.search(key) for _, _, z in r.compiled):
+    label_rxs, label_filter, owners = r.label_filter
+    candidates = label_filter.candidates(key)
+    labels = alternation_spans(label_rxs, candidates, key)
+    if labels is None:
+        labels = [m.span() for m in r.any_label.finditer(key)]
+    if not labels and not any(may_match(needs, key) and rx.search(key) for rx, needs in r.triggers):
         return []  # most paragraphs state no labelled figure: skip reading their numbers
+    may_label: dict[int, list[tuple[regex.Pattern, Label]]] = {}  # by field, the labels the block may hold
+    for i in candidates:
+        k, rx, lab = owners[i]
+        may_label.setdefault(k, []).append((rx, lab))
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
     out: list[Mention] = []
     linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the best-ranked label, then the longest
-    for f, patterns, zero in r.compiled:
+    for k, (f, _, zero) in enumerate(r.compiled):
         if only is not None and f.id != only:
             continue
-        for rx, lab in patterns:
+        own = r.field_rx[f.id]
+        for rx, lab in may_label.get(k, ()):
             window = lab.window or r.window
             for m in rx.finditer(key):
                 a, b = m.span()
@@ -305,11 +349,11 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue  # the label stood inside parentheses: "受益农户收入(总收入) | 20" names an indicator
                 if gap.strip() and not words.gap_ok(key, b, q.start, r.window_words, r.breakers):
                     continue
-                if f.gap_veto and regex.search(f.gap_veto, gap):
+                if f.gap_veto and own["gap_veto"].search(gap):
                     continue
-                if f.before_veto and regex.search(f.before_veto + r"$", key[max(0, a - 8) : a]):
+                if f.before_veto and own["before_veto"].search(key[max(0, a - 8) : a]):
                     continue
-                if f.after_veto and regex.match(f.after_veto, key[q.end : q.end + 12]):
+                if f.after_veto and own["after_veto"].match(key[q.end : q.end + 12]):
                     continue
                 if q.start and key[q.start - 1] in "-+－＋":
                     continue  # a signed figure is a change ("年内调整预算数-159.39万元"), not the amount
@@ -337,7 +381,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if prev is None or (lab.rank, a) < (prev.rank, prev.evidence.start):
                     linked[(field, q.start)] = mention
         if f.after and (only is None or f.id == only):
-            after = regex.compile(f.after)
+            after = own["after"]
             for q in quantities:
                 m = after.match(key, q.end)
                 if m is None or not _accepts(q, f.kind, bool(money)) or r.stop_rx.search(key, q.end, m.end()):
@@ -379,6 +423,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
     price. Such readings are uncertain: a finding resting on one is at most a warning."""
     clause_rx, verbs, veto = r.role_rx
     c = r.clause_roles
+    own = r.field_rx["clause_roles"]
     out: list[Mention] = []
     kinds = {role.kind for role in c.roles}
     for q in quantities:
@@ -399,17 +444,17 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         if not hits:
             # a fund's amount that a 其中 then breaks down is a whole: "药品监管补助资金55.4万元，其中，拨付…"
             whole = c.whole_before_parts
-            if (only in (None, whole.field) and regex.match(whole.after, key[q.end : q.end + 4])
-                    and regex.search(whole.names, prefix) and q.kind == "money" and q.yuan is not None
+            if (only in (None, whole.field) and own["whole_after"].match(key[q.end : q.end + 4])
+                    and own["whole_names"].search(prefix) and q.kind == "money" and q.yuan is not None
                     and not veto.search(prefix) and not _in_breakdown(key, q.start, whole.field, quantities, r)):
-                a = start + regex.search(whole.names, prefix).start()
+                a = start + own["whole_names"].search(prefix).start()
                 out.append(Mention(whole.field, q.yuan, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{whole.field}:whole:uncertain", c.rank))
                 continue
             # a fund named as the clause's subject, its amount right after: "2022年度水利发展资金46万元，…"
             fund = c.fund_amount
             named = r.fund_rx[1].search(prefix)
             if (only in (None, fund.field) and named and q.kind == "money" and q.yuan is not None and not veto.search(prefix)
-                    and not regex.search(fund.veto, prefix) and not regex.match(fund.list_next, key[q.end :])
+                    and not own["fund_veto"].search(prefix) and not own["fund_list_next"].match(key[q.end :])
                     and not any(start <= x.start < q.start for x in quantities if x.kind == "money")
                     and not _in_breakdown(key, q.start, None, quantities, r)):
                 out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
@@ -422,7 +467,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         field = role.field
         if only is not None and field != only:
             continue
-        if role.veto and regex.search(role.veto, key[_sentence_start(key, q.start, r) : _clause_end(key, q.end, clause_rx)]):
+        if role.veto and own[f"role_veto{last.lastgroup[1:]}"].search(key[_sentence_start(key, q.start, r) : _clause_end(key, q.end, clause_rx)]):
             continue  # (a dimension is often named a clause earlier: "决策指标满分20分，得分为20分")
         if role.kind == "money":
             if q.kind != "money" or q.yuan is None or _in_breakdown(key, start + last.start(), field, quantities, r):
@@ -492,7 +537,7 @@ def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, b
     money = [q for q in quantities if q.kind == "money" and q.yuan is not None]
     by_end = {Evidence.of(block, q.start, q.end).end: q for q in money}  # a mention's evidence is quoted as printed
     mark = r.structure_rx["total_mark"]
-    opens = regex.compile(r.clause_roles.whole_before_parts.after)
+    opens = r.field_rx["clause_roles"]["whole_after"]
     seen: set[int] = set()
     for m in found:
         q0 = by_end.get(m.evidence.end)
@@ -505,7 +550,7 @@ def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, b
             if "其中" in key[_sentence_start(key, q0.start, r) : q0.start]:
                 continue  # a part broken down further ("其中财政拨款支出1035.83万元，其中人员经费…") is no whole
             # the parts may run past a ；, never past a 。
-            full = regex.compile(r"[。！!？?]").search(key, q0.end)
+            full = _FULL_STOP.search(key, q0.end)
             parts = [q for q in _outside_parens(key, q0.end, money) if q.start < (full.start() if full else len(key))]
             for n in range(2, len(parts) + 1):
                 if adds_up([x.yuan for x in parts[:n]], q0.yuan):
@@ -563,6 +608,31 @@ def document_mentions(doc: Document) -> list[Mention]:
 _VALUE_CELL = regex.compile(r"\s*\d[\d.,]*\s*(?:万元|元|亿元|%|分)?\s*")
 _UNIT_THEN_VALUE = regex.compile(r"\s*[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)]\s*(?P<value>\d[\d.,]*)\s*")  # "(万元)18821.06"
 _LABEL_CELL = regex.compile(r"^(?P<label>.+?)\s*(?:[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)])?\s*[:：]?$")
+# _LABEL_CELL's tail, and the characters it is made of
+_CELL_TAIL = regex.compile(r"\s*(?:[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)])?\s*[:：]?")
+_CELL_TAIL_CHAR = regex.compile(r"[\s（()）万元亿%分:：]")
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def _label_cell(text: str) -> tuple[str, str | None] | None:
+    """(label, unit) as _LABEL_CELL reads a cell: the shortest label that leaves a tail of a unit in
+    parentheses and a colon. The lazy pattern tries its tail after every character of the cell; the tail
+    can only begin where the cell's last run of tail characters begins, so only from there on is it tried.
+
+    >>> _label_cell("实际到位资金 (万元)："), _label_cell("自评总分"), _label_cell("")
+    (('实际到位资金', '万元'), ('自评总分', None), None)
+    """
+    if not _LINE_BREAKS.isdisjoint(text):  # where . stops and $ may match early: the pattern itself
+        m = _LABEL_CELL.match(text)
+        return (m.group("label"), m.group("unit")) if m else None
+    start = len(text)
+    while start > 0 and _CELL_TAIL_CHAR.match(text, start - 1):
+        start -= 1
+    for k in range(max(1, start), len(text) + 1):
+        m = _CELL_TAIL.fullmatch(text, k)
+        if m is not None:
+            return text[:k], m.group("unit")
+    return None
 
 
 def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
@@ -576,12 +646,12 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
     toks = [t for line in lines for t in line if t.key.strip() and t.key.strip() != "|"]
     out: list[Mention] = []
     for i, t in enumerate(toks[:-1]):
-        m = _LABEL_CELL.match(t.key)
-        if m is not None and not r.any_label.fullmatch(m.group("label")) and i and not _VALUE_CELL.fullmatch(toks[i - 1].key):
-            m = _LABEL_CELL.match(toks[i - 1].key.strip() + t.key.strip())  # a label wrapped in its cell: "各级资金 | 投入总数"
-        if m is None or not r.any_label.fullmatch(m.group("label")):
+        m = _label_cell(t.key)
+        if m is not None and not r.any_label.fullmatch(m[0]) and i and not _VALUE_CELL.fullmatch(toks[i - 1].key):
+            m = _label_cell(toks[i - 1].key.strip() + t.key.strip())  # a label wrapped in its cell: "各级资金 | 投入总数"
+        if m is None or not r.any_label.fullmatch(m[0]):
             continue
-        unit = m.group("unit")
+        label, unit = m
         j = i + 1
         if unit is None and _UNIT_IN_PARENS.fullmatch(toks[j].key):
             unit = _UNIT_IN_PARENS.fullmatch(toks[j].key).group(1)
@@ -601,7 +671,7 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
         if q is None or q.value is None:
             continue
         for f, patterns, _ in r.compiled:
-            lab = next((lab for rx, lab in patterns if rx.fullmatch(m.group("label"))), None)
+            lab = next((lab for rx, lab in patterns if rx.fullmatch(label)), None)
             if lab is None:
                 continue
             cand = q

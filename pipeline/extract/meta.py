@@ -41,6 +41,12 @@ class YearRules(BaseModel):
     examples: list[dict]
     counterexamples: list[str]
 
+    model_config = {"ignored_types": (cached_property,)}
+
+    @cached_property
+    def chinese_year_rx(self) -> regex.Pattern:
+        return regex.compile(self.chinese_year)
+
 
 class UnitRules(BaseModel):
     labels: list[str]
@@ -158,9 +164,16 @@ def _key(text: str, r: MetaRules) -> str:
 
 def _arabic_years(text: str, y: YearRules) -> str:
     """二〇二三年度 -> 2023年度, so that one set of year patterns reads both."""
-    if not regex.search(y.chinese_year, text):
+    rx = y.chinese_year_rx
+    if not rx.search(text):
         return text
-    return regex.sub(y.chinese_year, lambda m: "".join(str(y.chinese_digits[c]) for c in m.group(1)) + m.group(0)[4:], text)
+    return rx.sub(lambda m: "".join(str(y.chinese_digits[c]) for c in m.group(1)) + m.group(0)[4:], text)
+
+
+def folded_text(doc: Document) -> str:
+    """fold_script(doc.text), put together from the blocks' keys (each block's text folded when it was
+    normalised; folding goes character by character, so the lines fold as the whole would)."""
+    return "\n".join(b.key if b.key is not None and b.norm is not None else fold_script(b.text) for b in doc.blocks)
 
 
 def kind_of_title(title: str, r: MetaRules) -> str | None:
@@ -193,7 +206,7 @@ def kind_of(doc: Document, title: str, r: MetaRules) -> str:
         kind = kind_of_title(line, r)
         if kind:
             return kind
-    body = fold_script(doc.text)
+    body = folded_text(doc)
     scores = {kind: sum(w * len(rx.findall(body)) for rx, w in signals) for kind, _, signals in r.kind_rx}
     kind, score = max(scores.items(), key=lambda kv: kv[1])
     return kind if score >= r.kind_min_score else "unknown"
@@ -359,7 +372,7 @@ def extract_meta(doc: Document) -> dict:
     if unit is None and labelled:
         unit = min(labelled)[2]
     if unit is None:
-        key = fold_script(doc.text[:3000])
+        key = folded_text(doc)[:3000]
         m = r.rx["pronoun"].search(key)
         unit = doc.text[m.start() : m.end()] if m else None
     kind = kind_of(doc, title or "", r)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from pipeline.document import Block
 from pipeline.facts import Evidence, Mention
+from pipeline.literals import may_match, required
 from pipeline.ruleset import load, schema
 
 _SENTENCE = regex.compile(r"[^。]+")
@@ -94,6 +95,11 @@ class ScoreRules(BaseModel):
             "count": regex.compile(self.counts.pattern),
         }
 
+    @cached_property
+    def needs(self) -> dict[str, tuple[frozenset[str], ...]]:
+        """The words each pattern needs: a block without them is not scanned for it."""
+        return {k: required(rx.pattern) for k, rx in self.rx.items()}
+
     def check(self) -> list[tuple[tuple, str]]:
         try:
             self.rx  # noqa: B018 - compiling is the check
@@ -148,6 +154,15 @@ def _key(block: Block) -> str:
 
 
 _SENTENCE_END = regex.compile(r"[。！？!?]")
+_CLAUSE_SEPS = regex.compile(r"[，,、；;。！？]")
+_BRACKETED = regex.compile(r"\s*[（(]([^）)]*)[）)]")
+_RANGE_DASH = regex.compile(r"\d\s*[-—～~至]")
+_ORG_PREFIX = regex.compile(r"^(?:项目|部门)(?=决策|过程|产出|效益|投入|满意度|预算)")
+_KIND_SUFFIX = regex.compile(r"(?:类)?(?:指标)?$")
+_COMMA = regex.compile(r"[，,]")
+_HAN = regex.compile(r"\p{Han}")
+_COLON = regex.compile(r"[：:]")
+_STOP = regex.compile(r"[。！？]")
 
 
 def _sentence_bounds(key: str, a: int, b: int) -> tuple[int, int]:
@@ -158,7 +173,7 @@ def _sentence_bounds(key: str, a: int, b: int) -> tuple[int, int]:
 
 def _clause_bounds(key: str, pos: int) -> tuple[int, int]:
     """The clause around pos, between commas, semicolons or full stops."""
-    seps = regex.compile(r"[，,、；;。！？]")
+    seps = _CLAUSE_SEPS
     start = max((m.end() for m in seps.finditer(key, 0, pos)), default=0)
     m = seps.search(key, pos)
     return start, (m.start() if m else len(key))
@@ -171,6 +186,8 @@ def grade_claims(block: Block, r: ScoreRules | None = None) -> list[Mention]:
     words = table_rules().grades.words
     key, text = _key(block), block.text
     out = []
+    if not may_match(r.needs["claim"], key):
+        return out
     for m in r.rx["claim"].finditer(key):
         a, b = _clause_bounds(key, m.start("grade"))
         if r.rx["scheme"].search(key[a:b]):
@@ -222,6 +239,8 @@ def bands_in(block: Block, r: ScoreRules | None = None) -> list[Band]:
     words = table_rules().grades.words
     key = _key(block)
     out: list[Band] = []
+    if not may_match(r.needs["grade_word"], key):
+        return out  # no grade named, no band
     for sentence in _SENTENCE.finditer(key):
         s0 = sentence.start()
         grades = list(r.rx["grade_word"].finditer(sentence.group(0)))
@@ -233,14 +252,14 @@ def bands_in(block: Block, r: ScoreRules | None = None) -> list[Band]:
         found: list[Band] = []
         prev_end = 0
         for k, g in enumerate(grades):
-            after = regex.match(r"\s*[（(]([^）)]*)[）)]", sent[g.end() :])
+            after = _BRACKETED.match(sent[g.end() :])
             if after and _NUM_FEN.search(after.group(1)):
                 seg, seg_start = after.group(1), g.end() + after.start(1)
                 prev_end = g.end() + after.end()
             else:
                 seg, seg_start = sent[prev_end : g.start()], prev_end
                 prev_end = g.end()
-            nums = [Decimal(n.group(1)) for n in _NUM_FEN.finditer(seg) if "分" in n.group(0) or regex.search(r"\d\s*[-—～~至]", seg)]
+            nums = [Decimal(n.group(1)) for n in _NUM_FEN.finditer(seg) if "分" in n.group(0) or _RANGE_DASH.search(seg)]
             nums = [n for n in nums if n <= 100]
             if not nums:
                 continue
@@ -267,14 +286,16 @@ class Dimension:
 
 
 def _canonical(name: str) -> str:
-    name = regex.sub(r"^(?:项目|部门)(?=决策|过程|产出|效益|投入|满意度|预算)", "", name)
-    name = regex.sub(r"(?:类)?(?:指标)?$", "", name)
+    name = _ORG_PREFIX.sub("", name)
+    name = _KIND_SUFFIX.sub("", name)
     return {"预算执行": "预算执行率", "预算资金执行": "预算执行率", "超额完成": "超额完成加分"}.get(name, name)
 
 
 def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
     r = r or rules()
     key, text = _key(block), block.text
+    if not may_match(r.needs["dim_name"], key):
+        return []  # no dimension named: neither its figures nor a sentence about it
     names = list(r.rx["dim_name"].finditer(key))
     out: list[Dimension] = []
     # "决策、过程、产出、效益四个一级指标，权重分别为15分、25分、35分、25分"
@@ -307,15 +328,15 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
         first = min((m.start() for rx in (r.rx["dim_weight"], r.rx["dim_score"]) for m in [rx.search(seg)] if m), default=None)
         if first is None or first > r.dimensions.max_gap:
             continue
-        if regex.search(r"[，,]", seg[:first]) and regex.search(r"\p{Han}", seg[:first]):
+        if _COMMA.search(seg[:first]) and _HAN.search(seg[:first]):
             continue  # "…并投入使用，自评得分94.75分": words and a comma between: not this dimension's figure
         weight = find(r.rx["dim_weight"], "dimension.weight")
         score_seg_rx = r.rx["dim_score"]
         score = find(score_seg_rx, "dimension.score")
-        colon = regex.search(r"[：:]", seg)
+        colon = _COLON.search(seg)
         if score is not None and colon is not None:
             # "产出指标（50分）：甲…得20分；乙…得20分" — scores after a colon belong to the items listed
-            sentence_end = regex.compile(r"[。！？]").search(key, seg_start + colon.end())
+            sentence_end = _STOP.search(key, seg_start + colon.end())
             tail = key[seg_start + colon.end() : sentence_end.start() if sentence_end else len(key)]
             if len(list(score_seg_rx.finditer(tail))) > 1:
                 score = None
@@ -339,7 +360,7 @@ def _subject_dimensions(block: Block, r: ScoreRules) -> list[Dimension]:
     for sentence in _CLAUSE.finditer(key):
         s0, sent = sentence.start(), sentence.group(0)
         head = r.rx["dim_name"].match(sent.lstrip("0123456789.、（）() "), 0)
-        if not head or not regex.search(r"指标", head.group(0)):
+        if not head or "指标" not in head.group(0):
             continue  # only a named 一级指标 ("项目产出类指标") is a sentence's subject
         lead = len(sent) - len(sent.lstrip("0123456789.、（）() "))
         found = {}
@@ -359,6 +380,8 @@ def _subject_dimensions(block: Block, r: ScoreRules) -> list[Dimension]:
 def counts_in(block: Block, r: ScoreRules | None = None) -> list[Mention]:
     r = r or rules()
     key, text = _key(block), block.text
+    if not may_match(r.needs["count"], key):
+        return []
     return [
         Mention(f"count.{m.group(2)}", int(m.group(1)), text[m.start() : m.end()], Evidence.of(block, *m.span()), "scores:count", 20)
         for m in r.rx["count"].finditer(key)

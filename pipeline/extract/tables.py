@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from pipeline.document import Document
 from pipeline.extract.cells import Tok, join_spaced, lines_of
 from pipeline.facts import Mention
+from pipeline.literals import may_match, required
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -123,6 +124,7 @@ class TableRules(BaseModel):
             "level1": regex.compile(i.level1),
             "level2": regex.compile(i.level2),
             "level_weight": regex.compile(i.level_weight),
+            "level1_weighted": regex.compile(f"(?:{i.level1})(?:{i.level_weight})?"),
             "template_reason": regex.compile(i.template_reason),
             "total": regex.compile(self.total.pattern),
             "total_scale": regex.compile(self.total.scale_pattern),
@@ -173,6 +175,8 @@ _PARENS = regex.compile(r"[（(][^（()）]*[）)]")
 
 def header_columns(key: str, rx: regex.Pattern) -> list[str]:
     squeezed = _SPACES_BARS.sub("", key)
+    if not may_match(required(rx.pattern), squeezed):
+        return []  # no column's name in it (most lines)
     return [m.lastgroup for m in rx.finditer(squeezed)]
 
 

@@ -1,0 +1,222 @@
+"""The words a pattern cannot match without, so that a text lacking them is never scanned.
+
+Most blocks of a report contain none of a given rule's words: a substring test costs far less than running
+the regex over the block. The words are derived from the rules' own patterns when they are compiled (never
+written by hand), and only where the derivation is sure; a pattern it cannot read (the ``regex`` module's
+own syntax, case-insensitive matching) requires nothing and is always run.
+
+>>> required(r"(?:年初)?预算(?:数|资金)?")
+(frozenset({'预算'}),)
+>>> sorted(required(r"执行率|(?:资金|预算)?完成率")[0])
+['完成率', '执行率']
+>>> required(r"\\d+"), required(r"\\p{Han}+"), required(r"(?:预算)?")
+((), (), ())
+>>> required(r"(?<=\\p{Han})\\([a-z]{1,7}\\)"), required(r"[\\p{Han}\\d]年")
+((frozenset({'('}), frozenset({')'})), (frozenset({'年'}),))
+>>> may_match(required("预算执行率"), "全年执行数95万元"), may_match((), "")
+(False, True)
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from functools import lru_cache
+from re import _constants as C  # noqa: PLC2701 - the stdlib's own parse tree of a pattern
+from re import _parser
+
+_PROPERTY = re.compile(r"(?<!\\)((?:\\\\)*)\\[pP](?:\{[^{}]*\}|[A-Za-z])")
+_MAX_CLASS = 16  # a character class wider than this is no word worth testing for
+_MAX_SETS = 3  # the most telling requirements are kept: each more costs a test and rarely rules out more
+
+
+@lru_cache(maxsize=None)
+def required(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
+    """Sets of words such that every match of ``pattern`` contains one word of each set (the most telling
+    few); none when nothing is known to be required (then the pattern must always be run)."""
+    if flags or "[:" in pattern or "(?V1" in pattern:  # POSIX classes and version 1 sets read differently
+        return ()
+    # a Unicode property (\p{Han}) requires no word: read as \w, which requires none either, in a set or not
+    pattern = _PROPERTY.sub(lambda m: m.group(1) + r"\w", pattern)
+    try:
+        tree = _parser.parse(pattern)
+    except (re.error, RecursionError, OverflowError):  # the regex module's own syntax: \p{Han}, fuzzy …
+        return ()
+    if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
+        return ()
+    try:
+        return tuple(sorted(_seq(list(tree)), key=_telling)[:_MAX_SETS])
+    except _Unsure:
+        return ()
+
+
+class _Unsure(Exception):
+    """The pattern holds something whose reading by the regex module may differ: nothing is required."""
+
+
+def _telling(words: frozenset[str]) -> tuple[int, int, list[str]]:
+    # long words first, few alternatives first, then an order that does not depend on hashing
+    return -min(map(len, words)), len(words), sorted(words)
+
+
+def _seq(items: list) -> set[frozenset[str]]:
+    """Every match of a sequence contains a match of each of its items; literal characters in a row are
+    one word."""
+    out: set[frozenset[str]] = set()
+    run: list[str] = []
+    for op, av in items:
+        if op is C.LITERAL:
+            if chr(av) in "{}":  # a literal brace may be the regex module's fuzzy-matching syntax
+                raise _Unsure
+            run.append(chr(av))
+            continue
+        if run:
+            out.add(frozenset(["".join(run)]))
+            run = []
+        out |= _item(op, av)
+    if run:
+        out.add(frozenset(["".join(run)]))
+    return out
+
+
+def _item(op, av) -> set[frozenset[str]]:
+    if op is C.IN:
+        got = _class(av)
+        return {got} if got is not None else set()
+    if op is C.BRANCH:
+        # a match is a match of one branch: one word of each branch's most telling set
+        union: set[str] = set()
+        for branch in av[1]:
+            got = _seq(list(branch))
+            if not got:
+                return set()
+            union |= min(got, key=_telling)
+        return {frozenset(union)}
+    if op is C.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        if add_flags & (re.IGNORECASE | re.VERBOSE):
+            raise _Unsure
+        return _seq(list(sub))
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+        low, _high, sub = av
+        got = _seq(list(sub))
+        return got if low >= 1 else set()
+    if op is C.ATOMIC_GROUP:
+        return _seq(list(av))
+    if op in (C.ASSERT, C.ASSERT_NOT):
+        _direction, sub = av
+        _seq(list(sub))  # only to find what the regex module may read differently inside
+        return set()
+    if op in (C.GROUPREF, C.GROUPREF_EXISTS):
+        raise _Unsure  # a group's number means another group inside an alternation of patterns
+    return set()  # ANY, AT, CATEGORY, NOT_LITERAL: no word is required
+
+
+def _class(items: list) -> frozenset[str] | None:
+    chars: set[str] = set()
+    for op, av in items:
+        if op is C.LITERAL:
+            chars.add(chr(av))
+        elif op is C.RANGE:
+            low, high = av
+            if high - low >= _MAX_CLASS:
+                return None
+            chars.update(chr(c) for c in range(low, high + 1))
+        else:  # NEGATE, CATEGORY (\d, \s): too wide
+            return None
+        if len(chars) > _MAX_CLASS:
+            return None
+    return frozenset(chars)
+
+
+def may_match(needs: tuple[frozenset[str], ...], text: str) -> bool:
+    """Whether ``text`` may hold a match of a pattern that needs ``needs`` (:func:`required`)."""
+    for words in needs:
+        for w in words:
+            if w in text:
+                break
+        else:
+            return False
+    return True
+
+
+class Prefilter:
+    """Which of many patterns a text may match: one scan of the text for the words the patterns need (the
+    stdlib's ``re`` over a plain alternation of words, far faster than the patterns themselves), then the
+    patterns whose most telling words may stand there, less those that lack another word they need.
+
+    >>> f = Prefilter(["预算执行率", "年初预算数?", r"\\d+万元", "执行"])
+    >>> f.candidates("年初预算100万元"), f.candidates("执行率"), f.candidates("预算执行率为95%")
+    ([1, 2], [3], [0, 3])
+    """
+
+    def __init__(self, patterns: list[str]):
+        needs = [required(p) for p in patterns]
+        self.always = [i for i, sets in enumerate(needs) if not sets]
+        self.by_word: dict[str, list[int]] = {}
+        for i, sets in enumerate(needs):
+            for w in sorted(sets[0]) if sets else ():
+                self.by_word.setdefault(w, []).append(i)
+        self.rest = {i: sets[1:] for i, sets in enumerate(needs) if len(sets) > 1}
+        self.needs = needs
+        words = sorted(self.by_word, key=lambda w: (-len(w), w))
+        self._find = re.compile("|".join(map(re.escape, words))) if words else None
+        # The scan finds words without overlap: a word it passes over starts inside a word it found, so
+        # each found word stands for every word that may start inside it, and for their patterns.
+        self._behind: dict[str, frozenset[int]] = {}
+        ordered = sorted(words)
+        for w in words:
+            hidden: set[str] = set()
+            for k in range(len(w)):
+                tail = w[k:]
+                hidden.update(tail[:n] for n in range(1, len(tail) + 1) if tail[:n] in self.by_word)
+                at = bisect_left(ordered, tail)
+                while at < len(ordered) and ordered[at].startswith(tail):
+                    hidden.add(ordered[at])
+                    at += 1
+            self._behind[w] = frozenset(i for v in hidden for i in self.by_word[v])
+
+    def candidates(self, text: str) -> list[int]:
+        """The patterns (by index, in order) that may match in ``text``."""
+        found = set(self._find.findall(text)) if self._find is not None else ()
+        if not found:
+            return self.always
+        direct = set(self.always)
+        behind: set[int] = set()
+        for w in found:
+            direct.update(self.by_word[w])
+            behind |= self._behind[w]
+        out = [i for i in direct if i not in self.rest or may_match(self.rest[i], text)]
+        out += [i for i in behind - direct if may_match(self.needs[i], text)]
+        return sorted(out)
+
+
+def alternation_spans(patterns: list, candidates: list[int], text: str) -> list[tuple[int, int]] | None:
+    """The spans that ``finditer`` of the alternation ``(?:p0)|(?:p1)|…`` of the compiled ``patterns``
+    gives on ``text``, found by running only the ``candidates`` (the patterns that may match, from a
+    :class:`Prefilter` over the same patterns in the same order); None when a candidate requires nothing
+    (it may match the empty string, which this does not follow: run the alternation itself).
+
+    At each position the alternation takes the first branch that matches there, and goes on from the end
+    of its match: the leftmost of the candidates' next matches, the lowest index among those starting there.
+    """
+    nxt: dict[int, object] = {}
+    for i in candidates:
+        if not required(patterns[i].pattern):
+            return None
+        m = patterns[i].search(text)
+        if m is not None:
+            nxt[i] = m
+    out: list[tuple[int, int]] = []
+    while nxt:
+        first = min(nxt, key=lambda i: (nxt[i].start(), i))
+        span = nxt[first].span()
+        out.append(span)
+        for i in list(nxt):
+            if nxt[i].start() < span[1]:
+                m = patterns[i].search(text, span[1])
+                if m is None:
+                    del nxt[i]
+                else:
+                    nxt[i] = m
+    return out
