@@ -691,3 +691,19 @@ def test_a_grade_only_a_deployments_bands_give_is_a_warning(tmp_path):
     assert [f["severity"] for f in findings(rec, "GRADE-BAND")] == ["error"]
     # 92 is 优 in every scheme
     assert not findings(record(tmp_path, _HEAD + "项目自评得分92分，评价等级为优。\n"), "GRADE-BAND")
+
+
+def test_the_amount_under_the_arrival_heading_is_what_arrived(tmp_path):
+    # the template's "1.项目资金到位情况分析" reports the arrival, whatever verb its sentence uses
+    text = (
+        "2023年度农机购置补贴项目绩效自评报告\n二、绩效目标完成情况分析\n（一）资金投入情况分析\n1.项目资金到位情况分析\n"
+        "2023年度省级拨付我区农机购置补贴资金48万元，中央拨付20万元，上年度结余资金5.5万元，共计73.5万元。\n"
+        "2.项目资金执行情况分析\n全年实际使用补贴资金70.2万元。\n"
+    )
+    rec = record(tmp_path, text)
+    received = fact(rec, "budget", "received")
+    assert received["value"] == 735000 and received["rule"] == "fields:received:arrival-section:uncertain"
+    assert fact(rec, "budget", "spent")["value"] == 702000
+    # without the heading the same sentence states a budget only
+    rec = record(tmp_path, text.replace("1.项目资金到位情况分析\n", ""))
+    assert rec["budget"]["received"] is None

@@ -138,6 +138,19 @@ def _loose(m: Mention) -> bool:
     return m.rule.endswith(":uncertain") or m.rank >= LOOSE_RANK - 2
 
 
+def _arrival_section_total(doc: Document, by: dict[str, list[Mention]]) -> Fact | None:
+    """The largest budget amount stated under the template's "资金到位情况" heading is what arrived, whatever
+    the sentence calls it (下达, 拨付, 共计): that section reports the arrival (an uncertain reading)."""
+    found = [
+        m for f in ("budget.stated", "budget.full_year", "budget.initial") for m in by.get(f, [])
+        if 0 <= m.evidence.block < len(doc.blocks) and "到位" in doc.blocks[m.evidence.block].tags
+    ]
+    if not found:
+        return None
+    m = max(found, key=lambda x: x.value)
+    return Fact(m.value, m.text, m.evidence, "fields:received:arrival-section:uncertain")
+
+
 def _fact_json(fact: Fact | None) -> dict | None:
     return fact.to_json() if fact is not None else None
 
@@ -187,6 +200,8 @@ def extract_document(doc: Document) -> dict:
         base = budget["full_year"] or budget["initial"]
         if base is not None:
             budget["received"] = Fact(base.value, received_same[0], received_same[1], "fields:received:same-as-budget")
+    if budget["received"] is None:
+        budget["received"] = _arrival_section_total(doc, by)
 
     _settle_identity(by.get("score.total", []), sub)
     total = _report_total(by.get("score.total", []))
