@@ -118,6 +118,67 @@ def test_external_relationships_are_never_followed() -> None:
     assert "root:" not in text and "example.invalid" not in text and "javascript:" not in text
 
 
+# spreadsheets and web pages (the fuzzer's XLSX, ODS, BIFF and HTML mutations)
+
+
+def test_a_cell_in_a_far_row_leaves_its_sheet_out_not_the_workbook() -> None:
+    # calamine lays a sheet out from A1 to its farthest cell: row 99,999,999,999 asked for 2.4 TB and the
+    # allocation aborted the worker
+    rec = record("far_cell.xlsx")
+    assert rec["status"] == "partial" and rec["error"] is None
+    assert warning_codes(rec) == ["W_SHEET_TOO_LARGE"]
+    assert rec["warnings"][0]["message"].startswith("工作表指标的单元格范围过大")
+    assert [s["name"] for s in rec["sheets"]] == ["自评表", "综合评分表", "填表说明"]
+    budget = rec["budget"]
+    assert (budget["initial"]["value"], budget["initial"]["evidence"]["cell"]) == (6627700, "自评表!C6")
+    assert budget["spent"]["value"] == 166700
+
+
+def test_numbers_no_float_holds_are_read_as_the_cell_shows_them() -> None:
+    # 1E+309 (inf) and 1E+300 formatted 0.00%: decimal.InvalidOperation in cell_text, E_INTERNAL
+    parsed = parse_file(BAD / "huge_numbers.xlsx")
+    cells = {c.ref: c.text for b in parsed.doc.blocks for c in b.cells or [] if b.loc["sheet"] == "自评表"}
+    assert cells["C8"] == "inf"
+    assert cells["D8"] == "1" + "0" * 300  # plain digits: a damaged cell is not rounded into a percentage
+    rec = record("huge_numbers.xlsx")
+    assert rec["status"] == "partial" and warning_codes(rec) == ["W_NUMBER_TOO_LONG"]
+    assert rec["budget"]["initial"]["value"] == 6627700 and rec["budget"]["spent"]["value"] == 166700
+
+
+@pytest.mark.parametrize("name, detail", [
+    # the directory's sector chain looping: calamine gathered sectors until the kernel killed it (24 GB)
+    ("fat_loop.xls", "the sector chain of directory loops back on itself"),
+    # DIMENSIONS with rows 5..4: calamine reserved petabytes and aborted
+    ("dimensions.xls", "cell records or DIMENSIONS reach 281474976710656 cells"),
+    # an .et cut at byte 10,498: calamine's OLE2 reader panics (PanicException derives from BaseException)
+    ("truncated.et", "PanicException: range end index 64 out of range"),
+])
+def test_a_damaged_legacy_workbook_is_corrupt_not_a_dead_worker(name: str, detail: str) -> None:
+    rec = record(name)
+    assert rec["status"] == "error" and rec["error"]["code"] == "E_SHEET_CORRUPT"
+    assert rec["error"]["detail"].startswith(detail)
+
+
+def test_a_workbook_xlrd_complains_about_keeps_stdout_for_the_records() -> None:
+    # xf records naming colour 0x5c: xlrd printed "*** xf #26 …" into `jixiao parse`'s JSON Lines
+    result = CliRunner().invoke(app, ["extract", os.fspath(BAD / "odd_colours.xls"), os.fspath(BAD / "gbk.txt")])
+    assert result.exit_code == 0
+    recs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(Path(r["file"]).name, r["status"]) for r in recs] == [("odd_colours.xls", "ok"), ("gbk.txt", "ok")]
+    assert recs[0]["budget"]["initial"]["value"] == 6627700
+
+
+def test_table_spans_past_the_table_are_clipped_as_a_browser_does() -> None:
+    # 100 cells of rowspan="1000" colspan="1000": 100 million grid positions, 23 s (MemoryError under a limit)
+    parsed = parse_file(BAD / "spans.html")
+    table = next(b for b in parsed.doc.blocks if b.cells)
+    spanned = [c for c in table.cells if c.row == 1]
+    assert len(spanned) == 100 and {(c.rowspan, c.colspan) for c in spanned} == {(2, 1000)}  # to the table's end
+    assert [(c.row, c.col, c.text) for c in table.cells if c.row == 2] == [(2, 100000, "合计"), (2, 100001, "662.77")]
+    rec = record("spans.html")
+    assert rec["status"] == "ok" and rec["budget"]["execution_rate"]["value"] == 2.52
+
+
 # --------------------------------------------------------------------- 2. interrupted records say so
 
 
@@ -388,14 +449,23 @@ def test_the_fuzzer_mutates_every_format_reproducibly_and_a_round_keeps_every_pr
         sys.path.pop(0)
     import random
 
-    reports, bad = fuzz.seeds()
-    assert {Path(n).suffix for n, _ in reports} == {".txt", ".docx", ".pdf"} and bad
-    first = [fuzz.mutate(random.Random(5), data) for _, data in reports]
-    again = [fuzz.mutate(random.Random(5), data) for _, data in reports]
-    assert first == again and {suffix for _, _, suffix in first} == {".txt", ".docx", ".pdf"}
+    pools = fuzz.seeds()
+    assert {Path(s.name).suffix for s in pools["reports"]} == {".txt", ".docx", ".pdf"} and pools["bad"]
+    fmts = {s.fmt for pool in pools.values() for s in pool}
+    assert {"text", "html", "docx", "pdf", "xlsx", "ods", "xls", "mht", "doc", "odt", "rtf", "image", "scan"} <= fmts
+    assert {s.fmt for s in pools["slow"]} == fuzz.SLOW  # LibreOffice and OCR only where they are drawn rarely
+    seeds = [s for pool in pools.values() for s in pool]
+    first = [fuzz.mutate(random.Random(5), s.data, s.name, s.fmt) for s in seeds]
+    again = [fuzz.mutate(random.Random(5), s.data, s.name, s.fmt) for s in seeds]
+    assert first == again
+    assert {suffix for _, _, suffix in first} >= {".txt", ".docx", ".pdf", ".xlsx", ".xls", ".et", ".ods", ".html", ".mht"}
+    hows = {how.split("-")[0] for s in seeds if s.fmt in ("xlsx", "html")
+            for how in (fuzz.mutate(random.Random(k), s.data, s.name, s.fmt)[1] for k in range(40))}
+    assert {"xlsx", "html"} <= hows  # format-aware, not only bytes flipped
     camp = fuzz.Campaign()
-    fuzz.one_round(random.Random(1), (reports, bad), 8, tmp_path / "work", tmp_path / "crashes", camp, 120, 1500, 1)
-    assert camp.files == 8 and sum(camp.statuses.values()) == 8
+    fast = {k: v for k, v in pools.items() if k != "slow"}
+    fuzz.one_round(random.Random(1), fast, 8, tmp_path / "work", tmp_path / "crashes", camp, 120, 1500, 1)
+    assert camp.files == 8 and sum(camp.statuses.values()) == 8 and sum(camp.formats.values()) == 8
     assert camp.broken == []
 
 
