@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import multiprocessing
 import random
 import re
 import shutil
@@ -31,6 +32,7 @@ import time
 import zipfile
 import zlib
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -339,10 +341,18 @@ def _log_times(run_log: Path) -> dict[str, tuple[str, float]]:
     return out
 
 
-def one_round(rng: random.Random, pools: dict[str, list[Seed]], size: int, work: Path, crashes: Path,
-              camp: Campaign, doc_seconds: float, memory_mb: int, workers: int) -> None:
+def _run_round(indir: Path, outdir: Path, cache: Path, workers: int, doc_seconds: float, memory_mb: int) -> tuple[float, dict]:
+    """One batch through :func:`pipeline.batch.run`, as ``jixiao run`` does it; the workers' peak memory
+    and each writer's state."""
     from pipeline.batch import run
 
+    summary = run([indir], outdir, workers=workers, fresh=True, progress=False, doc_seconds=doc_seconds,
+                  doc_memory_mb=memory_mb, cache_dir=cache)
+    return summary.worker_peak_mb, dict(summary.writers)
+
+
+def one_round(rng: random.Random, pools: dict[str, list[Seed]], size: int, work: Path, crashes: Path,
+              camp: Campaign, doc_seconds: float, memory_mb: int, workers: int) -> None:
     indir, outdir = work / "in", work / "out"
     shutil.rmtree(indir, ignore_errors=True)
     indir.mkdir(parents=True)
@@ -372,17 +382,20 @@ def one_round(rng: random.Random, pools: dict[str, list[Seed]], size: int, work:
         print(f"  BROKEN {why}: {entry.get('file')} {entry.get('mutation', '')} {detail[:200]}", flush=True)
 
     try:
-        summary = run([indir], outdir, workers=workers, fresh=True, progress=False, doc_seconds=doc_seconds,
-                      doc_memory_mb=memory_mb, cache_dir=work / "cache")
+        # each round in a fresh process, as `jixiao run` starts: workers forked from a campaign that has
+        # run writers (DuckDB maps gigabytes of address space) would inherit that mapping, and their
+        # memory cap would leave them a few hundred MB (spurious E_TOO_LARGE, OCR libraries failing to load)
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            peak_mb, writers = pool.submit(_run_round, indir, outdir, work / "cache", workers, doc_seconds, memory_mb).result()
     except Exception as exc:  # the run itself must never fail on what the documents hold
         keep(None, "run-failed", f"{type(exc).__name__}: {exc}")
         return
     camp.rounds += 1
     camp.files += size
-    camp.peak_mb = max(camp.peak_mb, summary.worker_peak_mb)
-    if summary.worker_peak_mb > memory_mb:
-        keep(None, "memory", f"worker peak {summary.worker_peak_mb:.0f} MB > {memory_mb} MB")
-    for w, st in summary.writers.items():
+    camp.peak_mb = max(camp.peak_mb, peak_mb)
+    if peak_mb > memory_mb:
+        keep(None, "memory", f"worker peak {peak_mb:.0f} MB > {memory_mb} MB")
+    for w, st in writers.items():
         if st != "ok":
             keep(None, "writer", f"{w}: {st}")
     for name in OUTPUT_FILES:
