@@ -65,6 +65,7 @@ EXPECTED = {
     "truncated.et": ("error", "E_SHEET_CORRUPT"),
     "odd_colours.xls": ("ok", "xls"),
     "spans.html": ("ok", "html"),
+    "sst_count.xlsx": ("error", "E_SHEET_CORRUPT"),
 }
 
 

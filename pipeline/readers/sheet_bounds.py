@@ -1,11 +1,13 @@
-"""How far a workbook's sheets reach, read from the file's own records before any library lays them out.
+"""How far a workbook's sheets reach, and what else it declares that calamine trusts, read from the file's
+own records before any library lays them out.
 
 python-calamine holds a sheet as a dense grid from A1 to its farthest cell, and it sizes buffers by what a
 legacy workbook's DIMENSIONS record claims. One damaged cell address (a row of 99,999,999,999, a cell in
 XFD1048576, a BIFF column of 65,535) or one lying DIMENSIONS record asks for gigabytes to terabytes: the
 allocation fails inside Rust and aborts the whole process, which no ``except`` can catch. So the reader
 measures each sheet first, from the XML of an .xlsx worksheet or the cell records of an .xls stream, and
-never hands calamine a sheet larger than :data:`MAX_SHEET_CELLS`.
+never hands calamine a sheet larger than :data:`MAX_SHEET_CELLS`. Likewise the shared strings: calamine
+reserves room for as many as ``uniqueCount`` claims (24 bytes each) before it reads one.
 """
 
 from __future__ import annotations
@@ -67,6 +69,26 @@ def worksheet_grid(xml: bytes) -> int:
         if not m.group(3):  # <c …/> holds nothing: calamine leaves no cell for it
             far_row, far_col = max(far_row, row), max(far_col, col)
     return grid_cells(far_row, far_col)
+
+
+_UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
+_STRING_ITEM = re.compile(rb"<(?:\w+:)?si\b")
+
+
+def shared_strings_lie(xml: bytes) -> int | None:
+    """The ``uniqueCount`` of a sharedStrings part when it claims far more strings than the part holds
+    (Excel writes the exact number), else None.
+
+    >>> shared_strings_lie(b'<sst uniqueCount="2"><si><t>a</t></si><si><t>b</t></si></sst>') is None
+    True
+    >>> shared_strings_lie(b'<sst count="3" uniqueCount="99999999999"><si><t>a</t></si></sst>')
+    99999999999
+    """
+    m = _UNIQUE_COUNT.search(xml[:4096])
+    if not m:
+        return None
+    declared = int(m.group(1))
+    return declared if declared > 2 * len(_STRING_ITEM.findall(xml)) + 10_000 else None
 
 
 def xlsx_oversized(data: bytes) -> dict[str, int]:

@@ -257,6 +257,15 @@ def _too_large_sheets(data: bytes, kind: str) -> dict[str, int]:
     whole when it opens it, is refused instead."""
     if kind == "xlsx":
         try:
+            strings = zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml")
+        except KeyError:
+            strings = b""
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+            raise ReadError("E_SHEET_CORRUPT", f"shared strings unreadable: {type(exc).__name__}: {exc}") from None
+        lie = sheet_bounds.shared_strings_lie(strings)
+        if lie is not None:
+            raise ReadError("E_SHEET_CORRUPT", f"the shared strings claim {lie} entries the part does not hold")
+        try:
             return sheet_bounds.xlsx_oversized(data)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
             raise ReadError("E_SHEET_CORRUPT", f"worksheet unreadable: {type(exc).__name__}: {exc}") from None
