@@ -353,6 +353,29 @@ def test_every_path_the_walk_meets_gets_a_row_or_a_log_line(tmp_path, pinned, mo
     assert "root:" not in (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8")
 
 
+def test_a_fifo_put_in_place_of_a_listed_file_gets_its_row_without_blocking(tmp_path, pinned, monkeypatch) -> None:
+    from pipeline.batch import runner
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED000.with_suffix(".txt"), src / "a.txt")
+    shutil.copy(SEED001.with_suffix(".txt"), src / "b.txt")
+    real = runner.find_inputs
+
+    def listed_then_swapped(inputs, outdir):
+        found = real(inputs, outdir)
+        os.unlink(src / "b.txt")  # after the walk judged it a regular file
+        os.mkfifo(src / "b.txt")
+        return found
+
+    monkeypatch.setattr(runner, "find_inputs", listed_then_swapped)
+    summary = run([src], tmp_path / "out", workers=1, progress=False)
+    recs = {Path(r["file"]).name: r for r in map(json.loads, (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert (recs["a.txt"]["status"], recs["b.txt"]["status"]) == ("ok", "error")
+    assert recs["b.txt"]["error"]["code"] == "E_NOT_REGULAR_FILE" and recs["b.txt"]["sha256"] is None
+    assert summary.files == 2 and summary.error == 1
+
+
 def test_single_file_commands_give_one_record_per_file_whatever_happens(tmp_path) -> None:
     src = tmp_path / "in"
     src.mkdir()
@@ -438,6 +461,32 @@ def test_a_full_disk_stops_the_run_with_exit_2_and_takes_back_its_cache(tmp_path
     cmd.command()(run_command)
     result = CliRunner().invoke(cmd, [os.fspath(src), "-o", os.fspath(tmp_path / "out"), "--no-progress", "--workers", "1"])
     assert result.exit_code == 2 and "磁盘空间已满" in result.output
+
+
+def test_a_full_disk_leaves_the_previous_outputs_and_their_cache_as_they_were(tmp_path, pinned, monkeypatch) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED000.with_suffix(".txt"), src / "a.txt")
+    monkeypatch.setattr(writersmod, "WRITERS", (("corpus", None),))
+    run([src], tmp_path / "out", workers=1, progress=False)
+
+    def contents(folder: Path) -> dict[str, bytes]:
+        return {os.fspath(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    before = contents(tmp_path / "out")
+    assert "corpus.jsonl" in before and any(name.startswith(".cache") for name in before)
+    shutil.copy(SEED001.with_suffix(".txt"), src / "b.txt")  # a new report: a new cache entry
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "corpus.duckdb")
+
+    import pipeline.outputs.corpus
+
+    monkeypatch.setattr(pipeline.outputs.corpus, "write", full)
+    with pytest.raises(RunError, match="磁盘空间已满"):
+        run([src], tmp_path / "out", workers=1, progress=False)
+    assert contents(tmp_path / "out") == before  # the outputs and the cache entries, byte for byte
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no staging folder left behind
 
 
 # --------------------------------------------------------------------------------- 4. the fuzzer
