@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import shutil
+import socket
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -308,6 +309,8 @@ def odd_tree(root: Path) -> Path:
     shutil.copy(SEED001.with_suffix(".txt"), os.path.join(os.fsencode(src), os.fsencode(GBK_NAME)))
     shutil.copy(SEED001.with_suffix(".txt"), src / "locked" / "hidden_by_permissions.txt")
     os.mkfifo(src / "pipe.txt")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(os.fspath(src / "sock.txt"))  # the socket file stays after the socket is closed
     (src / "passwd.txt").symlink_to("/etc/passwd")
     (src / "dangling.txt").symlink_to(src / "nothing.txt")
     (src / "loop1").symlink_to(src / "loop2")
@@ -340,6 +343,7 @@ def test_every_path_the_walk_meets_gets_a_row_or_a_log_line(tmp_path, pinned, mo
         "报告.txt".encode("gbk").decode("utf-8", "replace"): None,
         "locked": "E_FOLDER_UNREADABLE",
         "pipe.txt": "E_NOT_REGULAR_FILE",
+        "sock.txt": "E_NOT_REGULAR_FILE",
         "passwd.txt": "E_SYMLINK_OUTSIDE",
         "dangling.txt": "E_SYMLINK_BROKEN",
         "loop1": "E_SYMLINK_BROKEN",
@@ -347,7 +351,7 @@ def test_every_path_the_walk_meets_gets_a_row_or_a_log_line(tmp_path, pinned, mo
         "to_a.txt": None,
     }
     assert recs[str(src / "sub" / "to_a.txt")]["duplicate_of"] == str(src / "a.txt")
-    assert summary.files == 9 and summary.error == 6
+    assert summary.files == 10 and summary.error == 7
     log = (tmp_path / "out" / "run.log").read_text(encoding="utf-8")
     assert "skipped " + str(src / "sub" / "up") + ": a folder already read" in log
     assert "root:" not in (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8")
