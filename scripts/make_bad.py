@@ -306,6 +306,15 @@ def sheets_and_pages(out: Path) -> None:
         "</body></html>"
     )
     (out / "spans.html").write_bytes(page.encode("utf-8"))
+    # a report saved as a web page, cut short before its score table's </table> (the government page's
+    # table): the table, never closed, was dropped without a word, the dimension scores with it
+    gov = (FORMATS / "001_gov.html").read_text(encoding="utf-8")
+    start = gov.index("<table")
+    cut = (
+        "<html><head><meta charset=\"utf-8\"><title>绩效自评报告</title></head><body><h2>三、综合评价结论</h2>"
+        "<p>该项目年初预算数662.77万元，全年执行数16.67万元，预算执行率为2.52%。</p>" + gov[start : gov.index("</table>", start)]
+    )
+    (out / "unclosed_table.html").write_bytes(cut.encode("utf-8"))
 
 
 if __name__ == "__main__":

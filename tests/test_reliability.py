@@ -182,6 +182,18 @@ def test_table_spans_past_the_table_are_clipped_as_a_browser_does() -> None:
     assert rec["status"] == "ok" and rec["budget"]["execution_rate"]["value"] == 2.52
 
 
+def test_a_table_left_open_at_the_end_of_a_page_is_read_not_dropped() -> None:
+    # a page cut short before </table>: the table's text was lost without a word, and the record was ok
+    parsed = parse_file(BAD / "unclosed_table.html")
+    table = parsed.doc.blocks[-1]
+    assert table.kind == "table" and table.grid()[-2:] == [["合计", "100", "91.23", "—"], ["评价等级", "优", None, None]]
+    rec = record("unclosed_table.html")
+    assert rec["status"] == "ok"
+    assert [(d["name"], d["weight"]["value"], d["score"]["value"]) for d in rec["score"]["dimensions"]] == [
+        ("决策", 20, 20), ("过程", 20, 16.1), ("产出", 40, 35.13), ("效益", 20, 20)]
+    assert (rec["score"]["total"]["value"], rec["score"]["grade"]["value"]) == (91.23, "优")
+
+
 # --------------------------------------------------------------------- 2. interrupted records say so
 
 

@@ -116,6 +116,14 @@ class _Parser(HTMLParser):
             self.flush()
             self.heading = None
 
+    def close_tables(self) -> None:
+        """Close the tables still open at the end of the page (a page cut short, a missing </table>), as a
+        browser shows them: their text would otherwise be lost without a word."""
+        self.skip = 0
+        while self.tables:
+            self.handle_endtag("td")
+            self.handle_endtag("table")
+
     def handle_data(self, data):
         if self.skip:
             return
@@ -182,6 +190,7 @@ def read_html(text: str, path: str, limits: Limits) -> Document:
         raise  # the worker's memory limit: E_TOO_LARGE there, not a damaged page
     except Exception as exc:  # html.parser is lenient; anything it still raises is a damaged page
         raise ReadError("E_UNKNOWN_FORMAT", f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None
+    parser.close_tables()
     parser.flush()
     if not doc.blocks:
         raise ReadError("E_NO_TEXT", "the HTML page has no visible text")
