@@ -424,8 +424,11 @@ def one_round(rng: random.Random, pools: dict[str, list[Seed]], size: int, work:
             keep(path, "status", str(status))
         elif status in ("error", "not_report") and not err.get("code"):
             keep(path, "no-code")
-        elif status == "partial" and not err.get("code") and not all(w.get("code") for w in r.get("warnings") or [{}]):
+        elif status == "partial" and not err.get("code") and not r.get("warnings"):
             keep(path, "no-code")
+        odd = [w for w in r.get("warnings") or [] if not (isinstance(w, dict) and w.get("code") and w.get("message"))]
+        if odd:  # the contract: every warning a {code, message}
+            keep(path, "warning-shape", repr(odd[:3]))
         if err.get("code") == "E_INTERNAL":
             keep(path, "internal", err.get("detail", ""))
         if (r.get("incomplete") or {}).get("reason") == "crash":
@@ -479,7 +482,7 @@ def _report(out: Path, seed: int, camp: Campaign, start: float) -> dict:
         "slowest": camp.slowest[1], "broken": camp.broken,
         "summary": {k: sum(1 for b in camp.broken if b["why"] == k) for k in
                     ("internal", "traceback", "missing-record", "record-count", "ok-after-limit", "writer", "crash",
-                     "memory", "run-failed", "no-code", "status")},
+                     "memory", "run-failed", "no-code", "warning-shape", "status")},
     }
     (out / f"fuzz-{seed}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return report
