@@ -10,6 +10,7 @@ import csv
 import errno
 import json
 import os
+import re
 import shutil
 import socket
 import sys
@@ -503,6 +504,22 @@ def test_a_full_disk_leaves_the_previous_outputs_and_their_cache_as_they_were(tm
         run([src], tmp_path / "out", workers=1, progress=False)
     assert contents(tmp_path / "out") == before  # the outputs and the cache entries, byte for byte
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no staging folder left behind
+
+
+def test_no_link_in_the_outputs_leads_out_of_the_input_folder(tmp_path, monkeypatch) -> None:
+    # the row of a symlink to /etc/passwd linked the symlink itself: a click opened /etc/passwd
+    monkeypatch.setattr(cachemod, "code_version", lambda: "0.0.0+test")
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED000.with_suffix(".txt"), src / "a.txt")
+    (src / "passwd.txt").symlink_to("/etc/passwd")
+    run([src], tmp_path / "out", workers=1, progress=False)
+    book = openpyxl.load_workbook(tmp_path / "out" / "discrepancies.xlsx")
+    targets = {c.value: c.hyperlink.target for ws in book.worksheets for row in ws.iter_rows() for c in row if c.hyperlink}
+    assert set(targets) == {os.fspath(src / "a.txt")}
+    pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "report-pages").glob("*.html")]
+    hrefs = {h for page in pages for h in re.findall(r'class="open" href="([^"]*)"', page)}
+    assert hrefs == {"../../in/a.txt"}
 
 
 # --------------------------------------------------------------------------------- 4. the fuzzer
