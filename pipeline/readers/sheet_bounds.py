@@ -30,6 +30,7 @@ _REF_ATTR = re.compile(rb'\br="([A-Za-z]{0,3})(\d{0,12})"')  # r="C6" on a cell,
 _SHEET = re.compile(r"<(?:\w+:)?sheet\b([^>]*)/?>")
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _REL = re.compile(r"<(?:\w+:)?Relationship\b([^>]*)/?>")
+_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml$", re.I)
 
 
 def grid_cells(rows: int, cols: int) -> int:
@@ -91,31 +92,40 @@ def shared_strings_lie(xml: bytes) -> int | None:
     return declared if declared > 2 * len(_STRING_ITEM.findall(xml)) + 10_000 else None
 
 
-def xlsx_oversized(data: bytes) -> dict[str, int]:
-    """Sheet name -> grid cells, for every worksheet of an .xlsx whose grid is over the limit."""
+def xlsx_oversized(data: bytes) -> tuple[dict[str, int], dict[str, int]]:
+    """The worksheets of an .xlsx whose grid is over the limit: (sheet name -> cells) for those the
+    workbook names, and (part -> cells) for worksheet parts no sheet entry leads to, which calamine may
+    still find by another way of resolving a relationship."""
     z = zipfile.ZipFile(io.BytesIO(data))
+    grids: dict[str, int] = {}
+
+    def grid(part: str) -> int:
+        if part not in grids:
+            grids[part] = worksheet_grid(z.read(part)) if z.getinfo(part).file_size else 0
+        return grids[part]
+
     names = set(z.namelist())
     try:
         book = z.read("xl/workbook.xml").decode("utf-8", errors="replace")
         rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", errors="replace")
     except KeyError:
-        return {}  # no workbook or no relationships: calamine refuses the file on its own
+        book = rels = ""  # calamine refuses a workbook without them; the parts are measured all the same
     targets = {}
     for m in _REL.finditer(rels):
         attrs = dict(_ATTR.findall(m.group(1)))
         if "Id" in attrs and "Target" in attrs:
             target = attrs["Target"]
             targets[attrs["Id"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
-    over = {}
+    named, seen = {}, set()
     for m in _SHEET.finditer(book):
         attrs = dict(_ATTR.findall(m.group(1)))
         part = targets.get(attrs.get("r:id", ""))
         if part in names:
-            size = z.getinfo(part).file_size
-            cells = worksheet_grid(z.read(part)) if size else 0
-            if cells > MAX_SHEET_CELLS:
-                over[html.unescape(attrs.get("name", ""))] = cells
-    return over
+            seen.add(part)
+            if grid(part) > MAX_SHEET_CELLS:
+                named[html.unescape(attrs.get("name", ""))] = grid(part)
+    unnamed = {part: grid(part) for part in sorted(names - seen) if _WORKSHEET_PART.match(part) and grid(part) > MAX_SHEET_CELLS}
+    return named, unnamed
 
 
 # BIFF records: the sheet's DIMENSIONS, and the records that put a value in a cell (row and column first).

@@ -266,14 +266,19 @@ def _too_large_sheets(data: bytes, kind: str) -> dict[str, int]:
         if lie is not None:
             raise ReadError("E_SHEET_CORRUPT", f"the shared strings claim {lie} entries the part does not hold")
         try:
-            return sheet_bounds.xlsx_oversized(data)
+            named, unnamed = sheet_bounds.xlsx_oversized(data)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
             raise ReadError("E_SHEET_CORRUPT", f"worksheet unreadable: {type(exc).__name__}: {exc}") from None
+        if unnamed:
+            raise ReadError("E_SHEET_CORRUPT", f"worksheet parts no sheet names reach past the cell limit: {unnamed}")
+        return named
     if kind == "xls":
         try:
             with olefile.OleFileIO(io.BytesIO(data)) as ole:
                 looping = _looping_chain(ole)
-                stream = ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
+                stream = b"" if looping else ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
+        except MemoryError:
+            raise
         except Exception:  # noqa: BLE001 - a directory olefile cannot follow: calamine reports the damage
             return {}
         if looping:
