@@ -1,11 +1,13 @@
 """``make fuzz``: mutation fuzzing of jixiao through the batch run's own path.
 
-Seeds are the corpus and the bad-file fixtures. Each round mutates a batch of them (format-aware: text
-encodings and lines, DOCX zip entries and XML, PDF objects, references, xref and streams), runs them with
-:func:`pipeline.batch.run` exactly as ``jixiao run`` does (worker processes, per-document limits, every
-writer), and asserts what the run promises:
+Seeds are the corpus, the bad-file fixtures and the other formats' fixtures. Each round mutates a batch of
+them (format-aware: text encodings and lines, DOCX zip entries and XML, PDF objects, references, xref and
+streams; XLSX/ODS packages, BIFF and OLE2 containers, web pages and images in ``fuzz_formats.py``), runs
+them with :func:`pipeline.batch.run` exactly as ``jixiao run`` does (a fresh process, worker processes,
+per-document limits, every writer), and asserts what the run promises:
 
-* one record per file, each with a status, and a code on every record that is not ok;
+* one record per file, each with a status, and a code on every record that is not ok; every warning a
+  ``{code, message}``;
 * no E_INTERNAL, no traceback text in a record, no stage stopped by a crash (``incomplete.reason`` crash);
 * no record ``ok`` after a limit fired (a document that took the whole time limit and says ok);
 * every writer ``ok`` and its output present; worker memory within the limit.
@@ -36,7 +38,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fuzz_formats import _flip, _insert, _text_of, _truncate, mutate_html, mutate_image, mutate_mht, mutate_ole2, mutate_sheet_package
+from fuzz_formats import flip, insert, mutate_html, mutate_image, mutate_mht, mutate_ole2, mutate_sheet_package, text_of, truncate, zip_entry
 
 ROOT = Path(__file__).resolve().parent.parent
 # Where the seeds come from: the corpus's reports reach extraction and checks, the bad files and the other
@@ -72,12 +74,12 @@ def _room(unit: int) -> int:
 def mutate_text(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     """One mutation of a text file; returns the bytes and the mutation's name."""
     kind = rng.choice(("flip", "truncate", "encode", "repeat", "hostile", "hostile_bytes", "lines", "table", "long_line"))
-    text = _text_of(data)
+    text = text_of(data)
     lines = text.splitlines()
     if kind == "flip":
-        return _flip(rng, data), kind
+        return flip(rng, data), kind
     if kind == "truncate":
-        return _truncate(rng, data), kind
+        return truncate(rng, data), kind
     if kind == "encode":
         enc = rng.choice(("gb18030", "utf-16", "utf-8-sig", "big5", "utf-16-le", "latin-1", "shift_jis"))
         return text.encode(enc, errors="replace"), f"{kind}:{enc}"
@@ -97,7 +99,7 @@ def mutate_text(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         at = rng.randrange(len(text) + 1)
         return (text[:at] + piece + text[at:]).encode("utf-8"), kind
     if kind == "hostile_bytes":
-        return _insert(rng, data, rng.choice(HOSTILE_BYTES)), kind
+        return insert(rng, data, rng.choice(HOSTILE_BYTES)), kind
     if kind == "lines":
         rng.shuffle(lines) if rng.random() < 0.3 else None
         keep = [ln for ln in lines if rng.random() > 0.3]
@@ -151,14 +153,14 @@ def _xml_text_mutation(rng: random.Random, xml: str) -> tuple[str, str]:
 def mutate_docx(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     kind = rng.choice(("xml", "xml", "xml", "entry_flip", "drop", "zip_flip", "truncate", "rels"))
     if kind == "zip_flip":
-        return _flip(rng, data), kind
+        return flip(rng, data), kind
     if kind == "truncate":
-        return _truncate(rng, data), kind
+        return truncate(rng, data), kind
     try:
         src = zipfile.ZipFile(io.BytesIO(data))
         entries = [(i, src.read(i)) for i in src.infolist()]
     except Exception:
-        return _flip(rng, data), "flip-unzippable"
+        return flip(rng, data), "flip-unzippable"
     names = [i.filename for i, _ in entries]
     target = "word/document.xml" if "word/document.xml" in names else (rng.choice(names) if names else "")
     how = kind
@@ -171,7 +173,7 @@ def mutate_docx(rng: random.Random, data: bytes) -> tuple[bytes, str]:
                 xml, how = _xml_text_mutation(rng, body.decode("utf-8", errors="replace"))
                 body = xml.encode("utf-8")
             elif info.filename == target and kind == "entry_flip":
-                body = _flip(rng, body)
+                body = flip(rng, body)
             elif kind == "rels" and info.filename.endswith(".rels"):
                 extra = rng.choice((
                     '<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="javascript:alert(1)" TargetMode="External"/>',
@@ -180,7 +182,7 @@ def mutate_docx(rng: random.Random, data: bytes) -> tuple[bytes, str]:
                     '<Relationship Id="rIdX4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="http://example.invalid/x.png" TargetMode="External"/>',
                 ))
                 body = body.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
-            dst.writestr(info.filename, body)
+            dst.writestr(zip_entry(info.filename), body)
     return out.getvalue(), f"docx-{how}"
 
 
@@ -192,9 +194,9 @@ _STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
 def mutate_pdf(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     kind = rng.choice(("flip", "truncate", "ref", "ref", "xref", "stream", "stream", "length", "dup", "startxref"))
     if kind == "flip":
-        return _flip(rng, data), kind
+        return flip(rng, data), kind
     if kind == "truncate":
-        return _truncate(rng, data), kind
+        return truncate(rng, data), kind
     if kind == "ref":
         # rewire references: a page's resources or parent pointing at itself or an ancestor is a cycle
         refs = list(_REF.finditer(data))
@@ -220,14 +222,14 @@ def mutate_pdf(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     # re-encode a content stream: inflate, mutate, store it raw or deflated again; offsets go stale
     streams = list(_STREAM.finditer(data))
     if not streams:
-        return _flip(rng, data), "flip-nostream"
+        return flip(rng, data), "flip-nostream"
     m = rng.choice(streams)
     body = m.group(1)
     try:
         plain = zlib.decompress(body)
     except zlib.error:
         plain = body
-    plain = _flip(rng, plain, rng.choice((1, 5, 50))) if rng.random() < 0.5 else plain * min(rng.choice((2, 20, 200)), _room(len(plain)))
+    plain = flip(rng, plain, rng.choice((1, 5, 50))) if rng.random() < 0.5 else plain * min(rng.choice((2, 20, 200)), _room(len(plain)))
     new = zlib.compress(plain) if rng.random() < 0.5 else plain
     return data[: m.start(1)] + new + data[m.end(1) :], "stream"
 
@@ -238,7 +240,7 @@ def _text_or_html(rng: random.Random, data: bytes) -> tuple[bytes, str]:
 
 # The seed's format (from its bytes, as the readers tell it) -> its mutator.
 MUTATORS = {
-    "pdf": mutate_pdf, "docx": mutate_docx, "xlsx": mutate_sheet_package, "ods": mutate_sheet_package,
+    "pdf": mutate_pdf, "scan": mutate_pdf, "docx": mutate_docx, "xlsx": mutate_sheet_package, "ods": mutate_sheet_package,
     "odt": mutate_sheet_package, "xls": mutate_ole2, "doc": mutate_ole2, "ole2": mutate_ole2, "html": _text_or_html,
     "mht": mutate_mht, "image": mutate_image, "rtf": mutate_text, "text": mutate_text, "binary": mutate_text,
 }
@@ -278,7 +280,7 @@ def mutate(rng: random.Random, data: bytes, name: str = "", fmt: str | None = No
     """Bytes, mutation name and file suffix for one mutant of ``data`` (mutations may stack). The mutant
     keeps the seed's suffix (``name``), so a name that lies about the bytes is part of the mix."""
     fmt = fmt or format_of(data)
-    fn = MUTATORS.get(fmt, mutate_pdf if fmt == "scan" else mutate_text)
+    fn = MUTATORS.get(fmt, mutate_text)
     suffix = Path(name).suffix or {"pdf": ".pdf", "docx": ".docx"}.get(fmt, ".txt")
     names = []
     for _ in range(rng.choice((1, 1, 1, 2, 3))):

@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import socket
-import sys
 from decimal import Decimal
 from pathlib import Path
 
