@@ -115,7 +115,11 @@ def xlsx_oversized(data: bytes) -> tuple[dict[str, int], dict[str, int]]:
         attrs = dict(_ATTR.findall(m.group(1)))
         if "Id" in attrs and "Target" in attrs:
             target = attrs["Target"]
-            targets[attrs["Id"]] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+            targets[attrs["Id"]] = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
     named, seen = {}, set()
     for m in _SHEET.finditer(book):
         attrs = dict(_ATTR.findall(m.group(1)))
@@ -124,7 +128,11 @@ def xlsx_oversized(data: bytes) -> tuple[dict[str, int], dict[str, int]]:
             seen.add(part)
             if grid(part) > MAX_SHEET_CELLS:
                 named[html.unescape(attrs.get("name", ""))] = grid(part)
-    unnamed = {part: grid(part) for part in sorted(names - seen) if _WORKSHEET_PART.match(part) and grid(part) > MAX_SHEET_CELLS}
+    unnamed = {
+        part: grid(part)
+        for part in sorted(names - seen)
+        if _WORKSHEET_PART.match(part) and grid(part) > MAX_SHEET_CELLS
+    }
     return named, unnamed
 
 
