@@ -45,15 +45,16 @@ def envelope(parsed: Parsed) -> dict:
     return rec
 
 
-def _extension_lie(path: str, fmt: str | None) -> str | None:
+def _extension_lie(path: str, fmt: str | None) -> dict | None:
     """The warning for a file whose name claims another format than its bytes (read by its bytes)."""
     claimed = _EXTENSION_FORMATS.get(os.path.splitext(path)[1].lower())
     if claimed is None or fmt is None or claimed == fmt or {claimed, fmt} <= {"txt", "html"}:
         return None
-    return (
-        f"文件扩展名为{os.path.splitext(path)[1]}，但内容实为{_FORMAT_ZH.get(fmt, fmt)}，已按实际内容读取；"
-        f"请核对文件是否为报送单位的原件（extension says {claimed}, the bytes are {fmt}: read as {fmt}）"
-    )
+    return {
+        "code": "W_EXTENSION_MISMATCH",
+        "message": f"文件扩展名为{os.path.splitext(path)[1]}，但内容实为{_FORMAT_ZH.get(fmt, fmt)}，已按实际内容读取；"
+        f"请核对文件是否为报送单位的原件（extension says {claimed}, the bytes are {fmt}: read as {fmt}）",
+    }
 
 
 OCR_NOTE = "（所依据的文字或数字由OCR从扫描件识别，请对照原件核实）"

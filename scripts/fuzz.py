@@ -1,11 +1,13 @@
 """``make fuzz``: mutation fuzzing of jixiao through the batch run's own path.
 
-Seeds are the corpus and the bad-file fixtures. Each round mutates a batch of them (format-aware: text
-encodings and lines, DOCX zip entries and XML, PDF objects, references, xref and streams), runs them with
-:func:`pipeline.batch.run` exactly as ``jixiao run`` does (worker processes, per-document limits, every
-writer), and asserts what the run promises:
+Seeds are the corpus, the bad-file fixtures and the other formats' fixtures. Each round mutates a batch of
+them (format-aware: text encodings and lines, DOCX zip entries and XML, PDF objects, references, xref and
+streams; XLSX/ODS packages, BIFF and OLE2 containers, web pages and images in ``fuzz_formats.py``), runs
+them with :func:`pipeline.batch.run` exactly as ``jixiao run`` does (a fresh process, worker processes,
+per-document limits, every writer), and asserts what the run promises:
 
-* one record per file, each with a status, and a code on every record that is not ok;
+* one record per file, each with a status, and a code on every record that is not ok; every warning a
+  ``{code, message}``;
 * no E_INTERNAL, no traceback text in a record, no stage stopped by a crash (``incomplete.reason`` crash);
 * no record ``ok`` after a limit fired (a document that took the whole time limit and says ok);
 * every writer ``ok`` and its output present; worker memory within the limit.
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import multiprocessing
 import random
 import re
 import shutil
@@ -31,11 +34,18 @@ import time
 import zipfile
 import zlib
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from fuzz_formats import flip, insert, mutate_html, mutate_image, mutate_mht, mutate_ole2, mutate_sheet_package, text_of, truncate, zip_entry
+
 ROOT = Path(__file__).resolve().parent.parent
-SEED_DIRS = (ROOT / "corpus", ROOT / "tests" / "data" / "bad")
+# Where the seeds come from: the corpus's reports reach extraction and checks, the bad files and the other
+# formats' fixtures (scripts/make_formats.py) mostly the readers.
+SEED_DIRS = {"reports": ROOT / "corpus", "bad": ROOT / "tests" / "data" / "bad", "formats": ROOT / "tests" / "data" / "formats"}
+# How often each pool is drawn from; "slow" holds the seeds of any folder read by LibreOffice or OCR.
+POOL_WEIGHTS = {"reports": 0.55, "bad": 0.2, "formats": 0.23, "slow": 0.02}
 MAX_SEED_BYTES = 300_000  # the 1 MB bombs are refused from their headers; mutating them only costs time
 MAX_MUTANT_BYTES = 8 << 20  # stacked mutations stop growing a file here (the fuzzer must not run out of memory)
 OUTPUT_FILES = ("corpus.jsonl", "run.log", "discrepancies.xlsx", "corpus.duckdb", "report.html")
@@ -61,41 +71,15 @@ def _room(unit: int) -> int:
     return max(1, MAX_MUTANT_BYTES // (3 * max(1, unit)))
 
 
-def _flip(rng: random.Random, data: bytes, n: int | None = None) -> bytes:
-    b = bytearray(data)
-    for _ in range(n or rng.choice((1, 2, 3, 10, 40))):
-        if b:
-            b[rng.randrange(len(b))] = rng.randrange(256)
-    return bytes(b)
-
-
-def _truncate(rng: random.Random, data: bytes) -> bytes:
-    return data[: rng.randrange(max(1, len(data)))]
-
-
-def _insert(rng: random.Random, data: bytes, piece: bytes) -> bytes:
-    at = rng.randrange(len(data) + 1)
-    return data[:at] + piece + data[at:]
-
-
-def _text_of(data: bytes) -> str:
-    for enc in ("utf-8", "gb18030", "utf-16"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            pass
-    return data.decode("utf-8", errors="replace")
-
-
 def mutate_text(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     """One mutation of a text file; returns the bytes and the mutation's name."""
     kind = rng.choice(("flip", "truncate", "encode", "repeat", "hostile", "hostile_bytes", "lines", "table", "long_line"))
-    text = _text_of(data)
+    text = text_of(data)
     lines = text.splitlines()
     if kind == "flip":
-        return _flip(rng, data), kind
+        return flip(rng, data), kind
     if kind == "truncate":
-        return _truncate(rng, data), kind
+        return truncate(rng, data), kind
     if kind == "encode":
         enc = rng.choice(("gb18030", "utf-16", "utf-8-sig", "big5", "utf-16-le", "latin-1", "shift_jis"))
         return text.encode(enc, errors="replace"), f"{kind}:{enc}"
@@ -115,7 +99,7 @@ def mutate_text(rng: random.Random, data: bytes) -> tuple[bytes, str]:
         at = rng.randrange(len(text) + 1)
         return (text[:at] + piece + text[at:]).encode("utf-8"), kind
     if kind == "hostile_bytes":
-        return _insert(rng, data, rng.choice(HOSTILE_BYTES)), kind
+        return insert(rng, data, rng.choice(HOSTILE_BYTES)), kind
     if kind == "lines":
         rng.shuffle(lines) if rng.random() < 0.3 else None
         keep = [ln for ln in lines if rng.random() > 0.3]
@@ -169,14 +153,14 @@ def _xml_text_mutation(rng: random.Random, xml: str) -> tuple[str, str]:
 def mutate_docx(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     kind = rng.choice(("xml", "xml", "xml", "entry_flip", "drop", "zip_flip", "truncate", "rels"))
     if kind == "zip_flip":
-        return _flip(rng, data), kind
+        return flip(rng, data), kind
     if kind == "truncate":
-        return _truncate(rng, data), kind
+        return truncate(rng, data), kind
     try:
         src = zipfile.ZipFile(io.BytesIO(data))
         entries = [(i, src.read(i)) for i in src.infolist()]
     except Exception:
-        return _flip(rng, data), "flip-unzippable"
+        return flip(rng, data), "flip-unzippable"
     names = [i.filename for i, _ in entries]
     target = "word/document.xml" if "word/document.xml" in names else (rng.choice(names) if names else "")
     how = kind
@@ -189,7 +173,7 @@ def mutate_docx(rng: random.Random, data: bytes) -> tuple[bytes, str]:
                 xml, how = _xml_text_mutation(rng, body.decode("utf-8", errors="replace"))
                 body = xml.encode("utf-8")
             elif info.filename == target and kind == "entry_flip":
-                body = _flip(rng, body)
+                body = flip(rng, body)
             elif kind == "rels" and info.filename.endswith(".rels"):
                 extra = rng.choice((
                     '<Relationship Id="rIdX1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="javascript:alert(1)" TargetMode="External"/>',
@@ -198,7 +182,7 @@ def mutate_docx(rng: random.Random, data: bytes) -> tuple[bytes, str]:
                     '<Relationship Id="rIdX4" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="http://example.invalid/x.png" TargetMode="External"/>',
                 ))
                 body = body.replace(b"</Relationships>", extra.encode() + b"</Relationships>")
-            dst.writestr(info.filename, body)
+            dst.writestr(zip_entry(info.filename), body)
     return out.getvalue(), f"docx-{how}"
 
 
@@ -210,9 +194,9 @@ _STREAM = re.compile(rb"stream\r?\n(.*?)endstream", re.S)
 def mutate_pdf(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     kind = rng.choice(("flip", "truncate", "ref", "ref", "xref", "stream", "stream", "length", "dup", "startxref"))
     if kind == "flip":
-        return _flip(rng, data), kind
+        return flip(rng, data), kind
     if kind == "truncate":
-        return _truncate(rng, data), kind
+        return truncate(rng, data), kind
     if kind == "ref":
         # rewire references: a page's resources or parent pointing at itself or an ancestor is a cycle
         refs = list(_REF.finditer(data))
@@ -238,33 +222,73 @@ def mutate_pdf(rng: random.Random, data: bytes) -> tuple[bytes, str]:
     # re-encode a content stream: inflate, mutate, store it raw or deflated again; offsets go stale
     streams = list(_STREAM.finditer(data))
     if not streams:
-        return _flip(rng, data), "flip-nostream"
+        return flip(rng, data), "flip-nostream"
     m = rng.choice(streams)
     body = m.group(1)
     try:
         plain = zlib.decompress(body)
     except zlib.error:
         plain = body
-    plain = _flip(rng, plain, rng.choice((1, 5, 50))) if rng.random() < 0.5 else plain * min(rng.choice((2, 20, 200)), _room(len(plain)))
+    plain = flip(rng, plain, rng.choice((1, 5, 50))) if rng.random() < 0.5 else plain * min(rng.choice((2, 20, 200)), _room(len(plain)))
     new = zlib.compress(plain) if rng.random() < 0.5 else plain
     return data[: m.start(1)] + new + data[m.end(1) :], "stream"
 
 
-def mutate(rng: random.Random, data: bytes) -> tuple[bytes, str, str]:
-    """Bytes, mutation name and file suffix for one mutant of ``data`` (mutations may stack)."""
-    if data.startswith(b"%PDF"):
-        fmt, fn = ".pdf", mutate_pdf
-    elif data.startswith(b"PK"):
-        fmt, fn = ".docx", mutate_docx
-    else:
-        fmt, fn = ".txt", mutate_text
+def _text_or_html(rng: random.Random, data: bytes) -> tuple[bytes, str]:
+    return mutate_html(rng, data) if rng.random() < 0.6 else mutate_text(rng, data)
+
+
+# The seed's format (from its bytes, as the readers tell it) -> its mutator.
+MUTATORS = {
+    "pdf": mutate_pdf, "scan": mutate_pdf, "docx": mutate_docx, "xlsx": mutate_sheet_package, "ods": mutate_sheet_package,
+    "odt": mutate_sheet_package, "xls": mutate_ole2, "doc": mutate_ole2, "ole2": mutate_ole2, "html": _text_or_html,
+    "mht": mutate_mht, "image": mutate_image, "rtf": mutate_text, "text": mutate_text, "binary": mutate_text,
+}
+# Formats read by LibreOffice (seconds per file) or OCR (about ten per page): kept rare in the mix.
+SLOW = {"doc", "odt", "rtf", "image", "scan"}
+
+
+def format_of(data: bytes) -> str:
+    """The seed's format as the readers tell it from its bytes (``scan``: a PDF with pages to OCR)."""
+    from pipeline.readers.txt import decode, is_html
+    from pipeline.sniff import ole2_kind, sniff
+
+    kind = sniff(data)
+    if kind == "ole2":
+        return {"doc": "doc", "xls": "xls"}.get(ole2_kind(data), "ole2")
+    if kind == "text":
+        try:
+            return "html" if is_html(decode(data).text) else "text"
+        except Exception:  # noqa: BLE001 - undecodable text is still text to mutate
+            return "text"
+    if kind == "pdf" and _has_pages_to_ocr(data):
+        return "scan"
+    return kind if kind in MUTATORS else "binary"
+
+
+def _has_pages_to_ocr(data: bytes) -> bool:
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+        return any(page.get_textpage().count_chars() == 0 for page in pdf)
+    except Exception:  # noqa: BLE001 - an unreadable PDF is mutated as any other
+        return False
+
+
+def mutate(rng: random.Random, data: bytes, name: str = "", fmt: str | None = None) -> tuple[bytes, str, str]:
+    """Bytes, mutation name and file suffix for one mutant of ``data`` (mutations may stack). The mutant
+    keeps the seed's suffix (``name``), so a name that lies about the bytes is part of the mix."""
+    fmt = fmt or format_of(data)
+    fn = MUTATORS.get(fmt, mutate_text)
+    suffix = Path(name).suffix or {"pdf": ".pdf", "docx": ".docx"}.get(fmt, ".txt")
     names = []
     for _ in range(rng.choice((1, 1, 1, 2, 3))):
         if len(data) > MAX_MUTANT_BYTES // 8:
             break  # a repeated report repeated again would run into gigabytes
-        data, name = fn(rng, data)
-        names.append(name)
-    return data[:MAX_MUTANT_BYTES], "+".join(names), fmt
+        data, how = fn(rng, data)
+        names.append(how)
+    return data[:MAX_MUTANT_BYTES], "+".join(names), suffix
 
 
 # ---------------------------------------------------------------------------------------------- rounds
@@ -277,6 +301,7 @@ class Campaign:
     statuses: Counter = field(default_factory=Counter)
     codes: Counter = field(default_factory=Counter)
     mutations: Counter = field(default_factory=Counter)
+    formats: Counter = field(default_factory=Counter)  # files by the format of the seed they were made from
     broken: list[dict] = field(default_factory=list)
     peak_mb: float = 0.0
     slowest: tuple[float, str] = (0.0, "")
@@ -284,13 +309,29 @@ class Campaign:
     examples: dict = field(default_factory=dict)  # code -> the first file that ended with it
 
 
-def seeds() -> tuple[list[tuple[str, bytes]], list[tuple[str, bytes]]]:
-    """(reports, bad files): the corpus, and the fixtures of tests/data/bad."""
-    out: list[list[tuple[str, bytes]]] = []
-    for folder in SEED_DIRS:
-        out.append([(p.name, p.read_bytes()) for p in sorted(folder.glob("*"))
-                    if p.is_file() and 0 < p.stat().st_size <= MAX_SEED_BYTES])
-    return out[0], out[1]
+@dataclass(frozen=True)
+class Seed:
+    name: str
+    data: bytes
+    fmt: str  # as format_of tells it
+
+
+def seeds() -> dict[str, list[Seed]]:
+    """The seed files by pool (see POOL_WEIGHTS): the corpus, tests/data/bad, tests/data/formats, and the
+    slow ones of any of them."""
+    pools: dict[str, list[Seed]] = {name: [] for name in POOL_WEIGHTS}
+    for pool, folder in SEED_DIRS.items():
+        for p in sorted(folder.glob("*")):
+            if p.is_file() and 0 < p.stat().st_size <= MAX_SEED_BYTES:
+                data = p.read_bytes()
+                seed = Seed(p.name, data, format_of(data))
+                pools["slow" if seed.fmt in SLOW else pool].append(seed)
+    return pools
+
+
+def pick(rng: random.Random, pools: dict[str, list[Seed]]) -> Seed:
+    names = [n for n in POOL_WEIGHTS if pools.get(n)]
+    return rng.choice(pools[rng.choices(names, weights=[POOL_WEIGHTS[n] for n in names])[0]])
 
 
 def _log_times(run_log: Path) -> dict[str, tuple[str, float]]:
@@ -302,22 +343,30 @@ def _log_times(run_log: Path) -> dict[str, tuple[str, float]]:
     return out
 
 
-def one_round(rng: random.Random, pool: tuple[list, list], size: int, work: Path, crashes: Path,
-              camp: Campaign, doc_seconds: float, memory_mb: int, workers: int) -> None:
+def _run_round(indir: Path, outdir: Path, cache: Path, workers: int, doc_seconds: float, memory_mb: int) -> tuple[float, dict]:
+    """One batch through :func:`pipeline.batch.run`, as ``jixiao run`` does it; the workers' peak memory
+    and each writer's state."""
     from pipeline.batch import run
 
+    summary = run([indir], outdir, workers=workers, fresh=True, progress=False, doc_seconds=doc_seconds,
+                  doc_memory_mb=memory_mb, cache_dir=cache)
+    return summary.worker_peak_mb, dict(summary.writers)
+
+
+def one_round(rng: random.Random, pools: dict[str, list[Seed]], size: int, work: Path, crashes: Path,
+              camp: Campaign, doc_seconds: float, memory_mb: int, workers: int) -> None:
     indir, outdir = work / "in", work / "out"
     shutil.rmtree(indir, ignore_errors=True)
     indir.mkdir(parents=True)
     made: dict[str, tuple[str, str]] = {}
     for k in range(size):
-        # the corpus's real reports reach extraction and checks; the bad files mostly the readers
-        name, data = rng.choice(pool[0] if rng.random() < 0.7 or not pool[1] else pool[1])
-        mutant, how, suffix = mutate(rng, data)
+        seed = pick(rng, pools)
+        mutant, how, suffix = mutate(rng, seed.data, seed.name, seed.fmt)
         fname = f"m{camp.rounds:05d}_{k:03d}{suffix}"
         (indir / fname).write_bytes(mutant)
-        made[str(indir / fname)] = (name, how)
+        made[str(indir / fname)] = (seed.name, how)
         camp.mutations[how.split(":")[0].split("+")[0]] += 1
+        camp.formats[seed.fmt] += 1
 
     def keep(path: str | None, why: str, detail: str = "") -> None:
         crashes.mkdir(parents=True, exist_ok=True)
@@ -335,17 +384,20 @@ def one_round(rng: random.Random, pool: tuple[list, list], size: int, work: Path
         print(f"  BROKEN {why}: {entry.get('file')} {entry.get('mutation', '')} {detail[:200]}", flush=True)
 
     try:
-        summary = run([indir], outdir, workers=workers, fresh=True, progress=False, doc_seconds=doc_seconds,
-                      doc_memory_mb=memory_mb, cache_dir=work / "cache")
+        # each round in a fresh process, as `jixiao run` starts: workers forked from a campaign that has
+        # run writers (DuckDB maps gigabytes of address space) would inherit that mapping, and their
+        # memory cap would leave them a few hundred MB (spurious E_TOO_LARGE, OCR libraries failing to load)
+        with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+            peak_mb, writers = pool.submit(_run_round, indir, outdir, work / "cache", workers, doc_seconds, memory_mb).result()
     except Exception as exc:  # the run itself must never fail on what the documents hold
         keep(None, "run-failed", f"{type(exc).__name__}: {exc}")
         return
     camp.rounds += 1
     camp.files += size
-    camp.peak_mb = max(camp.peak_mb, summary.worker_peak_mb)
-    if summary.worker_peak_mb > memory_mb:
-        keep(None, "memory", f"worker peak {summary.worker_peak_mb:.0f} MB > {memory_mb} MB")
-    for w, st in summary.writers.items():
+    camp.peak_mb = max(camp.peak_mb, peak_mb)
+    if peak_mb > memory_mb:
+        keep(None, "memory", f"worker peak {peak_mb:.0f} MB > {memory_mb} MB")
+    for w, st in writers.items():
         if st != "ok":
             keep(None, "writer", f"{w}: {st}")
     for name in OUTPUT_FILES:
@@ -374,8 +426,11 @@ def one_round(rng: random.Random, pool: tuple[list, list], size: int, work: Path
             keep(path, "status", str(status))
         elif status in ("error", "not_report") and not err.get("code"):
             keep(path, "no-code")
-        elif status == "partial" and not err.get("code") and not all(w.get("code") for w in r.get("warnings") or [{}]):
+        elif status == "partial" and not err.get("code") and not r.get("warnings"):
             keep(path, "no-code")
+        odd = [w for w in r.get("warnings") or [] if not (isinstance(w, dict) and w.get("code") and w.get("message"))]
+        if odd:  # the contract: every warning a {code, message}
+            keep(path, "warning-shape", repr(odd[:3]))
         if err.get("code") == "E_INTERNAL":
             keep(path, "internal", err.get("detail", ""))
         if (r.get("incomplete") or {}).get("reason") == "crash":
@@ -401,17 +456,17 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 30)
     rng = random.Random(seed)
-    pool = seeds()
+    pools = seeds()
     args.out.mkdir(parents=True, exist_ok=True)
     crashes = args.out / "crashes"
     camp = Campaign()
     start = time.monotonic()
-    print(f"fuzz: seed {seed}, {len(pool[0]) + len(pool[1])} seed files, rounds of {args.round}, limit {args.doc_seconds:g} s / "
+    print(f"fuzz: seed {seed}, {sum(map(len, pools.values()))} seed files, rounds of {args.round}, limit {args.doc_seconds:g} s / "
           f"{args.memory_mb} MB per document", flush=True)
     with tempfile.TemporaryDirectory(prefix="jixiao-fuzz-") as tmp:
         while time.monotonic() - start < args.seconds and (not args.files or camp.files < args.files):
             size = args.round if not args.files else min(args.round, args.files - camp.files)
-            one_round(rng, pool, size, Path(tmp), crashes, camp, args.doc_seconds, args.memory_mb, args.workers)
+            one_round(rng, pools, size, Path(tmp), crashes, camp, args.doc_seconds, args.memory_mb, args.workers)
             print(f"  {camp.files} files, {time.monotonic() - start:.0f} s, broken {len(camp.broken)}, worker peak "
                   f"{camp.peak_mb:.0f} MB, slowest {camp.slowest[0] / 1000:.1f} s ({camp.slowest[1]})", flush=True)
             _report(args.out, seed, camp, start)
@@ -424,12 +479,12 @@ def _report(out: Path, seed: int, camp: Campaign, start: float) -> dict:
     """The campaign's figures, rewritten after every round so that they survive an interrupted campaign."""
     report = {
         "seed": seed, "files": camp.files, "rounds": camp.rounds, "seconds": round(time.monotonic() - start, 1),
-        "statuses": dict(camp.statuses), "codes": dict(camp.codes), "mutations": dict(camp.mutations),
+        "statuses": dict(camp.statuses), "codes": dict(camp.codes), "formats": dict(camp.formats), "mutations": dict(camp.mutations),
         "examples": camp.examples, "limit_hits": camp.limit_hits, "worker_peak_mb": round(camp.peak_mb), "slowest_ms": round(camp.slowest[0]),
         "slowest": camp.slowest[1], "broken": camp.broken,
         "summary": {k: sum(1 for b in camp.broken if b["why"] == k) for k in
                     ("internal", "traceback", "missing-record", "record-count", "ok-after-limit", "writer", "crash",
-                     "memory", "run-failed", "no-code", "status")},
+                     "memory", "run-failed", "no-code", "warning-shape", "status")},
     }
     (out / f"fuzz-{seed}.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     return report

@@ -8,6 +8,7 @@ DOCX and PDF specific bad files come from scripts/make_docx.py and scripts/make_
 from __future__ import annotations
 
 import random
+import re
 import struct
 import sys
 from pathlib import Path
@@ -195,6 +196,7 @@ def reliability(out: Path) -> None:
         'Target="file:///etc/passwd"/>'
     )
     (out / "external_rels.docx").write_bytes(_rels_added(_docx_with(lambda xml: xml), rels))
+    sheets_and_pages(out)
 
 
 def _rels_added(data: bytes, extra: str) -> bytes:
@@ -212,6 +214,107 @@ def _rels_added(data: bytes, extra: str) -> bytes:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             dst.writestr(fixed, body)
     return out.getvalue()
+
+
+# -- spreadsheets and web pages: what the fuzzer's XLSX, ODS, BIFF and HTML mutations found ------------------
+
+FORMATS = ROOT / "tests" / "data" / "formats"
+WORKBOOK = FORMATS / "001_自评表.xlsx"  # sheets: 自评表 (sheet1), 综合评分表, 指标 (sheet3), 填表说明 (hidden)
+
+
+def _xlsx_with(changes: dict[str, object]) -> bytes:
+    """The seed workbook with some parts passed through a function of their text, zipped reproducibly."""
+    import io
+    import zipfile
+
+    src = zipfile.ZipFile(WORKBOOK)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename in changes:
+                body = changes[info.filename](body.decode("utf-8")).encode("utf-8")
+            fixed = zipfile.ZipInfo(info.filename, date_time=_STAMP)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, body)
+    return out.getvalue()
+
+
+def _biff_with(path: Path, change) -> bytes:
+    """A legacy workbook with ``change(kind, body) -> body or None`` applied to each record of its
+    Workbook stream (same lengths, so the OLE2 container stays as it was)."""
+    import shutil
+    import tempfile
+
+    import olefile
+
+    with olefile.OleFileIO(path) as ole:
+        stream = bytearray(ole.openstream("Workbook").read())
+    pos = 0
+    while pos + 4 <= len(stream):
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        new = change(kind, bytes(stream[pos + 4 : pos + 4 + size]))
+        if new is not None:
+            stream[pos + 4 : pos + 4 + size] = new
+        pos += 4 + size
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / path.name
+        shutil.copy(path, copy)
+        with olefile.OleFileIO(str(copy), write_mode=True) as ole:
+            ole.write_stream("Workbook", bytes(stream))
+        return copy.read_bytes()
+
+
+def _fat_loop(data: bytes) -> bytes:
+    """The OLE2 file with its directory's sector chain pointing back at its own first sector."""
+    out = bytearray(data)
+    first_fat, first_dir = struct.unpack_from("<I", out, 76)[0], struct.unpack_from("<I", out, 48)[0]
+    struct.pack_into("<I", out, 512 + first_fat * 512 + 4 * first_dir, first_dir)
+    return bytes(out)
+
+
+def sheets_and_pages(out: Path) -> None:
+    # a value in row 99,999,999,999 of the 指标 sheet: calamine lays a sheet out from A1 to its farthest
+    # cell, asked for 2.4 TB and aborted the worker (E_INTERNAL); now that sheet is left out, with a warning
+    far = '<row r="99999999999"><c r="A99999999999" t="inlineStr"><is><t>远处</t></is></c></row>'
+    (out / "far_cell.xlsx").write_bytes(_xlsx_with({"xl/worksheets/sheet3.xml": lambda xml: xml.replace("</sheetData>", far + "</sheetData>")}))
+    # numbers no float or 28-digit Decimal holds: 1E+309 is inf, 1E+300 formatted as a percentage;
+    # decimal.InvalidOperation in cell_text (found as an ODS office:value="1E+400"), E_INTERNAL
+    huge = {"C8": "1E+309", "D8": "1E+300"}
+    (out / "huge_numbers.xlsx").write_bytes(_xlsx_with({"xl/worksheets/sheet1.xml": lambda xml: re.sub(
+        r'<c r="([CD]8)" s="0" t="n"><v>0</v></c>', lambda m: f'<c r="{m.group(1)}" s="5" t="n"><v>{huge[m.group(1)]}</v></c>', xml)}))
+    # shared strings claiming 99,999,999,999 entries: calamine reserved 2.4 TB for them and aborted (found
+    # by the release campaign, seed 944574915)
+    (out / "sst_count.xlsx").write_bytes(_xlsx_with({"xl/sharedStrings.xml": lambda xml: re.sub(
+        r'uniqueCount="\d+"', 'uniqueCount="99999999999"', xml)}))
+    xls = FORMATS / "001_自评表.xls"
+    # the directory's sector chain looping back on itself: calamine gathered sectors until 24 GB, the
+    # kernel killed the process
+    (out / "fat_loop.xls").write_bytes(_fat_loop(xls.read_bytes()))
+    # a DIMENSIONS record with its rows the wrong way round: calamine reserved petabytes and aborted
+    (out / "dimensions.xls").write_bytes(_biff_with(xls, lambda kind, body: struct.pack("<IIHH", 5, 4, 0, 8) + body[12:] if kind == 0x0200 else None))
+    # an .et cut short: calamine's OLE2 reader panics (pyo3 PanicException, a BaseException), E_INTERNAL
+    (out / "truncated.et").write_bytes((FORMATS / "001_自评表.et").read_bytes()[:10498])
+    # cell formats naming colour 0x5c: xlrd reported it on stdout, into `jixiao parse`'s JSON Lines
+    (out / "odd_colours.xls").write_bytes(_biff_with(xls, lambda kind, body: body[:18] + struct.pack("<H", 0x5C | 0x5C << 7) if kind == 0x00E0 and len(body) == 20 else None))
+    # a page whose table cells all claim rowspan="1000" colspan="1000": 100 million grid positions, 23 s
+    cells = "".join(f'<td rowspan="1000" colspan="1000">{k}</td>' for k in range(100))
+    page = (
+        "<html><head><meta charset=\"utf-8\"><title>绩效自评报告</title></head><body><h2>一、基本情况</h2>"
+        "<p>该项目年初预算数662.77万元，全年执行数16.67万元，预算执行率为2.52%。</p>"
+        f"<table><tr><td>项目</td><td>金额</td></tr><tr>{cells}</tr><tr><td>合计</td><td>662.77</td></tr></table>"
+        "</body></html>"
+    )
+    (out / "spans.html").write_bytes(page.encode("utf-8"))
+    # a report saved as a web page, cut short before its score table's </table> (the government page's
+    # table): the table, never closed, was dropped without a word, the dimension scores with it
+    gov = (FORMATS / "001_gov.html").read_text(encoding="utf-8")
+    start = gov.index("<table")
+    cut = (
+        "<html><head><meta charset=\"utf-8\"><title>绩效自评报告</title></head><body><h2>三、综合评价结论</h2>"
+        "<p>该项目年初预算数662.77万元，全年执行数16.67万元，预算执行率为2.52%。</p>" + gov[start : gov.index("</table>", start)]
+    )
+    (out / "unclosed_table.html").write_bytes(cut.encode("utf-8"))
 
 
 if __name__ == "__main__":

@@ -59,6 +59,15 @@ EXPECTED = {
     "parent_cycle.pdf": ("ok", "pdf"),
     "hostile_text.txt": ("ok", "txt"),
     "external_rels.docx": ("ok", "docx"),
+    "far_cell.xlsx": ("partial", "xlsx"),
+    "huge_numbers.xlsx": ("partial", "xlsx"),
+    "fat_loop.xls": ("error", "E_SHEET_CORRUPT"),
+    "dimensions.xls": ("error", "E_SHEET_CORRUPT"),
+    "truncated.et": ("error", "E_SHEET_CORRUPT"),
+    "odd_colours.xls": ("ok", "xls"),
+    "spans.html": ("ok", "html"),
+    "sst_count.xlsx": ("error", "E_SHEET_CORRUPT"),
+    "unclosed_table.html": ("ok", "html"),
 }
 
 

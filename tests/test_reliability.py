@@ -10,8 +10,9 @@ import csv
 import errno
 import json
 import os
+import re
 import shutil
-import sys
+import socket
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,6 +117,81 @@ def test_external_relationships_are_never_followed() -> None:
     assert rec["status"] == "ok"
     text = json.dumps(rec, ensure_ascii=False)
     assert "root:" not in text and "example.invalid" not in text and "javascript:" not in text
+
+
+# spreadsheets and web pages (the fuzzer's XLSX, ODS, BIFF and HTML mutations)
+
+
+def test_a_cell_in_a_far_row_leaves_its_sheet_out_not_the_workbook() -> None:
+    # calamine lays a sheet out from A1 to its farthest cell: row 99,999,999,999 asked for 2.4 TB and the
+    # allocation aborted the worker
+    rec = record("far_cell.xlsx")
+    assert rec["status"] == "partial" and rec["error"] is None
+    assert warning_codes(rec) == ["W_SHEET_TOO_LARGE"]
+    assert rec["warnings"][0]["message"].startswith("工作表指标的单元格范围过大")
+    assert [s["name"] for s in rec["sheets"]] == ["自评表", "综合评分表", "填表说明"]
+    budget = rec["budget"]
+    assert (budget["initial"]["value"], budget["initial"]["evidence"]["cell"]) == (6627700, "自评表!C6")
+    assert budget["spent"]["value"] == 166700
+
+
+def test_numbers_no_float_holds_are_read_as_the_cell_shows_them() -> None:
+    # 1E+309 (inf) and 1E+300 formatted 0.00%: decimal.InvalidOperation in cell_text, E_INTERNAL
+    parsed = parse_file(BAD / "huge_numbers.xlsx")
+    cells = {c.ref: c.text for b in parsed.doc.blocks for c in b.cells or [] if b.loc["sheet"] == "自评表"}
+    assert cells["C8"] == "inf"
+    assert cells["D8"] == "1" + "0" * 300  # plain digits: a damaged cell is not rounded into a percentage
+    rec = record("huge_numbers.xlsx")
+    assert rec["status"] == "partial" and warning_codes(rec) == ["W_NUMBER_TOO_LONG"]
+    assert rec["budget"]["initial"]["value"] == 6627700 and rec["budget"]["spent"]["value"] == 166700
+
+
+@pytest.mark.parametrize("name, detail", [
+    # the directory's sector chain looping: calamine gathered sectors until the kernel killed it (24 GB)
+    ("fat_loop.xls", "the sector chain of directory loops back on itself"),
+    # DIMENSIONS with rows 5..4: calamine reserved petabytes and aborted
+    ("dimensions.xls", "cell records or DIMENSIONS reach 281474976710656 cells"),
+    # an .et cut at byte 10,498: calamine's OLE2 reader panics (PanicException derives from BaseException)
+    ("truncated.et", "PanicException: range end index 64 out of range"),
+    # uniqueCount="99999999999": calamine reserved 24 bytes per claimed string and aborted
+    ("sst_count.xlsx", "the shared strings claim 99999999999 entries the part does not hold"),
+])
+def test_a_damaged_legacy_workbook_is_corrupt_not_a_dead_worker(name: str, detail: str) -> None:
+    rec = record(name)
+    assert rec["status"] == "error" and rec["error"]["code"] == "E_SHEET_CORRUPT"
+    assert rec["error"]["detail"].startswith(detail)
+
+
+def test_a_workbook_xlrd_complains_about_keeps_stdout_for_the_records() -> None:
+    # xf records naming colour 0x5c: xlrd printed "*** xf #26 …" into `jixiao parse`'s JSON Lines
+    result = CliRunner().invoke(app, ["extract", os.fspath(BAD / "odd_colours.xls"), os.fspath(BAD / "gbk.txt")])
+    assert result.exit_code == 0
+    recs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(Path(r["file"]).name, r["status"]) for r in recs] == [("odd_colours.xls", "ok"), ("gbk.txt", "ok")]
+    assert recs[0]["budget"]["initial"]["value"] == 6627700
+
+
+def test_table_spans_past_the_table_are_clipped_as_a_browser_does() -> None:
+    # 100 cells of rowspan="1000" colspan="1000": 100 million grid positions, 23 s (MemoryError under a limit)
+    parsed = parse_file(BAD / "spans.html")
+    table = next(b for b in parsed.doc.blocks if b.cells)
+    spanned = [c for c in table.cells if c.row == 1]
+    assert len(spanned) == 100 and {(c.rowspan, c.colspan) for c in spanned} == {(2, 1000)}  # to the table's end
+    assert [(c.row, c.col, c.text) for c in table.cells if c.row == 2] == [(2, 100000, "合计"), (2, 100001, "662.77")]
+    rec = record("spans.html")
+    assert rec["status"] == "ok" and rec["budget"]["execution_rate"]["value"] == 2.52
+
+
+def test_a_table_left_open_at_the_end_of_a_page_is_read_not_dropped() -> None:
+    # a page cut short before </table>: the table's text was lost without a word, and the record was ok
+    parsed = parse_file(BAD / "unclosed_table.html")
+    table = parsed.doc.blocks[-1]
+    assert table.kind == "table" and table.grid()[-2:] == [["合计", "100", "91.23", "—"], ["评价等级", "优", None, None]]
+    rec = record("unclosed_table.html")
+    assert rec["status"] == "ok"
+    assert [(d["name"], d["weight"]["value"], d["score"]["value"]) for d in rec["score"]["dimensions"]] == [
+        ("决策", 20, 20), ("过程", 20, 16.1), ("产出", 40, 35.13), ("效益", 20, 20)]
+    assert (rec["score"]["total"]["value"], rec["score"]["grade"]["value"]) == (91.23, "优")
 
 
 # --------------------------------------------------------------------- 2. interrupted records say so
@@ -245,6 +321,8 @@ def odd_tree(root: Path) -> Path:
     shutil.copy(SEED001.with_suffix(".txt"), os.path.join(os.fsencode(src), os.fsencode(GBK_NAME)))
     shutil.copy(SEED001.with_suffix(".txt"), src / "locked" / "hidden_by_permissions.txt")
     os.mkfifo(src / "pipe.txt")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(os.fspath(src / "sock.txt"))  # the socket file stays after the socket is closed
     (src / "passwd.txt").symlink_to("/etc/passwd")
     (src / "dangling.txt").symlink_to(src / "nothing.txt")
     (src / "loop1").symlink_to(src / "loop2")
@@ -277,6 +355,7 @@ def test_every_path_the_walk_meets_gets_a_row_or_a_log_line(tmp_path, pinned, mo
         "报告.txt".encode("gbk").decode("utf-8", "replace"): None,
         "locked": "E_FOLDER_UNREADABLE",
         "pipe.txt": "E_NOT_REGULAR_FILE",
+        "sock.txt": "E_NOT_REGULAR_FILE",
         "passwd.txt": "E_SYMLINK_OUTSIDE",
         "dangling.txt": "E_SYMLINK_BROKEN",
         "loop1": "E_SYMLINK_BROKEN",
@@ -284,10 +363,33 @@ def test_every_path_the_walk_meets_gets_a_row_or_a_log_line(tmp_path, pinned, mo
         "to_a.txt": None,
     }
     assert recs[str(src / "sub" / "to_a.txt")]["duplicate_of"] == str(src / "a.txt")
-    assert summary.files == 9 and summary.error == 6
+    assert summary.files == 10 and summary.error == 7
     log = (tmp_path / "out" / "run.log").read_text(encoding="utf-8")
     assert "skipped " + str(src / "sub" / "up") + ": a folder already read" in log
     assert "root:" not in (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8")
+
+
+def test_a_fifo_put_in_place_of_a_listed_file_gets_its_row_without_blocking(tmp_path, pinned, monkeypatch) -> None:
+    from pipeline.batch import runner
+
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED000.with_suffix(".txt"), src / "a.txt")
+    shutil.copy(SEED001.with_suffix(".txt"), src / "b.txt")
+    real = runner.find_inputs
+
+    def listed_then_swapped(inputs, outdir):
+        found = real(inputs, outdir)
+        os.unlink(src / "b.txt")  # after the walk judged it a regular file
+        os.mkfifo(src / "b.txt")
+        return found
+
+    monkeypatch.setattr(runner, "find_inputs", listed_then_swapped)
+    summary = run([src], tmp_path / "out", workers=1, progress=False)
+    recs = {Path(r["file"]).name: r for r in map(json.loads, (tmp_path / "out" / "corpus.jsonl").read_text(encoding="utf-8").splitlines())}
+    assert (recs["a.txt"]["status"], recs["b.txt"]["status"]) == ("ok", "error")
+    assert recs["b.txt"]["error"]["code"] == "E_NOT_REGULAR_FILE" and recs["b.txt"]["sha256"] is None
+    assert summary.files == 2 and summary.error == 1
 
 
 def test_single_file_commands_give_one_record_per_file_whatever_happens(tmp_path) -> None:
@@ -377,25 +479,74 @@ def test_a_full_disk_stops_the_run_with_exit_2_and_takes_back_its_cache(tmp_path
     assert result.exit_code == 2 and "磁盘空间已满" in result.output
 
 
+def test_a_full_disk_leaves_the_previous_outputs_and_their_cache_as_they_were(tmp_path, pinned, monkeypatch) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED000.with_suffix(".txt"), src / "a.txt")
+    monkeypatch.setattr(writersmod, "WRITERS", (("corpus", None),))
+    run([src], tmp_path / "out", workers=1, progress=False)
+
+    def contents(folder: Path) -> dict[str, bytes]:
+        return {os.fspath(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    before = contents(tmp_path / "out")
+    assert "corpus.jsonl" in before and any(name.startswith(".cache") for name in before)
+    shutil.copy(SEED001.with_suffix(".txt"), src / "b.txt")  # a new report: a new cache entry
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", "corpus.duckdb")
+
+    import pipeline.outputs.corpus
+
+    monkeypatch.setattr(pipeline.outputs.corpus, "write", full)
+    with pytest.raises(RunError, match="磁盘空间已满"):
+        run([src], tmp_path / "out", workers=1, progress=False)
+    assert contents(tmp_path / "out") == before  # the outputs and the cache entries, byte for byte
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]  # no staging folder left behind
+
+
+def test_no_link_in_the_outputs_leads_out_of_the_input_folder(tmp_path, monkeypatch) -> None:
+    # the row of a symlink to /etc/passwd linked the symlink itself: a click opened /etc/passwd
+    monkeypatch.setattr(cachemod, "code_version", lambda: "0.0.0+test")
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(SEED000.with_suffix(".txt"), src / "a.txt")
+    (src / "passwd.txt").symlink_to("/etc/passwd")
+    run([src], tmp_path / "out", workers=1, progress=False)
+    book = openpyxl.load_workbook(tmp_path / "out" / "discrepancies.xlsx")
+    targets = {c.value: c.hyperlink.target for ws in book.worksheets for row in ws.iter_rows() for c in row if c.hyperlink}
+    assert set(targets) == {os.fspath(src / "a.txt")}
+    pages = [p.read_text(encoding="utf-8") for p in (tmp_path / "out" / "report-pages").glob("*.html")]
+    hrefs = {h for page in pages for h in re.findall(r'class="open" href="([^"]*)"', page)}
+    assert hrefs == {"../../in/a.txt"}
+
+
 # --------------------------------------------------------------------------------- 4. the fuzzer
 
 
-def test_the_fuzzer_mutates_every_format_reproducibly_and_a_round_keeps_every_promise(tmp_path) -> None:
-    sys.path.insert(0, os.fspath(ROOT / "scripts"))
-    try:
-        import fuzz
-    finally:
-        sys.path.pop(0)
+def test_the_fuzzer_mutates_every_format_reproducibly_and_a_round_keeps_every_promise(tmp_path, monkeypatch) -> None:
+    monkeypatch.syspath_prepend(os.fspath(ROOT / "scripts"))  # the round's own process imports it too
     import random
 
-    reports, bad = fuzz.seeds()
-    assert {Path(n).suffix for n, _ in reports} == {".txt", ".docx", ".pdf"} and bad
-    first = [fuzz.mutate(random.Random(5), data) for _, data in reports]
-    again = [fuzz.mutate(random.Random(5), data) for _, data in reports]
-    assert first == again and {suffix for _, _, suffix in first} == {".txt", ".docx", ".pdf"}
+    import fuzz
+
+    pools = fuzz.seeds()
+    assert {Path(s.name).suffix for s in pools["reports"]} == {".txt", ".docx", ".pdf"} and pools["bad"]
+    fmts = {s.fmt for pool in pools.values() for s in pool}
+    assert {"text", "html", "docx", "pdf", "xlsx", "ods", "xls", "mht", "doc", "odt", "rtf", "image", "scan"} <= fmts
+    assert {s.fmt for s in pools["slow"]} == fuzz.SLOW  # LibreOffice and OCR only where they are drawn rarely
+    seeds = [s for pool in pools.values() for s in pool]
+    first = [fuzz.mutate(random.Random(5), s.data, s.name, s.fmt) for s in seeds]
+    again = [fuzz.mutate(random.Random(5), s.data, s.name, s.fmt) for s in seeds]
+    assert first == again
+    assert {suffix for _, _, suffix in first} >= {".txt", ".docx", ".pdf", ".xlsx", ".xls", ".et", ".ods", ".html", ".mht"}
+    hows = {how.split("-")[0] for s in seeds if s.fmt in ("xlsx", "html")
+            for how in (fuzz.mutate(random.Random(k), s.data, s.name, s.fmt)[1] for k in range(40))}
+    assert {"xlsx", "html"} <= hows  # format-aware, not only bytes flipped
     camp = fuzz.Campaign()
-    fuzz.one_round(random.Random(1), (reports, bad), 8, tmp_path / "work", tmp_path / "crashes", camp, 120, 1500, 1)
-    assert camp.files == 8 and sum(camp.statuses.values()) == 8
+    fast = {k: v for k, v in pools.items() if k != "slow"}
+    fuzz.one_round(random.Random(1), fast, 8, tmp_path / "work", tmp_path / "crashes", camp, 120, 1500, 1)
+    assert camp.files == 8 and sum(camp.statuses.values()) == 8 and sum(camp.formats.values()) == 8
     assert camp.broken == []
 
 

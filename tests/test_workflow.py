@@ -119,7 +119,8 @@ def test_extension_that_lies_is_read_by_its_bytes_with_a_warning() -> None:
 
     rec = extract_record(parse_file(BAD / "text_named.docx"))
     assert rec["format"] == "txt" and rec["status"] == "ok"
-    assert any("扩展名为.docx" in w and "纯文本" in w for w in rec["warnings"])
+    assert [w["code"] for w in rec["warnings"]] == ["W_EXTENSION_MISMATCH"]  # like every warning: a code and a message
+    assert "扩展名为.docx" in rec["warnings"][0]["message"] and "纯文本" in rec["warnings"][0]["message"]
 
 
 # --------------------------------------------------------------------------------------- reviews survive

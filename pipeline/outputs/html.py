@@ -492,6 +492,8 @@ class _SourceLinks:
             return None
         p = Path(file)
         p = Path(os.path.abspath(p if p.is_absolute() else self.source_root / p))
+        if p.is_symlink():
+            return None  # a link to a symlink opens wherever it leads, out of the input folder too
         try:
             rel = os.path.relpath(p, self.page_dir)
         except ValueError:

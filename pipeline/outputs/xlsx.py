@@ -628,6 +628,8 @@ class _Linker:
         p = Path(file)
         # abspath, not resolve: link the file where it was given, even through a symlinked folder
         p = Path(os.path.abspath(p if p.is_absolute() else self.source_root / p))
+        if p.is_symlink():
+            return None  # a link to a symlink opens wherever it leads, out of the input folder too
         try:
             # relative, so the link survives moving the output and input folders together
             url = "external:" + _escape_link(os.path.relpath(p, self.book_dir))

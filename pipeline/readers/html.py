@@ -107,7 +107,7 @@ class _Parser(HTMLParser):
                 t.cell = None
             elif tag == "table":
                 self.tables.pop()
-                rows = [r for r in t.rows if r]
+                rows = _clip_spans([r for r in t.rows if r])
                 if rows:
                     # A nested table becomes its own block after the one that holds it.
                     self.doc.add_table(rows, loc={"line": t.line, "nested": bool(self.tables)})
@@ -115,6 +115,14 @@ class _Parser(HTMLParser):
         if tag in _BLOCK:
             self.flush()
             self.heading = None
+
+    def close_tables(self) -> None:
+        """Close the tables still open at the end of the page (a page cut short, a missing </table>), as a
+        browser shows them: their text would otherwise be lost without a word."""
+        self.skip = 0
+        while self.tables:
+            self.handle_endtag("td")
+            self.handle_endtag("table")
 
     def handle_data(self, data):
         if self.skip:
@@ -128,6 +136,37 @@ class _Parser(HTMLParser):
             self.buf_line = self.getpos()[0]
         # Source line breaks inside a paragraph are HTML white space, not text.
         self.buf.append(data.replace("\r", "").replace("\n", ""))
+
+
+# Positions a table's merged cells may cover beyond their own. A report's table is tens of rows by tens of
+# columns; a page whose spans claim more (rowspan="1000" colspan="1000" on every cell) would cost seconds
+# and gigabytes to lay out, and no browser shows anything sensible of it.
+MAX_SPANNED = 200_000
+
+
+def _clip_spans(rows: list[list[tuple[str, int, int]]]) -> list[list[tuple[str, int, int]]]:
+    """Spans as a browser lays them out within the table: a rowspan ends with the table's last row; once
+    the table's spans cover MAX_SPANNED positions, further cells are laid as single cells.
+
+    >>> _clip_spans([[("a", 5, 2), ("b", 1, 1)], [("c", 1, 1)]])
+    [[('a', 2, 2), ('b', 1, 1)], [('c', 1, 1)]]
+    >>> _clip_spans([[("x", 1000, 150)] * 3] * 1000)[0]
+    [('x', 1000, 150), ('x', 1, 1), ('x', 1, 1)]
+    """
+    budget = MAX_SPANNED
+    out = []
+    for r, row in enumerate(rows):
+        clipped = []
+        for text, rowspan, colspan in row:
+            rowspan = min(rowspan, len(rows) - r)
+            if rowspan * colspan > 1:
+                if rowspan * colspan > budget:
+                    rowspan = colspan = 1
+                else:
+                    budget -= rowspan * colspan
+            clipped.append((text, rowspan, colspan))
+        out.append(clipped)
+    return out
 
 
 def _int(value: str | None) -> int:
@@ -147,8 +186,11 @@ def read_html(text: str, path: str, limits: Limits) -> Document:
     try:
         parser.feed(text)
         parser.close()
+    except MemoryError:
+        raise  # the worker's memory limit: E_TOO_LARGE there, not a damaged page
     except Exception as exc:  # html.parser is lenient; anything it still raises is a damaged page
         raise ReadError("E_UNKNOWN_FORMAT", f"HTML could not be parsed: {type(exc).__name__}: {exc}") from None
+    parser.close_tables()
     parser.flush()
     if not doc.blocks:
         raise ReadError("E_NO_TEXT", "the HTML page has no visible text")

@@ -63,9 +63,11 @@ def engine():
             # one hangs. `jixiao run` forks its workers from a parent that never OCRs; anything else must
             # OCR in a fresh process.
             raise ReadError("E_INTERNAL", "OCR engine cannot start in a process forked after its parent ran OCR")
+        # before the import: OpenCV's shared libraries are mapped by it, and under a text worker's cap
+        # they fail to load ("failed to map segment from shared object")
+        _address_space_for_models()
         from rapidocr_onnxruntime import RapidOCR
 
-        _address_space_for_models()
         import multiprocessing
 
         # `jixiao run` runs one worker per core: there each engine takes one thread; alone, two.
@@ -108,7 +110,7 @@ def recognise(image, scale: float) -> list[OcrLine]:
     arr = np.asarray(image.convert("RGB"))
     try:
         result, _ = engine()(arr)
-    except (ReadError, PageTimeout):
+    except (ReadError, PageTimeout, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - onnxruntime/opencv errors on a strange image
         # RapidOCR re-raises whatever interrupted ONNX Runtime as its own error: a clock that ran out

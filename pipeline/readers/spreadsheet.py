@@ -21,12 +21,16 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+import olefile
 
 from pipeline.document import Document
 from pipeline.errors import ReadError
 from pipeline.limits import Limits
+from pipeline.readers import sheet_bounds
 
 Merge = tuple[int, int, int, int]  # first row, first col, last row, last col (0-based, inclusive)
 
@@ -34,6 +38,10 @@ Merge = tuple[int, int, int, int]  # first row, first col, last row, last col (0
 PROJECT_LABELS = {"项目名称", "项目名称：", "项目名称:"}
 # A number format's percent section: digits after the point before the % sign ("0.00%" -> 2 places).
 _PERCENT_FORMAT = re.compile(r"^[^;\"]*?0(?:\.(0+))?\s*%")
+# A %-formatted cell is shown as a percentage while it fits the decimal context's precision (28 digits);
+# a larger number is a damaged cell, shown in plain digits rather than rounded.
+_PERCENT_DIGITS = 20
+_PERCENT_PLACES = 6  # decimals shown after the %: a format asking for hundreds is damaged
 
 
 @dataclass
@@ -82,8 +90,8 @@ def cell_text(value: object, number_format: str | None = None) -> str:
         if number is None:
             return str(value)
         m = _PERCENT_FORMAT.match(number_format or "")
-        if m:
-            places = Decimal(1).scaleb(-len(m.group(1) or ""))
+        if m and number.adjusted() < _PERCENT_DIGITS:
+            places = Decimal(1).scaleb(-min(len(m.group(1) or ""), _PERCENT_PLACES))
             return f"{(number * 100).quantize(places, rounding=ROUND_HALF_UP)}%"
         return _plain(number)
     if isinstance(value, dt.datetime):
@@ -96,16 +104,27 @@ def cell_text(value: object, number_format: str | None = None) -> str:
 
 
 def _decimal(value: int | float) -> Decimal | None:
+    """The cell's number as a Decimal, or None for inf and nan (a damaged cell: shown as calamine gives it).
+
+    >>> _decimal(662.77), _decimal(float("inf")), _decimal(float("nan"))
+    (Decimal('662.77'), None, None)
+    """
     try:
         # repr is the shortest text that reads back as the same float: 662.77, not 662.7699999999999
-        return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    except InvalidOperation:  # inf, nan
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except InvalidOperation:
         return None
+    return number if number.is_finite() else None
 
 
 def _plain(number: Decimal) -> str:
+    """A number in plain digits, never in exponent form; no rounding, so no precision to run out of.
+
+    >>> _plain(Decimal("151.0")), _plain(Decimal("1E+20")), _plain(Decimal("-0.50"))
+    ('151', '100000000000000000000', '-0.5')
+    """
     if number == number.to_integral_value():
-        return str(number.quantize(Decimal(1)))
+        return format(number.to_integral_value(), "f")
     return format(number.normalize(), "f")
 
 
@@ -116,7 +135,10 @@ def read(data: bytes, path: str, limits: Limits, kind: str) -> Document:
     """``kind``: xlsx (also xlsm), xls (also WPS .et) or ods, as sniffed from the bytes."""
     if kind in ("xlsx", "ods"):
         _check_zip(data, limits)
-    sheets = _calamine(data, kind)
+    too_large = _too_large_sheets(data, kind)
+    sheets = _calamine(data, kind, skip=set(too_large))
+    if not sheets and too_large:
+        raise ReadError("E_TOO_LARGE", f"every sheet reaches past {sheet_bounds.MAX_SHEET_CELLS} cells: {too_large}")
     try:
         if kind == "xlsx":
             _openpyxl_layout(data, sheets)
@@ -124,11 +146,20 @@ def read(data: bytes, path: str, limits: Limits, kind: str) -> Document:
             _xlrd_layout(data, sheets)
         else:
             _ods_layout(data, sheets)
-    except ReadError:
+    except (ReadError, MemoryError):
         raise
     except Exception as exc:  # noqa: BLE001 - the values were read; a layout the library chokes on is lost
         raise ReadError("E_SHEET_CORRUPT", f"formats and merged cells unreadable: {type(exc).__name__}: {exc}")
     doc = Document(path=path, format=kind, sheets=[])
+    if too_large:
+        names = "、".join(too_large)
+        doc.warnings.append(
+            {
+                "code": "W_SHEET_TOO_LARGE",
+                "message": f"工作表{names}的单元格范围过大（超过{sheet_bounds.MAX_SHEET_CELLS}个单元格，可能有误填在远处的单元格），"
+                f"未读取；请在Excel/WPS中删除多余的行列后另存再提交（sheets not read, grid too large: {too_large}）",
+            }
+        )
     no_value: list[str] = []
     for sheet in sheets:
         rng = _sheet_blocks(doc, sheet)
@@ -221,7 +252,69 @@ def _check_zip(data: bytes, limits: Limits) -> None:
         raise ReadError("E_DOCX_BOMB", f"parts declare {total} bytes in all, {big} in one: over the limits")
 
 
-def _calamine(data: bytes, kind: str) -> list[Sheet]:
+def _too_large_sheets(data: bytes, kind: str) -> dict[str, int]:
+    """Sheets calamine must not lay out (name -> grid cells); a legacy workbook, which calamine lays out
+    whole when it opens it, is refused instead."""
+    if kind == "xlsx":
+        try:
+            strings = zipfile.ZipFile(io.BytesIO(data)).read("xl/sharedStrings.xml")
+        except KeyError:
+            strings = b""
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+            raise ReadError("E_SHEET_CORRUPT", f"shared strings unreadable: {type(exc).__name__}: {exc}") from None
+        lie = sheet_bounds.shared_strings_lie(strings)
+        if lie is not None:
+            raise ReadError("E_SHEET_CORRUPT", f"the shared strings claim {lie} entries the part does not hold")
+        try:
+            named, unnamed = sheet_bounds.xlsx_oversized(data)
+        except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+            raise ReadError("E_SHEET_CORRUPT", f"worksheet unreadable: {type(exc).__name__}: {exc}") from None
+        if unnamed:
+            raise ReadError("E_SHEET_CORRUPT", f"worksheet parts no sheet names reach past the cell limit: {unnamed}")
+        return named
+    if kind == "xls":
+        try:
+            with olefile.OleFileIO(io.BytesIO(data)) as ole:
+                looping = _looping_chain(ole)
+                stream = b"" if looping else ole.openstream("Workbook" if ole.exists("Workbook") else "Book").read()
+        except MemoryError:
+            raise
+        except Exception:  # noqa: BLE001 - a directory olefile cannot follow: calamine reports the damage
+            return {}
+        if looping:
+            raise ReadError("E_SHEET_CORRUPT", f"the sector chain of {looping} loops back on itself")
+        cells = sheet_bounds.biff_oversized(stream)
+        if cells > sheet_bounds.BIFF8_CELLS:
+            raise ReadError("E_SHEET_CORRUPT", f"cell records or DIMENSIONS reach {cells} cells, past the format's own grid")
+        if cells > sheet_bounds.MAX_SHEET_CELLS:
+            raise ReadError("E_TOO_LARGE", f"a sheet reaches {cells} cells > {sheet_bounds.MAX_SHEET_CELLS}")
+    return {}
+
+
+def _looping_chain(ole) -> str | None:
+    """The first sector chain of an OLE2 file that runs into itself, or None.
+
+    calamine follows a chain until its end mark and gathers the sectors as it goes: a chain rewired into a
+    loop grows without end until an allocation aborts the process. olefile reads a stream by its size and
+    never notices, so the chains calamine follows are walked here: the directory's, the mini-FAT's and
+    every stream's in the FAT (the short streams live in the root entry's).
+    """
+    starts = {"directory": ole.first_dir_sector, "mini-FAT": ole.first_mini_fat_sector}
+    for entry in ole.direntries:
+        if entry is not None and entry.entry_type in (olefile.STGTY_STREAM, olefile.STGTY_ROOT):
+            if entry.entry_type == olefile.STGTY_ROOT or entry.size >= ole.minisectorcutoff:
+                starts[repr(entry.name)] = entry.isectStart
+    for name, sector in starts.items():
+        seen: set[int] = set()
+        while sector < olefile.MAXREGSECT and sector < len(ole.fat):
+            if sector in seen:
+                return name
+            seen.add(sector)
+            sector = ole.fat[sector]
+    return None
+
+
+def _calamine(data: bytes, kind: str, skip: set[str] = frozenset()) -> list[Sheet]:
     import python_calamine as cal
 
     try:
@@ -231,6 +324,8 @@ def _calamine(data: bytes, kind: str) -> list[Sheet]:
             for meta in book.sheets_metadata:
                 if meta.typ not in (cal.SheetTypeEnum.WorkSheet, cal.SheetTypeEnum.DialogSheet):
                     continue  # chart and macro sheets hold no cells
+                if meta.name in skip:
+                    continue
                 sheet = book.get_sheet_by_name(meta.name)
                 values = sheet.to_python(skip_empty_area=False)
                 hidden = meta.visible != cal.SheetVisibleEnum.Visible
@@ -241,9 +336,13 @@ def _calamine(data: bytes, kind: str) -> list[Sheet]:
             return sheets
     except cal.PasswordError as exc:
         raise ReadError("E_OFFICE_ENCRYPTED", f"workbook is password-protected: {exc}") from None
-    except ReadError:
+    except (ReadError, MemoryError):
         raise
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own and plain errors for damaged files
+    except BaseException as exc:  # noqa: BLE001 - calamine raises its own and plain errors for damaged files
+        # a bug in calamine's parser of damaged bytes is a pyo3 PanicException, which derives from
+        # BaseException; that, too, is a damaged workbook (KeyboardInterrupt and the clock are not)
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":
+            raise
         raise ReadError("E_SHEET_CORRUPT", f"{type(exc).__name__}: {exc}"[:300]) from None
 
 
@@ -261,20 +360,22 @@ def _openpyxl_layout(data: bytes, sheets: list[Sheet]) -> None:
         if sheet is None:
             continue
         sheet.merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    sheet.formulas.add((cell.row - 1, cell.column - 1))
-                fmt = cell.number_format
-                if fmt and fmt != "General" and "%" in fmt:
-                    sheet.formats[(cell.row - 1, cell.column - 1)] = fmt
+        # the cells the file holds; iter_rows would create every cell of the range up to the farthest one
+        for cell in list(ws._cells.values()):
+            if cell.data_type == "f":
+                sheet.formulas.add((cell.row - 1, cell.column - 1))
+            fmt = cell.number_format
+            if fmt and fmt != "General" and "%" in fmt:
+                sheet.formats[(cell.row - 1, cell.column - 1)] = fmt
 
 
 def _xlrd_layout(data: bytes, sheets: list[Sheet]) -> None:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
+        # xlrd reports oddities of a damaged file (unknown colour indexes …) on stdout by default: that is
+        # where `jixiao parse` writes its records
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO())
     except xlrd.biffh.XLRDError as exc:
         if "encrypt" in str(exc).lower():
             raise ReadError("E_OFFICE_ENCRYPTED", f"workbook is password-protected: {exc}") from None
@@ -350,6 +451,8 @@ def _sheet_blocks(doc: Document, sheet: Sheet) -> str | None:
     texts: dict[tuple[int, int], str] = {}
     for r, row in enumerate(sheet.values):
         for c, value in enumerate(row):
+            if value == "" and (r, c) not in sheet.shown:
+                continue  # calamine's grid runs from A1 to the farthest cell: most of a sparse sheet is this
             text = sheet.shown.get((r, c)) or cell_text(value, sheet.formats.get((r, c)))
             if text:
                 texts[(r, c)] = text
