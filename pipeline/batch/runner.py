@@ -216,7 +216,9 @@ def _scan(files: list[str], found: Inputs | None) -> _Scan:
     names = [shown_path(f) for f in files]  # what records, logs and writers show; ``files`` is what is opened
     first: dict[str, int] = {}
     primary = [first.setdefault(s, i) if s else i for i, s in enumerate(shas)]
-    rows = [(n, s or str(judged[f][0])) for n, s, f in zip(names, shas, files, strict=True)]
+    # a file with no digest that the walk did not judge changed after it (a FIFO put in its place): its
+    # worker says what it is; here it only must not match a previous run's row
+    rows = [(n, s or (str(judged[f][0]) if f in judged else "E_NOT_READ")) for n, s, f in zip(names, shas, files, strict=True)]
     return _Scan(names, shas, primary, rows)
 
 

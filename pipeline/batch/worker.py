@@ -70,14 +70,16 @@ def _die_with_parent(parent_pid: int) -> None:
 def _limit_memory(memory_mb: int) -> None:
     """Cap the address space, so a runaway document raises MemoryError here instead of swapping the host.
 
-    The cap is never set below what the (forked) worker already maps, else it could not run at all.
+    The cap is what the worker already maps plus the per-document allowance: a worker forked from a parent
+    that maps much (DuckDB after the writers, models) would otherwise be left a few hundred MB and give
+    documents false E_TOO_LARGE rows.
     """
     try:
         with open("/proc/self/statm") as fh:
             mapped = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError):
         mapped = 0
-    limit = max(memory_mb << 20, mapped + (256 << 20))
+    limit = mapped + (memory_mb << 20)
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
