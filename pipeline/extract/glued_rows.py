@@ -28,29 +28,30 @@ def _squeezed(text: str) -> tuple[str, list[int]]:
     return "".join(text[i] for i in idx), idx
 
 
-def stream_rows(block: Block, r: TableRules):
-    """(name, target, actual, (start, end) of name, target and actual in the block) for each row of a block
-    that glues a form's indicator rows together; nothing for a block that is not one."""
+def stream_rows(block: Block, r: TableRules) -> list[tuple[str, str | None, str | None, tuple[int, int], tuple[int, int], tuple[int, int]]]:
+    """The rows of a block that glues a form's indicator rows together, each as (name as printed, its
+    level-1 and level-2 names, and the block spans of its name, target and actual); none for a block that
+    is not one."""
     g = r.indicators.glued_stream
     text = block.key if block.key is not None else block.text
     if len(text) < g.min_chars:
         return []
     s, idx = _squeezed(text)
-    levels = list(r.rx["level1"].finditer(s)) + list(r.rx["level2"].finditer(s))
-    if len({m.start() for m in levels}) < g.min_levels:
+    level1 = [(m.start(), m.group(0)) for m in r.rx["level1"].finditer(s)]
+    level2 = [(m.start(), m.group(0)) for m in r.rx["level2"].finditer(s)]
+    if len({p for p, _ in level1 + level2}) < g.min_levels:
         return []
-    pair, cut, lead = regex.compile(g.pair), regex.compile(g.name_cut), regex.compile(g.name_lead)
     out = []
     prev = 0
-    for m in pair.finditer(s):
+    for m in r.rx["glued_pair"].finditer(s):
         segment = s[prev : m.start()]
         prev = m.end()
         # the name starts after the last level name or header word before it
         start = 0
-        for c in cut.finditer(segment):
+        for c in r.rx["glued_cut"].finditer(segment):
             start = c.end()
         name_start = m.start() - len(segment) + start
-        lm = lead.match(s, name_start)
+        lm = r.rx["glued_lead"].match(s, name_start)
         if lm:
             name_start = lm.end()
         name = s[name_start : m.start()]
@@ -62,26 +63,14 @@ def stream_rows(block: Block, r: TableRules):
         def span(a: int, b: int) -> tuple[int, int]:
             return idx[a], idx[b - 1] + 1
 
+        # the levels are the merged cells last printed before the row; a level-2 before the latest
+        # level-1 belongs to the previous group
+        l1 = next((n for p, n in reversed(level1) if p < name_start), None)
+        l1_at = next((p for p, _ in reversed(level1) if p < name_start), -1)
+        l2 = next((n for p, n in reversed(level2) if l1_at < p < name_start), None)
         printed = "".join(block.text[i] for i in idx[name_start : m.start()])  # as printed, without the wrap spaces
-        out.append((printed, span(name_start, m.start()), span(*m.span("t")), span(*m.span("a"))))
+        out.append((printed, l1, l2, span(name_start, m.start()), span(*m.span("t")), span(*m.span("a"))))
     return out
-
-
-def levels_before(block: Block, r: TableRules, pos: int) -> tuple[str | None, str | None]:
-    """The level-1 and level-2 names last printed before ``pos`` of the block (a row's merged cells)."""
-    text = block.key if block.key is not None else block.text
-    s, idx = _squeezed(text)
-    cut = next((k for k, i in enumerate(idx) if i >= pos), len(s))
-    found = []
-    for key in ("level1", "level2"):
-        last = None
-        for m in r.rx[key].finditer(s, 0, cut):
-            last = m
-        found.append(last)
-    l1, l2 = found
-    if l1 is not None and l2 is not None and l2.start() < l1.start():
-        l2 = None  # a level-2 name before the latest level-1 belongs to the previous group
-    return (l1.group(0) if l1 else None), (l2.group(0) if l2 else None)
 
 
 def evidence(block: Block, span: tuple[int, int]) -> Evidence:

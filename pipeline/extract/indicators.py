@@ -776,11 +776,10 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
 
 def _stream_indicators(block: Block, r: TableRules) -> list[Indicator]:
     """Rows of a form glued into one run of text (pipeline/extract/glued_rows.py): name, target and actual."""
-    from pipeline.extract.glued_rows import evidence, levels_before, stream_rows
+    from pipeline.extract.glued_rows import evidence, stream_rows
 
     out = []
-    for name, name_span, t, a in stream_rows(block, r):
-        level1, level2 = levels_before(block, r, name_span[0])
+    for name, level1, level2, name_span, t, a in stream_rows(block, r):
         out.append(Indicator(
             name=name,
             level1=level1,

@@ -131,6 +131,9 @@ class TableRules(BaseModel):
             "dim_total_row": regex.compile(self.dimension_table.total_row),
             "dim_grade_row": regex.compile(self.dimension_table.grade_row),
             "name_number": regex.compile(self.indicators.name_number),
+            "glued_pair": regex.compile(self.indicators.glued_stream.pair),
+            "glued_cut": regex.compile(self.indicators.glued_stream.name_cut),
+            "glued_lead": regex.compile(self.indicators.glued_stream.name_lead),
             "grade_label": regex.compile(self.total.grade_label),
             "grade": regex.compile("|".join(sorted(map(regex.escape, self.grades.words), key=len, reverse=True))),
             "empty": regex.compile(self.empty),
@@ -153,7 +156,7 @@ class TableRules(BaseModel):
 
         for i, ex in enumerate(self.indicators.glued_stream.examples):
             block = text_block(ex["text"])
-            got = [[name, block.text[slice(*t)], block.text[slice(*a)]] for name, _, t, a in stream_rows(block, self)]
+            got = [[name, block.text[slice(*t)], block.text[slice(*a)]] for name, _, _, _, t, a in stream_rows(block, self)]
             if got != ex["rows"]:
                 problems.append((("indicators", "glued_stream", "examples", i), f"gives {got}, expected {ex['rows']}"))
         for i, ex in enumerate(self.funds.decode.examples):
