@@ -16,7 +16,7 @@ import regex
 from pydantic import BaseModel
 
 from pipeline.document import Document
-from pipeline.extract.cells import Tok, join_spaced, lines_of
+from pipeline.extract.cells import Tok, lines_of
 from pipeline.facts import Mention
 from pipeline.literals import may_match, required
 from pipeline.quantity import parse_quantity
@@ -502,7 +502,6 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
     from pipeline.extract import funds_decode
 
     rx = r.rx
-    lines = [join_spaced(line) for line in lines]  # "年 度 资 金 总 额" spaced out to fill its cell is one label
     # the funds row's own labels first; a 合计 row only when no such row decodes
     candidates = list(funds_decode.find_rows(lines, rx["decode_anchor"], rx["decode_stop"], rx["decode_between"]))
     candidates += list(funds_decode.find_rows(lines, rx["decode_total"], rx["decode_stop"], rx["decode_between"]))
