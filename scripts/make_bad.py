@@ -107,7 +107,7 @@ def _paragraph_added(xml: str, runs: str) -> str:
     return xml[:at] + f"<w:p>{runs}</w:p>" + xml[at:]
 
 
-def _pdf(objects: list[bytes]) -> bytes:
+def pdf_from_objects(objects: list[bytes]) -> bytes:
     """A PDF from its objects, with a correct xref table."""
     out, offsets = b"%PDF-1.4\n", []
     for i, body in enumerate(objects, 1):
@@ -135,7 +135,7 @@ def _cycle_pdf(parent_cycle: bool) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    return _pdf(objects)
+    return pdf_from_objects(objects)
 
 
 def _zip_version(data: bytes, version: int) -> bytes:

@@ -36,6 +36,9 @@ _spec.loader.exec_module(seed_tables)
 _spec = importlib.util.spec_from_file_location("make_pdf", ROOT / "scripts" / "make_pdf.py")
 make_pdf = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_pdf)
+_spec = importlib.util.spec_from_file_location("make_bad", ROOT / "scripts" / "make_bad.py")
+make_bad = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(make_bad)
 
 pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 W, H = A4
@@ -611,14 +614,7 @@ def _raw_pdf(content: bytes, font: bytes, *streams: bytes) -> bytes:
         font,
         *(b"<< /Length %d >>\nstream\n" % len(s) + s + b"\nendstream" for s in (content, *streams)),
     ]
-    out, offsets = b"%PDF-1.4\n", []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return make_bad.pdf_from_objects(objects)
 
 
 def test_a_ligature_glyph_reads_as_its_letters() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
@@ -273,16 +274,19 @@ def _mentions(fact: dict | None) -> list[dict]:
 def _budget_spans(ctx: Context) -> list[dict]:
     """Where every budget figure of the record is stated: a figure read as another field is no part."""
     # kept on the context: asked once per stated figure, it made a report that repeats itself quadratic
-    spans = getattr(ctx, "_budget_spans", None)
-    if spans is None:
-        spans = [m["evidence"] for f in ctx.record.get("budget", {}).values() for m in _mentions(f)]
-        ctx._budget_spans = spans  # type: ignore[attr-defined]
-    return spans
+    if "budget_spans" not in ctx.shared:
+        ctx.shared["budget_spans"] = [m["evidence"] for f in ctx.record.get("budget", {}).values() for m in _mentions(f)]
+    return ctx.shared["budget_spans"]
 
 
 def _opening(rule: CheckRule) -> regex.Pattern:
     """What opens a breakdown right after an amount: 其中, 包括, 分别为, 资金来源为, 由 …, or a parenthesis."""
-    return regex.compile(r"\s*(?:[，,、]?\s*(?:" + rule.params["openings"] + r")\s*[：:]?|[（(]\s*(?:其中\s*[：:]?)?)")
+    return _opening_rx(rule.params["openings"])
+
+
+@lru_cache(maxsize=4)
+def _opening_rx(openings: str) -> regex.Pattern:
+    return regex.compile(r"\s*(?:[，,、]?\s*(?:" + openings + r")\s*[：:]?|[（(]\s*(?:其中\s*[：:]?)?)")
 
 
 def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[str, Printed, dict]]:

@@ -187,14 +187,13 @@ class Context:
         return kept or sets
 
     def graded_scores(self) -> list[tuple[Decimal, str]]:
-        cached = getattr(self, "_graded", None)
-        if cached is None:
+        """Every score the text pairs with a grade (:func:`pipeline.extract.scores.graded_scores`)."""
+        if "graded_scores" not in self.shared:
             from pipeline.extract.scores import graded_scores
 
             blocks = self.doc.blocks if self.doc is not None else []
-            cached = [p for b in blocks if b.kind in ("paragraph", "heading") for p in graded_scores(b)]
-            self._graded = cached
-        return cached
+            self.shared["graded_scores"] = [p for b in blocks if b.kind in ("paragraph", "heading") for p in graded_scores(b)]
+        return self.shared["graded_scores"]
 
     def _is_claim(self, value: Decimal) -> bool:
         total = self.fact("score", "total")

@@ -14,7 +14,6 @@ import regex
 
 from pipeline.document import Block
 from pipeline.extract.tables import TableRules
-from pipeline.facts import Evidence
 
 _SPACE_IN_WORDS = regex.compile(r"(?<=[\p{Han}])\s+(?=[\p{Han}\d%])|(?<=[\d%])\s+(?=[\p{Han}])")
 
@@ -71,7 +70,3 @@ def stream_rows(block: Block, r: TableRules) -> list[tuple[str, str | None, str 
         printed = "".join(block.text[i] for i in idx[name_start : m.start()])  # as printed, without the wrap spaces
         out.append((printed, l1, l2, span(name_start, m.start()), span(*m.span("t")), span(*m.span("a"))))
     return out
-
-
-def evidence(block: Block, span: tuple[int, int]) -> Evidence:
-    return Evidence.of(block, *span)

@@ -776,7 +776,7 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
 
 def _stream_indicators(block: Block, r: TableRules) -> list[Indicator]:
     """Rows of a form glued into one run of text (pipeline/extract/glued_rows.py): name, target and actual."""
-    from pipeline.extract.glued_rows import evidence, stream_rows
+    from pipeline.extract.glued_rows import stream_rows
 
     out = []
     for name, level1, level2, name_span, t, a in stream_rows(block, r):
@@ -784,11 +784,11 @@ def _stream_indicators(block: Block, r: TableRules) -> list[Indicator]:
             name=name,
             level1=level1,
             level2=level2,
-            evidence=evidence(block, (name_span[0], a[1])),
+            evidence=Evidence.of(block, name_span[0], a[1]),
             target_text=block.text[slice(*t)],
             actual_text=block.text[slice(*a)],
-            target_ev=evidence(block, t),
-            actual_ev=evidence(block, a),
+            target_ev=Evidence.of(block, *t),
+            actual_ev=Evidence.of(block, *a),
             rule="tables:indicator:glued-stream",
         ))
     return out
