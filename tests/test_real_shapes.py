@@ -707,3 +707,48 @@ def test_the_amount_under_the_arrival_heading_is_what_arrived(tmp_path):
     # without the heading the same sentence states a budget only
     rec = record(tmp_path, text.replace("1.项目资金到位情况分析\n", ""))
     assert rec["budget"]["received"] is None
+
+
+# -- the transfer-payment form: funds split by source, the 执行准确性 row ---------------------------------
+
+TRANSFER = """2023年度中央转移支付区域绩效自评表
+转移支付(项目)名称 | 乡镇文化站设备购置项目 | |
+资金投入情况(万元) |
+全年预算数(A) | 全年执行数(B) | 预算执行率(B/A×100%) |
+年度资金总额: | 500 | {total_spent} | {rate} |
+其中:中央财政资金 | 500 | {part_spent} | {rate} |
+地方财政资金 | | | |
+其他资金 | | | |
+资金管理情况 | 情况说明 |
+执行准确性 | 不存在执行数偏离预算数较多的问题 |
+"""
+
+
+def transfer(tmp_path: Path, total_spent: str, part_spent: str, rate: str) -> dict:
+    return record(tmp_path, TRANSFER.format(total_spent=total_spent, part_spent=part_spent, rate=rate))
+
+
+def test_source_rows_of_the_transfer_form_are_parts_and_the_blank_ones_are_kept(tmp_path):
+    rec = transfer(tmp_path, "480.5", "480.5", "96.1%")
+    rows = [(r["kind"], r["row"], r["cells"].get("spent", {}) and r["cells"]["spent"]["value"]) for r in rec["budget_table"]]
+    assert rows == [("total", "年度资金总额:", 4805000), ("part", "其中:中央财政资金", 4805000), ("part", "地方财政资金", {}), ("part", "其他资金", {})]
+    # the header's formula "B/A×100%" is no rate of 100%: the rate read is the row's, and nothing differs
+    rate = fact(rec, "budget", "execution_rate")
+    assert Decimal(str(rate["value"])) == Decimal("96.1") and all(Decimal(str(m["value"])) == Decimal("96.1") for m in rate["mentions"])
+    assert findings(rec, "NARR-AMOUNTS") == [] and findings(rec, "ARITH-FUND-ROWS") == []
+
+
+def test_total_against_its_only_filled_source_row(tmp_path):
+    [f] = findings(transfer(tmp_path, "288.97", "288.9", "57.79%"), "ARITH-FUND-ROWS")
+    # the blank rows may be a figure left out: a warning, naming the one row and the two blank ones
+    assert f["severity"] == "warning" and "“中央财政资金”行填列，为288.9万元，其余2行空白，相差0.07万元" in f["message"]
+    assert Decimal(str(f["expected"])) == Decimal("2889000") and Decimal(str(f["stated"])) == Decimal("2889700")
+    # a source above the total is wrong whatever the blank rows hold
+    [f] = findings(transfer(tmp_path, "288.9", "298.9", "57.78%"), "ARITH-FUND-ROWS")
+    assert f["severity"] == "error" and "组成部分大于总额10万元" in f["message"]
+
+
+def test_the_forms_execution_accuracy_row_against_a_low_rate(tmp_path):
+    [f] = findings(transfer(tmp_path, "288.9", "288.9", "57.78%"), "NARR-OVERCLAIM-WORDS")
+    assert "不存在执行数偏离预算数较多的问题" in f["message"] and "57.78%" in f["message"]
+    assert findings(transfer(tmp_path, "480.5", "480.5", "96.1%"), "NARR-OVERCLAIM-WORDS") == []

@@ -140,8 +140,11 @@ def _column_sum(ctx: Context, rule: CheckRule, col: str, t_cells: dict, parts: l
     if col not in t_cells:
         return
     filled = [p for p in parts if col in _amounts(p)]
+    if len(filled) == 1 and len(parts) >= 2:
+        yield from _single_part(ctx, rule, col, t_cells, filled[0], len(parts) - 1)
+        return
     if len(filled) < rule.params["min_parts"]:
-        return  # one filled part: the others may be blank rather than zero
+        return
     total = Printed.of_fact(t_cells[col])
     values = [Printed.of_fact(p["cells"][col]) for p in filled]
     ok, s, slack = sum_agrees(values, total)
@@ -158,6 +161,28 @@ def _column_sum(ctx: Context, rule: CheckRule, col: str, t_cells: dict, parts: l
         expected=s,
         stated=total.value,
         facts={"column": col, "slack": slack},
+    )
+
+
+def _single_part(ctx: Context, rule: CheckRule, col: str, t_cells: dict, part: dict, blank: int):
+    """The one 其中 row that fills a column, the others printed blank: the form reads blank as nil, so the
+    total is that row; a part above the total is wrong whatever the blanks hold."""
+    total = Printed.of_fact(t_cells[col])
+    value = Printed.of_fact(part["cells"][col])
+    if total is None or value is None:
+        return
+    ok, s, slack = sum_agrees([value], total)
+    if ok:
+        return
+    variant = "part_above" if value.value > total.value else "single"
+    yield ctx.finding(
+        rule,
+        variant,
+        msg={"column": AMOUNT_COLUMNS[col], "total": wan(total.value), "part_label": _row_label(part), "part": wan(value.value), "blank": blank, "diff": wan(abs(value.value - total.value))},
+        evidence=[t_cells[col].get("evidence"), part["cells"][col].get("evidence")],
+        expected=value.value,
+        stated=total.value,
+        facts={"column": col, "slack": slack, "part_row": part.get("row")},
     )
 
 

@@ -99,6 +99,7 @@ class FieldRules(BaseModel):
     window_words: int
     breakers: list[str]
     stop: str
+    operand_before: str
     fields: list[FieldRule]
     clause_roles: ClauseRoles
     structure: Structure
@@ -181,6 +182,10 @@ class FieldRules(BaseModel):
     @cached_property
     def stop_rx(self) -> regex.Pattern:
         return regex.compile(self.stop)
+
+    @cached_property
+    def operand_rx(self) -> regex.Pattern:
+        return regex.compile(self.operand_before + r"\s*$")
 
     def check(self) -> list[tuple[tuple, str]]:
         problems: list[tuple[tuple, str]] = []
@@ -355,8 +360,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue
                 if f.after_veto and own["after_veto"].match(key[q.end : q.end + 12]):
                     continue
-                if q.start and key[q.start - 1] in "-+－＋":
-                    continue  # a signed figure is a change ("年内调整预算数-159.39万元"), not the amount
+                if r.operand_rx.search(key, max(0, q.start - 3), q.start):
+                    continue  # a signed change or a formula's operand, not the amount
                 if f.kind == "score" and q.kind == "number" and q.op is None and _BARE_SCORE_GAP.fullmatch(gap) and q.value is not None and 0 <= q.value < 100 and not _ANOTHER_FIGURE.match(key, q.end):
                     # "总得分90，", "总分:83": a score label's own figure, its 分 left out (not a row of figures;
                     # not 100, the scale a 总分 cell states beside the score)

@@ -269,6 +269,9 @@ class Funds:
     # the total row printed figures the header's columns could not cut ("…万元…%…" glued): the row is
     # then read by the decoder, not by its parts
     unread_total: bool = False
+    # 其中 rows printed with no figure ("地方财政资金 | | |"): the form says that source gave nothing, which
+    # is what lets a total be held against its one filled part
+    blank_parts: list[FundsRow] = field(default_factory=list)
 
 
 def _header_at(lines: list[list[Tok]], i: int, r: TableRules) -> tuple[list[str], list[Tok], int] | None:
@@ -312,15 +315,15 @@ def find_funds(lines: list[list[Tok]], r: TableRules | None = None) -> Funds | N
         head_key = "".join(t.key for t in (lines[i - 1] if i else []) + header)
         um = r.rx["unit"].search(head_key)
         unit = um.group(1) if um else r.funds.default_unit
-        rows, unread_total = _rows(lines, j, cols, r)
+        rows, unread_total, blank = _rows(lines, j, cols, r)
         if rows:
             amounts = [t for row in rows for c, t in row.cells.items() if c in ("initial", "full_year", "spent")]
             printed = [t.evidence().quote for t in amounts]  # the thousands separators normalising removed
-            return Funds(settled_unit(unit, [t.key for t in amounts], r, printed), cols, header, rows, unread_total)
+            return Funds(settled_unit(unit, [t.key for t in amounts], r, printed), cols, header, rows, unread_total, blank)
     return None
 
 
-def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tuple[list[FundsRow], bool]:
+def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tuple[list[FundsRow], bool, list[FundsRow]]:
     """Rows after the header, and whether the total row printed figures it could not cut. Labels with no
     values on their line take the value lines that follow: one label, all of them (one cell per line);
     k labels in a block, one value line each (or the values cut into k equal rows)."""
@@ -378,7 +381,7 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tup
             size = max(1, len(flat) // len(labels))
             for n, row in enumerate(labels):
                 _place(row, flat[n * size : (n + 1) * size], cols)
-    return [row for row in rows if row.cells], unread_total
+    return [row for row in rows if row.cells], unread_total, [row for row in rows if not row.cells and row.kind == "part"]
 
 
 def _amount(tok: Tok, unit: str, empty: regex.Pattern):
@@ -396,7 +399,7 @@ def funds_rows(funds: Funds, r: TableRules) -> list[dict]:
     """The funds block as the record keeps it: one entry per row, each cell a Fact-like dict."""
     empty = r.rx["empty"]
     out = []
-    for row in funds.rows:
+    for row in sorted(funds.rows + funds.blank_parts, key=lambda row: (row.label.block.index, row.label.start)):
         cells = {}
         for col, tok in row.cells.items():
             if empty.match(tok.key):
