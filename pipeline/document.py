@@ -133,30 +133,46 @@ class Block:
         return d
 
 
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Column ranges sorted, overlapping or touching ones joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def table_block(index: int, rows: list[list[tuple[str, int, int]]], **kw) -> Block:
     """Build a table block from rows of (text, rowspan, colspan) placed on a grid.
 
     Cells are laid left to right; a position already covered by a merged cell from an earlier row is
     skipped, so the caller lists each merged cell once, at its top-left position.
     """
-    covered: set[tuple[int, int]] = set()
+    # per row below, the column ranges [start, end) that merged cells from the rows above cover: ranges, not
+    # positions, so a cell spanning 1000 × 1000 costs as much as one (spans come from the file, any size)
+    covered: dict[int, list[tuple[int, int]]] = {}
     cells: list[Cell] = []
     parts: list[str] = []
     offset = 0
     for r, row in enumerate(rows):
+        taken = _merged(covered.pop(r, []))
+        k = 0  # the first range not wholly left of col (cells come left to right)
         col = 0
         row_parts: list[str] = []
         for text, rowspan, colspan in row:
-            while (r, col) in covered:
-                col += 1
+            while k < len(taken) and taken[k][1] <= col:
+                k += 1
+            if k < len(taken) and taken[k][0] <= col:
+                col = taken[k][1]
             if row_parts:
                 offset += 1  # the tab before this cell
             cells.append(Cell(r, col, text, offset, offset + len(text), rowspan, colspan))
             row_parts.append(text)
             offset += len(text)
-            for dr in range(rowspan):
-                for dc in range(colspan):
-                    covered.add((r + dr, col + dc))
+            for dr in range(1, min(rowspan, len(rows) - r)):
+                covered.setdefault(r + dr, []).append((col, col + colspan))
             col += colspan
         parts.append("\t".join(row_parts))
         offset += 1  # the newline after this row

@@ -182,6 +182,20 @@ def test_table_spans_past_the_table_are_clipped_as_a_browser_does() -> None:
     assert rec["status"] == "ok" and rec["budget"]["execution_rate"]["value"] == 2.52
 
 
+def test_merged_cells_cover_ranges_not_grid_positions() -> None:
+    # a page of 100 such tables (the fuzzer's long line of spans.html) took 94 s to lay out, one grid
+    # position at a time; a merged cell now costs one column range per row below it
+    from pipeline.document import table_block
+
+    rows = [[("项目", 2, 1), ("预算", 1, 1000), ("执行", 1, 1)], [("年初", 1, 1), ("全年", 3, 2)], [("a", 1, 1), ("b", 1, 1)]]
+    block = table_block(0, rows)
+    assert [(c.row, c.col, c.text) for c in block.cells] == [
+        (0, 0, "项目"), (0, 1, "预算"), (0, 1001, "执行"), (1, 1, "年初"), (1, 2, "全年"), (2, 0, "a"), (2, 1, "b")]
+    # overlapping spans from a malformed table (two cells claim column 1 of the last row) still place left to right
+    rows = [[("x", 3, 2), ("y", 1, 1)], [("z", 2, 3)], [("w", 1, 1)]]
+    assert [(c.row, c.col) for c in table_block(0, rows).cells] == [(0, 0), (0, 2), (1, 2), (2, 5)]
+
+
 def test_a_table_left_open_at_the_end_of_a_page_is_read_not_dropped() -> None:
     # a page cut short before </table>: the table's text was lost without a word, and the record was ok
     parsed = parse_file(BAD / "unclosed_table.html")
