@@ -752,3 +752,29 @@ def test_the_forms_execution_accuracy_row_against_a_low_rate(tmp_path):
     [f] = findings(transfer(tmp_path, "288.9", "288.9", "57.78%"), "NARR-OVERCLAIM-WORDS")
     assert "不存在执行数偏离预算数较多的问题" in f["message"] and "57.78%" in f["message"]
     assert findings(transfer(tmp_path, "480.5", "480.5", "96.1%"), "NARR-OVERCLAIM-WORDS") == []
+
+
+def test_a_part_row_with_its_scored_columns_left_blank_keeps_its_amounts_in_order(tmp_path):
+    rec = record(tmp_path, """2020年度项目支出绩效自评表
+项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分
+年度资金总额 120.50 130.00 117.00 10 90% 9.00
+其中：当年财政拨款 120.50 130.00 117.00 — —
+上年结转资金 — —
+""")
+    part = next(r for r in rec["budget_table"] if r["row"].startswith("其中"))
+    assert {c: v["value"] for c, v in part["cells"].items() if v} == {"initial": 1205000, "full_year": 1300000, "spent": 1170000}
+    assert [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"] == []
+
+
+def test_the_last_heading_of_a_header_row_takes_no_figure_from_the_row_below(tmp_path):
+    # "… | 自评得分 |" ends the header; the "1" below it is the first row's 序号, not a total score of 1
+    rec = record(tmp_path, """2023年度部门整体支出绩效评价自评表
+序号 | 一级指标 | 二级指标 | 指标分值 | 评分标准 | 自评得分 |
+1 | 规划 | 工作计划 | 6 | 计划完整得满分 | 6 |
+""")
+    assert rec["score"]["total"] is None
+
+
+def test_a_weight_glued_to_its_rate_is_no_execution_rate(tmp_path):
+    rec = record(tmp_path, "部门整体支出绩效评价指标表\n资金执行15 预算完成率4100%得满分，每降低3%扣1分。\n")
+    assert rec["budget"]["execution_rate"] is None

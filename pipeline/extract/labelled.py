@@ -47,6 +47,9 @@ class FieldRule(BaseModel):
     before_veto: str | None = None  # words right before the label that make the figure a part's ("基本支出年初预算")
     after_veto: str | None = None  # what follows the figure shows it is not this field's value
     same_as_budget: str | None = None  # phrases that state this amount equals the budget ("资金已全部到位")
+    # the largest value the field takes; above it the figure ran into a neighbour ("预算完成率5100%": the
+    # row's weight 5 glued to its 100%)
+    max: Decimal | None = None
     examples: list[FieldExample] = Field(min_length=1)
     counterexamples: list[str] = Field(default_factory=list)
 
@@ -377,7 +380,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     if q is None:
                         continue
                 value = _value(q, f.kind)
-                if value is None:
+                if value is None or (f.max is not None and value > f.max):
                     continue
                 rule = f"fields:{f.id}" if lab.certain else f"fields:{f.id}:uncertain"
                 field = f"part.{f.id}" if f.kind == "money" and _in_breakdown(key, a, f.id, quantities, r) else f.id
@@ -611,6 +614,7 @@ def document_mentions(doc: Document) -> list[Mention]:
 
 
 _VALUE_CELL = regex.compile(r"\s*\d[\d.,]*\s*(?:万元|元|亿元|%|分)?\s*")
+_DIGIT = regex.compile(r"\d")
 _UNIT_THEN_VALUE = regex.compile(r"\s*[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)]\s*(?P<value>\d[\d.,]*)\s*")  # "(万元)18821.06"
 _LABEL_CELL = regex.compile(r"^(?P<label>.+?)\s*(?:[（(]\s*(?P<unit>万元|元|亿元|%|分)\s*[）)])?\s*[:：]?$")
 # _LABEL_CELL's tail, and the characters it is made of
@@ -640,6 +644,11 @@ def _label_cell(text: str) -> tuple[str, str | None] | None:
     return None
 
 
+def _header_row(cells: list) -> bool:
+    """A line of three or more cells, none with a figure: a table's column headings."""
+    return len(cells) >= 3 and not any(_DIGIT.search(t.key) for t in cells)
+
+
 def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
     """Figures printed in the cell (or on the line) after a cell that holds only their label:
     "实际到位资金 (万元) | 1208.75", one cell per line, or a real table's label cell and value cell.
@@ -649,6 +658,9 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
     """
     r = r or rules()
     toks = [t for line in lines for t in line if t.key.strip() and t.key.strip() != "|"]
+    by_line: dict[int, list] = {}
+    for t in toks:
+        by_line.setdefault(t.line, []).append(t)
     out: list[Mention] = []
     for i, t in enumerate(toks[:-1]):
         m = _label_cell(t.key)
@@ -672,6 +684,8 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
             continue
         if j + 1 < len(toks) and _VALUE_CELL.fullmatch(toks[j + 1].key):
             continue  # a label before a row of figures heads several columns (年度, 预算, 决算 …), not one
+        if v.line != t.line and _header_row(by_line[t.line]):
+            continue  # the last heading of a table's header row: the figure below it starts the next row
         q = parse_quantity(value_text)
         if q is None or q.value is None:
             continue
@@ -688,7 +702,7 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
                 if cand is None or not _accepts(cand, f.kind, True):
                     continue
             value = _value(cand, f.kind)
-            if value is None:
+            if value is None or (f.max is not None and value > f.max):
                 continue
             rule = f"fields:{f.id}:cell" if lab.certain else f"fields:{f.id}:cell:uncertain"
             out.append(Mention(f.id, value, f"{t.text} {v.text}", v.evidence(), rule, lab.rank))

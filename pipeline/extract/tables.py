@@ -235,6 +235,12 @@ def _align(values: list[Tok], cols: list[str]) -> dict[str, Tok]:
     else:
         head_cols = cols
     amount_cols = [c for c in head_cols if c in ("initial", "full_year", "spent")]
+    blank = 0
+    while blank < len(before) and not _HAS_DIGIT.search(before[len(before) - 1 - blank].key):
+        blank += 1
+    if pct is None and blank and len(before) - blank == len(amount_cols):
+        # "其中：当年财政拨款 58.01 58.01 48.15 — —": every amount, then the scored columns left blank
+        return dict(zip(amount_cols, before))
     if before and "weight" in head_cols and len(before) > len(amount_cols) - 1 and regex.fullmatch(r"\d{1,2}", before[-1].key):
         if len(before) > 1 or not amount_cols:
             out["weight"] = before[-1]
