@@ -8,7 +8,8 @@ measured here, never in the tests. Prints, in one run on the same files:
   one goes (reading and normalising, extraction, checks, the record's fingerprint);
 * PDF pages per CPU-second end to end beside pypdfium2's plain text on the same files, and their ratio,
   and the peak memory of a fresh process on a 170-page PDF (``--pdf``: this section alone);
-* CPU seconds per KB for the TXT seed repeated 1, 16 and 64 times (a check above linear shows here);
+* CPU seconds per KB for the TXT seed repeated 1, 16 and 64 times (a check above linear shows here), and
+  for one paragraph holding a sentence with figures 250, 1,000 and 2,000 times;
 * wall seconds per document for the formats beyond TXT/DOCX/PDF, and OCR seconds per page;
 * the peak memory of this process.
 
@@ -288,6 +289,15 @@ def main() -> None:
             kb = big.stat().st_size / 1024
             s = per_document(big, 3 if times < 64 else 1)
             print(f"size {times:2d}x ({kb:6.0f} KB): {s:6.2f} CPU-s, {s / kb * 1000:.2f} ms per KB")
+        # one paragraph holding thousands of figures (a sentence repeated on one line): the look-ups by
+        # position within a block show here, which the repeated report's short paragraphs never stress
+        sentence = next(line for line in text.splitlines() if "执行数" in line and "万元" in line)
+        for times in (250, 1000, 2000):
+            big = tmp_path / f"paragraph_x{times}.txt"
+            big.write_text(text + "\n" + sentence * times, encoding="utf-8")
+            kb = big.stat().st_size / 1024
+            s = per_document(big, 1)
+            print(f"one paragraph {times:4d}x ({kb:6.0f} KB): {s:6.2f} CPU-s, {s / kb * 1000:.2f} ms per KB")
     formats()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (max RSS of this process): {peak:.0f} MB")

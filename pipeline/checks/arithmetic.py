@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
@@ -304,6 +305,22 @@ def _budget_spans(ctx: Context) -> list[dict]:
     return ctx.shared["budget_spans"]
 
 
+def _stated_over(ctx: Context, block: int, start: int, end: int) -> bool:
+    """Whether a budget figure of the record is stated over [start, end) of a block. (The stated figure a
+    breakdown follows ends before its parts begin, so it never counts.)"""
+    index = ctx.shared.get("budget_span_index")
+    if index is None:
+        # per block: the spans' starts in order and the largest end so far, so one look-up is a bisection
+        by_block: dict[int, list[tuple[int, int]]] = {}
+        for e in _budget_spans(ctx):
+            if e and e.get("start") is not None and e.get("end") is not None:
+                by_block.setdefault(e.get("block"), []).append((e["start"], e["end"]))
+        index = ctx.shared["budget_span_index"] = {b: ([s for s, _ in sorted(v)], list(accumulate((e for _, e in sorted(v)), max))) for b, v in by_block.items()}
+    starts, max_end = index.get(block, ([], []))
+    n = bisect_left(starts, end)  # the spans that start before the figure ends
+    return n > 0 and max_end[n - 1] > start
+
+
 def _opening(rule: CheckRule) -> regex.Pattern:
     """What opens a breakdown right after an amount: 其中, 包括, 分别为, 资金来源为, 由 …, or a parenthesis."""
     return _opening_rx(rule.params["openings"])
@@ -318,7 +335,6 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
     """The amounts a "其中A x万元、B y万元" lists right after a stated figure, in the same sentence."""
     ev = mention["evidence"]
     block = ctx.doc.blocks[ev["block"]] if ctx.doc and 0 <= ev["block"] < len(ctx.doc.blocks) else None
-    own = [e for e in _budget_spans(ctx) if not (e.get("block") == ev["block"] and e.get("end") == ev["end"])]
     if block is None:
         return []
     raw = block.raw
@@ -341,7 +357,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[st
             break
         start, end = ev["end"] + base + q.start, ev["end"] + base + q.end
         evidence = {"quote": raw[start:end], "page": ev.get("page"), "block": ev["block"], "start": start, "end": end}
-        if any(_overlaps(evidence, other) for other in own):
+        if _stated_over(ctx, ev["block"], start, end):
             break  # "…，全年实际发放186.13万元" is the next figure of the sentence, not a part
         parts.append((label.strip("，,、；;和及 ") or "其中", Printed.of_fact({"value": q.yuan, "text": q.text}), evidence))
         prev = q.end

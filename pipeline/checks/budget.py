@@ -247,25 +247,35 @@ def _digits(text: str) -> str:
 def unit_scale(ctx: Context, rule: CheckRule):
     """The same printed digits under two units that differ by a power of ten: a 元/万元 slip."""
     figures = [f for f in _money_figures(ctx) if f[0].value >= Decimal(str(rule.params.get("min_yuan", 1000)))]
-    digits = [_digits(text) for _, _, text in figures]  # once per figure: the pairs are quadratic
+    # Only figures with the same digits can pair, and a figure printed again adds no pair: the pairs are
+    # taken among the first printing of each (text, value), grouped by digits (a report repeating one
+    # sentence thousands of times made this quadratic)
+    groups: dict[str, list[int]] = {}
+    first: set[tuple[str, Decimal]] = set()
+    for i, (a, _, text) in enumerate(figures):
+        d = _digits(text)
+        if d and (text, a.value) not in first:
+            first.add((text, a.value))
+            groups.setdefault(d, []).append(i)
+    pairs = sorted((i, j) for idx in groups.values() for k, i in enumerate(idx) for j in idx[k + 1 :])
     seen: set[tuple[str, str]] = set()
-    for i, (a, ev_a, text_a) in enumerate(figures):
-        for j, (b, ev_b, text_b) in enumerate(figures[i + 1 :], start=i + 1):
-            if a.value == b.value or not digits[i] or digits[i] != digits[j]:
-                continue
-            big, small = max(a.value, b.value), min(a.value, b.value)
-            factor = big / small
-            if factor < 10 or factor != 10 ** (len(str(int(factor))) - 1):
-                continue
-            key = tuple(sorted((text_a, text_b)))
-            if key in seen:
-                continue
-            seen.add(key)
-            yield ctx.finding(
-                rule,
-                "scale",
-                msg={"a": text_a, "b": text_b, "factor": fmt(factor, 0)},
-                evidence=[ev_a, ev_b],
-                expected=small,
-                stated=big,
-            )
+    for i, j in pairs:
+        (a, ev_a, text_a), (b, ev_b, text_b) = figures[i], figures[j]
+        if a.value == b.value:
+            continue
+        big, small = max(a.value, b.value), min(a.value, b.value)
+        factor = big / small
+        if factor < 10 or factor != 10 ** (len(str(int(factor))) - 1):
+            continue
+        key = tuple(sorted((text_a, text_b)))
+        if key in seen:
+            continue
+        seen.add(key)
+        yield ctx.finding(
+            rule,
+            "scale",
+            msg={"a": text_a, "b": text_b, "factor": fmt(factor, 0)},
+            evidence=[ev_a, ev_b],
+            expected=small,
+            stated=big,
+        )

@@ -7,6 +7,7 @@ label is matched on the block's folded key; the value and the quote come from th
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from decimal import Decimal
 from functools import cached_property
 
@@ -187,6 +188,10 @@ class FieldRules(BaseModel):
         return regex.compile(self.stop)
 
     @cached_property
+    def stop_back_rx(self) -> regex.Pattern:
+        return regex.compile("(?r)" + self.stop)
+
+    @cached_property
     def operand_rx(self) -> regex.Pattern:
         return regex.compile(self.operand_before + r"\s*$")
 
@@ -246,18 +251,20 @@ _FAMILY = {"budget.initial": "in", "budget.full_year": "in", "budget.stated": "i
            "budget.spent": "out", "budget.balance": "left"}
 
 
+def _start(q: Quantity) -> int:
+    return q.start
+
+
 def _in_breakdown(key: str, pos: int, field: str | None, quantities: list[Quantity], r: FieldRules) -> bool:
     """Whether a label at pos names a part of an amount of its own kind stated before it in the same
     sentence: after a 其中 ("总收入1587.38万元，其中…预算收入165.16万元"), or inside the parentheses that
     follow it ("行动资金800万元（财政预算740万元，追加60万元）"). A part is no figure of the record's own;
     "收到…合计187.35万元，其中…，全年实际发放186.13万元" is spending, not a part of a receipt."""
-    stop = None
-    for m in r.stop_rx.finditer(key, 0, pos):
-        stop = m
-    start = stop.end() if stop else 0
+    start = _sentence_start(key, pos, r)
     if r.structure_rx["list_opened"].search(key, key.rfind("。", 0, pos) + 1, pos):
         return True  # "项目资金具体到位情况如下：甲项目到位资金629.5万元；…": each item is one part
-    before = [q for q in quantities if start <= q.start and q.end <= pos and q.kind == "money"]
+    lo, hi = bisect_left(quantities, start, key=_start), bisect_left(quantities, pos, key=_start)
+    before = [q for q in quantities[lo:hi] if q.end <= pos and q.kind == "money"]
     if not before:
         return False
     tail = key[before[0].end : pos]
@@ -335,6 +342,9 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
         may_label.setdefault(k, []).append((rx, lab))
     quantities = [q for q in find_quantities(text) if q.value is not None or q.kind == "qualitative"]
     money = [q for q in quantities if q.kind == "money" and q.factor is not None]
+    # looked up by position (a paragraph may hold thousands of figures and labels)
+    q_starts = [q.start for q in quantities]
+    label_starts = sorted(s for s, _ in labels)
     out: list[Mention] = []
     linked: dict[tuple[str, int], Mention] = {}  # one mention per field and figure: the best-ranked label, then the longest
     for k, (f, _, zero) in enumerate(r.compiled):
@@ -347,12 +357,14 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 a, b = m.span()
                 if _in_book_title(key, a):
                     continue  # 《…预算资金的通知》 names a document, it labels no figure
-                q = next((q for q in quantities if q.start >= b), None)
+                n = bisect_left(q_starts, b)
+                q = quantities[n] if n < len(quantities) else None
                 if q is None or q.start - b > window:
                     continue
                 gap = key[b : q.start]
-                if r.stop_rx.search(gap) or any(b <= s < q.start for s, _ in labels if s != a):
-                    continue
+                n = bisect_left(label_starts, b)
+                if r.stop_rx.search(gap) or (n < len(label_starts) and label_starts[n] < q.start):
+                    continue  # a sentence end or another label between this label and the figure
                 if _CLOSES.match(gap) and max(key.rfind("(", 0, a), key.rfind("（", 0, a)) > max(key.rfind(")", 0, a), key.rfind("）", 0, a)):
                     continue  # the label stood inside parentheses: "受益农户收入(总收入) | 20" names an indicator
                 if gap.strip() and not words.gap_ok(key, b, q.start, r.window_words, r.breakers):
@@ -496,10 +508,8 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
 
 
 def _sentence_start(key: str, pos: int, r: FieldRules) -> int:
-    start = 0
-    for m in r.stop_rx.finditer(key, 0, pos):
-        start = m.end()
-    return start
+    m = r.stop_back_rx.search(key, 0, pos)  # searched backwards from pos: a long paragraph costs no more
+    return m.end() if m else 0
 
 
 def _clause_end(key: str, pos: int, clause_rx: regex.Pattern) -> int:
