@@ -778,3 +778,18 @@ def test_the_last_heading_of_a_header_row_takes_no_figure_from_the_row_below(tmp
 def test_a_weight_glued_to_its_rate_is_no_execution_rate(tmp_path):
     rec = record(tmp_path, "部门整体支出绩效评价指标表\n资金执行15 预算完成率4100%得满分，每降低3%扣1分。\n")
     assert rec["budget"]["execution_rate"] is None
+
+
+def test_a_rate_of_another_stated_budget_is_a_denominator_question_not_a_wrong_rate(tmp_path):
+    # income budget, adjusted income, expenditure budget: the rate is of the last, which no 全年/年初 names
+    rec = record(tmp_path, """某县民政局2021年度部门整体支出绩效自评报告
+一、基本情况
+2021年初本局收入预算为800.00万元，经调整，全年预算安排收入为950.00万元。2021年度批复支出预算1000.00万元，实际执行支出预算900.00万元，部门整体预算执行率为90.00%。
+""")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("9000000")
+    assert findings(rec, "ARITH-EXEC-RATE") == []
+    [f] = findings(rec, "BUDGET-DENOMINATOR")
+    assert f["severity"] == "warning" and "“预算1000.00万元”" in f["message"] and Decimal(str(f["facts"]["other_budget"])) == Decimal("10000000")
+    # a budget the report names as 全年预算数 is held to: the same rate against it is an error
+    rec = record(tmp_path, "某县民政局2021年度项目支出绩效自评报告\n全年预算数800.00万元，另批复支出预算1000.00万元，全年执行数900.00万元，预算执行率为90.00%。\n")
+    assert [f["severity"] for f in findings(rec, "ARITH-EXEC-RATE")] == ["error"]

@@ -38,6 +38,8 @@ def _report_rate(ctx: Context, rule: CheckRule):
     results = {d: _rate_against(ctx, d) for d in ("full_year", "initial", "received")}
     if any(res == "agrees" for d, (res, _) in results.items()):
         return  # explained by some denominator; whether it is the right one is BUDGET-DENOMINATOR's question
+    if _other_stated_budget(ctx, stated, spent) is not None:
+        return  # the rate is of another budget the report states: BUDGET-DENOMINATOR says which
     for d in [d for d in ("full_year", "initial", "received") if d in allowed]:
         res, den = results[d]
         if res is None:
@@ -64,6 +66,22 @@ def _report_rate(ctx: Context, rule: CheckRule):
             facts={"spent": spent.value, d: den.value},
         )
         return
+
+
+def _other_stated_budget(ctx: Context, stated: Printed, spent: Printed) -> dict | None:
+    """Whether the rate is 执行数 ÷ another budget figure the report states, when the record's budget is
+    one of several unqualified ones ("收入预算…", "支出预算…", with no 全年/年初 to say which the form
+    means): the report computes its rate from one of them, and which one is not for the record to guess.
+    A budget the report names as 全年预算数 or 年初预算数 is held to."""
+    full = ctx.fact("budget", "full_year") or {}
+    if not (full.get("rule") or "").startswith("fields:budget.stated"):
+        return None
+    for field in ("full_year", "initial", "received"):
+        for m in (ctx.fact("budget", field) or {}).get("mentions") or []:
+            den = Printed.of_fact(m)
+            if den is not None and den.value > 0 and rate_agreement(stated, spent, den) == "agrees":
+                return m
+    return None
 
 
 def _row_rates(ctx: Context, rule: CheckRule):
@@ -105,6 +123,24 @@ def denominator(ctx: Context, rule: CheckRule):
     if _rate_against(ctx, "full_year")[0] == "agrees":
         return
     point = ratio_percent(spent, full)
+    other = _other_stated_budget(ctx, stated, spent)
+    if other is not None:
+        yield ctx.finding(
+            rule,
+            "stated",
+            msg={
+                "stated": fmt(stated.value) + "%",
+                "expected": (fmt(point[0]) + "%") if point else "—",
+                "num": wan(spent.value),
+                "full_quote": f"“{evidence_of(ctx.fact('budget', 'full_year')).get('quote') or wan(full.value)}”",
+                "den_quote": f"“{(other.get('evidence') or {}).get('quote') or other.get('text')}”",
+            },
+            evidence=[evidence_of(ctx.fact("budget", "execution_rate")), other.get("evidence"), evidence_of(ctx.fact("budget", "full_year"))],
+            expected=round(point[0], 4) if point else None,
+            stated=stated.value,
+            facts={"spent": spent.value, "full_year": full.value, "other_budget": dec(other["value"])},
+        )
+        return
     for d in ("initial", "received"):
         res, den = _rate_against(ctx, d)
         if res != "agrees" or den is None or den.value == full.value:
