@@ -790,6 +790,7 @@ def test_a_rate_of_another_stated_budget_is_a_denominator_question_not_a_wrong_r
     assert findings(rec, "ARITH-EXEC-RATE") == []
     [f] = findings(rec, "BUDGET-DENOMINATOR")
     assert f["severity"] == "warning" and "“预算1000.00万元”" in f["message"] and Decimal(str(f["facts"]["other_budget"])) == Decimal("10000000")
+    assert findings(rec, "BUDGET-OVERSPEND") == []  # 900 is within the expenditure budget of 1000
     # a budget the report names as 全年预算数 is held to: the same rate against it is an error
     rec = record(tmp_path, "某县民政局2021年度项目支出绩效自评报告\n全年预算数800.00万元，另批复支出预算1000.00万元，全年执行数900.00万元，预算执行率为90.00%。\n")
     assert [f["severity"] for f in findings(rec, "ARITH-EXEC-RATE")] == ["error"]

@@ -84,6 +84,16 @@ def _other_stated_budget(ctx: Context, stated: Printed, spent: Printed) -> dict 
     return None
 
 
+def _covered_by_another_stated_budget(ctx: Context, spent: Printed) -> bool:
+    """Spending within another budget the report states, when the record's budget is one of several
+    unqualified ones (an income budget beside the expenditure budget that was executed)."""
+    full = ctx.fact("budget", "full_year") or {}
+    if not (full.get("rule") or "").startswith("fields:budget.stated"):
+        return False
+    others = [Printed.of_fact(m) for m in full.get("mentions") or []]
+    return any(p is not None and p.value != Printed.of_fact(full).value and spent.lo <= p.hi for p in others)
+
+
 def _row_rates(ctx: Context, rule: CheckRule):
     """Each 其中 row of the funds table that prints its own rate ("其他资金 1.8 1.8 0"), against its own
     执行数 ÷ 预算数. The score rests on the total row, so a part row's slip is a warning."""
@@ -170,6 +180,8 @@ def overspend(ctx: Context, rule: CheckRule):
     if spent is None or full is None or full.value <= 0:
         return
     if spent.lo > full.hi:
+        if _covered_by_another_stated_budget(ctx, spent):
+            return
         received = ctx.printed("budget", "received")
         covered = received is not None and spent.lo <= received.hi
         yield ctx.finding(
