@@ -31,7 +31,7 @@ FLATTENINGS = ("space", "tab", "pipe", "cell-lines", "glued", "markdown")
 # What real sites add on top of a flattening (each alone, then all at once).
 NOISES = ("none", "wrapper", "wrapped-cells", "spaced-labels", "blank-cells", "unit-in-cell", "header-apart",
           "traditional", "all")
-TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei")
+TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei", "sources")
 
 WAN = Decimal("10000")
 
@@ -297,7 +297,51 @@ def hebei(rng: random.Random) -> Table:
     return Table(rows, f"{year}年度项目支出绩效自评表", expect, ind_expect)
 
 
-MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan, "department": department, "hebei": hebei}
+# the rows of a form split by where the money came from (provinces word them differently)
+_SOURCES = [
+    ["中央补助资金", "省级资金", "市级资金", "县级资金"],
+    ["其中：中央财政资金", "自治区财政资金", "市县财政资金"],
+    ["其中：中央资金", "省级财政资金", "州级配套资金"],
+]
+
+
+def sources(rng: random.Random) -> Table:
+    """A special fund's form split by source (中央/省/市/县 rows) under 预算数 / 实际支出 / 执行率, its 合计
+    row first or last, no scores."""
+    _, full, spent, places = _money(rng)
+    labels = rng.choice(_SOURCES)
+    shares = [Decimal(rng.randint(5, 60)) for _ in labels]
+    parts = [_q(full * sh / sum(shares), places) for sh in shares]
+    parts[0] += full - sum(parts)  # the rounding goes to the first row, as a form's filler would put it
+    left, spent_parts = spent, []
+    for part in parts:
+        s = min(part, left)
+        spent_parts.append(s)
+        left -= s
+    rate_style = rng.choice(("pct0", "pct2"))
+
+    def row(label: str, budget: Decimal, paid: Decimal) -> list[str]:
+        rate = _rate_text(paid / budget, rate_style) if budget else ""
+        return [label, f"{budget:.{places}f}", f"{paid:.{places}f}", rate]
+
+    total_row = row(rng.choice(("合计", "总计", "资金总额")), full, spent)
+    body = [row(lab, b, p) for lab, b, p in zip(labels, parts, spent_parts)]
+    year = rng.randint(2016, 2024)
+    rows = [
+        ["项目名称", "城乡公交低票价运营补贴"],
+        ["资金来源", "预算数（万元）", "实际支出（万元）", "执行率"],
+        *([total_row, *body] if rng.random() < 0.6 else [*body, total_row]),
+    ]
+    expect = {
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(spent / full * 100, 2 if rate_style != "pct0" else 0),
+        "year": year,
+    }
+    return Table(rows, f"{year}年度专项资金绩效自评表", expect)
+
+
+MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan, "department": department, "hebei": hebei, "sources": sources}
 
 
 def flatten(table: Table, how: str) -> str:
@@ -343,10 +387,10 @@ def add_noise(table: Table, noise: str, how: str) -> str:
     if "spaced-labels" in kinds:
         rows = [[" ".join(c) if c in ("年度资金总额", "总分") else c for c in r] for r in rows]
     if "unit-in-cell" in kinds:
-        money_row = next(i for i, r in enumerate(rows) if any(x in c for c in r for x in ("年度资金总额", "年度总金额", "年 度")))
-        header = rows[money_row - 1]
-        cols = [j for j, c in enumerate(header) if "预算" in c or "执行数" in c]
-        rows[money_row] = [c + "万元" if j in cols and c and "（元）" not in header[0] else c
+        money_row = next(i for i, r in enumerate(rows) if any(x in c for c in r for x in ("年度资金总额", "年度总金额", "年 度", "合计", "总计", "资金总额")))
+        header = next(r for r in reversed(rows[:money_row]) if any("预算" in c for c in r))
+        cols = [j for j, c in enumerate(header) if "预算" in c or "执行数" in c or "支出" in c]
+        rows[money_row] = [c + "万元" if j in cols and c and "（元）" not in header[0] and "万元" not in header[j] else c
                            for j, c in enumerate(rows[money_row])]
     if "wrapped-cells" in kinds:
         rows = [[_WRAPS.get(c, c) for c in r] for r in rows]

@@ -314,3 +314,28 @@ def test_a_sentence_after_a_level_name_is_no_glued_row(tmp_path):
     rec = record(tmp_path, "2022年度项目绩效自评报告\n数量指标：培训人次目标100人次，实际完成180人次，得20分。\n")
     assert [(i["name"], i["target"]["text"], i["actual"]["text"]) for i in rec["indicators"]] == [("培训人次", "100人次", "180人次")]
     assert not [f for f in rec["findings"] if f["check"] == "COMP-ZERO-SCORE-REASON"]
+
+
+def test_source_rows_summed_at_the_foot_are_held_against_their_total(tmp_path):
+    # 中央/省/市/县 rows first, 合计 last (forms that sum at the foot): 800 + 300 + 60 + 30 = 1190, not 1200
+    rec = record(tmp_path, """2017年度专项资金绩效自评表
+资金来源 | 预算数（万元） | 实际支出（万元） | 执行率 |
+中央补助资金 | 800 | 760 | 95% |
+省级资金 | 300 | 250 | 83.33% |
+市级资金 | 60 | 40 | 66.67% |
+县级资金 | 30 | 30 | 100% |
+总计 | 1200 | 1080 | 90% |
+""")
+    assert (value(rec, "budget", "full_year"), value(rec, "budget", "spent")) == (Decimal("12000000"), Decimal("10800000"))
+    [f] = [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"]
+    assert "合计1190万元" in f["message"] and Decimal(str(f["expected"])) == Decimal("11900000")
+    # the same form whose rows do add up gives nothing, and 30万元 beside 300万元 is no unit slip
+    rec = record(tmp_path, """2017年度专项资金绩效自评表
+资金来源 | 预算数（万元） | 实际支出（万元） | 执行率 |
+中央补助资金 | 800 | 760 | 95% |
+省级资金 | 300 | 250 | 83.33% |
+市级资金 | 70 | 40 | 57.14% |
+县级资金 | 30 | 30 | 100% |
+总计 | 1200 | 1080 | 90% |
+""")
+    assert [f["check"] for f in rec["findings"] if f["check"] in ("ARITH-FUND-ROWS", "ARITH-UNIT")] == []

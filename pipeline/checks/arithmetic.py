@@ -75,15 +75,16 @@ def _overlaps(a: dict | None, b: dict | None) -> bool:
 # -- ARITH-FUND-ROWS -----------------------------------------------------------------------------------------
 
 def _funds_tables(rows: list[dict]) -> Iterator[tuple[dict, list[dict]]]:
-    """(total row, its part rows) for every funds block; a report may hold several tables."""
-    total, parts = None, []
+    """(total row, its part rows) for every funds block; a report may hold several tables. The parts
+    follow their total (年度资金总额, then 其中 …), or, in forms that sum at the foot, come before it."""
+    total, parts, above = None, [], []
     for row in rows:
         if row.get("kind") == "total":
             if total is not None:
                 yield total, parts
-            total, parts = row, []
-        elif row.get("kind") == "part" and total is not None:
-            parts.append(row)
+            total, parts, above = row, above, []
+        elif row.get("kind") == "part":
+            (parts if total is not None else above).append(row)
     if total is not None:
         yield total, parts
 

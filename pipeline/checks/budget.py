@@ -300,9 +300,10 @@ def unit_scale(ctx: Context, rule: CheckRule):
     # sentence thousands of times made this quadratic)
     groups: dict[str, list[int]] = {}
     first: set[tuple[str, Decimal]] = set()
+    min_digits = int(rule.params.get("min_digits", 1))
     for i, (a, _, text) in enumerate(figures):
         d = _digits(text)
-        if d and (text, a.value) not in first:
+        if len(d) >= min_digits and (text, a.value) not in first:
             first.add((text, a.value))
             groups.setdefault(d, []).append(i)
     pairs = sorted((i, j) for idx in groups.values() for k, i in enumerate(idx) for j in idx[k + 1 :])
