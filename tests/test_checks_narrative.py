@@ -151,6 +151,19 @@ def test_seed001_other_formats(suffix) -> None:
     assert any("食品安全" in f["message"] for f in of(found, "COPY-FOREIGN-TEXT"))
 
 
+def test_a_sentence_pasted_forty_times_in_one_paragraph_is_one_repeat_with_its_count(tmp_path) -> None:
+    # more often in one paragraph than max_in_chain: each place is paired with the next only (all pairs
+    # were quadratic, and gave one "repeated twice" warning per length of the run, twenty here)
+    sentence = "项目实施过程中严格执行资金管理办法，确保专款专用，切实提高资金使用效益。"
+    path = tmp_path / "pasted.txt"
+    path.write_text(f"2022年度项目支出绩效自评报告\n一、基本情况\n{sentence * 40}\n二、绩效目标\n{sentence}\n", encoding="utf-8")
+    found = findings(path)
+    (adjacent,) = of(found, "COPY-REPEATED-SENTENCE", "warning")
+    assert "第3行同一段内“项目实施过程中严格执行资金管理办法，确保专款专用，切实提高资金使用效益”紧接着重复出现" in adjacent["message"]
+    (repeated,) = of(found, "COPY-REPEATED-SENTENCE", "info")
+    assert "出现41次（第3行×40、第5行）" in repeated["message"]
+
+
 # -- seed 000: 100% executed, no breakdown, another fund's text ---------------------------------------
 
 

@@ -390,7 +390,32 @@ def repeated_runs(tokens: list[Token], min_chars: int) -> list[tuple[int, int, i
     return out
 
 
-def repeated_places(tokens: list[Token], min_chars: int) -> tuple[list[tuple[int, int, int]], dict[tuple[str, ...], set[int]]]:
+def _periodic_runs(ks: list[int], a: int, e: int, texts: list[str], han: list[int], min_chars: int,
+                   adjacent: list[tuple[int, int, int]], by_text: dict[tuple[str, ...], set[int]]) -> None:
+    """A clause standing more often in one run of clauses than any report repeats itself (a paragraph
+    pasted over and over): each place is paired with the next only, and a run that follows itself at
+    once is stepped along for as long as it repeats. Pairing every place with every other made one such
+    paragraph quadratic (1,000 copies of a sentence: minutes)."""
+    for x in range(len(ks) - 1):
+        i, j = ks[x], ks[x + 1]
+        if i > a and texts[i - 1] == texts[j - 1]:
+            continue  # not left-maximal
+        n = 0
+        while i + n < j and texts[i + n] and texts[i + n] == texts[j + n]:
+            n += 1
+        if not n or han[i + n] - han[i] < min_chars:
+            continue
+        places = by_text.setdefault(tuple(texts[i : i + n]), set())
+        places.update({i, j})
+        if j == i + n:
+            adjacent.append((i, j, n))
+            p = j + n
+            while p + n <= e and texts[p : p + n] == texts[i : i + n]:
+                places.add(p)
+                p += n
+
+
+def repeated_places(tokens: list[Token], min_chars: int, max_in_chain: int = 1 << 30) -> tuple[list[tuple[int, int, int]], dict[tuple[str, ...], set[int]]]:
     """What :func:`repeated_runs` gives, in time linear in the repeated text rather than in its pairs: the
     runs that follow themselves at once (``(i, j, n)`` with ``j == i + n``), and each repeated run's text
     with every place it starts.
@@ -431,6 +456,9 @@ def repeated_places(tokens: list[Token], min_chars: int) -> tuple[list[tuple[int
         for k in range(a, e):
             where.setdefault(texts[k], []).append(k)
         for ks in where.values():
+            if len(ks) > max_in_chain:
+                _periodic_runs(ks, a, e, texts, han, min_chars, adjacent, by_text)
+                continue
             for x, i in enumerate(ks):
                 for j in ks[x + 1 :]:
                     if i > a and texts[i - 1] == texts[j - 1]:
@@ -444,9 +472,17 @@ def repeated_places(tokens: list[Token], min_chars: int) -> tuple[list[tuple[int
                             adjacent.append((i, j, n))
     # pairs across chains: grouped by the clauses they share
     first: dict[str, list[int]] = {}
+    in_chain = Counter((t, chain[k]) for k, t in enumerate(texts) if t)
+    kept: set[tuple[str, int]] = set()
     for k, t in enumerate(texts):
-        if t:
-            first.setdefault(t, []).append(k)
+        if not t:
+            continue
+        if in_chain[t, chain[k]] > max_in_chain:
+            # a paragraph pasted over and over stands for itself once here; its repeats were read above
+            if (t, chain[k]) in kept:
+                continue
+            kept.add((t, chain[k]))
+        first.setdefault(t, []).append(k)
     stack = [(1, ks) for ks in first.values() if len(ks) >= 2]
     while stack:
         depth, group = stack.pop()
@@ -506,7 +542,7 @@ def repeated_sentence(ctx: Context, rule: CheckRule):
     min_chars = int(rule.params.get("min_chars", 14))
     blocks = [b for b in body_blocks(ctx.doc) if b.kind == "paragraph"]
     tokens = _tokens(blocks)
-    found, by_text = repeated_places(tokens, min_chars)
+    found, by_text = repeated_places(tokens, min_chars, int(rule.params.get("max_in_chain", 1 << 30)))
     order = sorted(by_text.items(), key=lambda kv: (-_han([Token(0, 0, 0, s) for s in kv[0]]), min(kv[1])))
     if len({(_han([Token(0, 0, 0, s) for s in seq]), min(starts)) for seq, starts in order}) < len(order):
         # two texts tie (one extends the other by clauses without a Han character): their order is that of
