@@ -284,8 +284,7 @@ def _dimension_of(ctx: Context, count: dict) -> str | None:
     if block is None:
         return None
     start = (count.get("evidence") or {}).get("start") or 0
-    before = block.raw[:start]
-    found = [(before.rfind(d), d) for d in _DIMENSIONS if d in before]
+    found = [(at, d) for d in _DIMENSIONS if (at := block.raw.rfind(d, 0, start)) >= 0]
     return max(found)[1] if found else None
 
 

@@ -8,6 +8,8 @@ what is left after the level names is the indicator's name.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
+
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
@@ -731,12 +733,15 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     key = block.key if block.key is not None else block.text
     text = block.text
     out: list[Indicator] = []
+    # the spans rows were read from, kept in order (they never overlap): whether a match overlaps one is
+    # a bisection, not a scan (a paragraph may hold thousands of rows)
     taken: list[tuple[int, int]] = []
     for (rule_id, rx), needs in zip(r.rx, r.needs):
         if not may_match(needs, key):
             continue
         for m in rx.finditer(key):
-            if any(a < m.end("actual") and m.start("name") < b for a, b in taken):
+            n = bisect_left(taken, (m.end("actual"),))
+            if n and taken[n - 1][1] > m.start("name"):
                 continue
             name = text[m.start("name") : m.end("name")].strip()
             name = _LOST_CHARS.sub("", name).strip()  # characters lost to a wrong encoding
@@ -768,7 +773,7 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
             dev = r.deviation_rx.search(key, m.end())
             if dev:
                 ind.deviation_reason = text[dev.start("reason") : dev.end("reason")]
-            taken.append((m.start("name"), m.end("actual")))
+            insort(taken, (m.start("name"), m.end("actual")))
             out.append(ind)
     out.sort(key=lambda i: i.evidence.start)
     return out

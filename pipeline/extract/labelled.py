@@ -167,6 +167,11 @@ class FieldRules(BaseModel):
         return regex.compile(c.clause), verbs, regex.compile(c.veto)
 
     @cached_property
+    def clause_back_rx(self) -> regex.Pattern:
+        """A clause boundary searched backwards from a figure (a long paragraph costs no more)."""
+        return regex.compile("(?r)" + self.clause_roles.clause)
+
+    @cached_property
     def fund_rx(self) -> tuple[regex.Pattern, regex.Pattern]:
         """(a fund's name before a figure anywhere, a fund's name ending a clause's prefix)"""
         before = self.clause_roles.fund_amount.before
@@ -446,19 +451,25 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
     own = r.field_rx["clause_roles"]
     out: list[Mention] = []
     kinds = {role.kind for role in c.roles}
+    money_starts = [x.start for x in quantities if x.kind == "money"]
+
+    def money_in(lo: int, hi: int) -> bool:  # an amount starts in [lo, hi)
+        n = bisect_left(money_starts, lo)
+        return n < len(money_starts) and money_starts[n] < hi
+
     for q in quantities:
         if q.kind not in kinds | {"number"} or q.value is None or q.op not in (None, "="):
             continue
         ev = Evidence.of(block, q.start, q.end)
         if ev.end in claimed:
             continue
-        start = 0
-        for m in clause_rx.finditer(key, 0, q.start):
-            start = m.end()
+        before = r.clause_back_rx.search(key, 0, q.start)
+        start = before.end() if before else 0
         prefix = key[start : q.start]
         if start and r.structure_rx["total_mark"].fullmatch(prefix.strip()) and key[start - 1] in "，,":
             # "下达我省3批…资金（水利部分），共计6800万元": the total continues the clause before it
-            start = max((m.end() for m in clause_rx.finditer(key, 0, start - 1)), default=0)
+            before = r.clause_back_rx.search(key, 0, start - 1)
+            start = before.end() if before else 0
             prefix = key[start : q.start]
         hits = list(verbs.finditer(prefix))
         if not hits:
@@ -475,13 +486,13 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
             named = r.fund_rx[1].search(prefix)
             if (only in (None, fund.field) and named and q.kind == "money" and q.yuan is not None and not veto.search(prefix)
                     and not own["fund_veto"].search(prefix) and not own["fund_list_next"].match(key[q.end :])
-                    and not any(start <= x.start < q.start for x in quantities if x.kind == "money")
+                    and not money_in(start, q.start)
                     and not _in_breakdown(key, q.start, None, quantities, r)):
                 out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
             continue
         last = hits[-1]
         between = prefix[last.end() :]
-        if veto.search(between) or veto.search(prefix[: last.start()][-6:]) or any(start + last.end() <= x.start < q.start for x in quantities if x.kind == "money"):
+        if veto.search(between) or veto.search(prefix[: last.start()][-6:]) or money_in(start + last.end(), q.start):
             continue
         role = c.roles[int(last.lastgroup[1:])]
         field = role.field

@@ -155,6 +155,9 @@ def _key(block: Block) -> str:
 
 _SENTENCE_END = regex.compile(r"[。！？!?]")
 _CLAUSE_SEPS = regex.compile(r"[，,、；;。！？]")
+# the same, searched backwards from a position: a long paragraph costs no more than a short one
+_SENTENCE_END_BACK = regex.compile(r"(?r)[。！？!?]")
+_CLAUSE_SEPS_BACK = regex.compile(r"(?r)[，,、；;。！？]")
 _BRACKETED = regex.compile(r"\s*[（(]([^）)]*)[）)]")
 _RANGE_DASH = regex.compile(r"\d\s*[-—～~至]")
 _ORG_PREFIX = regex.compile(r"^(?:项目|部门)(?=决策|过程|产出|效益|投入|满意度|预算)")
@@ -166,16 +169,17 @@ _STOP = regex.compile(r"[。！？]")
 
 
 def _sentence_bounds(key: str, a: int, b: int) -> tuple[int, int]:
-    start = max((m.end() for m in _SENTENCE_END.finditer(key, 0, a)), default=0)
+    before = _SENTENCE_END_BACK.search(key, 0, a)
+    start = before.end() if before else 0
     m = _SENTENCE_END.search(key, b)
     return start, (m.start() if m else len(key))
 
 
 def _clause_bounds(key: str, pos: int) -> tuple[int, int]:
     """The clause around pos, between commas, semicolons or full stops."""
-    seps = _CLAUSE_SEPS
-    start = max((m.end() for m in seps.finditer(key, 0, pos)), default=0)
-    m = seps.search(key, pos)
+    before = _CLAUSE_SEPS_BACK.search(key, 0, pos)
+    start = before.end() if before else 0
+    m = _CLAUSE_SEPS.search(key, pos)
     return start, (m.start() if m else len(key))
 
 
