@@ -13,7 +13,9 @@ import json
 from dataclasses import dataclass, field
 
 from pipeline.batch.spool import Spool
-from pipeline.batch.views import across_view
+from pipeline.batch.views import Views
+
+NOT_READ_ACROSS = ("findings", "evidence_blocks", "evidence_cells")  # what no check across reports reads
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}  # as pipeline.checks.across.run sorts a record's findings
 
@@ -26,7 +28,7 @@ class Collected:
     spool: Spool
     names: list[str]  # as records show them
     primary: list[int]  # the first file with the same bytes (itself when unique)
-    views: list[dict]  # what linking reads (pipeline.batch.views.link_view); it writes its links here
+    views: Views  # what linking reads; it writes its links there
     duplicates: dict[int, list[str]] = field(default_factory=dict)  # primary -> names of its byte copies
     across: dict[int, str] = field(default_factory=dict)  # [findings across, blocks they quote] as JSON text
     complete: bool = True  # no record the cache would not keep (a time-out, a crash: tried again next run)
@@ -45,9 +47,7 @@ class Collected:
         rec["file"] = self.names[i]
         rec["duplicate_of"] = None if p == i else self.names[p]
         rec["duplicates"] = self.duplicates.get(i, []) if p == i else []
-        view = self.views[i]
-        rec["same_report_as"] = view.get("same_report_as")
-        rec["same_report"] = list(view.get("same_report") or [])
+        rec["same_report_as"], rec["same_report"] = self.same_report_as(i), self.same_report(i)
         found, blocks = json.loads(self.across[p]) if p in self.across else ([], {})
         # a byte copy shares its original's quoted blocks, not its findings across reports (those are the
         # counted file's): as when the copy was made as a shallow copy of the original record
@@ -61,19 +61,26 @@ class Collected:
         assign_keys([rec])
         return rec
 
+    def same_report_as(self, i: int) -> str | None:
+        rep = self.views.rep[i]
+        return self.names[rep] if rep >= 0 else None
+
+    def same_report(self, i: int) -> list[str]:
+        return [self.names[j] for j in self.views.others.get(i, [])]
+
     def for_across(self) -> list[dict]:
         """Every file as the checks across reports read it: counted reports in full (but for their own
         findings and quoted blocks), the others as linked."""
-        from pipeline.same_report import counted
-
         out = []
-        for i, view in enumerate(self.views):
-            if not (counted(view) and view.get("status") in ("ok", "partial")):
-                out.append(view)
+        for i in range(len(self)):
+            p = self.primary[i]
+            if not (self.views.counted(i) and self.views.read(i)):
+                out.append({"file": self.names[i], "status": self.views.value(self.views.status, i),
+                            "duplicate_of": None if p == i else self.names[p], "same_report_as": self.same_report_as(i)})
                 continue
-            rec = across_view(self.spool.get(i))
+            rec = {k: v for k, v in self.spool.get(i).items() if k not in NOT_READ_ACROSS}
             rec.update(file=self.names[i], duplicate_of=None, duplicates=self.duplicates.get(i, []),
-                       same_report_as=view.get("same_report_as"), same_report=list(view.get("same_report") or []))
+                       same_report_as=None, same_report=self.same_report(i))
             out.append(rec)
         return out
 
@@ -81,6 +88,6 @@ class Collected:
         """Keep what the checks across reports added to the counted reports' views, as JSON text (a third
         of the memory of the objects: a batch of copied passages makes thousands of these findings)."""
         for i, v in enumerate(views):
-            if v is not self.views[i] and (v.get("findings") or v.get("evidence_blocks")):
+            if self.views.counted(i) and self.views.read(i) and (v.get("findings") or v.get("evidence_blocks")):
                 found = [v.get("findings") or [], v.get("evidence_blocks") or {}]
                 self.across[i] = json.dumps(found, ensure_ascii=False)

@@ -28,7 +28,7 @@ from pipeline.batch.outdir import OutDir
 from pipeline.batch.progress import Progress, stats
 from pipeline.batch.spool import JsonLines, Spool
 from pipeline.batch.summary import SEVERITIES, RunSummary, count
-from pipeline.batch.views import link_view
+from pipeline.batch.views import Views
 from pipeline.batch.worker import WorkerConfig, error_record, warm_up
 from pipeline.cache import Cache
 from pipeline.ruleset import RulesError
@@ -143,7 +143,7 @@ def run(
             )
             try:
                 t0 = time.perf_counter()
-                summary.same_report = same_report.link(batch.views)
+                summary.same_report = same_report.link_views(batch.views)
                 writers.give_back_memory()
                 timings["link"] = time.perf_counter() - t0
                 t0 = time.perf_counter()
@@ -275,14 +275,14 @@ def _process_all(
 
     t0 = time.perf_counter()
     spool = Spool(stage / SPOOL, len(files))
-    views: list[dict | None] = [None] * len(files)
+    views = Views(len(files))
     done = 0
     complete = True  # every record read is one the cache keeps (no time-out, no crash to try again)
 
     def arrived(i: int, rec: dict, text: str | None, took: str) -> None:
         nonlocal done, complete
         spool.put(i, text if text is not None else json.dumps(rec, ensure_ascii=False))
-        views[i] = link_view(rec, names[i], shas[i])
+        views.add(i, rec, names[i], same_report.MIN_CHARS)
         done += 1
         if files[i] not in judged and not cachemod.cacheable(rec):
             complete = False
@@ -379,9 +379,8 @@ def _assemble(batch: Collected, summary: RunSummary, runlog: RunLog) -> Collecte
             batch.duplicates.setdefault(p, []).append(names[i])
     for i, p in enumerate(primary):
         if p == i:
-            views[i]["duplicate_of"] = None
             continue
-        views[i] = dict(views[p], file=names[i], duplicate_of=names[p])
+        views.copy(i, p)
         rec = batch.spool.get(p)
         rec["file"] = names[i]
         count(summary, rec, unique=False)
