@@ -104,8 +104,14 @@ def link_views(v: Views) -> int:
     # the order pairs are tried in. A bucket's members are taken one by one against the groups the earlier
     # ones formed, and a group is left as soon as one of its members is near: trying every pair made a
     # bucket of m near-identical reports cost m² (10,000 resubmitted reports, most of an unchanged rerun).
+    signed = []  # the files whose MinHash is compared; one of those that are the same in all linking reads
+    for first, i in _alike(v, [i for i in cands if v.sig_at[i] >= 0]):
+        if first == i:
+            signed.append(i)
+        else:
+            union(first, i)
     checked: set[tuple[int, int]] = set()
-    for members in _buckets(v, [i for i in cands if v.sig_at[i] >= 0]):
+    for members in _buckets(v, signed):
         if len({find(i) for i in members}) == 1:
             continue  # already one group (from an earlier band)
         earlier: dict[int, list[int]] = {}  # the members seen so far, by their group's root
@@ -157,6 +163,29 @@ def link_views(v: Views) -> int:
 def _compatible(v: Views, i: int, j: int) -> bool:
     """No conflicting unit, project or year (a code 0 is a value not read)."""
     return all(c[i] == 0 or c[j] == 0 or c[i] == c[j] for c in (v.unit, v.project, v.year))
+
+
+def _alike(v: Views, signed: list[int]) -> Iterator[tuple[int, int]]:
+    """(first, file) for every file of ``signed``: ``first`` is the first file with the same MinHash, unit,
+    project and year (the file itself when none came before). Such files are near and compatible with each
+    other and with the same others, so only the first needs to be tried against the rest (a report cloned
+    ten thousand times made the pairs tried, and remembered, grow with the square of its clones)."""
+    if not signed:
+        return
+    ids = np.array(signed, dtype=np.int64)
+    digests = np.array([hash(v.signature(i).tobytes()) for i in signed], dtype=np.int64)
+    cols = [np.frombuffer(c, dtype=np.uint32)[ids] for c in (v.unit, v.project, v.year, v.minhash_len)]
+    order = np.lexsort([ids, digests, *cols]).tolist()  # equal keys together, each run in input order
+    keys = list(zip(digests.tolist(), *(c.tolist() for c in cols)))
+    del digests, cols
+    first, first_key = -1, None
+    for k in order:
+        i = signed[k]
+        if keys[k] == first_key and v.signature(i) == v.signature(first):
+            yield first, i
+        else:
+            first, first_key = i, keys[k]
+            yield i, i
 
 
 def _buckets(v: Views, signed: list[int]) -> Iterator[list[int]]:

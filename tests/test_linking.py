@@ -45,18 +45,25 @@ def batch() -> list[dict]:
         rec("short2.txt", a[:60] + "流程"),
         rec("broken.txt", "", status="error"),
         rec("c.txt", text(3)),
+        clone(rec("a-clone.txt", a), "0"),  # the MinHash of a.txt with another text fingerprint
+        clone(rec("a-clone-other-unit.txt", a, unit="某县民政局"), "1"),  # the same MinHash, another unit's
     ]
+
+
+def clone(r: dict, digit: str) -> dict:
+    r["fingerprint"]["text"] = digit * 64
+    return r
 
 
 def test_files_of_one_report_are_linked_to_the_richest() -> None:
     records = batch()
-    assert link(records) == 3
+    assert link(records) == 5
     links = {r["file"]: (r["same_report_as"], r["same_report"]) for r in records}
     assert links == {
         "a.txt": ("a.docx", []),
-        "a.docx": (None, ["a.txt", "a2.pdf"]),
+        "a.docx": (None, ["a.txt", "a2.pdf", "a-clone.txt"]),
         "a2.pdf": ("a.docx", []),
-        "a-other-unit.txt": (None, []),
+        "a-other-unit.txt": (None, ["a-clone-other-unit.txt"]),  # near, and of one unit
         "copy/a.txt": ("a.docx", []),
         "b.txt": ("b2.txt", []),
         "b2.txt": (None, ["b.txt"]),
@@ -64,6 +71,8 @@ def test_files_of_one_report_are_linked_to_the_richest() -> None:
         "short2.txt": (None, []),
         "broken.txt": (None, []),
         "c.txt": (None, []),
+        "a-clone.txt": ("a.docx", []),
+        "a-clone-other-unit.txt": ("a-other-unit.txt", []),
     }
 
 
@@ -73,9 +82,9 @@ def test_views_hold_what_linking_reads() -> None:
     for i, r in enumerate(records):
         views.add(i, r, r["file"], MIN_CHARS)
     views.copy(4, 0)
-    assert link_views(views) == 3
-    assert [views.rep[i] for i in range(len(records))] == [1, -1, 1, -1, 1, 6, -1, -1, -1, -1, -1]
-    assert views.others == {1: [0, 2], 6: [5]}
+    assert link_views(views) == 5
+    assert [views.rep[i] for i in range(len(records))] == [1, -1, 1, -1, 1, 6, -1, -1, -1, -1, -1, 1, 3]
+    assert views.others == {1: [0, 2, 11], 3: [12], 6: [5]}
     assert [views.counted(i) for i in (0, 1, 4, 9)] == [False, True, False, True]
     # a finding's key begins with the report id: the text's fingerprint, else the bytes' digest
     assert views.report_id(0) == records[0]["fingerprint"]["text"][:12] == views.report_id(4)
