@@ -10,12 +10,11 @@ whole batch; the record itself is read back from the spool when it is written.
 from __future__ import annotations
 
 import json
+from array import array
 from dataclasses import dataclass, field
 
 from pipeline.batch.spool import Spool
 from pipeline.batch.views import Views
-
-NOT_READ_ACROSS = ("findings", "evidence_blocks", "evidence_cells")  # what no check across reports reads
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}  # as pipeline.checks.across.run sorts a record's findings
 
@@ -27,7 +26,7 @@ class Collected:
 
     spool: Spool
     names: list[str]  # as records show them
-    primary: list[int]  # the first file with the same bytes (itself when unique)
+    primary: array  # the first file with the same bytes (itself when unique)
     views: Views  # what linking reads; it writes its links there
     duplicates: dict[int, list[str]] = field(default_factory=dict)  # primary -> names of its byte copies
     across: dict[int, str] = field(default_factory=dict)  # [findings across, blocks they quote] as JSON text
@@ -68,26 +67,19 @@ class Collected:
     def same_report(self, i: int) -> list[str]:
         return [self.names[j] for j in self.views.others.get(i, [])]
 
-    def for_across(self) -> list[dict]:
-        """Every file as the checks across reports read it: counted reports in full (but for their own
-        findings and quoted blocks), the others as linked."""
-        out = []
-        for i in range(len(self)):
-            p = self.primary[i]
-            if not (self.views.counted(i) and self.views.read(i)):
-                out.append({"file": self.names[i], "status": self.views.value(self.views.status, i),
-                            "duplicate_of": None if p == i else self.names[p], "same_report_as": self.same_report_as(i)})
-                continue
-            rec = {k: v for k, v in self.spool.get(i).items() if k not in NOT_READ_ACROSS}
-            rec.update(file=self.names[i], duplicate_of=None, duplicates=self.duplicates.get(i, []),
-                       same_report_as=None, same_report=self.same_report(i))
-            out.append(rec)
-        return out
+    def read_counted(self, i: int) -> dict:
+        """Counted record ``i`` as the checks across reports read it (their findings are merged later)."""
+        rec = self.spool.get(i)
+        rec.update(file=self.names[i], duplicate_of=None, duplicates=self.duplicates.get(i, []),
+                   same_report_as=None, same_report=self.same_report(i))
+        return rec
 
-    def keep_across(self, views: list[dict]) -> None:
-        """Keep what the checks across reports added to the counted reports' views, as JSON text (a third
-        of the memory of the objects: a batch of copied passages makes thousands of these findings)."""
-        for i, v in enumerate(views):
-            if self.views.counted(i) and self.views.read(i) and (v.get("findings") or v.get("evidence_blocks")):
-                found = [v.get("findings") or [], v.get("evidence_blocks") or {}]
-                self.across[i] = json.dumps(found, ensure_ascii=False)
+    def counted(self) -> array:
+        """The files that stand for their report and were read: those the checks across reports compare."""
+        return array("q", (i for i in range(len(self)) if self.views.counted(i) and self.views.read(i)))
+
+    def keep_across(self, found: dict[int, list[dict]], blocks: dict[int, dict]) -> None:
+        """Keep what the checks across reports found, with the blocks they quote, as JSON text (a third of
+        the memory of the objects: a batch of copied passages makes thousands of these findings)."""
+        for i in found.keys() | blocks.keys():
+            self.across[i] = json.dumps([found.get(i, []), blocks.get(i, {})], ensure_ascii=False)

@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import time
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -206,7 +207,7 @@ class _Scan:
 
     names: list[str]
     shas: list[str | None]
-    primary: list[int]
+    primary: array  # the first file with the same bytes (itself when unique)
     rows: list[tuple[str, str]]  # (name, sha256 or the error code of a file no worker reads)
 
 
@@ -215,7 +216,7 @@ def _scan(files: list[str], found: Inputs | None) -> _Scan:
     shas = [None if f in judged else sha256_of(f) for f in files]
     names = [shown_path(f) for f in files]  # what records, logs and writers show; ``files`` is what is opened
     first: dict[str, int] = {}
-    primary = [first.setdefault(s, i) if s else i for i, s in enumerate(shas)]
+    primary = array("q", (first.setdefault(s, i) if s else i for i, s in enumerate(shas)))
     # a file with no digest that the walk did not judge changed after it (a FIFO put in its place): its
     # worker says what it is; here it only must not match a previous run's row
     rows = [(n, s or (str(judged[f][0]) if f in judged else "E_NOT_READ")) for n, s, f in zip(names, shas, files, strict=True)]
@@ -352,10 +353,9 @@ def _across(batch: Collected, runlog: RunLog) -> None:
     """The checks that read the whole batch (copied passages, CORPUS-*), once, over every record."""
     from pipeline.checks import across
 
-    views = batch.for_across()
-    stats = across.run(views)
-    batch.keep_across(views)
-    del views
+    found, blocks, stats = across.check(batch.read_counted, batch.counted())
+    batch.keep_across(found, blocks)
+    del found, blocks
     writers.give_back_memory()
     runlog.line("across reports: " + ", ".join(f"{k} {v:g}" for k, v in stats.items()))
 
