@@ -11,6 +11,7 @@ import os
 import shutil
 import time
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,7 @@ def run(
     t0 = time.perf_counter()
     scan = _scan(files, found)
     timings["scan"] = time.perf_counter() - t0
-    inputs_key = unchanged.inputs_key(scan.rows, outdir.out, profile, min_severity, csv)
+    inputs_key = unchanged.inputs_key(scan.rows(), outdir.out, profile, min_severity, csv)
     kept = None if fresh else unchanged.reusable(outdir.out, inputs_key)
 
     stage = outdir.prepare()
@@ -208,19 +209,26 @@ class _Scan:
     names: list[str]
     shas: list[str | None]
     primary: array  # the first file with the same bytes (itself when unique)
-    rows: list[tuple[str, str]]  # (name, sha256 or the error code of a file no worker reads)
+    codes: dict[int, str]  # the error code of a file no worker reads, by position
+
+    def rows(self) -> Iterator[tuple[str, str]]:
+        """(name, sha256 or the error code of a file no worker reads), in input order: made when asked, as
+        the run keeps no list a file it does not need."""
+        for i, (name, sha) in enumerate(zip(self.names, self.shas, strict=True)):
+            yield name, sha or self.codes[i]
 
 
 def _scan(files: list[str], found: Inputs | None) -> _Scan:
     judged = found.judged if found else {}
     shas = [None if f in judged else sha256_of(f) for f in files]
-    names = [shown_path(f) for f in files]  # what records, logs and writers show; ``files`` is what is opened
+    # what records, logs and writers show; ``files`` is what is opened (the same string when they agree)
+    names = [f if name == f else name for f, name in ((f, shown_path(f)) for f in files)]
     first: dict[str, int] = {}
     primary = array("q", (first.setdefault(s, i) if s else i for i, s in enumerate(shas)))
     # a file with no digest that the walk did not judge changed after it (a FIFO put in its place): its
     # worker says what it is; here it only must not match a previous run's row
-    rows = [(n, s or (str(judged[f][0]) if f in judged else "E_NOT_READ")) for n, s, f in zip(names, shas, files, strict=True)]
-    return _Scan(names, shas, primary, rows)
+    codes = {i: str(judged[f][0]) if f in judged else "E_NOT_READ" for i, (f, s) in enumerate(zip(files, shas)) if not s}
+    return _Scan(names, shas, primary, codes)
 
 
 def _keep(

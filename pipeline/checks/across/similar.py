@@ -33,7 +33,7 @@ import numpy as np
 
 from pipeline.checks.across.passages import decode, shingles
 
-CHUNK = 1 << 16  # signature rows read at a time when cutting a band
+CHUNK = 1 << 12  # signature rows read at a time when cutting a band (1 MB)
 
 
 @dataclass(frozen=True)
