@@ -317,3 +317,13 @@ def test_bands_are_those_datasketch_chooses() -> None:
         for num_perm in (32, 64, 128):
             assert bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
     assert bands(0.4, 64) == (16, 4)
+
+
+def test_a_report_the_passage_checks_cannot_keep_stops_them_not_the_others(caplog) -> None:
+    records = [rec(f"p{i}.txt", "某县民政局", project=f"项目{i}", total=100) for i in range(3)]
+    records[1]["passages"] = [{"block": 3, "text": "一段没有签名的文字"}]  # no MinHash: cannot be kept
+    stats = across.run(records)
+    # copied passages are not looked for on part of the batch; the corpus checks still run
+    assert "COPY-NEAR-DUPLICATE findings" not in stats and "CORPUS-REPEAT-YEAR findings" not in stats
+    assert stats["CORPUS-ALL-FULL findings"] == 3
+    assert "COPY-NEAR-DUPLICATE, CORPUS-REPEAT-YEAR: keeping record 1 failed" in caplog.text

@@ -50,9 +50,9 @@ class Batch:
 # fn(batch, rule) -> (record index, finding, extra keys for the finding's JSON)
 AcrossFn = Callable[[Batch, CheckRule], Iterator[tuple[int, Finding, dict]]]
 ACROSS: dict[str, AcrossFn] = {}
-# fn(batch, index, record): what a check keeps of each counted report, called once per report in order
+# fn(batch, index, record): what checks keep of each counted report, called once per report in order
 CollectFn = Callable[[Batch, int, dict], None]
-COLLECT: list[CollectFn] = []
+COLLECT: dict[CollectFn, tuple[str, ...]] = {}  # -> the checks that read what it keeps
 
 
 def across(check_id: str) -> Callable[[AcrossFn], AcrossFn]:
@@ -63,9 +63,12 @@ def across(check_id: str) -> Callable[[AcrossFn], AcrossFn]:
     return register
 
 
-def collect(fn: CollectFn) -> CollectFn:
-    COLLECT.append(fn)
-    return fn
+def collect(*check_ids: str) -> Callable[[CollectFn], CollectFn]:
+    def register(fn: CollectFn) -> CollectFn:
+        COLLECT[fn] = check_ids
+        return fn
+
+    return register
 
 
 def rule(check_id: str) -> CheckRule | None:
@@ -90,18 +93,26 @@ def check(read: Callable[[int], dict], counted: list[int]) -> tuple[dict[int, li
     import time
 
     batch = Batch(read, counted)
+    enabled = {r.id for r in catalogue().checks if r.enabled and r.id in ACROSS}
+    collectors = [fn for fn, ids in COLLECT.items() if enabled & set(ids)]
+    broken: set[str] = set()  # checks whose reports were not all kept: they do not run on part of the batch
     t0 = time.perf_counter()
     for i in counted:
         rec = read(i)
-        for fn in COLLECT:
-            fn(batch, i, rec)
+        for keep in list(collectors):
+            try:
+                keep(batch, i, rec)
+            except Exception:  # as a check that fails: the others still run
+                log.exception("checks across reports %s: keeping record %d failed", ", ".join(COLLECT[keep]), i)
+                broken.update(COLLECT[keep])
+                collectors.remove(keep)
         del rec
     batch.stats["reading s"] = round(time.perf_counter() - t0, 3)
     added: dict[int, list[dict]] = {}
     try:
         for r in catalogue().checks:
             fn = ACROSS.get(r.id)
-            if fn is None or not r.enabled:
+            if fn is None or r.id not in enabled or r.id in broken:
                 continue
             t0 = time.perf_counter()
             n = 0

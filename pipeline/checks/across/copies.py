@@ -84,15 +84,15 @@ def _side(rec: dict, psg: dict) -> dict:
     }
 
 
-@collect
+@collect(COPY, REPEAT)
 def _signatures(batch: Batch, i: int, rec: dict) -> None:
     """Each counted report's passage signatures, on disk (:class:`~pipeline.checks.across.similar.Signatures`);
     their texts are read again for the candidate pairs only."""
-    r = rule(COPY)
-    if r is None or not (r.enabled or (rule(REPEAT) and rule(REPEAT).enabled)):
-        return
     sigs = batch.shared.get("signatures")
     if sigs is None:
+        r = rule(COPY)
+        if r is None:
+            return
         sigs = batch.shared["signatures"] = Signatures(int(r.params["num_perm"]))
     sigs.add(i, rec.get("passages") or [], unit_key(rec) or f"file:{rec.get('file')}")
 

@@ -67,7 +67,8 @@ class Report(NamedTuple):
     unmet: tuple  # (indicator index, name, level2, completion %, deduction share %) of unmet indicators
 
 
-@collect
+@collect("CORPUS-ALL-FULL", "CORPUS-SELF-VS-REVIEW", "CORPUS-INCONSISTENT-DEDUCTION", "CORPUS-SAMPLE-BIAS",
+         "CORPUS-SUM-TIE")
 def _keep(batch: Batch, i: int, rec: dict) -> None:
     """Each counted report as the corpus checks compare it (:class:`Report`), if any check can use it."""
     meta = rec.get("meta") or {}
