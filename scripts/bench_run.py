@@ -7,11 +7,15 @@ and the rules check count, as for a user): once from nothing, once unchanged (ev
 
     python scripts/bench_run.py [--docs 1000] [--workers N] [--keep DIR]
     python scripts/bench_run.py --keep DIR --parent-only 10000,30000   # the parent alone, from DIR's cache
+    # distinct reports (none linked, all counted, with their passages): a kept run of make_batch's reports
+    python scripts/make_batch.py DIR/corpus --docs 400 --planted 30 --repeats 10 --seed 3
+    jixiao run DIR/corpus -o DIR/out && python scripts/bench_run.py --keep DIR --parent-only 5000,20000 --distinct
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import io
 import json
@@ -137,11 +141,48 @@ def per_format_ms(out: Path) -> dict[str, float]:
     return {k: statistics.median(v) for k, v in sorted(times.items())}
 
 
-def parent_scaling(source: Path, sizes: list[int], base: Path) -> None:
+def clone_batch(records: list[dict], n: int, corpus: Path, cache: Path, version: tuple[str, str],
+                distinct: bool = False) -> None:
+    """``n`` tiny files in ``corpus`` whose records are in ``cache`` already (under ``version``), cloned
+    from ``records``: each its own report (its text fingerprint changed). Without ``distinct`` the MinHash
+    is kept, so clones of one seed are linked as resubmissions as in the generated corpus. With
+    ``distinct`` (for records of ``scripts/make_batch.py``), every clone after the first round gets its own
+    MinHash and its narrative passages (a text that fewer than three of ``records`` hold) their own
+    signatures: the reports do not link, all are counted, and the checks across reports hold every one;
+    the template and policy passages keep theirs, as in a real batch."""
+    import numpy as np
+
+    shared: dict[str, int] = defaultdict(int)
+    for rec in records:
+        for psg in rec.get("passages") or []:
+            shared[psg["text"]] += 1
+    for k in range(n):
+        folder = corpus / f"unit{k % 25:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        data = f"bench record {k}\n".encode()
+        name = folder / f"{k:06d}.txt"
+        name.write_bytes(data)
+        sha = hashlib.sha256(data).hexdigest()
+        rec = dict(records[k % len(records)], sha256=sha, file=str(name))
+        rec["fingerprint"] = dict(rec.get("fingerprint") or {}, text=hashlib.sha256(f"{k}".encode()).hexdigest())
+        if distinct and k >= len(records):
+            rng = np.random.default_rng(k)
+            if rec["fingerprint"].get("minhash"):
+                rec["fingerprint"]["minhash"] = "".join(f"{int(v):08x}" for v in rng.integers(0, 2**32, 64))
+            rec["passages"] = [
+                psg if shared[psg["text"]] >= 3 else dict(psg, minhash=base64.b64encode(
+                    rng.integers(0, 2**32, 64, dtype=np.uint32).tobytes()).decode("ascii"))
+                for psg in rec.get("passages") or []
+            ]
+        entry = cache.joinpath(*version, sha[:2], f"{sha}.json")
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        entry.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+
+
+def parent_scaling(source: Path, sizes: list[int], base: Path, distinct: bool = False) -> None:
     """The parent alone at larger batches: ``n`` tiny files whose records are in the cache already, cloned
-    from the records of an earlier run (``source``: its cache folder), each its own report (its text
-    fingerprint changed; the MinHash kept, so clones of one seed are linked as resubmissions as in the
-    generated corpus). No worker runs: what grows is what the parent keeps per document."""
+    from the records of an earlier run (``source``: its cache folder; :func:`clone_batch`). No worker runs:
+    what grows is what the parent keeps per document."""
     entries = sorted(source.rglob("*.json"))
     if not entries:
         sys.exit(f"no cached records under {source}")
@@ -155,18 +196,7 @@ def parent_scaling(source: Path, sizes: list[int], base: Path) -> None:
         corpus, out, cache = base / f"scale-{n}", base / f"scale-{n}-out", base / f"scale-{n}-cache"
         for d in (corpus, out, cache):
             shutil.rmtree(d, ignore_errors=True)
-        for k in range(n):
-            folder = corpus / f"unit{k % 25:02d}"
-            folder.mkdir(parents=True, exist_ok=True)
-            data = f"bench record {k}\n".encode()
-            name = folder / f"{k:06d}.txt"
-            name.write_bytes(data)
-            sha = hashlib.sha256(data).hexdigest()
-            rec = dict(records[k % len(records)], sha256=sha, file=str(name))
-            rec["fingerprint"] = dict(rec.get("fingerprint") or {}, text=hashlib.sha256(f"{k}".encode()).hexdigest())
-            entry = cache.joinpath(*version, sha[:2], f"{sha}.json")
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            entry.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+        clone_batch(records, n, corpus, cache, version, distinct)
         wall, s = timed_run(corpus, out, 1, cache)
         print(
             f"parent alone, {n} documents from the cache: {wall:.1f} s wall, {s['parent_cpu_s']:.1f} CPU-s, "
@@ -184,11 +214,14 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None, help="build the corpus and outputs here and keep them")
     ap.add_argument("--parent-only", default=None, metavar="N,N…",
                     help="only the parent at these batch sizes, from records cached by a kept run (--keep DIR)")
+    ap.add_argument("--distinct", action="store_true",
+                    help="with --parent-only: clones that do not link (for a kept run of scripts/make_batch.py)")
     args = ap.parse_args()
     if args.parent_only:
         if args.keep is None or not (args.keep / "out" / ".cache").is_dir():
             sys.exit("--parent-only needs --keep DIR of an earlier run (its out/.cache holds the records)")
-        parent_scaling(args.keep / "out" / ".cache", [int(n) for n in args.parent_only.split(",")], args.keep)
+        parent_scaling(args.keep / "out" / ".cache", [int(n) for n in args.parent_only.split(",")], args.keep,
+                       args.distinct)
         return
     base = args.keep or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     base.mkdir(parents=True, exist_ok=True)

@@ -245,3 +245,85 @@ def test_findings_on_one_passage_shared_with_two_reports_keep_their_own_keys() -
     assign_keys([one, other])
     assert len({f["key"] for f in one["findings"]}) == 2
     assert [f["key"] for f in one["findings"]] == [f["key"] for f in reversed(other["findings"])]
+
+
+# ------------------------------------------------------------------------- shared passages, compactly
+
+
+def datasketch_pairs(passages: dict[int, list[dict]], owner, p) -> tuple[set, int]:
+    """The pairs as datasketch's MinHashLSH index gave them (the index the parent held before)."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    from pipeline.checks.across.passages import SCHEME, SEED, decode, shingles
+
+    lsh = MinHashLSH(threshold=p.lsh_threshold, num_perm=p.num_perm)
+    sigs = {}
+    for r, ps in passages.items():
+        for j, psg in enumerate(ps):
+            sigs[(r, j)] = mh = LeanMinHash(seed=SEED, hashvalues=decode(psg["minhash"]), scheme=SCHEME)
+            lsh.insert((r, j), mh)
+    limit = max(p.template_min_units, -(-p.template_share * len({owner(r) for r in passages}) // 1))
+    template = set()
+    for table in lsh.hashtables:
+        for bucket in table.keys():
+            keys = table.get(bucket)
+            if len(keys) > limit and len({owner(k[0]) for k in keys}) > limit:
+                template.update(keys)
+    pairs = set()
+    for key, mh in sigs.items():
+        for other in lsh.query(mh):
+            if key in template or other <= key or other[0] == key[0] or other in template:
+                continue
+            a, b = (shingles(passages[k[0]][k[1]]["text"], p.shingle) for k in (key, other))
+            if len(a & b) / len(a | b) >= p.min_similarity:
+                pairs.add((key, other, round(len(a & b) / len(a | b), 3)))
+    return pairs, len(template)
+
+
+def test_shared_passages_found_from_signatures_on_disk_as_by_datasketchs_index(batch) -> None:
+    from pipeline.checks.across.copies import params
+    from pipeline.checks.across.names import unit_key
+    from pipeline.checks.across.similar import Signatures, find_pairs
+
+    src, out, truth = batch
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((out / ".cache").rglob("*.json"))]
+    records = [r for r in records if r.get("passages")]
+    owner = lambda i: unit_key(records[i]) or f"file:{records[i]['file']}"  # noqa: E731
+    p = params(across.rule(across.COPY))
+    sigs = Signatures(p.num_perm)
+    for i, r in enumerate(records):
+        sigs.add(i, r["passages"], owner(i))
+    read = []  # the records whose passages' texts are read back: those of candidate pairs only
+
+    def passages_of(indexes):
+        read.extend(indexes)
+        return ((i, records[i]["passages"]) for i in indexes)
+
+    pairs, template, quoted = find_pairs(sigs, passages_of, p)
+    expected, expected_template = datasketch_pairs({i: r["passages"] for i, r in enumerate(records)}, owner, p)
+    assert {(x.a, x.b, x.similarity) for x in pairs} == expected and len(pairs) == 4 + 2
+    assert template == expected_template > 40  # the template and policy paragraphs of every report
+    assert len(sigs) == sum(len(r["passages"]) for r in records) and 0 < len(read) < len(records) / 2
+    a = pairs[0].a
+    assert quoted[a]["text"] == records[a[0]]["passages"][a[1]]["text"] and "minhash" not in quoted[a]
+
+
+def test_bands_are_those_datasketch_chooses() -> None:
+    from datasketch.lsh import _optimal_param
+
+    from pipeline.checks.across.similar import bands
+
+    for threshold in (0.1, 0.3, 0.4, 0.5, 0.7, 0.9):
+        for num_perm in (32, 64, 128):
+            assert bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.5, 0.5)
+    assert bands(0.4, 64) == (16, 4)
+
+
+def test_a_report_the_passage_checks_cannot_keep_stops_them_not_the_others(caplog) -> None:
+    records = [rec(f"p{i}.txt", "某县民政局", project=f"项目{i}", total=100) for i in range(3)]
+    records[1]["passages"] = [{"block": 3, "text": "一段没有签名的文字"}]  # no MinHash: cannot be kept
+    stats = across.run(records)
+    # copied passages are not looked for on part of the batch; the corpus checks still run
+    assert "COPY-NEAR-DUPLICATE findings" not in stats and "CORPUS-REPEAT-YEAR findings" not in stats
+    assert stats["CORPUS-ALL-FULL findings"] == 3
+    assert "COPY-NEAR-DUPLICATE, CORPUS-REPEAT-YEAR: keeping record 1 failed" in caplog.text

@@ -10,10 +10,11 @@ whole batch; the record itself is read back from the spool when it is written.
 from __future__ import annotations
 
 import json
+from array import array
 from dataclasses import dataclass, field
 
 from pipeline.batch.spool import Spool
-from pipeline.batch.views import across_view
+from pipeline.batch.views import Views
 
 _ORDER = {"error": 0, "warning": 1, "info": 2}  # as pipeline.checks.across.run sorts a record's findings
 
@@ -25,8 +26,8 @@ class Collected:
 
     spool: Spool
     names: list[str]  # as records show them
-    primary: list[int]  # the first file with the same bytes (itself when unique)
-    views: list[dict]  # what linking reads (pipeline.batch.views.link_view); it writes its links here
+    primary: array  # the first file with the same bytes (itself when unique)
+    views: Views  # what linking reads; it writes its links there
     duplicates: dict[int, list[str]] = field(default_factory=dict)  # primary -> names of its byte copies
     across: dict[int, str] = field(default_factory=dict)  # [findings across, blocks they quote] as JSON text
     complete: bool = True  # no record the cache would not keep (a time-out, a crash: tried again next run)
@@ -45,9 +46,7 @@ class Collected:
         rec["file"] = self.names[i]
         rec["duplicate_of"] = None if p == i else self.names[p]
         rec["duplicates"] = self.duplicates.get(i, []) if p == i else []
-        view = self.views[i]
-        rec["same_report_as"] = view.get("same_report_as")
-        rec["same_report"] = list(view.get("same_report") or [])
+        rec["same_report_as"], rec["same_report"] = self.same_report_as(i), self.same_report(i)
         found, blocks = json.loads(self.across[p]) if p in self.across else ([], {})
         # a byte copy shares its original's quoted blocks, not its findings across reports (those are the
         # counted file's): as when the copy was made as a shallow copy of the original record
@@ -61,26 +60,26 @@ class Collected:
         assign_keys([rec])
         return rec
 
-    def for_across(self) -> list[dict]:
-        """Every file as the checks across reports read it: counted reports in full (but for their own
-        findings and quoted blocks), the others as linked."""
-        from pipeline.same_report import counted
+    def same_report_as(self, i: int) -> str | None:
+        rep = self.views.rep[i]
+        return self.names[rep] if rep >= 0 else None
 
-        out = []
-        for i, view in enumerate(self.views):
-            if not (counted(view) and view.get("status") in ("ok", "partial")):
-                out.append(view)
-                continue
-            rec = across_view(self.spool.get(i))
-            rec.update(file=self.names[i], duplicate_of=None, duplicates=self.duplicates.get(i, []),
-                       same_report_as=view.get("same_report_as"), same_report=list(view.get("same_report") or []))
-            out.append(rec)
-        return out
+    def same_report(self, i: int) -> list[str]:
+        return [self.names[j] for j in self.views.others.get(i, [])]
 
-    def keep_across(self, views: list[dict]) -> None:
-        """Keep what the checks across reports added to the counted reports' views, as JSON text (a third
-        of the memory of the objects: a batch of copied passages makes thousands of these findings)."""
-        for i, v in enumerate(views):
-            if v is not self.views[i] and (v.get("findings") or v.get("evidence_blocks")):
-                found = [v.get("findings") or [], v.get("evidence_blocks") or {}]
-                self.across[i] = json.dumps(found, ensure_ascii=False)
+    def read_counted(self, i: int) -> dict:
+        """Counted record ``i`` as the checks across reports read it (their findings are merged later)."""
+        rec = self.spool.get(i)
+        rec.update(file=self.names[i], duplicate_of=None, duplicates=self.duplicates.get(i, []),
+                   same_report_as=None, same_report=self.same_report(i))
+        return rec
+
+    def counted(self) -> array:
+        """The files that stand for their report and were read: those the checks across reports compare."""
+        return array("q", (i for i in range(len(self)) if self.views.counted(i) and self.views.read(i)))
+
+    def keep_across(self, found: dict[int, list[dict]], blocks: dict[int, dict]) -> None:
+        """Keep what the checks across reports found, with the blocks they quote, as JSON text (a third of
+        the memory of the objects: a batch of copied passages makes thousands of these findings)."""
+        for i in found.keys() | blocks.keys():
+            self.across[i] = json.dumps([found.get(i, []), blocks.get(i, {})], ensure_ascii=False)

@@ -57,12 +57,10 @@ def carry(batch: Collected, out: Path, stage: Path, summary: RunSummary, runlog:
 
 def _repeated(batch: Collected) -> set[str]:
     """The report ids of more than one file (byte copies, one text in several files)."""
-    from pipeline.outputs.review import report_id
-
     seen: set[str] = set()
     repeated: set[str] = set()
-    for view in batch.views:
-        rid = report_id(view)
+    for i in range(len(batch)):
+        rid = batch.views.report_id(i)
         (repeated if rid in seen else seen).add(rid)
     return repeated
 

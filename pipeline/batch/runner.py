@@ -10,6 +10,8 @@ import logging
 import os
 import shutil
 import time
+from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +30,7 @@ from pipeline.batch.outdir import OutDir
 from pipeline.batch.progress import Progress, stats
 from pipeline.batch.spool import JsonLines, Spool
 from pipeline.batch.summary import SEVERITIES, RunSummary, count
-from pipeline.batch.views import link_view
+from pipeline.batch.views import Views
 from pipeline.batch.worker import WorkerConfig, error_record, warm_up
 from pipeline.cache import Cache
 from pipeline.ruleset import RulesError
@@ -119,7 +121,7 @@ def run(
     t0 = time.perf_counter()
     scan = _scan(files, found)
     timings["scan"] = time.perf_counter() - t0
-    inputs_key = unchanged.inputs_key(scan.rows, outdir.out, profile, min_severity, csv)
+    inputs_key = unchanged.inputs_key(scan.rows(), outdir.out, profile, min_severity, csv)
     kept = None if fresh else unchanged.reusable(outdir.out, inputs_key)
 
     stage = outdir.prepare()
@@ -143,7 +145,7 @@ def run(
             )
             try:
                 t0 = time.perf_counter()
-                summary.same_report = same_report.link(batch.views)
+                summary.same_report = same_report.link_views(batch.views)
                 writers.give_back_memory()
                 timings["link"] = time.perf_counter() - t0
                 t0 = time.perf_counter()
@@ -206,20 +208,27 @@ class _Scan:
 
     names: list[str]
     shas: list[str | None]
-    primary: list[int]
-    rows: list[tuple[str, str]]  # (name, sha256 or the error code of a file no worker reads)
+    primary: array  # the first file with the same bytes (itself when unique)
+    codes: dict[int, str]  # the error code of a file no worker reads, by position
+
+    def rows(self) -> Iterator[tuple[str, str]]:
+        """(name, sha256 or the error code of a file no worker reads), in input order: made when asked, as
+        the run keeps no list a file it does not need."""
+        for i, (name, sha) in enumerate(zip(self.names, self.shas, strict=True)):
+            yield name, sha or self.codes[i]
 
 
 def _scan(files: list[str], found: Inputs | None) -> _Scan:
     judged = found.judged if found else {}
     shas = [None if f in judged else sha256_of(f) for f in files]
-    names = [shown_path(f) for f in files]  # what records, logs and writers show; ``files`` is what is opened
+    # what records, logs and writers show; ``files`` is what is opened (the same string when they agree)
+    names = [f if name == f else name for f, name in ((f, shown_path(f)) for f in files)]
     first: dict[str, int] = {}
-    primary = [first.setdefault(s, i) if s else i for i, s in enumerate(shas)]
+    primary = array("q", (first.setdefault(s, i) if s else i for i, s in enumerate(shas)))
     # a file with no digest that the walk did not judge changed after it (a FIFO put in its place): its
     # worker says what it is; here it only must not match a previous run's row
-    rows = [(n, s or (str(judged[f][0]) if f in judged else "E_NOT_READ")) for n, s, f in zip(names, shas, files, strict=True)]
-    return _Scan(names, shas, primary, rows)
+    codes = {i: str(judged[f][0]) if f in judged else "E_NOT_READ" for i, (f, s) in enumerate(zip(files, shas)) if not s}
+    return _Scan(names, shas, primary, codes)
 
 
 def _keep(
@@ -275,14 +284,14 @@ def _process_all(
 
     t0 = time.perf_counter()
     spool = Spool(stage / SPOOL, len(files))
-    views: list[dict | None] = [None] * len(files)
+    views = Views(len(files))
     done = 0
     complete = True  # every record read is one the cache keeps (no time-out, no crash to try again)
 
     def arrived(i: int, rec: dict, text: str | None, took: str) -> None:
         nonlocal done, complete
         spool.put(i, text if text is not None else json.dumps(rec, ensure_ascii=False))
-        views[i] = link_view(rec, names[i], shas[i])
+        views.add(i, rec, names[i], same_report.MIN_CHARS)
         done += 1
         if files[i] not in judged and not cachemod.cacheable(rec):
             complete = False
@@ -352,10 +361,9 @@ def _across(batch: Collected, runlog: RunLog) -> None:
     """The checks that read the whole batch (copied passages, CORPUS-*), once, over every record."""
     from pipeline.checks import across
 
-    views = batch.for_across()
-    stats = across.run(views)
-    batch.keep_across(views)
-    del views
+    found, blocks, stats = across.check(batch.read_counted, batch.counted())
+    batch.keep_across(found, blocks)
+    del found, blocks
     writers.give_back_memory()
     runlog.line("across reports: " + ", ".join(f"{k} {v:g}" for k, v in stats.items()))
 
@@ -379,9 +387,8 @@ def _assemble(batch: Collected, summary: RunSummary, runlog: RunLog) -> Collecte
             batch.duplicates.setdefault(p, []).append(names[i])
     for i, p in enumerate(primary):
         if p == i:
-            views[i]["duplicate_of"] = None
             continue
-        views[i] = dict(views[p], file=names[i], duplicate_of=names[p])
+        views.copy(i, p)
         rec = batch.spool.get(p)
         rec["file"] = names[i]
         count(summary, rec, unique=False)

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from dataclasses import fields
 from pathlib import Path
 
@@ -28,7 +29,7 @@ _COUNTS = ("files", "unique", "duplicates", "ok", "partial", "error", "not_repor
            "reviews", "vanished", "errors_by_code", "findings")
 
 
-def inputs_key(rows: list[tuple[str, str]], out: Path, profile: str | None, min_severity: str, csv: bool) -> str:
+def inputs_key(rows: Iterable[tuple[str, str]], out: Path, profile: str | None, min_severity: str, csv: bool) -> str:
     """What the outputs depend on besides the previous workbook: ``rows`` is each file's name and sha256
     (or, for a file no worker reads, its error code), in input order. The current folder and OUT are in it
     because the outputs link to the files relative to them."""

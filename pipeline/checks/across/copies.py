@@ -17,9 +17,9 @@ import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipeline.checks.across import COPY, Batch, across, rule
+from pipeline.checks.across import COPY, Batch, across, collect, rule
 from pipeline.checks.across.names import project_key, unit_key
-from pipeline.checks.across.similar import Pair, Params, find_pairs
+from pipeline.checks.across.similar import Pair, Params, Signatures, find_pairs
 from pipeline.checks.base import CheckRule, Context, Finding
 
 REPEAT = "CORPUS-REPEAT-YEAR"
@@ -84,8 +84,22 @@ def _side(rec: dict, psg: dict) -> dict:
     }
 
 
+@collect(COPY, REPEAT)
+def _signatures(batch: Batch, i: int, rec: dict) -> None:
+    """Each counted report's passage signatures, on disk (:class:`~pipeline.checks.across.similar.Signatures`);
+    their texts are read again for the candidate pairs only."""
+    sigs = batch.shared.get("signatures")
+    if sigs is None:
+        r = rule(COPY)
+        if r is None:
+            return
+        sigs = batch.shared["signatures"] = Signatures(int(r.params["num_perm"]))
+    sigs.add(i, rec.get("passages") or [], unit_key(rec) or f"file:{rec.get('file')}")
+
+
 def _pairs(batch: Batch) -> list[tuple[Pair, str]]:
-    """The batch's shared passages with the check each belongs to (computed once for both checks)."""
+    """The batch's shared passages with the check each belongs to (computed once for both checks); their
+    passages go to ``batch.shared["passages"]``."""
     if "pairs" in batch.shared:
         return batch.shared["pairs"]
     import time
@@ -93,18 +107,24 @@ def _pairs(batch: Batch) -> list[tuple[Pair, str]]:
     t0 = time.perf_counter()
     out: list[tuple[Pair, str]] = []
     r = rule(COPY)
-    if r is not None:
-        recs = batch.records
-        passages = {i: recs[i].get("passages") or [] for i in batch.counted}
-        passages = {i: ps for i, ps in passages.items() if ps}
-        owners = {i: unit_key(recs[i]) or f"file:{recs[i].get('file')}" for i in passages}
-        pairs, template = find_pairs(passages, owners.__getitem__, params(r))
-        batch.stats["passages"] = sum(len(ps) for ps in passages.values())
-        batch.stats["template passages"] = len(template)
+    sigs = batch.shared.get("signatures")
+    batch.shared["passages"] = {}
+    if r is not None and sigs is not None:
+        metas: dict[int, dict] = {}  # what kind_of reads of the records the candidates are in
+
+        def read(indexes: list[int]) -> Iterator[tuple[int, list[dict]]]:
+            for i, rec in batch.records(indexes):
+                metas[i] = {"file": rec.get("file"), "meta": rec.get("meta")}
+                yield i, rec.get("passages") or []
+
+        pairs, template, batch.shared["passages"] = find_pairs(sigs, read, params(r))
+        batch.stats["passages"] = sigs.passages
+        batch.stats["template passages"] = template
         for pair in pairs:
-            check = kind_of(recs[pair.a[0]], recs[pair.b[0]])
+            check = kind_of(metas[pair.a[0]], metas[pair.b[0]])
             if check:
                 out.append((pair, check))
+        sigs.close()
     batch.stats["similar passages s"] = round(time.perf_counter() - t0, 3)
     batch.shared["pairs"] = out
     return out
@@ -114,19 +134,19 @@ def _findings(batch: Batch, r: CheckRule, check: str) -> Iterator[tuple[int, Fin
     copy_rule = rule(COPY)
     n = int((copy_rule.params if copy_rule else {}).get("quote_chars", 60))
     contexts: dict[int, Context] = {}
-    for pair, kind in _pairs(batch):
-        if kind != check:
-            continue
-        recs = batch.records
+    pairs = [(pair, kind) for pair, kind in _pairs(batch) if kind == check]
+    passages = batch.shared["passages"]
+    recs = dict(batch.records(sorted({k[0] for pair, _ in pairs for k in (pair.a, pair.b)})))
+    for pair, _ in pairs:
         sides = [(pair.a, pair.b), (pair.b, pair.a)]
-        a_side, b_side = (_side(recs[k[0]], recs[k[0]]["passages"][k[1]]) for k in (pair.a, pair.b))
+        a_side, b_side = (_side(recs[k[0]], passages[k]) for k in (pair.a, pair.b))
         pair_id = hashlib.sha256(
             f"{a_side['file']}|{a_side['block']}|{b_side['file']}|{b_side['block']}".encode()
         ).hexdigest()[:12]
         shared = {"id": pair_id, "check": check, "similarity": pair.similarity, "a": a_side, "b": b_side}
         for own, other in sides:
             rec, orec = recs[own[0]], recs[other[0]]
-            psg, opsg = rec["passages"][own[1]], orec["passages"][other[1]]
+            psg, opsg = passages[own], passages[other]
             ctx = contexts.get(own[0]) or contexts.setdefault(own[0], Context(rec, None))
             ometa = orec.get("meta") or {}
             msg = {
@@ -144,7 +164,7 @@ def _findings(batch: Batch, r: CheckRule, check: str) -> Iterator[tuple[int, Fin
                   "end": len(psg["text"])}
             finding = ctx.finding(r, next(iter(r.messages)), msg, [ev], stated=pair.similarity,
                                   facts={"similarity": pair.similarity})
-            blocks = rec.setdefault("evidence_blocks", {})
+            blocks = batch.blocks.setdefault(own[0], {})
             blocks.setdefault(str(psg["block"]), {"raw": psg["text"], "page": psg.get("page"),
                                                   "kind": "paragraph", "loc": psg.get("loc") or {}})
             yield own[0], finding, {"involves": [orec.get("file")], "pair": shared}

@@ -10,10 +10,11 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 import regex
 
-from pipeline.checks.across import Batch, across
+from pipeline.checks.across import Batch, across, collect
 from pipeline.checks.across.names import project_key, unit_key
 from pipeline.checks.base import CheckRule, Context, Finding, check
 from pipeline.checks.numbers import dec
@@ -27,7 +28,11 @@ Found = Iterator[tuple[int, Finding, dict]]
 
 
 def value(fact: object) -> Decimal | None:
-    v = fact.get("value") if isinstance(fact, dict) else None
+    return number(fact.get("value") if isinstance(fact, dict) else None)
+
+
+def number(v: object) -> Decimal | None:
+    """A fact's JSON value as Decimal (None for none, a boolean or no number)."""
     if v is None or isinstance(v, bool):
         return None
     try:
@@ -36,8 +41,8 @@ def value(fact: object) -> Decimal | None:
         return None
 
 
-def name(rec: dict) -> str:
-    return Path(str(rec.get("file"))).name
+def name(rec: dict | Report) -> str:
+    return Path(str(rec.get("file") if isinstance(rec, dict) else rec.file)).name
 
 
 def _fmt(d: Decimal, places: int = 2) -> str:
@@ -45,30 +50,58 @@ def _fmt(d: Decimal, places: int = 2) -> str:
     return format(q.normalize(), "f") if q == q.to_integral() else format(q, "f")
 
 
-def _total(rec: dict) -> Decimal | None:
-    return value((rec.get("score") or {}).get("total"))
+class Report(NamedTuple):
+    """What the corpus checks compare of one counted report; its record is read again for a finding.
+    Facts are kept as their JSON values (a number object is a quarter of a Decimal) and read by
+    :func:`number` when compared."""
+
+    file: str
+    unit: str | None  # unit_key
+    year: object
+    kind: str | None
+    project: str | None  # project_key
+    total: object
+    budget: object  # the full year's budget, else the initial one (as a unit's projects are summed)
+    spent: object
+    rate: object  # the stated execution rate
+    unmet: tuple  # (indicator index, name, level2, completion %, deduction share %) of unmet indicators
 
 
-def _kind(rec: dict) -> str | None:
-    return (rec.get("meta") or {}).get("kind")
-
-
-def _year(rec: dict) -> int | None:
-    return (rec.get("meta") or {}).get("year")
-
-
-def _budget(rec: dict) -> Decimal | None:
+@collect("CORPUS-ALL-FULL", "CORPUS-SELF-VS-REVIEW", "CORPUS-INCONSISTENT-DEDUCTION", "CORPUS-SAMPLE-BIAS",
+         "CORPUS-SUM-TIE")
+def _keep(batch: Batch, i: int, rec: dict) -> None:
+    """Each counted report as the corpus checks compare it (:class:`Report`), if any check can use it."""
+    meta = rec.get("meta") or {}
+    kind = meta.get("kind")
+    unmet = tuple(
+        (j, ind.get("name"), ind["level2"], *got)
+        for j, ind in enumerate(rec.get("indicators") or [])
+        if (got := _unmet(ind)) and ind.get("level2")
+    )
+    names = batch.shared.setdefault("corpus names", {})  # one string for each unit and project key
+    unit, project = unit_key(rec), project_key(rec)
+    unit, project = names.setdefault(unit, unit), names.setdefault(project, project)
+    if not ((unit and kind in SELF_KINDS + REVIEW_KINDS + DEPT_KINDS) or (project and kind in SELF_KINDS + REVIEW_KINDS)
+            or unmet):
+        return
     b = rec.get("budget") or {}
-    return value(b.get("full_year")) or value(b.get("initial"))
+    raw = lambda fact: fact.get("value") if isinstance(fact, dict) else None  # noqa: E731
+    budget = raw(b.get("full_year")) if value(b.get("full_year")) else raw(b.get("initial"))
+    total = raw((rec.get("score") or {}).get("total"))
+    batch.shared.setdefault("corpus", {})[i] = Report(
+        rec.get("file"), unit, meta.get("year"), kind, project, total, budget, raw(b.get("spent")),
+        raw(b.get("execution_rate")), unmet)
 
 
-def _by_unit_year(batch: Batch, kinds: tuple[str, ...]) -> dict[tuple[str, int | None], list[int]]:
-    groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-    for i in batch.counted:
-        rec = batch.records[i]
-        unit = unit_key(rec)
-        if unit and _kind(rec) in kinds:
-            groups[(unit, _year(rec))].append(i)
+def _reports(batch: Batch) -> dict[int, Report]:
+    return batch.shared.get("corpus", {})
+
+
+def _by_unit_year(batch: Batch, kinds: tuple[str, ...]) -> dict[tuple[str, object], list[int]]:
+    groups: dict[tuple[str, object], list[int]] = defaultdict(list)
+    for i, rep in _reports(batch).items():
+        if rep.unit and rep.kind in kinds:
+            groups[(rep.unit, rep.year)].append(i)
     return groups
 
 
@@ -80,17 +113,17 @@ def _evidence(fact: object) -> list[dict]:
 @across("CORPUS-ALL-FULL")
 def all_full(batch: Batch, r: CheckRule) -> Found:
     full = dec(r.params["full"])
+    reports = _reports(batch)
     for (unit, year), members in sorted(_by_unit_year(batch, SELF_KINDS).items(), key=str):
-        scored = [i for i in members if _total(batch.records[i]) is not None]
+        scored = [i for i in members if number(reports[i].total) is not None]
         if len(scored) < int(r.params["min_reports"]) or len(scored) != len(members):
             continue
-        if any(_total(batch.records[i]) != full for i in scored):
+        if any(number(reports[i].total) != full for i in scored):
             continue
-        files = [batch.records[i].get("file") for i in scored]
-        msg = {"unit": batch.records[scored[0]]["meta"].get("unit") or unit, "year": year or "",
+        files = [reports[i].file for i in scored]
+        msg = {"unit": batch.read(scored[0])["meta"].get("unit") or unit, "year": year or "",
                "count": len(scored), "files": "、".join(Path(str(f)).name for f in files)}
-        for i in scored:
-            rec = batch.records[i]
+        for i, rec in batch.records(scored):
             f = Context(rec, None).finding(r, "all_full", msg, _evidence(rec["score"]["total"]),
                                            stated=len(scored), facts={"unit": unit, "year": year})
             yield i, f, {"involves": [x for x in files if x != rec.get("file")]}
@@ -98,29 +131,29 @@ def all_full(batch: Batch, r: CheckRule) -> Found:
 
 @across("CORPUS-SELF-VS-REVIEW")
 def self_vs_review(batch: Batch, r: CheckRule) -> Found:
-    reviews: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-    for i in batch.counted:
-        rec = batch.records[i]
-        if _kind(rec) in REVIEW_KINDS and project_key(rec) and _total(rec) is not None:
-            reviews[(project_key(rec), _year(rec))].append(i)
+    reports = _reports(batch)
+    reviews: dict[tuple[str, object], list[int]] = defaultdict(list)
+    for i, rep in reports.items():
+        if rep.kind in REVIEW_KINDS and rep.project and number(rep.total) is not None:
+            reviews[(rep.project, rep.year)].append(i)
     limit = dec(r.params["max_deviation"])
-    for i in batch.counted:
-        rec = batch.records[i]
-        own = _total(rec)
-        if _kind(rec) not in SELF_KINDS or not project_key(rec) or not own:
+    for i, rep in reports.items():
+        own = number(rep.total)
+        if rep.kind not in SELF_KINDS or not rep.project or not own:
             continue
-        for j in reviews.get((project_key(rec), _year(rec)), []):
-            other = batch.records[j]
-            theirs = _total(other)
+        for j in reviews.get((rep.project, rep.year), []):
+            other = reports[j]
+            theirs = number(other.total)
             assert theirs is not None
             deviation = (own - theirs) / own * 100
             if abs(deviation) < limit:
                 continue
+            rec = batch.read(i)
             msg = {"self_score": _fmt(own), "review_file": name(other), "review_score": _fmt(theirs),
                    "deviation": _fmt(deviation, 1), "direction": "偏高" if deviation > 0 else "偏低"}
             f = Context(rec, None).finding(r, "deviation", msg, _evidence(rec["score"]["total"]),
                                            expected=theirs, stated=own, facts={"deviation": deviation})
-            yield i, f, {"involves": [other.get("file")]}
+            yield i, f, {"involves": [other.file]}
 
 
 def _unmet(ind: dict) -> tuple[Decimal, Decimal] | None:
@@ -136,86 +169,88 @@ def _unmet(ind: dict) -> tuple[Decimal, Decimal] | None:
 @across("CORPUS-INCONSISTENT-DEDUCTION")
 def inconsistent_deduction(batch: Batch, r: CheckRule) -> Found:
     spread, gap = dec(r.params["min_spread"]), dec(r.params["max_completion_gap"])
-    by_class: dict[str, list[tuple[int, dict, Decimal, Decimal]]] = defaultdict(list)
-    for i in batch.counted:
-        for ind in batch.records[i].get("indicators") or []:
-            got = _unmet(ind)
-            if got and ind.get("level2"):
-                by_class[ind["level2"]].append((i, ind, *got))
+    reports = _reports(batch)
+    # (report, indicator index, indicator name, completion, share) by the indicator's class
+    by_class: dict[str, list[tuple[int, int, str | None, Decimal, Decimal]]] = defaultdict(list)
+    for i, rep in reports.items():
+        for j, ind_name, level2, completion, share in rep.unmet:
+            by_class[level2].append((i, j, ind_name, completion, share))
     reported: set[tuple[int, str]] = set()
     for level2, rows in sorted(by_class.items()):
         # the most and the least deducted of similar completions, in different reports
-        rows.sort(key=lambda x: x[3])
+        rows.sort(key=lambda x: x[4])
         for lo in rows:
             for hi in reversed(rows):
-                if hi[0] == lo[0] or hi[3] - lo[3] < spread or abs(hi[2] - lo[2]) > gap:
+                if hi[0] == lo[0] or hi[4] - lo[4] < spread or abs(hi[3] - lo[3]) > gap:
                     continue
                 for own, other in ((lo, hi), (hi, lo)):
-                    key = (own[0], own[1].get("name") or "")
+                    key = (own[0], own[2] or "")
                     if key in reported:
                         continue
                     reported.add(key)
-                    rec, orec = batch.records[own[0]], batch.records[other[0]]
-                    msg = {"name": own[1].get("name"), "level2": level2, "completion": _fmt(own[2], 1),
-                           "share": _fmt(own[3], 0), "other_file": name(orec), "other_name": other[1].get("name"),
-                           "other_completion": _fmt(other[2], 1), "other_share": _fmt(other[3], 0),
-                           "spread": _fmt(abs(own[3] - other[3]), 0)}
-                    ev = [own[1]["evidence"]] if isinstance(own[1].get("evidence"), dict) else []
-                    f = Context(rec, None).finding(r, "spread", msg, ev, stated=own[3], expected=other[3])
-                    yield own[0], f, {"involves": [orec.get("file")]}
+                    rec = batch.read(own[0])
+                    ind = rec["indicators"][own[1]]
+                    msg = {"name": own[2], "level2": level2, "completion": _fmt(own[3], 1),
+                           "share": _fmt(own[4], 0), "other_file": name(reports[other[0]]), "other_name": other[2],
+                           "other_completion": _fmt(other[3], 1), "other_share": _fmt(other[4], 0),
+                           "spread": _fmt(abs(own[4] - other[4]), 0)}
+                    ev = [ind["evidence"]] if isinstance(ind.get("evidence"), dict) else []
+                    f = Context(rec, None).finding(r, "spread", msg, ev, stated=own[4], expected=other[4])
+                    yield own[0], f, {"involves": [reports[other[0]].file]}
                 break
 
 
-def _projects_of(batch: Batch) -> dict[tuple[str, int | None], list[int]]:
+def _projects_of(batch: Batch) -> dict[tuple[str, object], list[int]]:
     return _by_unit_year(batch, SELF_KINDS + REVIEW_KINDS)
 
 
 @across("CORPUS-SAMPLE-BIAS")
 def sample_bias(batch: Batch, r: CheckRule) -> Found:
+    reports = _reports(batch)
     projects = _projects_of(batch)
     for (unit, year), depts in sorted(_by_unit_year(batch, DEPT_KINDS).items(), key=str):
         sample = []
         for j in projects.get((unit, year), []):
-            b = batch.records[j].get("budget") or {}
-            budget, spent = _budget(batch.records[j]), value(b.get("spent"))
+            budget, spent = number(reports[j].budget), number(reports[j].spent)
             if budget and spent is not None:
                 sample.append((j, budget, spent))
         if len(sample) < int(r.params["min_projects"]):
             continue
         rate = sum(s for _, _, s in sample) / sum(b for _, b, _ in sample) * 100
         for i in depts:
-            rec = batch.records[i]
-            fact = (rec.get("budget") or {}).get("execution_rate")
-            unit_rate = value(fact)
+            unit_rate = number(reports[i].rate)
             if unit_rate is None or abs(unit_rate - rate) < dec(r.params["min_gap"]):
                 continue
+            rec = batch.read(i)
+            fact = (rec.get("budget") or {}).get("execution_rate")
             msg = {"unit": rec["meta"].get("unit") or unit, "year": year or "", "unit_rate": _fmt(unit_rate),
                    "count": len(sample), "sample_rate": _fmt(rate), "gap": _fmt(abs(unit_rate - rate))}
             f = Context(rec, None).finding(r, "gap", msg, _evidence(fact), stated=unit_rate, expected=rate)
-            yield i, f, {"involves": [batch.records[j].get("file") for j, _, _ in sample]}
+            yield i, f, {"involves": [reports[j].file for j, _, _ in sample]}
 
 
 @across("CORPUS-SUM-TIE")
 def sum_tie(batch: Batch, r: CheckRule) -> Found:
+    reports = _reports(batch)
     projects = _projects_of(batch)
     for (unit, year), depts in sorted(_by_unit_year(batch, DEPT_KINDS).items(), key=str):
-        parts = [(j, _budget(batch.records[j])) for j in projects.get((unit, year), [])]
+        parts = [(j, number(reports[j].budget)) for j in projects.get((unit, year), [])]
         parts = [(j, b) for j, b in parts if b is not None]
         if not parts:
             continue
         total_parts = sum(b for _, b in parts)
         for i in depts:
-            rec = batch.records[i]
-            total = _budget(rec)
+            total = number(reports[i].budget)
             # the yuan of the last printed digit of 万元 with two decimals: rounding is no contradiction
             if total is None or total_parts <= total + 100 * len(parts):
                 continue
+            rec = batch.read(i)
             b = rec.get("budget") or {}
             fact = b.get("full_year") or b.get("initial")
             msg = {"unit": rec["meta"].get("unit") or unit, "year": year or "", "count": len(parts),
                    "parts": _fmt(total_parts / 10000), "total": _fmt(total / 10000)}
             f = Context(rec, None).finding(r, "exceeds", msg, _evidence(fact), stated=total, expected=total_parts)
-            yield i, f, {"involves": [batch.records[j].get("file") for j, _ in parts]}
+            yield i, f, {"involves": [reports[j].file for j, _ in parts]}
 
 
 def _weight(ctx: Context, names: tuple[str, ...]) -> Decimal | None:
