@@ -114,6 +114,11 @@ CODES: dict[str, tuple[str, str]] = {
         "该文件夹无法打开（没有读取权限），其中的文件未读取；请检查文件夹权限后重新运行。",
         "folder cannot be listed (permission denied): its files were not read",
     ),
+    "E_WORKER_CRASH": (
+        "读取该文件时底层解析库崩溃（进程被系统终止，多为文件结构异常导致内存耗尽），未得到结果；"
+        "请用原软件打开后另存（或打印为新的PDF）再提交，并将原文件反馈给jixiao维护人员。",
+        "the worker process died (killed by a signal: a native library crashed or aborted, often at the memory limit)",
+    ),
     "E_INTERNAL": (
         "处理该文件时程序内部出错，文件已跳过，请将该文件反馈给jixiao维护人员。",
         "unexpected internal error",

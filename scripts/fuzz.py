@@ -307,6 +307,7 @@ class Campaign:
     slowest: tuple[float, str] = (0.0, "")
     limit_hits: int = 0
     examples: dict = field(default_factory=dict)  # code -> the first file that ended with it
+    native_crashes: list[str] = field(default_factory=list)  # E_WORKER_CRASH rows: a native library died
 
 
 @dataclass(frozen=True)
@@ -433,6 +434,12 @@ def one_round(rng: random.Random, pools: dict[str, list[Seed]], size: int, work:
             keep(path, "warning-shape", repr(odd[:3]))
         if err.get("code") == "E_INTERNAL":
             keep(path, "internal", err.get("detail", ""))
+        if err.get("code") == "E_WORKER_CRASH" and path and Path(path).exists():
+            # a native library died on the file: the promises hold (a row with its code), so it breaks
+            # nothing, but it is kept and listed as a file worth a fixture
+            (crashes / "native").mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, crashes / "native" / Path(path).name)
+            camp.native_crashes.append(f"{Path(path).name} ({made.get(path, ('?', '?'))[1]} of {made.get(path, ('?', '?'))[0]}): {err.get('detail', '')}"[:300])
         if (r.get("incomplete") or {}).get("reason") == "crash":
             keep(path, "crash", r["incomplete"].get("detail", ""))
         if "Traceback (most recent call last)" in json.dumps(r, ensure_ascii=False):
@@ -481,7 +488,7 @@ def _report(out: Path, seed: int, camp: Campaign, start: float) -> dict:
         "seed": seed, "files": camp.files, "rounds": camp.rounds, "seconds": round(time.monotonic() - start, 1),
         "statuses": dict(camp.statuses), "codes": dict(camp.codes), "formats": dict(camp.formats), "mutations": dict(camp.mutations),
         "examples": camp.examples, "limit_hits": camp.limit_hits, "worker_peak_mb": round(camp.peak_mb), "slowest_ms": round(camp.slowest[0]),
-        "slowest": camp.slowest[1], "broken": camp.broken,
+        "slowest": camp.slowest[1], "broken": camp.broken, "native_crashes": camp.native_crashes,
         "summary": {k: sum(1 for b in camp.broken if b["why"] == k) for k in
                     ("internal", "traceback", "missing-record", "record-count", "ok-after-limit", "writer", "crash",
                      "memory", "run-failed", "no-code", "warning-shape", "status")},

@@ -120,11 +120,12 @@ def pdf_from_objects(objects: list[bytes]) -> bytes:
     return out
 
 
-def _cycle_pdf(parent_cycle: bool) -> bytes:
+def _cycle_pdf(parent_cycle: bool, draws: int = 1) -> bytes:
     """One page whose resources hold a form XObject that draws itself (or whose page tree is its own
-    parent): a reference cycle that must be cut, not followed."""
+    parent): a reference cycle that must be cut, not followed. A form that draws itself twice is one
+    pdfium expands twice per level until memory runs out (found by the fuzzer)."""
     content = b"BT /F1 12 Tf 72 712 Td (Budget 662.77) Tj ET /X1 Do"
-    form = b"/X1 Do BT /F1 12 Tf 72 700 Td (Score 91.23) Tj ET"
+    form = b"/X1 Do " * draws + b"BT /F1 12 Tf 72 700 Td (Score 91.23) Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1" + (b" /Parent 3 0 R" if parent_cycle else b"") + b" >>",
@@ -178,6 +179,11 @@ def reliability(out: Path) -> None:
     (out / "zip_version.docx").write_bytes(_zip_version(_docx_with(lambda xml: xml), 228))
     (out / "xobject_cycle.pdf").write_bytes(_cycle_pdf(parent_cycle=False))
     (out / "parent_cycle.pdf").write_bytes(_cycle_pdf(parent_cycle=True))
+    # files a native library dies on: read only through the worker path (tests/test_run.py), never in the
+    # test process, and not a seed of the fuzzer (every mutant would cost a worker)
+    native = out.parent / "native"
+    native.mkdir(exist_ok=True)
+    (native / "xobject_twice.pdf").write_bytes(_cycle_pdf(parent_cycle=False, draws=2))
     # text that must stay text in every output: markup, script, links to javascript: and file:, formulas
     hostile = (
         "一、基本情况\n<script>alert('x')</script>该项目年初预算数662.77万元，全年执行数16.67万元。\n"

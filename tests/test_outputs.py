@@ -209,6 +209,21 @@ def test_unknown_checks_and_odd_values_are_written(tmp_path) -> None:
     assert con.execute("SELECT duplicate_of FROM documents").fetchall() == [(None,)]
 
 
+def test_records_quoting_more_than_the_buffer_pool_are_written(tmp_path, caplog) -> None:
+    # the fuzz campaign's batch of 150 files lost corpus.duckdb ("failed to pin block … 30.5 MiB used"):
+    # one record quoting 48 MB in its findings now goes in with a larger pool, and the others with it
+    quote = "预算执行率为2.52%。" * 16_000  # 208,000 characters
+    big = {"file": "big.txt", "status": "ok", "findings": [
+        {"check": "COPY-REPEATED-SENTENCE", "severity": "info", "message": f"第{k}处", "evidence": [{"quote": quote, "page": None}]}
+        for k in range(240)]}
+    small = [{"file": f"r{k}.txt", "status": "ok", "findings": []} for k in range(3)]
+    with caplog.at_level("WARNING"):
+        con = duckdb.connect(str(corpus.write([small[0], big, *small[1:]], tmp_path)))
+    assert con.execute("SELECT count(*), sum(length(quote)) FROM findings").fetchone() == (240, 240 * len(quote))
+    assert [r[0] for r in con.execute("SELECT file FROM documents ORDER BY file").fetchall()] == ["big.txt", "r0.txt", "r1.txt", "r2.txt"]
+    assert "did not fit in the buffer pool; retried with 1GB" in caplog.text
+
+
 def test_failed_write_keeps_the_previous_workbook(records, tmp_path, monkeypatch) -> None:
     path = tmp_path / "jixiao.xlsx"
     xlsx.write(records[:1], path)

@@ -202,6 +202,22 @@ def test_unchanged_rerun_keeps_the_outputs_without_reading_a_record(tmp_path, mo
     assert "outputs kept" not in (out / "run.log").read_text(encoding="utf-8")
 
 
+def test_a_pdf_the_pdf_library_dies_on_is_a_worker_crash_row(tmp_path) -> None:
+    # a form XObject drawing itself twice: pdfium expands it until the worker's memory runs out and aborts
+    # (the fuzz campaign's E_INTERNAL); the row names the crash, the other report is read
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "native" / "xobject_twice.pdf", src / "twice.pdf")
+    shutil.copy(SEED001.with_suffix(".txt"), src / "seed.txt")
+    summary = run([src], tmp_path / "out", workers=1, progress=False, doc_seconds=30, doc_memory_mb=400)
+    got = {Path(r["file"]).name: r for r in records(tmp_path / "out")}
+    assert got["seed.txt"]["status"] == "ok"
+    err = got["twice.pdf"]["error"]
+    assert got["twice.pdf"]["status"] == "error" and err["code"] == "E_WORKER_CRASH", err
+    assert "SIGABRT" in err["detail"] and err["message"].startswith("读取该文件时底层解析库崩溃")
+    assert summary.error == 1 and summary.ok == 1
+
+
 def test_crashing_and_hanging_documents_become_error_rows(tmp_path, monkeypatch) -> None:
     src = tmp_path / "in"
     src.mkdir()
@@ -224,11 +240,11 @@ def test_crashing_and_hanging_documents_become_error_rows(tmp_path, monkeypatch)
     err = {n: got[n]["error"] for n in names if got[n]["status"] == "error"}
     assert set(err) == {"exit.txt", "segv.txt", "memory.txt", "hang.txt", "soft.txt"}
     assert err["exit.txt"]["code"] == "E_INTERNAL" and "exited with status 1" in err["exit.txt"]["detail"]
-    assert err["segv.txt"]["code"] == "E_INTERNAL" and "SIGSEGV" in err["segv.txt"]["detail"]
+    assert err["segv.txt"]["code"] == "E_WORKER_CRASH" and "SIGSEGV" in err["segv.txt"]["detail"]
     assert err["memory.txt"]["code"] == "E_TOO_LARGE" and "MemoryError" in err["memory.txt"]["detail"]
     assert err["hang.txt"]["code"] == "E_TIMEOUT" and "the worker was killed" in err["hang.txt"]["detail"]
     assert err["soft.txt"]["code"] == "E_TIMEOUT" and "3 s per-document limit" in err["soft.txt"]["detail"]
-    assert all(e["message"].startswith(("处理该文件时", "读取超时", "文件超过大小上限")) for e in err.values())
+    assert all(e["message"].startswith(("处理该文件时", "读取超时", "文件超过大小上限", "读取该文件时底层解析库崩溃")) for e in err.values())
     assert all(got[n]["sha256"] for n in names)
     assert summary.error == 5 and summary.ok == 3
     assert took < 30

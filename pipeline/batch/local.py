@@ -125,7 +125,9 @@ class WorkerPool:
         if not w.proc.is_alive() or w.conn.closed:
             w.proc.join(5)
             self._retire(w)
-            return Outcome(index, None, took, error=("E_INTERNAL", _death(w.proc.exitcode)))
+            # killed by a signal: native code crashed or aborted (no Python error would kill the worker)
+            code = "E_WORKER_CRASH" if (w.proc.exitcode or 0) < 0 else "E_INTERNAL"
+            return Outcome(index, None, took, error=(code, _death(w.proc.exitcode)))
         if now >= w.deadline:
             self._retire(w, kill=True)
             detail = (
@@ -195,6 +197,7 @@ def _death(exitcode: int | None) -> str:
         why = {
             "SIGSEGV": " (a crash in native code)",
             "SIGKILL": " (possibly the system's out-of-memory killer)",
+            "SIGABRT": " (a native library aborted, most often on reaching the worker's memory limit)",
         }
         return f"the worker process was killed by {name}{why.get(name, '')} while processing this document"
     return f"the worker process exited with status {exitcode} while processing this document"

@@ -189,6 +189,12 @@ def write(records: Iterable[dict], out_dir: Path, reviews: Any = None) -> Path:
 
 
 CHUNK = 200  # records whose rows are inserted at once: few inserts, little memory (their rows as Python dicts)
+# ... or fewer, once their text passes this many characters: 200 records quoting megabytes each (a fuzzed
+# report, a paragraph pasted a thousand times) overflowed the 32 MB buffer pool, and the whole database
+# was lost
+CHUNK_CHARS = 4_000_000
+# the buffer pool a chunk is retried with when it still does not fit (one record may be that large)
+RETRY_MEMORY = "1GB"
 
 
 def _create(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -213,7 +219,7 @@ def _fill(con: duckdb.DuckDBPyConnection, records: Iterable[dict], reviews: Any 
     chunk: dict[str, list[dict]] = {name: [] for name in SCHEMAS}
     pairs = Pairs()
     reviewed = _Reviewed()
-    n = 0
+    n = chars = 0
     for rec in records:
         try:
             rows = _rows(rec)
@@ -223,11 +229,13 @@ def _fill(con: duckdb.DuckDBPyConnection, records: Iterable[dict], reviews: Any 
             rows = {"documents": [_bare_document(rec, exc)]}
         for name, got in rows.items():
             chunk[name].extend(got)
+            chars += sum(len(v) for row in got for v in row.values() if isinstance(v, str))
         pairs.add(rec)
         reviewed.add(rec)
         n += 1
-        if n % CHUNK == 0:
+        if n % CHUNK == 0 or chars >= CHUNK_CHARS:
             _flush(con, chunk)
+            chars = 0
         if n % (10 * CHUNK) == 0:
             con.execute("CHECKPOINT")
     _flush(con, chunk)
@@ -238,7 +246,16 @@ def _fill(con: duckdb.DuckDBPyConnection, records: Iterable[dict], reviews: Any 
 def _flush(con: duckdb.DuckDBPyConnection, chunk: dict[str, list[dict]]) -> None:
     for name, rows in chunk.items():
         if rows:
-            _insert(con, name, rows)
+            try:
+                _insert(con, name, rows)
+            except duckdb.Error as exc:
+                if "pin block" not in str(exc) and not isinstance(exc, duckdb.OutOfMemoryException):
+                    raise
+                # rows larger than the small buffer pool: the failed insert left nothing behind, so the same
+                # rows go in again with room for them (the pool stays larger for the rest of the run)
+                log.warning("corpus.duckdb: %d %s rows did not fit in the buffer pool; retried with %s", len(rows), name, RETRY_MEMORY)
+                con.execute(f"SET memory_limit = '{RETRY_MEMORY}'")
+                _insert(con, name, rows)
             rows.clear()
 
 
