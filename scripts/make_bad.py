@@ -289,6 +289,10 @@ def sheets_and_pages(out: Path) -> None:
     huge = {"C8": "1E+309", "D8": "1E+300"}
     (out / "huge_numbers.xlsx").write_bytes(_xlsx_with({"xl/worksheets/sheet1.xml": lambda xml: re.sub(
         r'<c r="([CD]8)" s="0" t="n"><v>0</v></c>', lambda m: f'<c r="{m.group(1)}" s="5" t="n"><v>{huge[m.group(1)]}</v></c>', xml)}))
+    # a merged range over the whole sheet: openpyxl makes an object for each of its 17 billion cells and
+    # never returned (the fuzz campaign's worker died at the time limit, E_INTERNAL)
+    (out / "huge_merge.xlsx").write_bytes(_xlsx_with({"xl/worksheets/sheet1.xml": lambda xml: xml.replace(
+        '<mergeCell ref="A1:H1"/>', '<mergeCell ref="A1:H1"/><mergeCell ref="A20:XFD1048576"/>')}))
     # shared strings claiming 99,999,999,999 entries: calamine reserved 2.4 TB for them and aborted (found
     # by the release campaign, seed 944574915)
     (out / "sst_count.xlsx").write_bytes(_xlsx_with({"xl/sharedStrings.xml": lambda xml: re.sub(

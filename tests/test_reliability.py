@@ -122,6 +122,16 @@ def test_external_relationships_are_never_followed() -> None:
 # spreadsheets and web pages (the fuzzer's XLSX, ODS, BIFF and HTML mutations)
 
 
+def test_a_merge_over_the_whole_sheet_is_set_aside_and_the_cells_read() -> None:
+    # "A20:XFD1048576": openpyxl lays a merge out cell by cell and never returned
+    rec = record("huge_merge.xlsx")
+    assert rec["status"] == "partial" and warning_codes(rec) == ["W_SHEET_MERGES_TOO_LARGE"]
+    assert "xl/worksheets/sheet1.xml" in rec["warnings"][0]["message"]
+    budget = rec["budget"]
+    assert (budget["initial"]["value"], budget["initial"]["evidence"]["cell"]) == (6627700, "自评表!C6")
+    assert budget["spent"]["value"] == 166700
+
+
 def test_a_cell_in_a_far_row_leaves_its_sheet_out_not_the_workbook() -> None:
     # calamine lays a sheet out from A1 to its farthest cell: row 99,999,999,999 asked for 2.4 TB and the
     # allocation aborted the worker

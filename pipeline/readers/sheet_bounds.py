@@ -72,6 +72,43 @@ def worksheet_grid(xml: bytes) -> int:
     return grid_cells(far_row, far_col)
 
 
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]{1,3})(\d{1,12})(?::([A-Za-z]{1,3})(\d{1,12}))?"')
+_MERGE_BLOCK = re.compile(rb"<(?:\w+:)?mergeCells\b(?:[^>]*/>|.*?</(?:\w+:)?mergeCells>)", re.S)
+
+
+def merged_cells(xml: bytes) -> int:
+    """The cells the merged ranges of one worksheet's XML cover, counted with repeats (openpyxl makes an
+    object for each).
+
+    >>> merged_cells(b'<mergeCells count="2"><mergeCell ref="B7:D7"/><mergeCell ref="A1:XFD1048576"/></mergeCells>')
+    17179869187
+    """
+    total = 0
+    for m in _MERGE_REF.finditer(xml):
+        a, b = (_column(m.group(1)), int(m.group(2))), (_column(m.group(3) or m.group(1)), int(m.group(4) or m.group(2)))
+        total += (abs(b[0] - a[0]) + 1) * (abs(b[1] - a[1]) + 1)
+    return total
+
+
+def without_huge_merges(data: bytes) -> tuple[bytes, list[str]]:
+    """The .xlsx with the merged ranges of every worksheet whose merges cover more than MAX_SHEET_CELLS
+    cells taken out (openpyxl lays a merge out cell by cell: "A1:XFD1048576" never ends), and the parts
+    changed; the bytes unchanged when no worksheet has such merges."""
+    z = zipfile.ZipFile(io.BytesIO(data))
+    huge = [
+        info.filename for info in z.infolist()
+        if _WORKSHEET_PART.match(info.filename) and info.file_size and merged_cells(z.read(info)) > MAX_SHEET_CELLS
+    ]
+    if not huge:
+        return data, []
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as w:
+        for info in z.infolist():
+            body = z.read(info)
+            w.writestr(info.filename, _MERGE_BLOCK.sub(b"", body) if info.filename in huge else body)
+    return out.getvalue(), huge
+
+
 _UNIQUE_COUNT = re.compile(rb"<(?:\w+:)?sst\b[^>]*?\buniqueCount=\"(\d+)\"")
 _STRING_ITEM = re.compile(rb"<(?:\w+:)?si\b")
 

@@ -139,9 +139,11 @@ def read(data: bytes, path: str, limits: Limits, kind: str) -> Document:
     sheets = _calamine(data, kind, skip=set(too_large))
     if not sheets and too_large:
         raise ReadError("E_TOO_LARGE", f"every sheet reaches past {sheet_bounds.MAX_SHEET_CELLS} cells: {too_large}")
+    dropped: list[str] = []
     try:
         if kind == "xlsx":
-            _openpyxl_layout(data, sheets)
+            layout_data, dropped = sheet_bounds.without_huge_merges(data)
+            _openpyxl_layout(layout_data, sheets)
         elif kind == "xls":
             _xlrd_layout(data, sheets)
         else:
@@ -151,6 +153,14 @@ def read(data: bytes, path: str, limits: Limits, kind: str) -> Document:
     except Exception as exc:  # noqa: BLE001 - the values were read; a layout the library chokes on is lost
         raise ReadError("E_SHEET_CORRUPT", f"formats and merged cells unreadable: {type(exc).__name__}: {exc}")
     doc = Document(path=path, format=kind, sheets=[])
+    if dropped:
+        doc.warnings.append(
+            {
+                "code": "W_SHEET_MERGES_TOO_LARGE",
+                "message": f"工作表的合并单元格范围过大（超过{sheet_bounds.MAX_SHEET_CELLS}个单元格），合并信息未采用，单元格内容照常读取；"
+                f"表格的跨行跨列关系可能不准，请在Excel/WPS中取消异常的合并后另存再提交（merged ranges ignored: {', '.join(dropped)}）",
+            }
+        )
     if too_large:
         names = "、".join(too_large)
         doc.warnings.append(
