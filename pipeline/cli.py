@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -45,6 +46,34 @@ def _emit(rec: dict, pretty: bool) -> None:
     # a name in another byte encoding carries surrogates, which no UTF-8 stream can print
     sys.stdout.write(printable(json.dumps(rec, ensure_ascii=False, indent=2 if pretty else None)) + "\n")
     sys.stdout.flush()
+
+
+# extract and check read each file in a worker process with these limits (those of `jixiao run`, with
+# the single-file commands' shorter clock): a file a native library never returns from, or crashes on,
+# gets its error record and the files after it theirs, as in a batch
+SINGLE_FILE_SECONDS = 60.0
+SINGLE_FILE_MEMORY_MB = 1500
+
+
+def _records(paths: list[str], profile: str | None) -> Iterator[dict]:
+    """The records of ``paths`` in order, each read by one worker process (forked warm from this one)."""
+    from pipeline.batch.inputs import shown_path
+    from pipeline.batch.local import WorkerPool
+    from pipeline.batch.worker import WorkerConfig, error_record
+
+    pool = WorkerPool(1, WorkerConfig(doc_seconds=SINGLE_FILE_SECONDS, memory_mb=SINGLE_FILE_MEMORY_MB, profile=profile))
+    try:
+        for i, path in enumerate(paths):
+            for outcome in pool.results([(i, path)], keep=True):
+                if outcome.error is not None:
+                    rec = error_record(path, None, *outcome.error)
+                else:
+                    rec = json.loads(outcome.text)
+                    rec.pop("passages", None)  # for the comparisons across a batch
+                rec["file"] = shown_path(rec["file"])
+                yield rec
+    finally:
+        pool.close()
 
 
 def _record(path: str, full: bool = True, profile: str | None = None) -> dict:
@@ -119,8 +148,8 @@ def extract(
     / 逐个文件输出提取结果（单位、预算、得分、指标、问题及原文依据）。"""
     _load_rules()
     _check_profile(profile)
-    for path in expand(files):
-        _emit(_record(path, profile=profile), pretty)
+    for rec in _records(expand(files), profile):
+        _emit(rec, pretty)
 
 
 @app.command()
@@ -145,8 +174,7 @@ def check(
     colour = {"error": "bold red", "warning": "yellow", "info": "cyan"}
     statuses: Counter[str] = Counter()
     shown_counts: Counter[str] = Counter()
-    for path in expand(files):
-        rec = _record(path, profile=profile)
+    for rec in _records(expand(files), profile):
         statuses[rec["status"]] += 1
         meta = rec.get("meta") or {}
         head = " ".join(str(x) for x in (meta.get("unit"), meta.get("project"), meta.get("year")) if x)
