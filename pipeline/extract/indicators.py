@@ -9,7 +9,6 @@ what is left after the level names is the indicator's name.
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
