@@ -13,6 +13,8 @@ import os
 import re
 import shutil
 import socket
+import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -448,6 +450,16 @@ def test_a_file_a_native_library_dies_on_costs_extract_and_check_nothing_else() 
     result = CliRunner().invoke(app, ["check", *map(os.fspath, files)])
     assert result.exit_code == 0 and ("E_WORKER_CRASH" in result.stdout or "E_TOO_LARGE" in result.stdout)
     assert result.stdout.splitlines()[-1].startswith("2 files: 1 ok, 0 partial, 1 error")
+
+
+def test_a_native_library_panicking_in_a_worker_leaves_stderr_clean() -> None:
+    # calamine's Rust panic on a cut .et printed its message (a backtrace with RUST_BACKTRACE=1) across
+    # the terminal; the record already says E_SHEET_CORRUPT
+    env = {**os.environ, "RUST_BACKTRACE": "1"}
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract", os.fspath(BAD / "truncated.et")],
+                          capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0 and done.stderr == ""
+    assert json.loads(done.stdout)["error"]["code"] == "E_SHEET_CORRUPT"
 
 
 def finished_outputs(folder: Path, tag: str) -> Path:

@@ -19,6 +19,7 @@ import logging
 import os
 import resource
 import signal
+import sys
 import tempfile
 import time
 import traceback
@@ -65,6 +66,20 @@ def _die_with_parent(parent_pid: int) -> None:
         pass
     if parent_pid and os.getppid() != parent_pid:
         os._exit(0)
+
+
+def _quiet_native_stderr() -> None:
+    """Native libraries write to file descriptor 2 on their own (calamine's Rust panics on a damaged
+    workbook print a message and, with RUST_BACKTRACE set, a backtrace): in a worker that is noise across
+    the progress bar, and the record already says what happened. Python's own stderr is left alone."""
+    try:
+        keep = os.dup(2)
+        sys.stderr = os.fdopen(keep, "w", buffering=1, encoding=sys.stderr.encoding or "utf-8", errors="backslashreplace")
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 2)
+        os.close(null)
+    except (OSError, ValueError):
+        pass
 
 
 def _limit_memory(memory_mb: int) -> None:
@@ -187,6 +202,7 @@ def worker_main(conn: Any, close: list[Any], cfg: WorkerConfig, parent_pid: int)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group; the parent decides
     logging.disable(logging.ERROR)  # details go into the record; stderr belongs to the progress bar
     faulthandler.disable()  # likewise a crash dump: the row says the worker died and how
+    _quiet_native_stderr()
     _die_with_parent(parent_pid)
     _limit_memory(cfg.memory_mb)
     try:
