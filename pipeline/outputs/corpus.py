@@ -243,13 +243,19 @@ def _fill(con: duckdb.DuckDBPyConnection, records: Iterable[dict], reviews: Any 
     _insert(con, "reviews", list(reviewed.rows(reviews)))
 
 
+def _out_of_pool(exc: duckdb.Error) -> bool:
+    """DuckDB ran out of its buffer pool ("failed to pin block of size …", "could not allocate block of
+    size …", both seen when committing a large insert)."""
+    return isinstance(exc, duckdb.OutOfMemoryException) or "block of size" in str(exc)
+
+
 def _flush(con: duckdb.DuckDBPyConnection, chunk: dict[str, list[dict]]) -> None:
     for name, rows in chunk.items():
         if rows:
             try:
                 _insert(con, name, rows)
             except duckdb.Error as exc:
-                if "pin block" not in str(exc) and not isinstance(exc, duckdb.OutOfMemoryException):
+                if not _out_of_pool(exc):
                     raise
                 # rows larger than the small buffer pool: the failed insert left nothing behind, so the same
                 # rows go in again with room for them (the pool stays larger for the rest of the run)
