@@ -55,18 +55,20 @@ SINGLE_FILE_SECONDS = 60.0
 SINGLE_FILE_MEMORY_MB = 1500
 
 
-def _records(paths: list[str], profile: str | None) -> Iterator[dict]:
-    """The records of ``paths`` in order, each read by one worker process (forked warm from this one)."""
+def _records(paths: list[str], profile: str | None, blocks_only: bool = False) -> Iterator[dict]:
+    """The records of ``paths`` in order, each read by one worker process (forked warm from this one);
+    ``blocks_only``: `jixiao parse`'s envelope and blocks."""
     from pipeline.batch.inputs import shown_path
     from pipeline.batch.local import WorkerPool
-    from pipeline.batch.worker import WorkerConfig, error_record
+    from pipeline.batch.worker import WorkerConfig
 
-    pool = WorkerPool(1, WorkerConfig(doc_seconds=SINGLE_FILE_SECONDS, memory_mb=SINGLE_FILE_MEMORY_MB, profile=profile))
+    cfg = WorkerConfig(SINGLE_FILE_SECONDS, SINGLE_FILE_MEMORY_MB, profile, blocks_only)
+    pool = WorkerPool(1, cfg)
     try:
         for i, path in enumerate(paths):
             for outcome in pool.results([(i, path)], keep=True):
                 if outcome.error is not None:
-                    rec = error_record(path, None, *outcome.error)
+                    rec = _error_record(path, outcome.error, blocks_only)
                 else:
                     rec = json.loads(outcome.text)
                     rec.pop("passages", None)  # for the comparisons across a batch
@@ -76,26 +78,16 @@ def _records(paths: list[str], profile: str | None) -> Iterator[dict]:
         pool.close()
 
 
-def _record(path: str, full: bool = True, profile: str | None = None) -> dict:
-    """One file's record whatever happens: a bug of ours on this file becomes its E_INTERNAL record, so
-    the files after it still get theirs."""
-    from pipeline.batch.inputs import shown_path
+def _error_record(path: str, error: tuple[str, str], blocks_only: bool) -> dict:
+    """A file whose worker gave no record (it died, or ran past the hard limit)."""
+    from pipeline.batch.worker import error_record
     from pipeline.errors import ReadError
-    from pipeline.parse import Parsed, parse_file
-    from pipeline.record import extract_record, parse_record
-    from pipeline.ruleset import RulesError
+    from pipeline.parse import Parsed
+    from pipeline.record import parse_record
 
-    try:
-        parsed = parse_file(path)
-        rec = extract_record(parsed, profile=profile) if full else parse_record(parsed)
-    except RulesError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into a row
-        logging.getLogger(__name__).exception("internal error on %s", shown_path(path))
-        failed = Parsed(path, None, None, ReadError("E_INTERNAL", f"{type(exc).__name__}: {exc}"[:300]))
-        rec = extract_record(failed, checks=False) if full else parse_record(failed)
-    rec["file"] = shown_path(rec["file"])
-    return rec
+    if blocks_only:
+        return parse_record(Parsed(path, None, None, ReadError(*error)))
+    return error_record(path, None, *error)
 
 
 @app.command()
@@ -109,8 +101,8 @@ def parse(
     A file that cannot be read gives a record with status "error" and an error code; the others go on.
     """
     _load_rules()
-    for path in expand(files):
-        _emit(_record(path, full=False), pretty)
+    for rec in _records(expand(files), None, blocks_only=True):
+        _emit(rec, pretty)
 
 
 def _load_rules() -> None:

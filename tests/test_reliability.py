@@ -437,7 +437,7 @@ def test_single_file_commands_give_one_record_per_file_whatever_happens(tmp_path
     assert result.exit_code == 0 and result.stdout.splitlines()[-1].startswith("4 files: 2 ok, 1 partial, 1 error")
 
 
-def test_a_file_a_native_library_dies_on_costs_extract_and_check_nothing_else() -> None:
+def test_a_file_a_native_library_dies_on_costs_the_single_file_commands_nothing_else() -> None:
     # pdfium never returns from this page (it expands a form drawing itself twice until memory runs out):
     # read in the test process it would hang; extract and check read each file in a worker, as run does
     files = [ROOT / "tests" / "data" / "native" / "xobject_twice.pdf", SEED001.with_suffix(".txt")]
@@ -447,6 +447,9 @@ def test_a_file_a_native_library_dies_on_costs_extract_and_check_nothing_else() 
     assert [(Path(r["file"]).name, r["status"]) for r in recs] == [("xobject_twice.pdf", "error"), ("001_5c147244ac7a2061.txt", "ok")]
     assert recs[0]["error"]["code"] in ("E_WORKER_CRASH", "E_TOO_LARGE")  # pdfium aborts, or Python's MemoryError
     assert recs[1]["budget"]["initial"]["value"] == 6627700
+    result = CliRunner().invoke(app, ["parse", *map(os.fspath, files)])
+    recs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["status"] for r in recs] == ["error", "ok"] and recs[1]["blocks"]
     result = CliRunner().invoke(app, ["check", *map(os.fspath, files)])
     assert result.exit_code == 0 and ("E_WORKER_CRASH" in result.stdout or "E_TOO_LARGE" in result.stdout)
     assert result.stdout.splitlines()[-1].startswith("2 files: 1 ok, 0 partial, 1 error")

@@ -39,6 +39,7 @@ class WorkerConfig:
     doc_seconds: float
     memory_mb: int
     profile: str | None
+    blocks_only: bool = False  # `jixiao parse`: the envelope and the blocks read, no extraction or checks
 
 
 @dataclass
@@ -151,6 +152,10 @@ def _extract(path: str, cfg: WorkerConfig) -> tuple[dict, bool]:
         # the rest of the budget covers extraction and checks, which the reader's clock does not
         with time_limit(max(cfg.doc_seconds - (time.monotonic() - start), 0.01)):
             _test_hooks(path, cfg)
+            if cfg.blocks_only:
+                from pipeline.record import parse_record
+
+                return parse_record(parsed), False
             rec = extract_record(parsed, profile=cfg.profile)
             if parsed.doc is not None:
                 from pipeline.checks.across import passages_for
