@@ -48,9 +48,9 @@ def _emit(rec: dict, pretty: bool) -> None:
     sys.stdout.flush()
 
 
-# extract and check read each file in a worker process with these limits (those of `jixiao run`, with
-# the single-file commands' shorter clock): a file a native library never returns from, or crashes on,
-# gets its error record and the files after it theirs, as in a batch
+# parse, extract and check read each file in a worker process with these limits (those of `jixiao run`,
+# with the single-file commands' shorter clock): a file a native library never returns from, or crashes
+# on, gets its error record and the files after it theirs, as in a batch
 SINGLE_FILE_SECONDS = 60.0
 SINGLE_FILE_MEMORY_MB = 1500
 
