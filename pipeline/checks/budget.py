@@ -68,13 +68,19 @@ def _report_rate(ctx: Context, rule: CheckRule):
         return
 
 
+def _unqualified_budget(ctx: Context) -> dict | None:
+    """The record's budget when it was read by a label with no 全年/年初 ("收入预算…", "下达资金…"): one of
+    possibly several budgets the report states, not the one the form means by name."""
+    full = ctx.fact("budget", "full_year") or {}
+    return full if (full.get("rule") or "").startswith("fields:budget.stated") else None
+
+
 def _other_stated_budget(ctx: Context, stated: Printed, spent: Printed) -> dict | None:
     """Whether the rate is 执行数 ÷ another budget figure the report states, when the record's budget is
     one of several unqualified ones ("收入预算…", "支出预算…", with no 全年/年初 to say which the form
     means): the report computes its rate from one of them, and which one is not for the record to guess.
     A budget the report names as 全年预算数 or 年初预算数 is held to."""
-    full = ctx.fact("budget", "full_year") or {}
-    if not (full.get("rule") or "").startswith("fields:budget.stated"):
+    if _unqualified_budget(ctx) is None:
         return None
     for field in ("full_year", "initial", "received"):
         for m in (ctx.fact("budget", field) or {}).get("mentions") or []:
@@ -87,8 +93,8 @@ def _other_stated_budget(ctx: Context, stated: Printed, spent: Printed) -> dict 
 def _covered_by_another_stated_budget(ctx: Context, spent: Printed) -> bool:
     """Spending within another budget the report states, when the record's budget is one of several
     unqualified ones (an income budget beside the expenditure budget that was executed)."""
-    full = ctx.fact("budget", "full_year") or {}
-    if not (full.get("rule") or "").startswith("fields:budget.stated"):
+    full = _unqualified_budget(ctx)
+    if full is None:
         return False
     others = [Printed.of_fact(m) for m in full.get("mentions") or []]
     return any(p is not None and p.value != Printed.of_fact(full).value and spent.lo <= p.hi for p in others)
