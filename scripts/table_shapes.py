@@ -2,7 +2,9 @@
 
 Real pages print the national 项目支出绩效自评表 (and the transfer-payment 绩效目标自评表) after a site has
 flattened it: cells one per line, separated by spaces, tabs or pipes, or glued with no separator at all;
-the 年初 column empty; amounts in 元 under a 万元 header; rates as 100%, 100.00% or 1.0. The realset has a
+the 年初 column empty; amounts in 元 under a 万元 header; rates as 100%, 100.00% or 1.0; or shown as a list
+of "column：value" lines. Beside the national and transfer-payment forms it writes the regional layouts
+the rulebook documents (A.2: Beijing 2016, Sichuan 2023). The realset has a
 few dozen such tables, too few to tell a general decoder from one that fits them. This script writes
 tables of its own (random figures, the template's labels, no real text) in every flattening and scores the
 headline facts, so a weakness shows as a whole column of the matrix rather than as one page.
@@ -27,11 +29,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-FLATTENINGS = ("space", "tab", "pipe", "cell-lines", "glued", "markdown")
+FLATTENINGS = ("space", "tab", "pipe", "cell-lines", "glued", "markdown", "pairs")
 # What real sites add on top of a flattening (each alone, then all at once).
 NOISES = ("none", "wrapper", "wrapped-cells", "spaced-labels", "blank-cells", "unit-in-cell", "header-apart",
           "traditional", "all")
-TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei", "sources")
+TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei", "sources", "beijing", "sichuan")
 
 WAN = Decimal("10000")
 
@@ -341,12 +343,112 @@ def sources(rng: random.Random) -> Table:
     return Table(rows, f"{year}年度专项资金绩效自评表", expect)
 
 
-MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan, "department": department, "hebei": hebei, "sources": sources}
+# 指标性质 and 度量单位 split out of a 年度指标值 such as "≥200人" (the Sichuan and Yunnan columns)
+def _split_value(value: str) -> tuple[str, str, str]:
+    if re.search(r"\d{4}年", value):
+        return "=", value, ""  # a date is one 指标值
+    m = re.fullmatch(r"([≥≤=<>]?)(\d+(?:\.\d+)?)(%|[\u4e00-\u9fff]{1,2})?", value)
+    if not m:
+        return "定性", value, ""
+    return m.group(1) or "=", m.group(2), m.group(3) or ""
+
+
+def beijing(rng: random.Random) -> Table:
+    """The Beijing 2016 form (rulebook A.2): 年初预算数(A), 全年执行数(B), 分值 10, 执行率(B/A), 得分, 得分计算方法;
+    indicators 年度指标值(A), 全年实际值(B), 分值, 得分, 得分计算方法, 未完成原因分析. No 全年预算数 column."""
+    initial, _, _, places = _money(rng)
+    share = Decimal(rng.choice((100, 100, rng.randint(60, 99))))
+    spent = _q(initial * share / 100, places)
+    rate = spent / initial
+    weight = 10
+    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
+    total = funds_score + ind_total
+    year = rng.randint(2016, 2019)
+    rows = [
+        ["项目名称", "街道社区服务中心运行维护"],
+        ["主管部门及代码", "区民政局", "实施单位", "区社区服务中心"],
+        ["项目资金（万元）", "年初预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分", "得分计算方法"],
+        ["年度资金总额", f"{initial:.{places}f}", f"{spent:.{places}f}", str(weight), f"{_q(rate * 100, 2)}%", str(funds_score), "执行率×分值"],
+        ["其中：财政拨款", f"{initial:.{places}f}", f"{spent:.{places}f}", "—", f"{_q(rate * 100, 2)}%", "—", ""],
+        ["其他资金", "", "", "—", "", "—", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值（A）", "全年实际值（B）", "分值", "得分", "得分计算方法", "未完成原因分析"],
+        *[r[:7] + ["B/A×分值", r[7]] for r in ind],
+        ["总分", "", "", "", "", "100", str(total), "", ""],
+    ]
+    expect = {
+        "budget_initial_wan": initial,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2),
+        "total_score": total,
+        "year": year,
+    }
+    return Table(rows, f"{year}年度项目支出绩效自评表", expect, ind_expect)
+
+
+def sichuan(rng: random.Random) -> Table:
+    """The Sichuan 2023 form (rulebook A.2): 预算执行情况(10分) with 年初预算 | 调整后预算数 | 预算执行数 |
+    预算执行率 | 权重 | 得分 | 原因, rows 总额 / 其中:财政资金 / 财政专户管理资金 / 单位资金 / 其他资金; indicators
+    with 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析."""
+    initial, full, spent, places = _money(rng)
+    rate = spent / full
+    weight = 10
+    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
+    total = funds_score + ind_total
+    year = rng.randint(2020, 2024)
+    reason = "" if rate >= Decimal("0.9") else "部分资金下年支付"
+    money = [f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}"]
+    ind_rows = []
+    for r, e in zip(ind, ind_expect):
+        kind, value, unit = _split_value(r[3])
+        ind_rows.append([r[0], r[1], r[2], kind, value, unit, r[4], r[5], r[6], r[7]])
+        # the target is read as printed across its cells: "=" "100" "%" is "=100%"; a 定性 row's is its text
+        e.target = value if kind == "定性" else kind + value + unit
+    rows = [
+        ["项目名称", "乡镇卫生院基本公共卫生服务"],
+        ["预算执行情况（万元）（10分）", "", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因"],
+        ["", "总额", *money, f"{_q(rate * 100, 2)}%", str(weight), str(funds_score), reason],
+        ["", "其中：财政资金", *money, f"{_q(rate * 100, 2)}%", "", "", ""],
+        ["", "财政专户管理资金", "", "", "", "", "", "", ""],
+        ["", "单位资金", "", "", "", "", "", "", ""],
+        ["", "其他资金", "", "", "", "", "", "", ""],
+        ["绩效指标（90分）", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分", "未完成原因分析"],
+        *ind_rows,
+        ["总分", "", "", "", "", "", "", "100", str(total), ""],
+    ]
+    expect = {
+        "budget_initial_wan": initial,
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2),
+        "total_score": total,
+        "year": year,
+    }
+    return Table(rows, f"{year}年项目支出绩效自评表", expect, ind_expect)
+
+
+MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan, "department": department, "hebei": hebei, "sources": sources,
+          "beijing": beijing, "sichuan": sichuan}
+
+
+def _is_header(cells: list[str]) -> bool:
+    return sum(any(w in c for w in ("预算", "执行数", "分值", "权重", "得分", "指标值", "完成值", "实际值")) for c in cells) >= 3 \
+        and not any(_is_value(c) for c in cells)
+
+
+def _value_column(name: str) -> bool:
+    return any(w in name for w in ("预算", "执行", "到位", "分值", "权重", "得分", "指标值", "完成值", "实际值", "率", "原因", "性质", "单位"))
+
+
+def _is_value(cell: str) -> bool:
+    return bool(re.search(r"\d", cell)) or cell in ("—", "定性", "=", "≥", "≤")
 
 
 def flatten(table: Table, how: str) -> str:
     """The table as a site prints it after flattening ``how``."""
     lines = [table.title]
+    header = None
     for row in table.rows:
         cells = list(row)
         if how == "space":
@@ -361,6 +463,19 @@ def flatten(table: Table, how: str) -> str:
                 lines.append("|" + "---|" * len(cells))
         elif how == "cell-lines":
             lines.extend(c for c in cells if c)
+        elif how == "pairs":
+            # a form shown as a list of "column：value" lines under each row's label (sites that render a
+            # table as definition lists); a header row is not printed, its names go before the values
+            if _is_header(cells):
+                header = cells
+                lines.extend(c for c in cells[:1] if "元）" in c)  # the unit stays printed above the rows
+                continue
+            if header is None:
+                lines.append(" ".join(c for c in cells if c))
+                continue
+            for h, c in zip(header, cells):
+                if c:
+                    lines.append(f"{h}：{c}" if _value_column(h) else c)
         elif how == "glued":
             # a fraction glued among figures is not read (any digits could be one): glued forms print 64.00%
             cells = [f"{Decimal(c) * 100:.2f}%" if re.fullmatch(r"[01]\.\d{4}", c) else c for c in cells]
@@ -387,9 +502,9 @@ def add_noise(table: Table, noise: str, how: str) -> str:
     if "spaced-labels" in kinds:
         rows = [[" ".join(c) if c in ("年度资金总额", "总分") else c for c in r] for r in rows]
     if "unit-in-cell" in kinds:
-        money_row = next(i for i, r in enumerate(rows) if any(x in c for c in r for x in ("年度资金总额", "年度总金额", "年 度", "合计", "总计", "资金总额")))
+        money_row = next(i for i, r in enumerate(rows) if any(x in c for c in r for x in ("年度资金总额", "年度总金额", "年 度", "合计", "总计", "资金总额", "总额")))
         header = next(r for r in reversed(rows[:money_row]) if any("预算" in c for c in r))
-        cols = [j for j, c in enumerate(header) if "预算" in c or "执行数" in c or "支出" in c]
+        cols = [j for j, c in enumerate(header) if ("预算" in c or "执行数" in c or "支出" in c) and "率" not in c]
         rows[money_row] = [c + "万元" if j in cols and c and "（元）" not in header[0] and "万元" not in header[j] else c
                            for j, c in enumerate(rows[money_row])]
     if "wrapped-cells" in kinds:

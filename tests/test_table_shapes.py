@@ -339,3 +339,93 @@ def test_source_rows_summed_at_the_foot_are_held_against_their_total(tmp_path):
 总计 | 1200 | 1080 | 90% |
 """)
     assert [f["check"] for f in rec["findings"] if f["check"] in ("ARITH-FUND-ROWS", "ARITH-UNIT")] == []
+
+
+def test_beijing_form_without_full_year_column_reads_the_initial_budget(tmp_path):
+    # the 2016 form prints only 年初预算数(A) and 全年执行数(B); glued, the two amounts could be 全年 and 执行
+    # as on most forms, but the header names 年初 and no 全年 column
+    text = (
+        "2016年度项目支出绩效自评表\n"
+        "项目资金（万元）年初预算数（A）全年执行数（B）分值执行率（B/A）得分得分计算方法\n"
+        "年度资金总额120.50110.501091.70%9.17执行率×分值\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "initial") == Decimal("1205000")
+    assert rec["budget"]["full_year"] is None
+    assert value(rec, "budget", "spent") == Decimal("1105000")
+    assert value(rec, "budget", "execution_rate") == Decimal("91.70")
+    assert "initial-only" in rec["budget"]["initial"]["rule"]
+
+
+def test_two_amounts_under_a_national_header_stay_full_year_and_spent(tmp_path):
+    text = (
+        "2021年度项目支出绩效自评表\n"
+        "项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n"
+        "年度资金总额120.50110.501091.70%9.17\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "full_year") == Decimal("1205000")
+    assert rec["budget"]["initial"] is None
+
+
+def test_sichuan_rows_one_cell_per_line_with_kind_and_unit_cells(tmp_path):
+    # 指标性质 and 度量单位 have cells of their own; blank cells are dropped, so rows differ in width and
+    # several rows follow one level name: each row ends at its 权重 and 得分
+    cells = [
+        "2023年项目支出绩效自评表", "预算执行情况（万元）（10分）", "年初预算", "调整后预算数", "预算执行数",
+        "预算执行率", "权重", "得分", "原因", "总额", "80.00", "100.00", "95.00", "95.00%", "10", "9.5",
+        "绩效指标（90分）", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值", "权重", "得分",
+        "未完成原因分析", "产出指标", "数量指标", "培训人次", "≥", "300", "人次", "320人次", "30", "30",
+        "质量指标", "考核合格率", "=", "100", "%", "96%", "30", "27", "个别学员补考", "验收通过率", "=", "100",
+        "%", "100%", "10", "10", "效益指标", "社会效益指标", "群众知晓度", "定性", "明显提高", "明显提高", "20", "20",
+    ]
+    rec = record(tmp_path, "\n".join(cells) + "\n")
+    assert value(rec, "budget", "initial") == Decimal("800000")
+    assert value(rec, "budget", "full_year") == Decimal("1000000")
+    assert value(rec, "budget", "spent") == Decimal("950000")
+    rows = {i["name"]: i for i in rec["indicators"]}
+    assert rows["培训人次"]["target"]["text"] == "≥300人次"
+    assert rows["考核合格率"]["actual"]["text"] == "96%"
+    assert rows["考核合格率"]["score"]["value"] == 27
+    assert rows["考核合格率"]["deviation_reason"] == "个别学员补考"
+    assert rows["验收通过率"]["target"]["text"] == "=100%"
+    assert rows["群众知晓度"]["target"]["text"] == "明显提高"
+
+
+def test_method_cell_after_the_scores_is_no_deviation_reason(tmp_path):
+    text = (
+        "一级指标 二级指标 三级指标 年度指标值（A） 全年实际值（B） 分值 得分 得分计算方法 未完成原因分析\n"
+        "产出指标 数量指标 培训人数 ≥200人 180人 20 18 B/A×分值 部分学员延期\n"
+        "质量指标 合格率 100% 100% 20 20 B/A×分值\n"
+    )
+    rec = record(tmp_path, text)
+    rows = {i["name"]: i for i in rec["indicators"]}
+    assert rows["培训人数"]["deviation_reason"] == "部分学员延期"
+    assert rows["培训人数"]["score"]["value"] == 18
+    assert rows["合格率"].get("deviation_reason") is None
+    assert rows["合格率"]["weight"]["value"] == 20
+
+
+def test_form_shown_as_column_value_lines(tmp_path):
+    # a site that renders the form as a list: each row's label, then "column：value" lines
+    text = "\n".join([
+        "2022年度项目支出绩效自评表", "项目资金（万元）", "年度资金总额", "年初预算数：80.00", "全年预算数：96.50",
+        "全年执行数：90.71", "分值：10", "执行率：94.00%", "得分：9.40", "产出指标", "数量指标", "维修校舍面积",
+        "年度指标值：≥1200平方米", "实际完成值：1260平方米", "分值：30", "得分：30", "质量指标", "验收合格率",
+        "年度指标值：100%", "实际完成值：95%", "分值：20", "得分：18", "偏差原因分析及改进措施：两处返工",
+        "总分", "分值：100", "得分：91.40", "自评等级", "优",
+    ]) + "\n"
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "initial") == Decimal("800000")
+    assert value(rec, "budget", "full_year") == Decimal("965000")
+    assert value(rec, "budget", "spent") == Decimal("907100")
+    assert value(rec, "budget", "execution_rate") == Decimal("94.00")
+    assert value(rec, "score", "total") == Decimal("91.40")
+    assert rec["score"]["grade"]["value"] == "优"
+    rows = {i["name"]: i for i in rec["indicators"]}
+    assert rows["维修校舍面积"]["target"]["text"] == "≥1200平方米"
+    assert rows["维修校舍面积"]["actual"]["text"] == "1260平方米"
+    assert rows["维修校舍面积"]["level2"] == "数量指标"
+    assert rows["验收合格率"]["score"]["value"] == 18
+    assert rows["验收合格率"]["deviation_reason"] == "两处返工"
+    assert rows["验收合格率"]["rule"] == "tables:indicator:pairs"

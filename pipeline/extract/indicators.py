@@ -265,8 +265,14 @@ def _row(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
     if not toks:
         return None
     deviation = None
-    if len(toks) >= 4 and not _is_number(toks[-1]) and _is_number(toks[-2]) and _is_number(toks[-3]):
-        deviation, toks = toks[-1], toks[:-1]
+    # after the 分值 and 得分: a 偏差原因, and on older forms a 得分计算方法 before it
+    k = len(toks)
+    while k > 0 and len(toks) - k < 2 and not _is_number(toks[k - 1]):
+        k -= 1
+    if k < len(toks) and k >= 3 and _is_number(toks[k - 1]) and _is_number(toks[k - 2]):
+        reasons = [t for t in toks[k:] if not r.rx["method_cell"].search(t.key)]
+        if len(toks) - k == 1 or len(reasons) < 2:
+            deviation, toks = (reasons[-1] if reasons else None), toks[:k]
     if len(toks) >= 3 and _is_number(toks[-1]) and _is_number(toks[-2]):
         weight, score, rest = toks[-2], toks[-1], toks[:-2]
     elif len(toks) == 1:
@@ -291,6 +297,8 @@ def _row(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
         if rest and _OP_ONLY.fullmatch(rest[-1].key):
             target.insert(0, rest[-1])
             rest = rest[:-1]
+        elif rest and r.rx["op_kind"].search(rest[-1].key):
+            rest = rest[:-1]  # the 指标性质 cell of a 定性 row names no comparison
         if not rest:  # nothing left for the name: the single cell was the name
             rest, target = target, []
     if not rest:
@@ -379,7 +387,8 @@ def _by_columns(line: list[Tok], cols: dict[int, str], r: TableRules, rule: str)
     name = cells.get("name")
     if not name:
         return None
-    target = cells.get("op", []) + cells.get("target", []) + cells.get("unit", [])
+    ops = [t for t in cells.get("op", []) if not r.rx["op_kind"].search(t.key.strip())]
+    target = ops + cells.get("target", []) + cells.get("unit", [])
     if "target" not in cells:
         target = []
     actual = cells.get("actual", [])
@@ -423,6 +432,8 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     single: list[Tok] = []  # one cell per line: tokens gathered until the next level name
     value_roles = _one_cell_header(lines, r)
     line_roles = _line_header(lines, r)
+    paired, lines = _pair_rows(lines, r)
+    out += paired
     for line in _rejoin_wrapped(lines, r):
         toks = join_spaced([t for t in line if t.key.strip() and t.key != "|"])
         if not toks:
@@ -518,6 +529,70 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
         if numbered and numbered.end() < len(ind.name):
             ind.name = ind.name[numbered.end() :]
     return out
+
+
+_PAIR = regex.compile(r"(?P<h>[^：:\d]{2,14})[：:]\s*(?P<v>\S.*)")
+_PAIR_ROLES = ("op", "target", "unit", "actual", "weight", "score", "deviation")
+
+
+def _pair_rows(lines: list[list[Tok]], r: TableRules) -> tuple[list[Indicator], list[list[Tok]]]:
+    """Rows of a form shown as "column：value" lines under each indicator's name (sites that render a table
+    as a list): the name alone on its line, then at least two lines naming value columns, a target or an
+    actual among them and the 分值 or 得分. The lines read are left empty for the other shapes."""
+    out: list[Indicator] = []
+    lines = list(lines)
+    level1 = level2 = None
+    i = 0
+    while i < len(lines):
+        toks = [t for t in lines[i] if t.key.strip() and t.key != "|"]
+        if len(toks) == 1 and r.rx["level1"].fullmatch(toks[0].key) and not r.rx["level2"].fullmatch(toks[0].key):
+            level1, level2 = toks[0].key, None
+        elif len(toks) == 1 and r.rx["level2"].fullmatch(toks[0].key):
+            level2 = toks[0].key
+        cells: dict[str, Tok] = {}
+        j = i + 1
+        while j < len(lines):
+            nxt = [t for t in lines[j] if t.key.strip() and t.key != "|"]
+            m = _PAIR.fullmatch(nxt[0].key) if len(nxt) == 1 else None
+            role = _header_role(m.group("h"), r) if m else None
+            if role not in _PAIR_ROLES or role in cells:
+                break
+            cells[role] = nxt[0].part(m.start("v"), len(nxt[0].text))
+            j += 1
+        name = toks[0] if len(toks) == 1 else None
+        if (name is None or j - i < 3 or not ({"target", "actual"} & set(cells)) or not ({"weight", "score"} & set(cells))
+                or _PAIR.fullmatch(name.key) or r.rx["level1"].fullmatch(name.key) or r.rx["level2"].fullmatch(name.key)):
+            i += 1
+            continue
+        ops = [cells["op"]] if "op" in cells and not r.rx["op_kind"].search(cells["op"].key) else []
+        target = ops + [cells["target"]] + ([cells["unit"]] if "unit" in cells else []) if "target" in cells else []
+        actual = [cells["actual"]] if "actual" in cells else []
+        rule = "tables:indicator:pairs"
+        ind = Indicator(
+            name=name.text,
+            evidence=_evidence([name, *cells.values()]),
+            level1=level1,
+            level2=level2,
+            target_text="".join(t.text for t in target) or None,
+            actual_text=actual[0].text if actual else None,
+            target_ev=_evidence(target) if target else None,
+            actual_ev=actual[0].evidence() if actual else None,
+            rule=rule,
+        )
+        for key in ("weight", "score"):
+            tok = cells.get(key)
+            if tok is not None and _POINTS.fullmatch(tok.key):
+                setattr(ind, key, _fact(tok, Decimal(tok.key.rstrip("分")), rule))
+        if "deviation" in cells:
+            if r.rx["template_reason"].search(cells["deviation"].key):
+                ind.extra["template_reason"] = cells["deviation"].text
+            else:
+                ind.deviation_reason = cells["deviation"].text
+        out.append(ind)
+        for k in range(i, j):
+            lines[k] = []
+        i = j
+    return out, lines
 
 
 def _rejoin_wrapped(lines: list[list[Tok]], r: TableRules) -> list[list[Tok]]:
@@ -706,8 +781,8 @@ def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal], va
                         ind.deviation_reason = reason
                     k += 1
             return
-        if row:
-            ind = _row(row, r, "tables:indicator:one-cell-per-line")
+        for cells in _cut_rows(row, r):
+            ind = _row(cells, r, "tables:indicator:one-cell-per-line")
             if ind is not None:
                 ind.level1, ind.level2 = level1, level2
                 out.append(ind)
@@ -723,6 +798,34 @@ def _single_rows(toks: list[Tok], r: TableRules, weights: dict[str, Decimal], va
             row.append(t)
     flush()
     return out
+
+
+def _cut_rows(toks: list[Tok], r: TableRules) -> list[list[Tok]]:
+    """The cells between two level names cut into rows when they hold several: each row ends with its
+    分值 and 得分 (two figures, with a name, a target and an actual before them), and a word after that pair
+    is the row's 偏差原因 when another word, the next row's name, follows it. A form whose header names
+    extra columns (指标性质, 度量单位) gives rows of varying width once its blank cells are dropped, so the
+    rows are not cut by the header's width."""
+    toks = [t for t in toks if t.key.strip() and t.key != "|"]
+    rows: list[list[Tok]] = []
+    start = i = 0
+    while i + 1 < len(toks):
+        pair = _is_number(toks[i]) and _is_number(toks[i + 1]) and (i + 2 == len(toks) or not _is_number(toks[i + 2]))
+        if not pair or i - start < 3:
+            i += 1
+            continue
+        end = i + 2
+        if (end + 1 < len(toks) and not _is_number(toks[end]) and not _is_number(toks[end + 1])
+                and not _OP_ONLY.fullmatch(toks[end + 1].key) and not r.rx["op_kind"].search(toks[end + 1].key)):
+            end += 1
+        rows.append(toks[start:end])
+        start = i = end
+    if start < len(toks):
+        if rows and len(toks) - start == 1 and not _is_number(toks[start]):
+            rows[-1].append(toks[start])  # the last row's 偏差原因
+        else:
+            rows.append(toks[start:])
+    return rows if len(rows) > 1 else [toks] if toks else []
 
 
 # -- prose ------------------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ class FundsDecodeRules(BaseModel):
     header_weight: str
     hints: list[Column]
     templates: dict[str, list[str]]
+    gated: dict[str, dict[str, list[str]]] = {}
     support: dict[str, float | list[int]]
     examples: list[dict]
 
@@ -75,6 +76,8 @@ class IndicatorRules(BaseModel):
     level2: str
     level_weight: str
     template_reason: str
+    op_kind: str
+    method_cell: str
     name_number: str
     glued_stream: GluedStreamRules
 
@@ -90,6 +93,7 @@ class TotalRules(BaseModel):
     pattern: str
     scale_pattern: str  # a row label that is the total only beside the form's scale: "合计 | 100 | 94.5"
     grade_label: str
+    cell_label: str
 
 
 class GradeRules(BaseModel):
@@ -126,6 +130,8 @@ class TableRules(BaseModel):
             "level_weight": regex.compile(i.level_weight),
             "level1_weighted": regex.compile(f"(?:{i.level1})(?:{i.level_weight})?"),
             "template_reason": regex.compile(i.template_reason),
+            "op_kind": regex.compile(i.op_kind),
+            "method_cell": regex.compile(i.method_cell),
             "total": regex.compile(self.total.pattern),
             "total_scale": regex.compile(self.total.scale_pattern),
             "dim_total_row": regex.compile(self.dimension_table.total_row),
@@ -135,6 +141,7 @@ class TableRules(BaseModel):
             "glued_cut": regex.compile(self.indicators.glued_stream.name_cut),
             "glued_lead": regex.compile(self.indicators.glued_stream.name_lead),
             "grade_label": regex.compile(self.total.grade_label),
+            "total_cell_label": regex.compile(self.total.cell_label),
             "grade": regex.compile("|".join(sorted(map(regex.escape, self.grades.words), key=len, reverse=True))),
             "empty": regex.compile(self.empty),
         }
@@ -505,6 +512,17 @@ def header_hints(text: str, r: TableRules) -> set[str]:
     return {h.id for h in r.funds.decode.hints if regex.search(h.pattern, squeezed)}
 
 
+def open_templates(r: TableRules, hints: set[str]) -> dict[str, list[str]]:
+    """The templates a row under a header naming ``hints`` may take."""
+    gated = r.funds.decode.gated
+    return {
+        name: cols
+        for name, cols in r.funds.decode.templates.items()
+        if name not in gated
+        or (set(gated[name].get("named", [])) <= hints and not set(gated[name].get("unnamed", [])) & hints)
+    }
+
+
 def decoded_row(lines: list[list[Tok]], r: TableRules):
     """The first funds row that decodes by the form's templates and arithmetic: (anchor, Decoded, unit,
     the header token stating the 分值 or None)."""
@@ -525,7 +543,8 @@ def decoded_row(lines: list[list[Tok]], r: TableRules):
                     weight_tok = t.part(wm.start(1) - pos, wm.end(1) - pos)
                 pos += len(t.key)
         weight = Decimal(weight_tok.key) if weight_tok is not None else None
-        found = funds_decode.decode(figures, r.funds.decode.templates, header_hints(text, r), r.funds.decode.support, weight)
+        hints = header_hints(text, r)
+        found = funds_decode.decode(figures, open_templates(r, hints), hints, r.funds.decode.support, weight)
         if found is not None:
             um = rx["unit"].search(text)
             unit = settled_unit(um.group(1) if um else r.funds.default_unit, [p.text for p in found.pieces.values()], r)
@@ -663,6 +682,9 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         numbers: list[Tok] = []
         grade: Tok | None = None
         for t in rest:
+            lm = r.rx["total_cell_label"].match(t.key)
+            if lm and lm.end() < len(t.key):
+                t = t.part(lm.end(), len(t.text))
             if regex.fullmatch(r"\d+(?:\.\d+)?分?", t.key) and Decimal(t.key.rstrip("分")) <= 100:
                 numbers.append(t)
             elif regex.fullmatch(r"(?:\d+(?:\.\d+)?)+\D{0,2}", t.key):
