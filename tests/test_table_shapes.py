@@ -429,3 +429,21 @@ def test_form_shown_as_column_value_lines(tmp_path):
     assert rows["验收合格率"]["score"]["value"] == 18
     assert rows["验收合格率"]["deviation_reason"] == "两处返工"
     assert rows["验收合格率"]["rule"] == "tables:indicator:pairs"
+
+
+def test_target_in_cells_of_its_own_fixes_a_row_with_one_score_column(tmp_path):
+    # 指标性质 | 指标值 | 度量单位 | 完成值 | one score figure: the target cells fix where the actual is; the one
+    # figure after it may be the 分值 or the 得分, so neither is taken
+    text = (
+        "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 分值 |\n"
+        "产出指标 | 成本指标 | 路灯维修成本 | ≤ | 8 | 万元 | 7.5 | 10 |\n"
+        "效益指标 | 社会效益指标 | 夜间照明覆盖率 | ≥ | 95 | % | 97 | 20 |\n"
+    )
+    rec = record(tmp_path, text)
+    rows = {i["name"]: i for i in rec["indicators"]}
+    assert rows["路灯维修成本"]["target"]["text"] == "≤8万元"
+    assert rows["路灯维修成本"]["actual"]["text"] == "7.5"
+    assert rows["路灯维修成本"]["weight"] is None and rows["路灯维修成本"]["score"] is None
+    assert rows["夜间照明覆盖率"]["target"]["text"] == "≥95%"
+    assert rows["夜间照明覆盖率"]["actual"]["text"] == "97"
+    assert rows["夜间照明覆盖率"]["rule"].endswith(":target-cells")

@@ -260,8 +260,59 @@ def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Dec
 
 
 def _row(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
-    """One indicator from the tokens that follow the level names, read from the right."""
+    """One indicator from the tokens that follow the level names, read from the right, or else by its
+    target printed over 指标性质 | 指标值 | 度量单位 cells."""
     toks = [t for t in toks if t.key.strip() and t.key != "|"]
+    return _row_from_right(toks, r, rule) or _row_by_target_cells(toks, r, rule)
+
+
+def _row_by_target_cells(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
+    """A row whose target stands in cells of its own (operator, figure, unit: "= | 6 | 万元") is fixed by
+    them: the name before, the actual right after, then the 分值 and 得分. A single figure after the actual
+    is either of the two, and neither is taken (a form that prints one score column gives no name to it)."""
+    k = next((i for i in range(1, len(toks) - 2) if _OP_ONLY.fullmatch(toks[i].key) and _NUMBER.fullmatch(toks[i + 1].key)), None)
+    if k is None:
+        return None
+    end = k + 2
+    if end < len(toks) and _UNIT_ONLY.fullmatch(toks[end].key) and not _OP_ONLY.fullmatch(toks[end].key):
+        end += 1
+    if end >= len(toks) or _OP_ONLY.fullmatch(toks[end].key):
+        return None
+    name, target, actual, tail = toks[:k], toks[k:end], toks[end], toks[end + 1 :]
+    if any(_is_number(t) for t in name) or len(tail) > 3 or (tail and not _is_number(tail[0])):
+        return None
+    weight = score = None
+    if len(tail) >= 2 and _is_number(tail[1]):
+        weight, score = tail[0], tail[1]
+        tail = tail[2:]
+    elif tail:
+        tail = tail[1:]
+    if tail and (_is_number(tail[0]) or len(tail) > 1):
+        return None
+    if weight is not None and (Decimal(weight.key.rstrip("分")) > 100 or Decimal(score.key.rstrip("分")) > Decimal(weight.key.rstrip("分"))):
+        return None
+    ind = Indicator(
+        name="".join(t.text for t in name),
+        evidence=_evidence(toks),
+        target_text="".join(t.text for t in target),
+        actual_text=actual.text,
+        target_ev=_evidence(target),
+        actual_ev=actual.evidence(),
+        rule=rule + ":target-cells",
+    )
+    if weight is not None:
+        ind.weight = _fact(weight, Decimal(weight.key.rstrip("分")), rule)
+        ind.score = _fact(score, Decimal(score.key.rstrip("分")), rule)
+    if tail:
+        if r.rx["template_reason"].search(tail[0].key):
+            ind.extra["template_reason"] = tail[0].text
+        elif not r.rx["method_cell"].search(tail[0].key):
+            ind.deviation_reason = tail[0].text
+    ind.extra["cells"] = 4 if weight is not None else 2
+    return ind
+
+
+def _row_from_right(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
     if not toks:
         return None
     deviation = None
