@@ -248,15 +248,30 @@ def department(rng: random.Random) -> Table:
     ind, ind_total, ind_expect = _indicators(rng, weight)
     total = funds_score + ind_total
     year = rng.randint(2016, 2024)
+    if rng.random() < 0.5:
+        # the national form's layout: each split a label with one figure (the year's spending), side by side
+        fund = _q(spent * Decimal(rng.randint(50, 90)) / 100, places)
+        e_basic = _q(spent * Decimal(rng.randint(30, 70)) / 100, places)
+        split = [
+            ["", f"按收入性质分：{spent:.{places}f}", "", "", f"按支出性质分：{spent:.{places}f}", "", "", ""],
+            ["", f"其中：一般公共预算：{fund:.{places}f}", "", "", f"其中：基本支出：{e_basic:.{places}f}", "", "", ""],
+            ["", f"政府性基金拨款：{spent - fund:.{places}f}", "", "", f"项目支出：{spent - e_basic:.{places}f}", "", "", ""],
+            ["", "纳入专户管理的非税收入拨款：", "", "", "", "", "", ""],
+            ["", "其他资金：", "", "", "", "", "", ""],
+        ]
+    else:
+        split = [
+            ["", "按收入性质分：", "", "", "", "", "", ""],
+            ["", "其中：一般公共预算", f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}", "", "", ""],
+            ["", "按支出性质分：", "", "", "", "", "", ""],
+            ["", "其中：基本支出", "", f"{basic:.{places}f}", f"{b_spent:.{places}f}", "", "", ""],
+            ["", "项目支出", "", f"{project:.{places}f}", f"{p_spent:.{places}f}", "", "", ""],
+        ]
     rows = [
         ["部门（单位）名称", "县司法局"],
         ["年度预算申请（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
         ["", "年度总金额", f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}", str(weight), f"{_q(rate * 100, 2)}%", str(funds_score)],
-        ["", "按收入性质分：", "", "", "", "", "", ""],
-        ["", "其中：一般公共预算", f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}", "", "", ""],
-        ["", "按支出性质分：", "", "", "", "", "", ""],
-        ["", "其中：基本支出", "", f"{basic:.{places}f}", f"{b_spent:.{places}f}", "", "", ""],
-        ["", "项目支出", "", f"{project:.{places}f}", f"{p_spent:.{places}f}", "", "", ""],
+        *split,
         ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
         *ind,
         ["总分", "", "", "", "", "100", str(total), ""],

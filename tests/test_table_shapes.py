@@ -447,3 +447,46 @@ def test_target_in_cells_of_its_own_fixes_a_row_with_one_score_column(tmp_path):
     assert rows["夜间照明覆盖率"]["target"]["text"] == "≥95%"
     assert rows["夜间照明覆盖率"]["actual"]["text"] == "97"
     assert rows["夜间照明覆盖率"]["rule"].endswith(":target-cells")
+
+
+DEPARTMENT_FORM = "\n".join([
+    "2023年度部门整体支出绩效自评表", "年度预算申请（万元）", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+    "年度资金总额", "640.00", "815.40", "815.40", "10", "100%", "10",
+    "按收入性质分：815.40", "按支出性质分：{spending}",
+    "其中：一般公共预算：702.10", "其中：基本支出：{basic}",
+    "政府性基金拨款：60.30", "项目支出：392.15",
+    "纳入专户管理的非税收入拨款：", "其他资金：{other}",
+])
+
+
+def test_department_form_splits_read_and_held_against_the_total(tmp_path):
+    rec = record(tmp_path, DEPARTMENT_FORM.format(spending="787.40", basic="395.25", other="53.00") + "\n")
+    natures = [(r["kind"], r["row"], r["cells"].get("amount", {}).get("value")) for r in rec["budget_table"] if r["kind"].startswith("nature")]
+    assert natures[:4] == [
+        ("nature:income", "按收入性质分", 8154000), ("nature:spending", "按支出性质分", 7874000),
+        ("nature-part:income", "一般公共预算", 7021000), ("nature-part:spending", "基本支出", 3952500),
+    ]
+    messages = [f["message"] for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"]
+    # 按支出性质分 787.40 is none of the total row's 640.00 / 815.40: a warning that quotes both
+    assert any("按支出性质分”为787.4万元" in m and "815.4万元" in m for m in messages)
+    # the income parts 702.10 + 60.30 + 53.00 = 815.40 hold; the spending parts 395.25 + 392.15 = 787.40 hold
+    assert not any("其下各项" in m for m in messages)
+    [f] = [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"]
+    assert f["severity"] == "warning"
+    assert f["stated"] == 7874000
+
+
+def test_department_form_split_whose_parts_do_not_add_up(tmp_path):
+    rec = record(tmp_path, DEPARTMENT_FORM.format(spending="815.40", basic="423.25", other="50.00") + "\n")
+    findings = [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"]
+    # income: 702.10 + 60.30 + 50.00 = 812.40, not 815.40 (an error); spending: 423.25 + 392.15 = 815.40 holds
+    assert len(findings) == 1
+    [f] = findings
+    assert f["severity"] == "error"
+    assert f["expected"] == 8124000 and f["stated"] == 8154000
+    assert "按收入性质分" in f["message"] and "812.4万元" in f["message"]
+
+
+def test_consistent_department_form_splits_give_no_finding(tmp_path):
+    rec = record(tmp_path, DEPARTMENT_FORM.format(spending="815.40", basic="423.25", other="53.00") + "\n")
+    assert [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"] == []

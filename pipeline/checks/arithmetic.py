@@ -115,6 +115,52 @@ def fund_rows(ctx: Context, rule: CheckRule):
             continue
         for col in AMOUNT_COLUMNS:
             yield from _column_sum(ctx, rule, col, t_cells, parts)
+    yield from _natures(ctx, rule)
+
+
+def _natures(ctx: Context, rule: CheckRule):
+    """The 部门整体 form's splits of the year's funds (按收入性质分, 按支出性质分): each split's parts add up
+    to its whole, and the whole is the 年度资金总额 row's money in one of its columns."""
+    rows = ctx.record.get("budget_table") or []
+    totals = [r for r in rows if r.get("kind") == "total"]
+    t_cells = _amounts(totals[0]) if totals else {}
+    for row in rows:
+        kind = row.get("kind") or ""
+        if not kind.startswith("nature:") or not (row.get("cells") or {}).get("amount"):
+            continue
+        nature = kind.split(":", 1)[1]
+        whole_cell = row["cells"]["amount"]
+        whole = Printed.of_fact(whole_cell)
+        parts = [p for p in rows if p.get("kind") == f"nature-part:{nature}" and (p.get("cells") or {}).get("amount")]
+        if len(parts) >= rule.params["min_parts"]:
+            values = [Printed.of_fact(p["cells"]["amount"]) for p in parts]
+            ok, s, _ = sum_agrees(values, whole)
+            if not ok:
+                yield ctx.finding(
+                    rule,
+                    "nature_parts",
+                    msg={"whole_label": row["row"], "whole": wan(whole.value), "parts": "＋".join(f"{p['row']}{wan(v.value)}" for p, v in zip(parts, values)),
+                         "parts_sum": wan(s), "diff": wan(abs(s - whole.value))},
+                    evidence=[whole_cell.get("evidence")] + [p["cells"]["amount"].get("evidence") for p in parts],
+                    expected=s,
+                    stated=whole.value,
+                    facts={"nature": nature},
+                )
+        if t_cells and whole.value:
+            totals_printed = {c: Printed.of_fact(v) for c, v in t_cells.items()}
+            if not any(sum_agrees([whole], t)[0] for t in totals_printed.values() if t is not None and t.value):
+                nearest = min((abs(t.value - whole.value) for t in totals_printed.values() if t is not None), default=None)
+                if nearest is None:
+                    continue
+                yield ctx.finding(
+                    rule,
+                    "nature_total",
+                    msg={"whole_label": row["row"], "whole": wan(whole.value), "total_values": _row_values(t_cells), "diff": wan(nearest)},
+                    evidence=[whole_cell.get("evidence")] + [c.get("evidence") for c in t_cells.values()],
+                    expected={c: t.value for c, t in totals_printed.items() if t is not None},
+                    stated=whole.value,
+                    facts={"nature": nature},
+                )
 
 
 def _zero_total(ctx: Context, rule: CheckRule, total: dict, t_cells: dict, parts: list[dict]):

@@ -180,6 +180,7 @@ def extract_document(doc: Document) -> dict:
         dims.append(scores.Dimension(scores._canonical(name), values.get("weight"), values.get("score"), values.get("rate")))
     funds_table: list[dict] = []
     table = tables.funds_mentions(doc, lines=lines, out_rows=funds_table) + tables.total_mentions(lines) + dim_extra
+    funds_table += tables.nature_rows(lines, funds_table[0]["unit"] if funds_table else tables.rules().funds.default_unit)
     mentions = top + table
     by: dict[str, list[Mention]] = {}
     for m in mentions:

@@ -46,11 +46,19 @@ class FundsDecodeRules(BaseModel):
     examples: list[dict]
 
 
+class NatureRule(BaseModel):
+    id: str
+    whole: str
+    parts: str
+
+
 class FundsRules(BaseModel):
     decode: FundsDecodeRules
     columns: list[Column]
     min_columns: int
     rows: list[RowRule]
+    natures: list[NatureRule] = []
+    nature_examples: list[dict] = []
     unit: str
     default_unit: str
     implausible_wan: int
@@ -130,6 +138,12 @@ class TableRules(BaseModel):
             "level_weight": regex.compile(i.level_weight),
             "level1_weighted": regex.compile(f"(?:{i.level1})(?:{i.level_weight})?"),
             "template_reason": regex.compile(i.template_reason),
+            # a split's label at a cell's start (after 其中：), then a colon or its figure
+            "nature": regex.compile(
+                r"(?:^|(?<=其中[：:]?\s*)|(?<=\s))(?P<label>"
+                + "|".join(f"{n.whole}|{n.parts}" for n in self.funds.natures)
+                + r")(?:[：:]\s*|(?=\d))(?P<figure>\d[\d,]*(?:\.\d+)?)?(?![\d.])"
+            ),
             "op_kind": regex.compile(i.op_kind),
             "method_cell": regex.compile(i.method_cell),
             "total": regex.compile(self.total.pattern),
@@ -166,6 +180,11 @@ class TableRules(BaseModel):
             got = [[name, block.text[slice(*t)], block.text[slice(*a)]] for name, _, _, _, t, a in stream_rows(block, self)]
             if got != ex["rows"]:
                 problems.append((("indicators", "glued_stream", "examples", i), f"gives {got}, expected {ex['rows']}"))
+        for i, ex in enumerate(self.funds.nature_examples):
+            doc = Document("(rule example)", "txt", [text_block(ex["text"])])
+            got = [[row["kind"].split(":")[1], row["row"], row["cells"]["amount"]["text"]] for row in nature_rows(lines_of(doc), "万元", self)]
+            if got != ex["rows"]:
+                problems.append((("funds", "nature_examples", i), f"gives {got}, expected {ex['rows']}"))
         for i, ex in enumerate(self.funds.decode.examples):
             doc = Document("(rule example)", "txt", [text_block(ex["line"])])
             found = decoded_row(lines_of(doc), self)
@@ -395,6 +414,45 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tup
             for n, row in enumerate(labels):
                 _place(row, flat[n * size : (n + 1) * size], cols)
     return [row for row in rows if row.cells], unread_total, [row for row in rows if not row.cells and row.kind == "part"]
+
+
+def nature_rows(lines: list[list[Tok]], unit: str, r: TableRules | None = None) -> list[dict]:
+    """The 部门整体 form's two splits of 年度资金总额 as budget_table rows: kind "nature:<id>" for the split's
+    whole (按收入性质分) and "nature-part:<id>" for its parts, one figure each, in the order printed. A part
+    label (基本支出, 项目支出: everyday words) counts only as a cell of its own, with a colon or a figure
+    after it, within a few lines after a split's whole."""
+    r = r or rules()
+    if not r.funds.natures:
+        return []
+    out: list[dict] = []
+    since_whole = None
+    for line in lines:
+        since_whole = None if since_whole is None or since_whole > 12 else since_whole + 1
+        for tok in line:
+            for m in r.rx["nature"].finditer(tok.key):
+                nature, part = _nature_of(m.group("label"), r)
+                if nature is None or (part and since_whole is None):
+                    continue
+                if not part:
+                    since_whole = 0
+                figure = m.group("figure")
+                cells = {}
+                if figure:
+                    q = parse_quantity(figure, default_unit=unit)
+                    if q is not None and q.value is not None and q.kind == "money":
+                        piece = tok.part(*m.span("figure"))
+                        cells["amount"] = {"value": q.yuan, "text": piece.text, "evidence": piece.evidence().to_json()}
+                out.append({"row": m.group("label"), "kind": f"nature{'-part' if part else ''}:{nature}", "unit": unit, "cells": cells})
+    return out
+
+
+def _nature_of(label: str, r: TableRules) -> tuple[str | None, bool]:
+    for n in r.funds.natures:
+        if regex.fullmatch(n.whole, label):
+            return n.id, False
+        if regex.fullmatch(n.parts, label):
+            return n.id, True
+    return None, False
 
 
 def _amount(tok: Tok, unit: str, empty: regex.Pattern):
