@@ -95,6 +95,7 @@ PHRASINGS = [
     Phrasing("grade.评价结果为", "grade", "绩效评价结果为“{g}”等次。"),
     Phrasing("grade.评定为", "grade", "经评定，该项目绩效等级为{g}。"),
     Phrasing("grade.quote-cut", "grade", "综合评定本项目绩效评价等级为“\n{g}”。"),
+    Phrasing("grade.before-等次", "grade", "经自评，项目综合评价结果为{g}等次。"),
 ]
 
 GRADE_WORDS = {"优": ("优", "优秀"), "良": ("良", "良好"), "中": ("中", "合格"), "差": ("差", "不合格")}

@@ -27,6 +27,7 @@ _NUM_FEN = regex.compile(r"(\d+(?:\.\d+)?)\s*分?")
 
 class GradeRules(BaseModel):
     claim: str
+    grade_noun: str
     scheme: str
     multi_project: str
     attribute: str
@@ -73,8 +74,9 @@ class ScoreRules(BaseModel):
         from pipeline.extract.tables import rules as table_rules
 
         words = sorted(table_rules().grades.words, key=len, reverse=True)
-        # a grade word stands on its own: "为优", "“优”", "优（90分及以上）" — not the 中 of 其中
-        bare = "(?P<grade>" + "|".join(map(regex.escape, words)) + r")(?![\p{Han}])"
+        # a grade word stands on its own: "为优", "“优”", "优（90分及以上）" — not the 中 of 其中; or before the
+        # word for a grade ("为优秀等次")
+        bare = "(?P<grade>" + "|".join(map(regex.escape, words)) + r")(?:(?![\p{Han}])|(?=" + self.grade.grade_noun + "))"
         grade = r"(?<=^|[^\p{Han}]|[为是])" + bare
         d = self.dimensions
         return {
