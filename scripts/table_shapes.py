@@ -420,9 +420,15 @@ def sichuan(rng: random.Random) -> Table:
         ind_rows.append([r[0], r[1], r[2], kind, value, unit, r[4], r[5], r[6], r[7]])
         # the target is read as printed across its cells: "=" "100" "%" is "=100%"; a 定性 row's is its text
         e.target = value if kind == "定性" else kind + value + unit
+    # the money columns under a heading of their own that carries the unit, in half the forms; their 原因
+    # cell then keeps the form's instruction (figures in it, none of the row's)
+    grouped = rng.random() < 0.5
+    if grouped and not reason:
+        reason = "执行率未达90%的应说明原因，限100字以内"
+    head = ["预算执行情况（10分）", "年度预算数（万元）"] if grouped else ["预算执行情况（万元）（10分）", ""]
     rows = [
         ["项目名称", "乡镇卫生院基本公共卫生服务"],
-        ["预算执行情况（万元）（10分）", "", "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因"],
+        [*head, "年初预算", "调整后预算数", "预算执行数", "预算执行率", "权重", "得分", "原因"],
         ["", "总额", *money, f"{_q(rate * 100, 2)}%", str(weight), str(funds_score), reason],
         ["", "其中：财政资金", *money, f"{_q(rate * 100, 2)}%", "", "", ""],
         ["", "财政专户管理资金", "", "", "", "", "", "", ""],

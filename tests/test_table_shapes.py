@@ -490,3 +490,20 @@ def test_department_form_split_whose_parts_do_not_add_up(tmp_path):
 def test_consistent_department_form_splits_give_no_finding(tmp_path):
     rec = record(tmp_path, DEPARTMENT_FORM.format(spending="815.40", basic="423.25", other="53.00") + "\n")
     assert [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"] == []
+
+
+def test_heading_with_the_unit_over_the_money_columns_is_no_column(tmp_path):
+    # "年度预算数（万元）" heads 年初预算 | 调整后预算数 | 预算执行数: read as a column it shifted every figure
+    # one column left (the 年初 0.00 taken as the full-year budget)
+    text = (
+        "部门预算项目支出绩效自评表（2023年度）\n"
+        "| 预算执行情况（10分） | 年度预算数（万元） | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 |\n"
+        "| 总额 | 0.00 | 25.80 | 24.51 | 95.00% | 10 | 9.5 | 执行率未达90%的应说明原因 |\n"
+        "| 其中：财政资金 | 0.00 | 25.80 | 24.51 | 95.00% | / | / | |\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "initial") == Decimal("0")
+    assert value(rec, "budget", "full_year") == Decimal("258000")
+    assert value(rec, "budget", "spent") == Decimal("245100")
+    assert value(rec, "budget", "execution_rate") == Decimal("95.00")
+    assert rec["budget"]["full_year"]["rule"] == "tables:funds:total:full_year"

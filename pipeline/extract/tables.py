@@ -167,7 +167,8 @@ class TableRules(BaseModel):
             return [((), f"a pattern does not compile: {exc}")]
         problems = []
         for i, ex in enumerate(self.funds.examples):
-            got = header_columns(ex["line"], self.rx["funds_cols"])
+            got: list[str] = []
+            add_columns(got, set(), header_marks(ex["line"], self.rx["funds_cols"]))
             if got != ex["columns"]:
                 problems.append((("funds", "examples", i), f"gives {got}, expected {ex['columns']}"))
         from pipeline.extract.cells import lines_of
@@ -203,10 +204,35 @@ _PARENS = regex.compile(r"[（(][^（()）]*[）)]")
 
 
 def header_columns(key: str, rx: regex.Pattern) -> list[str]:
+    return [c for c, _ in header_marks(key, rx)]
+
+
+def header_marks(key: str, rx: regex.Pattern) -> list[tuple[str, bool]]:
+    """The columns a header line names, each with whether its name carries the unit in brackets right
+    after it ("年度预算数（万元）")."""
     squeezed = _SPACES_BARS.sub("", key)
     if not may_match(required(rx.pattern), squeezed):
         return []  # no column's name in it (most lines)
-    return [m.lastgroup for m in rx.finditer(squeezed)]
+    return [(m.lastgroup, bool(_UNIT_AFTER.match(squeezed, m.end()))) for m in rx.finditer(squeezed)]
+
+
+def add_columns(cols: list[str], grouping: set[str], marks: list[tuple[str, bool]]) -> None:
+    """The funds header's columns in order, adding one header line's ``marks``. A header names each column
+    once ("执行率 执行率权重 执行率得分" squeezed repeats 执行率); but a column first named with the unit
+    ("年度预算数（万元） | 年初预算 | 调整后预算数") was the heading over the money columns, and the column is
+    where it is named again. ``grouping`` holds the columns so named, across the header's lines."""
+    for c, with_unit in marks:
+        if c not in cols:
+            cols.append(c)
+            if with_unit:
+                grouping.add(c)
+        elif c in grouping:
+            cols.remove(c)
+            cols.append(c)
+            grouping.discard(c)
+
+
+_UNIT_AFTER = regex.compile(r"(?:数|金额)?[（(](?:万元|元|亿元)[）)]")
 
 
 # -- values ----------------------------------------------------------------------------------------
@@ -311,22 +337,21 @@ def _header_at(lines: list[list[Tok]], i: int, r: TableRules) -> tuple[list[str]
     lines), the header's tokens, and the index of the first line after it."""
     rx = r.rx["funds_cols"]
     cols: list[str] = []
+    grouping: set[str] = set()  # columns named by a cell with the unit, which may head the money columns
     toks: list[Tok] = []
     j = i
     while j < len(lines):
         joined = "".join(t.key for t in lines[j])
         if _HAS_DIGIT.search(_PARENS.sub("", joined)):
             break  # a header names columns ("分值(10分)" too); a line with figures is a row or a sentence
-        line_cols = header_columns(joined, rx)
+        line_cols = header_marks(joined, rx)
         if not line_cols and cols:
             break
         if not line_cols and j > i:
             break
         if not line_cols:
             return None
-        for c in line_cols:  # a header names each column once: "执行率 执行率权重 执行率得分" squeezed repeats 执行率
-            if c not in cols:
-                cols.append(c)
+        add_columns(cols, grouping, line_cols)
         toks += lines[j]
         j += 1
         if len(lines[j - 1]) > 1:
