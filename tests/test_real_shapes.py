@@ -175,9 +175,13 @@ def test_a_row_that_lost_a_cell_is_not_guessed(tmp_path):
         "满意度指标 | 服务对象满意度指标 | 满意度 | ≥ | 95 | % | 95 | 10.00 |\n"
     )
     rec = record(tmp_path, text)
-    # the short last row lost a cell: read from the right its 分值 would be 95 and its actual "%";
-    # it is not read, so no weight above the whole form and no error resting on a guess
-    assert [i["name"] for i in rec["indicators"]] == ["发放人数", "发放准确率", "群众知晓率"]
+    # the short last row lost a cell: read from the right its 分值 would be 95 and its actual "%"; its
+    # target cells (≥ | 95 | %) fix the target and the actual after them, and the one figure left is
+    # either the 分值 or the 得分, so neither is taken: no weight above the whole form, no error on a guess
+    rows = {i["name"]: i for i in rec["indicators"]}
+    assert list(rows) == ["发放人数", "发放准确率", "群众知晓率", "满意度"]
+    assert rows["满意度"]["target"]["text"] == "≥95%" and rows["满意度"]["actual"]["text"] == "95"
+    assert rows["满意度"]["weight"] is None and rows["满意度"]["score"] is None
     assert not [f for f in rec["findings"] if f["severity"] == "error"]
 
 

@@ -173,6 +173,13 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
     # a printed rate of zero holds for any tiny spending: it confirms nothing
     if rate is not None and spent == 0 and vals["rate"] > 0 and base_col is not None:
         score -= w["rate_fails"]  # nothing spent cannot give a rate above zero
+    elif (rate is not None and spent == 0 and vals["rate"] == 0 and vals.get(base_col or "")
+          and all(x.a == 0 and x.b == len(x.tok.key) for x in (filled["spent"], rate))):
+        # nothing spent and a rate of zero agree, whatever the budget: weak support, which the header's
+        # words must settle when readings differ in which amount is the budget; and only from cells of
+        # their own (glued digits with nothing spent could be cut anywhere: no arithmetic settles them)
+        score += w["zero"]
+        relations.append("执行数=0,执行率=0")
     elif rate is not None and spent and vals["rate"] > 0 and base_col is not None:
         computed = spent / vals[base_col] * (1 if fraction else 100)
         base = {"full_year": "全年预算数", "initial": "年初预算数", "received": "到位数"}[base_col]
@@ -197,7 +204,8 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
             relations.append(f"执行率≈执行数÷{base}(末位){note}")
         else:
             score -= w["rate_fails"]
-    if "score" in vals and "weight" in vals and rate is not None and "score" in filled:
+    # a zero 得分 beside a zero rate holds for any 分值: it confirms nothing
+    if "score" in vals and "weight" in vals and rate is not None and "score" in filled and (vals["rate"] or vals["score"]):
         capped = min(vals["rate"], Decimal(100)) / 100 * vals["weight"]
         if _within(capped, filled["score"].text) or _within(capped, filled["score"].text, slack_units=1):
             score += w["score"]

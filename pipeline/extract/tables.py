@@ -240,10 +240,11 @@ _UNIT_AFTER = regex.compile(r"(?:数|金额)?[（(](?:万元|元|亿元)[）)]")
 _VALUE = regex.compile(r"^[≥≤<>=]?(?:[\d.,]+%?|—+|-+|/)+(?:万元|万|元|亿元|分)?$")
 _HAS_DIGIT = regex.compile(r"\d")
 # How one column's value is written when cells are glued together.
+# (no figure is printed with a leading zero: "000%" is two cells cut in the wrong place)
 _TYPED = {
-    "weight": r"(?:10|5|20|15|30|\d{1,2})",
-    "rate": r"\d{1,3}(?:\.\d{1,4})?%",
-    "score": r"(?:100|\d{1,2})(?:\.\d{1,2})?",
+    "weight": r"(?:10|5|20|15|30|[1-9]\d?)",
+    "rate": r"(?:0|[1-9]\d{0,2})(?:\.\d{1,4})?%",
+    "score": r"(?:100|[1-9]?\d)(?:\.\d{1,2})?",
 }
 _DASH = r"(?:—+|-|/)"
 
@@ -253,16 +254,32 @@ def is_value(tok: Tok) -> bool:
 
 
 def _split_glued(tok: Tok, cols: list[str]) -> list[Tok | None] | None:
-    """Cut a token holding several glued cells into one token per column (None where a dash stands)."""
+    """Cut a token holding several glued cells into one token per column (None where a dash stands). The
+    amounts of a row print the same decimals; of the cuts that fit, the first whose 执行率 is its 执行数 ÷
+    预算数 is kept ("9837.73827839.920679.69%" is 9837.7382 | 7839.9206 | 79.69%, not 9837.738 | 27839.920 |
+    679.69%), or else the first that fits."""
+    from pipeline.extract.funds_decode import _within
+
     text = tok.key
+    fits = []
     for decimals in (2, 3, 4, 1):
         parts = []
         for c in cols:
-            pat = rf"\d+\.\d{{{decimals}}}" if c in ("initial", "full_year", "spent") else _TYPED.get(c, r"\d+(?:\.\d+)?")
+            pat = rf"(?:0|[1-9]\d*)\.\d{{{decimals}}}" if c in ("initial", "full_year", "spent") else _TYPED.get(c, r"(?:0|[1-9]\d*)(?:\.\d+)?")
             parts.append(rf"(?:(?P<{c}>{pat})|{_DASH})?")
         m = regex.fullmatch("".join(parts), text)
         if m and sum(1 for c in cols if m.group(c)) >= 2:
+            fits.append(m)
+    for m in fits:
+        base = m.group("full_year") if "full_year" in cols else None
+        base = base or (m.group("initial") if "initial" in cols else None)
+        spent = m.group("spent") if "spent" in cols else None
+        rate = m.group("rate") if "rate" in cols else None
+        if base and spent and rate and Decimal(base) and _within(Decimal(spent) / Decimal(base) * 100, rate.rstrip("%"), slack_units=1):
             return [tok.part(*m.span(c)) if m.group(c) else None for c in cols]
+    if fits:
+        m = fits[0]
+        return [tok.part(*m.span(c)) if m.group(c) else None for c in cols]
     return None
 
 
@@ -662,11 +679,20 @@ def _trusted(funds: Funds, main: FundsRow, r: TableRules) -> bool:
     base = vals.get("full_year") or vals.get("initial")
     if rate is None or empty.match(rate.key):
         return True
+    if "spent" not in vals and base and _zero(main.cells.get("spent"), funds.unit, empty) and _zero(rate, "%", empty):
+        return True  # nothing spent and a rate of zero: the row holds, whatever the budget
     if "spent" not in vals or not base:
         return False  # a rate with nothing to check it against: the decoder may read the row better
     if not regex.fullmatch(r"\d+(?:\.\d+)?%?", rate.key):
         return False
     return _within(vals["spent"] / base * 100, rate.key, slack_units=1) or _as_fraction(main, funds.unit, r)
+
+
+def _zero(tok: Tok | None, unit: str, empty: regex.Pattern) -> bool:
+    if tok is None or empty.match(tok.key):
+        return False
+    q = parse_quantity(tok.text, default_unit=unit)
+    return q is not None and q.value is not None and q.value == 0 and q.start == 0
 
 
 def _as_fraction(row: FundsRow, unit: str, r: TableRules) -> bool:
