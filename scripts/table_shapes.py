@@ -57,8 +57,9 @@ def _money(rng: random.Random) -> tuple[Decimal, Decimal, Decimal, int]:
     places = rng.choice((0, 2, 2, 4))
     full = _q(Decimal(rng.randint(500, 9_000_000)) / 100, places)
     initial = full if rng.random() < 0.6 else _q(full * Decimal(rng.randint(60, 99)) / 100, places)
-    # (nothing spent in the year happens: a transfer that arrived late, a project redesigned)
-    share = Decimal(rng.choice((100, 100, 100, rng.randint(40, 99), rng.randint(90, 99), 0)))
+    # (nothing spent in the year happens: a transfer that arrived late, a project redesigned; and more
+    # than the budget: spending from other funds booked to the project)
+    share = Decimal(rng.choice((100, 100, 100, rng.randint(40, 99), rng.randint(90, 99), 0, rng.randint(101, 130))))
     spent = _q(full * share / 100, places)
     return initial, full, spent, places
 
@@ -336,6 +337,7 @@ def sources(rng: random.Random) -> Table:
         s = min(part, left)
         spent_parts.append(s)
         left -= s
+    spent_parts[-1] += left  # spending beyond the budget is booked to the last source
     rate_style = rng.choice(("pct0", "pct2"))
 
     def row(label: str, budget: Decimal, paid: Decimal) -> list[str]:
