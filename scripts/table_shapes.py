@@ -56,7 +56,8 @@ def _money(rng: random.Random) -> tuple[Decimal, Decimal, Decimal, int]:
     """Initial, full-year and spent budget in 万元, and the printed decimals."""
     places = rng.choice((0, 2, 2, 4))
     full = _q(Decimal(rng.randint(500, 9_000_000)) / 100, places)
-    initial = full if rng.random() < 0.6 else _q(full * Decimal(rng.randint(60, 99)) / 100, places)
+    # the year's budget equals the initial one, or grew (additions), or shrank (调减) during the year
+    initial = full if rng.random() < 0.6 else _q(full * Decimal(rng.choice((rng.randint(60, 99), rng.randint(101, 130)))) / 100, places)
     # (nothing spent in the year happens: a transfer that arrived late, a project redesigned; and more
     # than the budget: spending from other funds booked to the project)
     share = Decimal(rng.choice((100, 100, 100, rng.randint(40, 99), rng.randint(90, 99), 0, rng.randint(101, 130))))
@@ -67,7 +68,8 @@ def _money(rng: random.Random) -> tuple[Decimal, Decimal, Decimal, int]:
 def _amount(x: Decimal, in_yuan: bool, places: int) -> str:
     if in_yuan:
         yuan = _q(x * WAN, 2)
-        return f"{yuan:.2f}"
+        # forms in 元 often group the digits by thousands (places == 4 stands in for that choice here)
+        return f"{yuan:,.2f}" if places == 4 else f"{yuan:.2f}"
     return f"{x:.{places}f}"
 
 

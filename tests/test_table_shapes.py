@@ -537,3 +537,30 @@ def test_glued_cells_are_cut_where_the_rate_holds(tmp_path):
     assert value(rec, "budget", "full_year") == Decimal("98377382")
     assert value(rec, "budget", "spent") == Decimal("78399206")
     assert value(rec, "budget", "execution_rate") == Decimal("79.69")
+
+
+def test_part_row_with_the_initial_left_out_keeps_its_amounts_in_their_columns(tmp_path):
+    # "其中：当年财政拨款 | | 5192 | 0 | — | | —": with the blanks dropped, 5192 was taken for the 执行数
+    # and the row held against the total as a part above it (a false ARITH-FUND-ROWS error)
+    text = (
+        "2023年度项目支出绩效自评表\n"
+        "项目资金（万元）\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率\t得分\n"
+        "\t年度资金总额\t\t5192\t0\t10\t0.00%\t0.00\n"
+        "\t其中：当年财政拨款\t\t5192\t0\t—\t\t—\n"
+    )
+    rec = record(tmp_path, text)
+    part = next(r for r in rec["budget_table"] if r["kind"] == "part")
+    assert part["cells"]["full_year"]["value"] == 51920000 and part["cells"]["spent"]["value"] == 0
+    assert [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"] == []
+
+
+def test_glued_amounts_grouped_by_thousands(tmp_path):
+    text = (
+        "2024年度项目支出绩效自评表\n"
+        "项目资金（元）年初预算数全年预算数全年执行数分值执行率得分\n"
+        "年度资金总额598,550,100.00598,550,100.00556,651,593.001093.00%9.30\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "full_year") == Decimal("598550100.00")
+    assert value(rec, "budget", "spent") == Decimal("556651593.00")
+    assert value(rec, "budget", "execution_rate") == Decimal("93.00")

@@ -22,7 +22,8 @@ from pipeline.extract.cells import Tok
 
 # How each column's figure may be written when nothing separates it from its neighbours.
 _PIECE = {
-    "amount": r"(?:0|[1-9]\d{0,9})(?:\.\d{1,6})?",
+    # (forms in 元 group the digits by thousands: "598,550,100.00")
+    "amount": r"(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d{0,9})(?:\.\d{1,6})?",
     "weight": r"(?:[1-9]\d?|100)(?:\.0{1,2})?",
     "rate": r"(?:0|[1-9]\d{0,2})(?:\.\d{1,4})?%?",  # a fraction of one prints up to four decimals (0.9100)
     "score": r"(?:0|[1-9]\d?|100)(?:\.\d{1,2})?",
@@ -46,7 +47,7 @@ class Piece:
 
     @property
     def value(self) -> Decimal:
-        return Decimal(self.text.rstrip("%"))
+        return Decimal(self.text.rstrip("%").replace(",", ""))
 
 
 FRACTION = "(以小数表示)"
@@ -277,8 +278,9 @@ def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[st
 
 # -- finding the row ---------------------------------------------------------------------------------
 
-_RUNS = regex.compile(r"\d[\d.%]*|[^\d]+")
-_NUMERIC = regex.compile(r"^(?:\d[\d.%]*|—+|-+|/|／)$")
+# (a comma before three digits groups a figure's thousands: "598,550,100.00" is one run)
+_RUNS = regex.compile(r"\d(?:[\d.%]|,(?=\d{3}))*|[^\d]+")
+_NUMERIC = regex.compile(r"^(?:\d(?:[\d.%]|,(?=\d{3}))*|—+|-+|/|／)$")
 
 
 def _runs(tok: Tok) -> list[Tok]:

@@ -307,9 +307,11 @@ def _align(values: list[Tok], cols: list[str]) -> dict[str, Tok]:
     blank = 0
     while blank < len(before) and not _HAS_DIGIT.search(before[len(before) - 1 - blank].key):
         blank += 1
-    if pct is None and blank and len(before) - blank == len(amount_cols):
-        # "其中：当年财政拨款 58.01 58.01 48.15 — —": every amount, then the scored columns left blank
-        return dict(zip(amount_cols, before))
+    if pct is None and blank and 0 < len(before) - blank <= len(amount_cols):
+        # "其中：当年财政拨款 58.01 58.01 48.15 — —": the amounts, then the scored columns left blank; with
+        # fewer amounts than columns the missing ones are the leading ones ("其中：当年财政拨款 5192 0 — —")
+        figures = before[: len(before) - blank]
+        return dict(zip(amount_cols[len(amount_cols) - len(figures) :], figures))
     if before and "weight" in head_cols and len(before) > len(amount_cols) - 1 and regex.fullmatch(r"\d{1,2}", before[-1].key):
         if len(before) > 1 or not amount_cols:
             out["weight"] = before[-1]
