@@ -15,6 +15,7 @@ import regex
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
 from pipeline.checks.indicators import compare, dimension_of, plain
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
+from pipeline.literals import may_match, required
 from pipeline.quantity import find_quantities
 
 _SENTENCE = regex.compile(r"[^。]+")
@@ -416,10 +417,13 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
     if ctx.doc is None:
         return
     checked = {(m["evidence"]["block"], m["evidence"]["end"]) for f in BUDGET_LABELS for m in _mentions(ctx.fact("budget", f))}
+    opening = _opening(rule)
+    needs = required(opening.pattern)
     for block in ctx.doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
-        opening = _opening(rule)
+        if not may_match(needs, block.raw):
+            continue  # most paragraphs hold no word that opens a breakdown: their figures need not be read
         for q in find_quantities(block.raw):
             if q.kind != "money" or q.yuan is None or (block.index, q.end) in checked:
                 continue
