@@ -19,10 +19,12 @@ def _letters(texts: list[str]) -> str:
 
 
 def _minhash(s: str) -> str:
-    shingles = {s[i : i + fingerprint.SHINGLE] for i in range(max(len(s) - fingerprint.SHINGLE + 1, 1))} if s else set()
+    k = fingerprint.SHINGLE
+    shingles = {s[i : i + k] for i in range(max(len(s) - k + 1, 1))} if s else set()
     if not shingles:
         return ""
-    x = np.array([int.from_bytes(hashlib.blake2b(sh.encode("utf-8"), digest_size=8).digest(), "big") for sh in shingles], dtype=np.uint64)
+    digests = [hashlib.blake2b(sh.encode("utf-8"), digest_size=8).digest() for sh in shingles]
+    x = np.array([int.from_bytes(d, "big") for d in digests], dtype=np.uint64)
     with np.errstate(over="ignore"):
         h = (np.multiply.outer(x, fingerprint._A) + fingerprint._B) >> np.uint64(32)
     return "".join(f"{int(v):08x}" for v in h.min(axis=0))
@@ -30,7 +32,8 @@ def _minhash(s: str) -> str:
 
 def test_every_code_point_is_kept_or_dropped_as_by_isalnum() -> None:
     everything = "".join(map(chr, range(sys.maxunicode + 1)))
-    assert fingerprint._NOT_ALNUM.sub("", everything) == "".join(ch for ch in everything if ch.isalnum())
+    kept = "".join(ch for ch in everything if ch.isalnum())
+    assert fingerprint._NOT_ALNUM.sub("", everything) == kept
 
 
 def test_letters_and_minhash_as_defined() -> None:
