@@ -435,13 +435,16 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
 
 _LABEL_AMOUNT = regex.compile(r"\s*(?P<label>[^\d\s:：。；;，,]{2,30})\s*[:：]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?\s*[。；;，,]?\s*")
 _UNIT_HEADING = regex.compile(r"[（(]\s*(万元|元)\s*[）)]")
+# compiled once: asked of every paragraph, the regex module's cache lookup cost more than the match
+_LINE_OPENING = regex.compile(r"\s*其中\s*[:：]?")
+_IN_PARENS = regex.compile(r"[（(][^）)]*[）)]")
 
 
 def _line_item(block, opening: bool) -> tuple[str, Decimal, str, str | None] | None:
     """A line that is one label and one amount ("市级资金 136.00", "其中:中央补助 166.00"): label, amount,
     the amount as printed, its unit. ``opening``: the line must open with 其中."""
     raw = block.raw
-    head = regex.match(r"\s*其中\s*[:：]?", raw)
+    head = _LINE_OPENING.match(raw)
     if opening != bool(head):
         return None
     m = _LABEL_AMOUNT.fullmatch(raw, head.end() if head else 0)
@@ -468,7 +471,7 @@ def _line_subtotals(ctx: Context, rule: CheckRule):
         items, k = [(blocks[i + 1], first)], i + 2
         while k < len(blocks):
             nxt = _line_item(blocks[k], opening=False)
-            bare = regex.sub(r"[（(][^）)]*[）)]", "", nxt[0]) if nxt else ""  # "本级资金(包括结转结余)" is a fund
+            bare = _IN_PARENS.sub("", nxt[0]) if nxt else ""  # "本级资金(包括结转结余)" is a fund
             if nxt is None or whole_word.search(bare) or any(w in bare for w in rule.params["stop_words"]):
                 break
             items.append((blocks[k], nxt))
