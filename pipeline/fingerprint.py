@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -29,12 +30,15 @@ PERMUTATIONS = 64
 _RNG = np.random.default_rng(20240610)
 _A = _RNG.integers(1, 2**63, PERMUTATIONS, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, 2**63, PERMUTATIONS, dtype=np.uint64)
+# the stdlib's \w is str.isalnum plus "_" for every code point (both ask Py_UNICODE_ISALNUM): one C scan
+# drops what the character-by-character test dropped
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def letters(texts: Iterable[str]) -> str:
     """The texts' letters and digits only, NFKC-folded, lower-case."""
     joined = unicodedata.normalize("NFKC", "".join(texts)).lower()
-    return "".join(ch for ch in joined if ch.isalnum())
+    return _NOT_ALNUM.sub("", joined)
 
 
 def text_fingerprint(texts: Iterable[str]) -> str:
@@ -52,10 +56,12 @@ def minhash(s: str) -> str:
     digests = b"".join([blake2b(sh.encode("utf-8"), digest_size=8).digest() for sh in shingles])
     x = np.frombuffer(digests, dtype=">u8").astype(np.uint64)
     with np.errstate(over="ignore"):  # the wrap-around is the hash
-        h = np.multiply.outer(x, _A)  # in place from here: one array of shingles × permutations, not three
-        h += _B
+        # permutations × shingles, in place from here (one array, not three); each permutation's minimum
+        # is then taken along a contiguous row, about three times faster than down a column
+        h = np.multiply.outer(_A, x)
+        h += _B[:, None]
         h >>= np.uint64(32)
-    return "".join(f"{int(v):08x}" for v in h.min(axis=0))
+    return h.min(axis=1).astype(">u4").tobytes().hex()  # each minimum as 8 hex digits (it is below 2^32)
 
 
 def signature(hex_sig: str) -> list[int]:

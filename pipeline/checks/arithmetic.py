@@ -15,6 +15,7 @@ import regex
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
 from pipeline.checks.indicators import compare, dimension_of, plain
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
+from pipeline.literals import may_match, required
 from pipeline.quantity import find_quantities
 
 _SENTENCE = regex.compile(r"[^。]+")
@@ -462,10 +463,13 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
     if ctx.doc is None:
         return
     checked = {(m["evidence"]["block"], m["evidence"]["end"]) for f in BUDGET_LABELS for m in _mentions(ctx.fact("budget", f))}
+    opening = _opening(rule)
+    needs = required(opening.pattern)
     for block in ctx.doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
-        opening = _opening(rule)
+        if not may_match(needs, block.raw):
+            continue  # most paragraphs hold no word that opens a breakdown: their figures need not be read
         for q in find_quantities(block.raw):
             if q.kind != "money" or q.yuan is None or (block.index, q.end) in checked:
                 continue
@@ -477,13 +481,16 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
 
 _LABEL_AMOUNT = regex.compile(r"\s*(?P<label>[^\d\s:：。；;，,]{2,30})\s*[:：]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?\s*[。；;，,]?\s*")
 _UNIT_HEADING = regex.compile(r"[（(]\s*(万元|元)\s*[）)]")
+# compiled once: asked of every paragraph, the regex module's cache lookup cost more than the match
+_LINE_OPENING = regex.compile(r"\s*其中\s*[:：]?")
+_IN_PARENS = regex.compile(r"[（(][^）)]*[）)]")
 
 
 def _line_item(block, opening: bool) -> tuple[str, Decimal, str, str | None] | None:
     """A line that is one label and one amount ("市级资金 136.00", "其中:中央补助 166.00"): label, amount,
     the amount as printed, its unit. ``opening``: the line must open with 其中."""
     raw = block.raw
-    head = regex.match(r"\s*其中\s*[:：]?", raw)
+    head = _LINE_OPENING.match(raw)
     if opening != bool(head):
         return None
     m = _LABEL_AMOUNT.fullmatch(raw, head.end() if head else 0)
@@ -510,7 +517,7 @@ def _line_subtotals(ctx: Context, rule: CheckRule):
         items, k = [(blocks[i + 1], first)], i + 2
         while k < len(blocks):
             nxt = _line_item(blocks[k], opening=False)
-            bare = regex.sub(r"[（(][^）)]*[）)]", "", nxt[0]) if nxt else ""  # "本级资金(包括结转结余)" is a fund
+            bare = _IN_PARENS.sub("", nxt[0]) if nxt else ""  # "本级资金(包括结转结余)" is a fund
             if nxt is None or whole_word.search(bare) or any(w in bare for w in rule.params["stop_words"]):
                 break
             items.append((blocks[k], nxt))

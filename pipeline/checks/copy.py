@@ -20,7 +20,7 @@ from pipeline.checks.base import CheckRule, Context, check
 from pipeline.checks.narrative import body_blocks, enclosing, ev, key_of, spans, text_block, trimmed
 from pipeline.checks.narrative import rules as narrative_rules
 from pipeline.document import Block, Document
-from pipeline.literals import Prefilter, may_match, required
+from pipeline.literals import Prefilter
 from pipeline.normalize import fold_script
 from pipeline.ruleset import load, schema
 
@@ -270,7 +270,10 @@ def _subject(ctx: Context, r: TopicRules) -> str:
 def _dominant_word(ctx: Context, r: TopicRules) -> str:
     text = "".join(key_of(b) for b in body_blocks(ctx.doc))
     names = ["sector:" + s.id for s in r.sectors]
-    counts = Counter(m.group(0) for n in names if may_match(required(r.rx[n].pattern), text) for m in r.rx[n].finditer(text))
+    # one scan of the whole text for every sector's words, not one substring test per word
+    filtered, f = r.word_filter
+    may = {filtered[i] for i in f.candidates(text)}
+    counts = Counter(m.group(0) for n in names if n in may for m in r.rx[n].finditer(text))
     if not counts:
         return "本项目"
     word, n = counts.most_common(1)[0]

@@ -102,9 +102,14 @@ def plain(q: dict | None) -> str:
     return _COMPARATORS.sub("", quoted(q)).strip() or quoted(q)
 
 
+# compiled once (asked of every indicator's values; the regex module's cache lookup is no cheaper than the sub)
+_NOT_WORDS = regex.compile(r"[\s|═=＝﹦≥≤≧≦><＞＜]")
+_SPACE = regex.compile(r"\s")
+
+
 def _bare(text: str | None) -> str:
     """A value without comparators, borders and spaces, for comparing words."""
-    return regex.sub(r"[\s|═=＝﹦≥≤≧≦><＞＜]", "", text or "")
+    return _NOT_WORDS.sub("", text or "")
 
 
 @check("IND-TARGET-TOO-LOW")
@@ -208,7 +213,7 @@ def dimension_of(ctx: Context, ind: dict) -> dict | None:
 # -- shared by the B.5 table checks below ---------------------------------------------------------------------
 
 def _squeeze(text: str | None) -> str:
-    return regex.sub(r"\s", "", text or "")
+    return _SPACE.sub("", text or "")
 
 
 def _level1_rank(level1: str | None) -> int | None:

@@ -23,6 +23,8 @@ def _squeezed(text: str) -> tuple[str, list[int]]:
     drop = set()
     for m in _SPACE_IN_WORDS.finditer(text):
         drop.update(range(m.start(), m.end()))
+    if not drop:  # most blocks: the text as it is, without a loop over its characters
+        return text, list(range(len(text)))
     idx = [i for i in range(len(text)) if i not in drop]
     return "".join(text[i] for i in idx), idx
 

@@ -28,6 +28,8 @@ _BORDER = regex.compile(r"^[\s─━│┃┄┅┈┉┌┐└┘├┤┬┴�
 # A text whose bytes decode but for a few damaged ones (a flipped bit, a cut multi-byte character) is read
 # with those bytes replaced, as a browser shows it; above this share the guess would be wrong more often
 # than right (GBK read as UTF-8 fails on nearly every Chinese character).
+# what a garbled decoding leaves: replacement characters and control characters other than layout ones
+_GARBLED = regex.compile(r"[\ufffd\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
 _DAMAGE_SHARE = 200  # at most one damaged byte in 200 …
 _DAMAGE_FLOOR = 16  # … or this many in a short file
 _DAMAGE_SHOWN = 5  # line numbers named in the warning
@@ -103,7 +105,7 @@ def _looks_garbled(text: str) -> bool:
     sample = text[:20000]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if ch == "\ufffd" or (ord(ch) < 32 and ch not in "\t\n\r\f\x1b"))
+    bad = len(_GARBLED.findall(sample))
     return bad > len(sample) // 20
 
 
