@@ -541,6 +541,9 @@ def add_noise(table: Table, noise: str, how: str) -> str:
         cols = [j for j, c in enumerate(header) if ("预算" in c or "执行数" in c or "支出" in c) and "率" not in c]
         rows[money_row] = [c + "万元" if j in cols and c and "（元）" not in header[0] and "万元" not in header[j] else c
                            for j, c in enumerate(rows[money_row])]
+        # and the points with their 分 ("10分", "9.5分")
+        points = [j for j, c in enumerate(header) if c in ("分值", "得分", "权重")]
+        rows[money_row] = [c + "分" if j in points and re.fullmatch(r"\d+(?:\.\d+)?", c) else c for j, c in enumerate(rows[money_row])]
     if "wrapped-cells" in kinds:
         rows = [[_WRAPS.get(c, c) for c in r] for r in rows]
     if "blank-cells" in kinds and how in ("cell-lines", "space"):

@@ -564,3 +564,21 @@ def test_glued_amounts_grouped_by_thousands(tmp_path):
     assert value(rec, "budget", "full_year") == Decimal("598550100.00")
     assert value(rec, "budget", "spent") == Decimal("556651593.00")
     assert value(rec, "budget", "execution_rate") == Decimal("93.00")
+
+
+@pytest.mark.parametrize("row", ["120.00 150.00 135.00 10分 90.00% 9分", "120.00万元150.00万元135.00万元10分90.00%9.00分"])
+def test_points_printed_with_their_unit(tmp_path, row):
+    # "10分" and "9分" are the 预算执行率's 分值 and 得分; glued with their units the row still decodes
+    text = f"2023年度项目支出绩效自评表\n项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n年度资金总额 {row}\n"
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "spent") == Decimal("1350000")
+    [dim] = [d for d in rec["score"]["dimensions"] if d["name"] == "预算执行率"]
+    assert dim["weight"]["value"] == 10 and dim["score"]["value"] == 9
+
+
+def test_glued_row_whose_rate_lost_its_sign_is_not_guessed(tmp_path):
+    # "…135.00109099": without a % sign the rate's digits could be cut anywhere; a cut that fills the 分值
+    # and 得分 but not the rate (120.0015 | 0.0013 | 5.0010 | 90 | 99) is no reading
+    text = "2023年度项目支出绩效自评表\n项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n年度资金总额120.00150.00135.00109099\n"
+    rec = record(tmp_path, text)
+    assert all(rec["budget"][k] is None for k in ("initial", "full_year", "spent"))

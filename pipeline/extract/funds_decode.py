@@ -208,7 +208,9 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
     # a zero 得分 beside a zero rate holds for any 分值: it confirms nothing
     if "score" in vals and "weight" in vals and rate is not None and "score" in filled and (vals["rate"] or vals["score"]):
         capped = min(vals["rate"], Decimal(100)) / 100 * vals["weight"]
-        if _within(capped, filled["score"].text) or _within(capped, filled["score"].text, slack_units=1):
+        # (one unit off in the last digit is a truncated decimal, not a whole point: "0" is not 1)
+        slack = 1 if _decimals(filled["score"].text) else 0
+        if _within(capped, filled["score"].text, slack_units=slack):
             score += w["score"]
             relations.append("得分=min(执行率,1)×分值")
         else:

@@ -239,6 +239,7 @@ _UNIT_AFTER = regex.compile(r"(?:数|金额)?[（(](?:万元|元|亿元)[）)]")
 
 _VALUE = regex.compile(r"^[≥≤<>=]?(?:[\d.,]+%?|—+|-+|/)+(?:万元|万|元|亿元|分)?$")
 _HAS_DIGIT = regex.compile(r"\d")
+_POINTS = regex.compile(r"\d+(?:\.\d+)?分?")  # a 分值 or 得分 cell ("10", "9.5分")
 # How one column's value is written when cells are glued together.
 # (no figure is printed with a leading zero: "000%" is two cells cut in the wrong place)
 _TYPED = {
@@ -268,7 +269,10 @@ def _split_glued(tok: Tok, cols: list[str]) -> list[Tok | None] | None:
             pat = rf"(?:0|[1-9]\d*)\.\d{{{decimals}}}" if c in ("initial", "full_year", "spent") else _TYPED.get(c, r"(?:0|[1-9]\d*)(?:\.\d+)?")
             parts.append(rf"(?:(?P<{c}>{pat})|{_DASH})?")
         m = regex.fullmatch("".join(parts), text)
-        if m and sum(1 for c in cols if m.group(c)) >= 2:
+        # a form prints the rate wherever it prints the 分值 or 得分: a cut that fills them and not the rate
+        # has cut the rate's digits into something else
+        scored = any(c in cols and m.group(c) for c in ("weight", "score")) if m else False
+        if m and sum(1 for c in cols if m.group(c)) >= 2 and not ("rate" in cols and scored and not m.group("rate")):
             fits.append(m)
     for m in fits:
         base = m.group("full_year") if "full_year" in cols else None
@@ -527,7 +531,7 @@ def funds_rows(funds: Funds, r: TableRules) -> list[dict]:
                 q = parse_quantity(tok.text, default_unit="%")
                 value = q.value if q is not None and q.kind == "percent" else None
             else:
-                value = Decimal(tok.key) if regex.fullmatch(r"\d+(?:\.\d+)?", tok.key) else None
+                value = Decimal(tok.key.rstrip("分")) if _POINTS.fullmatch(tok.key) else None
             cells[col] = None if value is None else {"value": value, "text": tok.text, "evidence": tok.evidence().to_json()}
         out.append({"row": row.label.text, "kind": row.kind, "unit": funds.unit, "cells": cells})
     return out
@@ -588,8 +592,8 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
         if row.kind == "total" or row is main:
             for col, field_id in (("weight", "dimension.exec.weight"), ("score", "dimension.exec.score")):
                 tok = row.cells.get(col)
-                if tok is not None and not empty.match(tok.key) and regex.fullmatch(r"\d+(?:\.\d+)?", tok.key):
-                    out.append(Mention(field_id, Decimal(tok.key), tok.text, tok.evidence(), f"tables:funds:{col}", rank))
+                if tok is not None and not empty.match(tok.key) and _POINTS.fullmatch(tok.key):
+                    out.append(Mention(field_id, Decimal(tok.key.rstrip("分")), tok.text, tok.evidence(), f"tables:funds:{col}", rank))
     return out
 
 
