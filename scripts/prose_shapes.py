@@ -82,6 +82,7 @@ PHRASINGS = [
     Phrasing("rate.预算完成率", "execution_rate_pct", "预算完成率{p}%。"),
     # total score
     Phrasing("total.自评得分为", "total_score", "经综合评价，该项目自评得分为{t}分。"),
+    Phrasing("total.scale-aside", "total_score", "本次绩效自评，项目得分{t}分（满分100分）。"),
     Phrasing("total.综合得分", "total_score", "项目绩效评价综合得分{t}分。"),
     Phrasing("total.评价得分", "total_score", "按照评价指标体系，本项目评价得分为{t}分。"),
     Phrasing("total.绩效自评分数", "total_score", "绩效自评分数：{t}分。"),

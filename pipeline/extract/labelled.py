@@ -83,6 +83,7 @@ class ClauseRoles(BaseModel):
     clause: str  # what ends a clause
     rank: int
     min_total: int  # the least score read as a total this way
+    scale_aside: str  # the form's scale in brackets right after a score ("（满分100分）"): no veto word
     roles: list[Role]
     veto: str  # words that make the amount a difference, a part, a plan or a price, not the field's
     examples: list[FieldExample | dict]
@@ -135,6 +136,7 @@ class FieldRules(BaseModel):
             "fund_veto": regex.compile(c.fund_amount.veto),
             "fund_list_next": regex.compile(c.fund_amount.list_next),
             **{f"role_veto{i}": regex.compile(role.veto) for i, role in enumerate(c.roles) if role.veto},
+            "scale_aside": regex.compile(c.scale_aside),
         }
         return out
 
@@ -498,7 +500,11 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         field = role.field
         if only is not None and field != only:
             continue
-        if role.veto and own[f"role_veto{last.lastgroup[1:]}"].search(key[_sentence_start(key, q.start, r) : _clause_end(key, q.end, clause_rx)]):
+        after = key[q.end : _clause_end(key, q.end, clause_rx)]
+        if role.kind == "score":
+            aside = own["scale_aside"].match(after)
+            after = after[aside.end() :] if aside else after
+        if role.veto and own[f"role_veto{last.lastgroup[1:]}"].search(key[_sentence_start(key, q.start, r) : q.end] + after):
             continue  # (a dimension is often named a clause earlier: "决策指标满分20分，得分为20分")
         if role.kind == "money":
             if q.kind != "money" or q.yuan is None or _in_breakdown(key, start + last.start(), field, quantities, r):
