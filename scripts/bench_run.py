@@ -143,6 +143,8 @@ def timed_run(corpus: Path, out: Path, workers: int | None, cache_dir: Path | No
         "c = resource.getrusage(resource.RUSAGE_CHILDREN); d['children_cpu_s'] = c.ru_utime + c.ru_stime\n"
         "m = resource.getrusage(resource.RUSAGE_SELF); d['parent_cpu_s'] = m.ru_utime + m.ru_stime\n"
         "d['phase_peaks'] = PEAKS\n"
+        # the high-water mark was reset at each phase's end: the run's peak is the largest phase's
+        "d['parent_maxrss_mb'] = max([d['parent_maxrss_mb']] + [v[0] for v in PEAKS.values()])\n"
         "print(json.dumps(d))\n"
     )
     t0 = time.perf_counter()
@@ -232,8 +234,11 @@ def parent_scaling(source: Path, sizes: list[int], base: Path, distinct: bool = 
             f"peak {s['parent_maxrss_mb']:.0f} MB; phases: "
             + ", ".join(f"{k} {v:.2f} s" for k, v in s["timings"].items())
         )
+        peaks = s["phase_peaks"]
+        top = max(peaks, key=lambda k: peaks[k][0]) if peaks else None
         print(
-            "  each phase's own peak / resident at its end, MB: "
+            (f"  the parent's peak: {peaks[top][0]:.0f} MB, in phase {top}; " if top else "")
+            + "each phase's own peak / resident at its end, MB: "
             + ", ".join(f"{k} {hwm:.0f}/{rss:.0f}" for k, (hwm, rss) in s["phase_peaks"].items())
         )
         for d in (corpus, cache) if keep_outputs else (corpus, out, cache):
