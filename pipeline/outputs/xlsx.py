@@ -40,6 +40,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.outputs.citations import citation
+from pipeline.outputs.lean_sheet import LeanWorksheet
 from pipeline.outputs.recompute import (
     BUDGET_FIELDS,
     KIND_ZH,
@@ -726,7 +727,7 @@ class _Sheet:
 
     def _start_part(self) -> None:
         n = len(self.parts) + 1
-        self.ws = self.book.add_worksheet(self.name if n == 1 else f"{self.name}({n})")
+        self.ws = self.book.add_worksheet(self.name if n == 1 else f"{self.name}({n})", LeanWorksheet)
         self.row, self.links = 0, 0
         for col, column in enumerate(self.columns):
             self.ws.write_string(0, col, column.header, self.styles.header)
