@@ -324,13 +324,13 @@ def test_corpus_file_is_replaced(records, tmp_path) -> None:
 
 
 def test_links_and_row_heights_past_the_rows_kept_in_memory(records, tmp_path, monkeypatch) -> None:
-    """The worksheet that moves written rows' links to a file (and forgets their heights) writes the same
-    workbook as xlsxwriter's own, and every file cell still opens its own report, however far down."""
+    """The workbook whose worksheets move written rows' links to a file (and forget their heights) is
+    xlsxwriter's own, and every file cell still opens its own report, however far down."""
     import copy
     import zipfile
     from urllib.parse import unquote
 
-    from xlsxwriter.worksheet import Worksheet
+    import xlsxwriter
 
     from pipeline.outputs import lean_sheet
 
@@ -348,7 +348,7 @@ def test_links_and_row_heights_past_the_rows_kept_in_memory(records, tmp_path, m
     monkeypatch.chdir(tmp_path)
     lean, plain = tmp_path / "out" / "lean.xlsx", tmp_path / "out" / "plain.xlsx"
     xlsx.write(many, lean)
-    monkeypatch.setattr(xlsx, "LeanWorksheet", Worksheet)
+    monkeypatch.setattr(xlsx, "LeanWorkbook", xlsxwriter.Workbook)
     xlsx.write(many, plain)
     with zipfile.ZipFile(lean) as a, zipfile.ZipFile(plain) as b:
         assert a.namelist() == b.namelist()

@@ -1,4 +1,4 @@
-"""An xlsxwriter worksheet that keeps no state per row once the row is written (constant-memory mode).
+"""An xlsxwriter workbook whose worksheets keep no state per row once the row is written (constant-memory mode).
 
 In constant-memory mode xlsxwriter writes each row to a temporary file as soon as the next one starts, but
 it still keeps, until the workbook is closed, every link (a ``Url`` object per cell, about 0.7 KB: the
@@ -6,11 +6,14 @@ it still keeps, until the workbook is closed, every link (a ``Url`` object per c
 height (``row_info``, ``row_sizes``: 0.28 KB a row). :class:`LeanWorksheet` moves a row's links to a
 temporary file when the row is written and reads them back, in the same order, when the sheet's XML and
 its relationships are written; it forgets a written row's height except in the first rows, where the
-header's comments and the overview's chart are placed from them. The file written is the same, byte for
-byte (the tests compare it with the plain worksheet's).
+header's comments and the overview's chart are placed from them. :class:`LeanWorkbook` makes its
+worksheets so, and writes each sheet's relationships as they are read back (xlsxwriter's packager lists
+them all first: a tuple a link). The file written is the same, byte for byte (the tests compare it with
+xlsxwriter's own).
 
-Written against xlsxwriter 3.x: ``_write_single_row``, ``_write_hyperlinks`` and ``external_hyper_links``
-are its internals, and the tests would see a change of them.
+Written against xlsxwriter 3.x: ``_write_single_row``, ``_write_hyperlinks``, ``external_hyper_links`` and
+the packager's ``_write_worksheet_rels_files`` are its internals (``_get_packager`` is there to be
+overridden), and the tests would see a change of them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,9 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
+import xlsxwriter
+from xlsxwriter.packager import Packager
+from xlsxwriter.relationships import DOCUMENT_SCHEMA, Relationships
 from xlsxwriter.url import UrlTypes
 from xlsxwriter.worksheet import Worksheet
 
@@ -115,3 +121,50 @@ class _Chain:
     def __iter__(self) -> Iterator[list]:
         for p in self.parts:
             yield from p
+
+
+class LeanWorkbook(xlsxwriter.Workbook):
+    """A workbook in constant-memory mode whose worksheets are :class:`LeanWorksheet`."""
+
+    def __init__(self, filename: Any = None, options: dict | None = None):
+        super().__init__(filename, {**(options or {}), "constant_memory": True})
+        self.worksheet_class = LeanWorksheet
+
+    def _get_packager(self) -> Packager:
+        return _LeanPackager()
+
+
+class _LeanPackager(Packager):
+    def _write_worksheet_rels_files(self) -> None:
+        # xlsxwriter's own, but the relationships go to the file as they are read, not into a list first
+        index = 0
+        for worksheet in self.workbook.worksheets():
+            if worksheet.is_chartsheet:
+                continue
+            index += 1
+            external_links = (
+                worksheet.external_hyper_links
+                + worksheet.external_drawing_links
+                + worksheet.external_vml_links
+                + worksheet.external_background_links
+                + worksheet.external_table_links
+                + worksheet.external_comment_links
+            )
+            if not external_links:
+                continue
+            rels = Relationships()
+            rels.relationships = _Relations(external_links)
+            rels._set_xml_writer(self._filename("xl/worksheets/_rels/sheet" + str(index) + ".xml.rels"))
+            rels._assemble_xml_file()
+
+
+class _Relations:
+    """What ``Relationships._add_document_relationship`` would have listed, made as it is written."""
+
+    def __init__(self, links: Any):
+        self.links = links
+
+    def __iter__(self) -> Iterator[tuple]:
+        for link in self.links:
+            rel_type, target, *mode = link
+            yield DOCUMENT_SCHEMA + rel_type, target, mode[0] if mode else None
