@@ -7,6 +7,7 @@ and the rules check count, as for a user): once from nothing, once unchanged (ev
 
     python scripts/bench_run.py [--docs 1000] [--workers N] [--keep DIR]
     python scripts/bench_run.py --keep DIR --parent-only 10000,30000   # the parent alone, from DIR's cache
+    # (each phase's own peak; --keep-outputs leaves DIR/scale-N-out, for scripts/compare_outputs.py)
     # distinct reports (none linked, all counted, with their passages): a kept run of make_batch's reports
     python scripts/make_batch.py DIR/corpus --docs 400 --planted 30 --repeats 10 --seed 3
     jixiao run DIR/corpus -o DIR/out && python scripts/bench_run.py --keep DIR --parent-only 5000,20000 --distinct
