@@ -352,7 +352,8 @@ def test_links_and_row_heights_past_the_rows_kept_in_memory(records, tmp_path, m
     xlsx.write(many, plain)
     with zipfile.ZipFile(lean) as a, zipfile.ZipFile(plain) as b:
         assert a.namelist() == b.namelist()
-        assert [n for n in a.namelist() if a.read(n) != b.read(n)] == ["docProps/core.xml"]  # the time written
+        # docProps/core.xml holds the time written (the same when both fall in one second)
+        assert {n for n in a.namelist() if a.read(n) != b.read(n)} <= {"docProps/core.xml"}
 
     wb = openpyxl.load_workbook(lean)
     for sheet in ("问题清单", "报告汇总"):
