@@ -7,6 +7,7 @@ and the rules check count, as for a user): once from nothing, once unchanged (ev
 
     python scripts/bench_run.py [--docs 1000] [--workers N] [--keep DIR]
     python scripts/bench_run.py --keep DIR --parent-only 10000,30000   # the parent alone, from DIR's cache
+    # (each phase's own peak; --keep-outputs leaves DIR/scale-N-out, for scripts/compare_outputs.py)
     # distinct reports (none linked, all counted, with their passages): a kept run of make_batch's reports
     python scripts/make_batch.py DIR/corpus --docs 400 --planted 30 --repeats 10 --seed 3
     jixiao run DIR/corpus -o DIR/out && python scripts/bench_run.py --keep DIR --parent-only 5000,20000 --distinct
@@ -101,12 +102,38 @@ def build_corpus(dest: Path, n: int, seed: int = 7) -> dict[str, int]:
     return dict(counts)
 
 
+# Each phase's own peak: every phase ends by recording its time in the summary's ``timings``; there the
+# child notes its high-water mark (VmHWM) and the resident size it hands on (VmRSS), then resets the mark
+# (writing 5 to /proc/self/clear_refs), so the next phase's peak is its own.
+PHASE_PEAKS = (
+    "import pipeline.batch.runner as _runner\n"
+    "PEAKS = {}\n"
+    "def _status(key):\n"
+    "    for l in open('/proc/self/status'):\n"
+    "        if l.startswith(key): return int(l.split()[1]) / 1024\n"
+    "    return 0.0\n"
+    "class _PhaseTimings(dict):\n"
+    "    def __setitem__(self, k, v):\n"
+    "        PEAKS[k] = [round(_status('VmHWM:'), 1), round(_status('VmRSS:'), 1)]\n"
+    "        try:\n"
+    "            with open('/proc/self/clear_refs', 'w') as f: f.write('5')\n"
+    "        except OSError: pass\n"
+    "        super().__setitem__(k, v)\n"
+    "class _Summary(_runner.RunSummary):\n"
+    "    def __init__(self, *a, **k):\n"
+    "        super().__init__(*a, **k)\n"
+    "        self.timings = _PhaseTimings()\n"
+    "_runner.RunSummary = _Summary\n"
+)
+
+
 def timed_run(corpus: Path, out: Path, workers: int | None, cache_dir: Path | None = None) -> tuple[float, dict]:
     """One ``run()`` in a fresh interpreter, timed from outside; returns wall seconds and the summary."""
     cache = str(cache_dir) if cache_dir else None
     code = (
         "import json, dataclasses, resource, sys\n"
         "from pipeline.batch import run\n"
+        + PHASE_PEAKS +
         f"s = run([{str(corpus)!r}], {str(out)!r}, workers={workers!r}, progress=False, cache_dir={cache!r})\n"
         "d = dataclasses.asdict(s); d['out'] = str(d['out'])\n"
         "d['children_maxrss_mb'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
@@ -116,6 +143,9 @@ def timed_run(corpus: Path, out: Path, workers: int | None, cache_dir: Path | No
         "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "c = resource.getrusage(resource.RUSAGE_CHILDREN); d['children_cpu_s'] = c.ru_utime + c.ru_stime\n"
         "m = resource.getrusage(resource.RUSAGE_SELF); d['parent_cpu_s'] = m.ru_utime + m.ru_stime\n"
+        "d['phase_peaks'] = PEAKS\n"
+        # the high-water mark was reset at each phase's end: the run's peak is the largest phase's
+        "d['parent_maxrss_mb'] = max([d['parent_maxrss_mb']] + [v[0] for v in PEAKS.values()])\n"
         "print(json.dumps(d))\n"
     )
     t0 = time.perf_counter()
@@ -179,10 +209,12 @@ def clone_batch(records: list[dict], n: int, corpus: Path, cache: Path, version:
         entry.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
 
 
-def parent_scaling(source: Path, sizes: list[int], base: Path, distinct: bool = False) -> None:
+def parent_scaling(source: Path, sizes: list[int], base: Path, distinct: bool = False,
+                   keep_outputs: bool = False) -> None:
     """The parent alone at larger batches: ``n`` tiny files whose records are in the cache already, cloned
     from the records of an earlier run (``source``: its cache folder; :func:`clone_batch`). No worker runs:
-    what grows is what the parent keeps per document."""
+    what grows is what the parent keeps per document. ``keep_outputs``: leave each size's outputs in
+    ``base/scale-N-out`` (to compare them with another version's)."""
     entries = sorted(source.rglob("*.json"))
     if not entries:
         sys.exit(f"no cached records under {source}")
@@ -203,7 +235,14 @@ def parent_scaling(source: Path, sizes: list[int], base: Path, distinct: bool = 
             f"peak {s['parent_maxrss_mb']:.0f} MB; phases: "
             + ", ".join(f"{k} {v:.2f} s" for k, v in s["timings"].items())
         )
-        for d in (corpus, out, cache):
+        peaks = s["phase_peaks"]
+        top = max(peaks, key=lambda k: peaks[k][0]) if peaks else None
+        print(
+            (f"  the parent's peak: {peaks[top][0]:.0f} MB, in phase {top}; " if top else "")
+            + "each phase's own peak / resident at its end, MB: "
+            + ", ".join(f"{k} {hwm:.0f}/{rss:.0f}" for k, (hwm, rss) in s["phase_peaks"].items())
+        )
+        for d in (corpus, cache) if keep_outputs else (corpus, out, cache):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -214,6 +253,8 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None, help="build the corpus and outputs here and keep them")
     ap.add_argument("--parent-only", default=None, metavar="N,N…",
                     help="only the parent at these batch sizes, from records cached by a kept run (--keep DIR)")
+    ap.add_argument("--keep-outputs", action="store_true",
+                    help="with --parent-only: keep each size's outputs in DIR/scale-N-out")
     ap.add_argument("--distinct", action="store_true",
                     help="with --parent-only: clones that do not link (for a kept run of scripts/make_batch.py)")
     args = ap.parse_args()
@@ -221,7 +262,7 @@ def main() -> None:
         if args.keep is None or not (args.keep / "out" / ".cache").is_dir():
             sys.exit("--parent-only needs --keep DIR of an earlier run (its out/.cache holds the records)")
         parent_scaling(args.keep / "out" / ".cache", [int(n) for n in args.parent_only.split(",")], args.keep,
-                       args.distinct)
+                       args.distinct, args.keep_outputs)
         return
     base = args.keep or Path(tempfile.mkdtemp(prefix="jixiao-bench-"))
     base.mkdir(parents=True, exist_ok=True)

@@ -321,3 +321,48 @@ def test_corpus_file_is_replaced(records, tmp_path) -> None:
     con = duckdb.connect(str(path), read_only=True)
     assert con.execute("SELECT count(*) FROM documents").fetchone() == (1,)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.duckdb"]
+
+
+def test_links_and_row_heights_past_the_rows_kept_in_memory(records, tmp_path, monkeypatch) -> None:
+    """The workbook whose worksheets move written rows' links to a file (and forget their heights) is
+    xlsxwriter's own, and every file cell still opens its own report, however far down."""
+    import copy
+    import zipfile
+    from urllib.parse import unquote
+
+    import xlsxwriter
+
+    from pipeline.outputs import lean_sheet
+
+    # rows past the 30th are written without their state (the overview's chart and the header's comments
+    # are placed from the heights of the rows they cover: fewer than 30)
+    monkeypatch.setattr(lean_sheet, "KEEP_ROWS", 30)
+    src = tmp_path / "in"
+    src.mkdir()
+    many = []
+    for i in range(100):
+        rec = copy.deepcopy(records[i % len(records)])
+        (src / f"报告 #{i}.txt").write_text("报告", encoding="utf-8")
+        rec["file"] = f"in/报告 #{i}.txt"
+        many.append(rec)
+    monkeypatch.chdir(tmp_path)
+    lean, plain = tmp_path / "out" / "lean.xlsx", tmp_path / "out" / "plain.xlsx"
+    xlsx.write(many, lean)
+    monkeypatch.setattr(xlsx, "LeanWorkbook", xlsxwriter.Workbook)
+    xlsx.write(many, plain)
+    with zipfile.ZipFile(lean) as a, zipfile.ZipFile(plain) as b:
+        assert a.namelist() == b.namelist()
+        # docProps/core.xml holds the time written (the same when both fall in one second)
+        assert {n for n in a.namelist() if a.read(n) != b.read(n)} <= {"docProps/core.xml"}
+
+    wb = openpyxl.load_workbook(lean)
+    for sheet in ("问题清单", "报告汇总"):
+        rows = rows_of(wb[sheet])
+        assert len(rows) > 2 * lean_sheet.KEEP_ROWS
+        for row in rows:
+            cell = row["文件"]
+            target = unquote(cell.hyperlink.target).replace("\\", "/")
+            assert (lean.parent / target).resolve() == (tmp_path / cell.value).resolve()
+    ws = wb["问题清单"]
+    tall = [r for r in range(lean_sheet.KEEP_ROWS + 2, ws.max_row + 1) if ws.row_dimensions[r].height]
+    assert tall  # wrapped rows far down keep the height that shows their text

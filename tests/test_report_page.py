@@ -396,3 +396,35 @@ def test_pages_in_headless_chromium(records: list[dict], tmp_path: Path) -> None
     assert re.search(r'<td rowspan="\d+"', dom.stdout)
     data = screenshot(seed.as_uri(), tmp_path / "report.png", tmp_path / "profile")
     assert len(data) > 30_000
+
+
+def test_index_sorted_in_runs_on_disk_is_the_index_sorted_at_once(records: list[dict], tmp_path: Path, monkeypatch) -> None:
+    """The index's rows go to temporary files in sorted runs merged at the end: the page is the one a
+    single sort gives, every report listed once, piles of points spread in input order."""
+    import math
+
+    from pipeline.outputs import html as page_module
+    from pipeline.outputs.html import _inside, _x, _y
+
+    reports = many(records, 500)
+    at_once = render(reports)
+    monkeypatch.setattr(page_module._Index, "CHUNK", 7)  # 72 runs, one of them short
+    assert render(reports) == at_once
+    write(reports, tmp_path / "report.html")
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == at_once
+    assert len(list((tmp_path / "report-pages").iterdir())) == 500
+
+    rows = reports_data(at_once)
+    assert sorted(r[0] for r in rows) == list(range(500))  # every report once, by its input position
+    keys = [(-r[9], -r[10], -r[11], {"error": 0, "not_report": 0, "partial": 1}.get(r[12], 2), r[1]) for r in rows]
+    assert keys == sorted(keys)
+    # points at the same place: the k-th report (in input order) on a golden-angle spiral around it
+    piles: dict[tuple[float, float], int] = {}
+    by_page = {r[0]: r for r in rows}
+    for i in range(500):
+        r = by_page[i]
+        x, y = round(_x(r[8]), 1), round(_y(r[6]), 1)
+        k = piles[(x, y)] = piles.get((x, y), -1) + 1
+        px, py = _inside(x + 2.2 * math.sqrt(k) * math.cos(k * 2.39996), y + 2.2 * math.sqrt(k) * math.sin(k * 2.39996))
+        assert (r[16], r[17]) == (round(px, 1), round(py, 1))
+    assert max(piles.values()) >= 3  # piles there were (k counts from 0)

@@ -160,6 +160,11 @@ def run(
                 timings["corpus.jsonl"] = time.perf_counter() - t0
             finally:
                 batch.spool.close()
+            # the writers read corpus.jsonl: what linking kept (the views, every file's name, digest and
+            # path: about 1 KB a document) goes before them, so that their memory does not grow with the batch
+            count_written, complete, records_read = len(batch), batch.complete, batch.records
+            del batch, scan, files, found
+            writers.give_back_memory()
             digest.update(f"{state.digest()} {min_severity} {csv}".encode())
             key = digest.hexdigest()
             previous = {} if fresh else writers.previous_outputs(outdir.out, key)
@@ -170,10 +175,10 @@ def run(
             chosen = writers.WRITERS + ((("tables_csv", "csv"),) if csv else ())
             reviews.check_workbook(outdir.out)  # opened while the documents were processed: still write nothing
             summary.writers, made = writers.run_writers(
-                JsonLines(stage / "corpus.jsonl", len(batch)), stage, runlog, timings, previous, outdir.out, chosen, options
+                JsonLines(stage / "corpus.jsonl", count_written), stage, runlog, timings, previous, outdir.out, chosen, options
             )
-            manifest = {"key": key, "writers": made, "inputs": inputs_key, "complete": batch.complete,
-                        "records": batch.records, "summary": unchanged.counts(summary),
+            manifest = {"key": key, "writers": made, "inputs": inputs_key, "complete": complete,
+                        "records": records_read, "summary": unchanged.counts(summary),
                         "corpus": writers.listing(stage)[unchanged.CORPUS]}
             (stage / writers.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
             summary.elapsed = time.perf_counter() - started

@@ -17,17 +17,21 @@ untrusted input. A print stylesheet gives A4 pages without the filter controls.
 
 from __future__ import annotations
 
+import heapq
+import io
 import json
 import math
 import os
 import shutil
+import tempfile
+from array import array
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import quote as url_quote
 
 SEVERITIES = ("error", "warning", "info")
@@ -58,8 +62,8 @@ SEVERITY_RANK = {"error": 0, "warning": 1, "info": 2}
 def write(records: Iterable[dict], path: Path, min_severity: str = "info", source_root: Path | None = None) -> None:
     """Write the index to ``path`` and one page per report into ``report-pages/`` beside it (UTF-8).
 
-    One pass over ``records``: each report's page is written as it comes, and only what the index shows
-    of it is kept (a few hundred bytes a report)."""
+    One pass over ``records``: each report's page is written as it comes, and its index row goes to a
+    temporary file (:class:`_Index`), so that memory does not grow with the batch."""
     path = Path(path)
     folder = path.parent / PAGES_DIR
     if folder.exists():
@@ -67,15 +71,15 @@ def write(records: Iterable[dict], path: Path, min_severity: str = "info", sourc
     folder.mkdir(parents=True)
     limit = SEVERITY_RANK.get(min_severity, 2)
     links = _SourceLinks(folder, source_root or Path.cwd())
-    reports: list[Doc] = []
-    files = 0
-    for i, rec in enumerate(records):
-        files += 1
-        d = _doc(i, rec, limit)
-        if d.page:
-            (folder / f"{d.anchor}.html").write_text(_report_page(d, links), encoding="utf-8")
-            reports.append(_for_index(d))
-    path.write_text(_index(reports, files), encoding="utf-8")
+    with _Index() as index:
+        for i, rec in enumerate(records):
+            index.files += 1
+            d = _doc(i, rec, limit)
+            if d.page:
+                (folder / f"{d.anchor}.html").write_text(_report_page(d, links), encoding="utf-8")
+                index.add(_for_index(d))
+        with open(path, "w", encoding="utf-8") as out:
+            index.write(out)
 
 
 def render(records: list[dict], min_severity: str = "info") -> str:
@@ -235,31 +239,59 @@ def _money(v: Any) -> str:
 
 def _index(reports: list[Doc], files: int) -> str:
     """The index of the reports (each counted once) among ``files`` files."""
-    body = "\n".join(
-        [
-            "<header><h1>预算绩效自评报告审核结果</h1></header>",
-            _summary(files, reports),
-            _plot_section(reports),
-            _table_section(reports),
-        ]
-    )
-    return PAGE.format(title="预算绩效自评报告审核结果", css=CSS, body=body,
-                       js=f"var DATA={_data(reports)};\n{INDEX_JS}")
+    out = io.StringIO()
+    with _Index() as index:
+        index.files = files
+        for d in reports:
+            index.add(_for_index(d))
+        index.write(out)
+    return out.getvalue()
 
 
-def _data(reports: list[Doc]) -> str:
-    """The reports as compact JSON: repeated strings (folders, units, projects) stored once and referred to
-    by number, and each point's place on the plot, so that 10,000 reports stay under 2 MB."""
-    tables: dict[str, dict[str, int]] = {"dirs": {}, "units": {}, "projects": {}}
+class _Index:
+    """The index page, fed one report at a time (what :func:`_for_index` keeps of it, in input order).
 
-    def ref(table: str, value: str) -> int:
-        return tables[table].setdefault(value, len(tables[table]))
+    The totals are counted as the reports pass; each report's row of the table goes to a temporary file,
+    in sorted runs of ``CHUNK`` rows that are merged when the page is written, and of its place on the plot
+    only a number is kept (8 bytes a report) until the points at the same place are spread out. Memory does
+    not grow with the batch, beyond those 8 bytes and the distinct folders, units and projects."""
 
-    places = {d.anchor: (x, y) for d, x, y in _positions([d for d in reports if d.total is not None and d.rate is not None])}
-    rows = []
-    for d in sorted(reports, key=_priority):
+    CHUNK = 10_000  # rows sorted in memory at a time
+
+    def __init__(self) -> None:
+        self.files = 0  # files, whether or not they have a row
+        self.reports = 0
+        self.status: Counter[str] = Counter()
+        self.severity: Counter[str] = Counter()
+        self.flagged = 0
+        self.codes: Counter[str] = Counter()
+        self.places = array("q")  # each report's place on the plot (-1: not plotted), in input order
+        self.plotted = 0
+        self.chunk: list[list] = []
+        self.runs: list[IO[str]] = []
+
+    def __enter__(self) -> _Index:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for f in self.runs:
+            f.close()
+        self.runs = []
+
+    def add(self, d: Doc) -> None:
+        self.status[d.status] += 1
+        self.severity.update(d.counts)
+        self.flagged += d.flagged
+        if d.status in ("error", "not_report"):
+            self.codes[str((d.rec.get("error") or {}).get("code") or "?")] += 1
+        plotted = d.total is not None and d.rate is not None
+        if plotted:
+            x, y = _group(d)
+            self.places.append(round(x * 10) * 1_000_000 + round(y * 10))
+            self.plotted += 1
+        else:
+            self.places.append(-1)
         folder, _, name = d.file.rpartition("/")
-        x, y = places.get(d.anchor, (None, None))
         project = _text(_meta(d.rec, "project"))[:40]
         # file names usually repeat the unit and the project: written once, as \u0001 and \u0002 in the name
         short = name
@@ -267,44 +299,107 @@ def _data(reports: list[Doc]) -> str:
             short = short.replace(d.unit, "\u0001", 1)
         if project and len(project) > 1:
             short = short.replace(project, "\u0002", 1)
-        rows.append(
+        row = [
+            int(d.anchor[1:]), folder, short, d.unit, project, _meta(d.rec, "year"), d.total, d.grade or "",
+            d.rate, d.counts["error"], d.counts["warning"], d.counts["info"], d.status, 1 if d.flagged else 0,
+            len(d.others), d.reviewed,
+        ]
+        self.chunk.append([list(_priority(d)), self.reports, row])
+        self.reports += 1
+        if len(self.chunk) >= self.CHUNK:
+            self._spill()
+
+    def _spill(self) -> None:
+        self.chunk.sort(key=lambda item: item[0])  # stable, as the one sort of the whole list was
+        run = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115  (closed by __exit__)
+        for item in self.chunk:
+            run.write(json.dumps(item, ensure_ascii=False))
+            run.write("\n")
+        run.seek(0)
+        self.runs.append(run)
+        self.chunk = []
+
+    def _sorted(self) -> Iterator[list]:
+        """[priority, ordinal, row] of every report, by priority (input order on a tie, as a stable sort)."""
+        if not self.runs:
+            self.chunk.sort(key=lambda item: item[0])
+            yield from self.chunk
+            return
+        if self.chunk:
+            self._spill()
+        # heapq.merge takes equal keys from the earlier run first: the runs are in input order
+        yield from heapq.merge(*((json.loads(line) for line in run) for run in self.runs), key=lambda item: item[0])
+
+    def _spread(self) -> array:
+        """Each report's turn on the spiral of the reports at its place, in input order (:func:`_place`)."""
+        import numpy as np
+
+        places = np.frombuffer(self.places, dtype=np.int64) if self.places else np.zeros(0, dtype=np.int64)
+        turn = np.zeros(len(places), dtype=np.int64)
+        shown = np.flatnonzero(places >= 0)
+        if len(shown):
+            order = shown[np.argsort(places[shown], kind="stable")]
+            keys = places[order]
+            starts = np.r_[0, np.flatnonzero(keys[1:] != keys[:-1]) + 1]
+            first = np.repeat(starts, np.diff(np.r_[starts, len(keys)]))
+            turn[order] = np.arange(len(keys)) - first
+        return array("q", turn.tobytes())
+
+    def write(self, out: IO[str]) -> None:
+        body = "\n".join(
             [
-                int(d.anchor[1:]),
-                ref("dirs", folder),
-                short,
-                ref("units", d.unit),
-                ref("projects", project),
-                _meta(d.rec, "year"),
-                d.total,
-                d.grade or "",
-                d.rate,
-                d.counts["error"],
-                d.counts["warning"],
-                d.counts["info"],
-                d.status,
-                1 if d.flagged else 0,
-                len(d.others),
-                d.reviewed,
-                None if x is None else round(x, 1),
-                None if y is None else round(y, 1),
+                "<header><h1>预算绩效自评报告审核结果</h1></header>",
+                _summary(self),
+                _plot_section(self.plotted, self.reports - self.plotted),
+                _table_section(self.reports),
             ]
         )
-    data = {"rows": rows, **{k: list(v) for k, v in tables.items()}}
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c")  # never a closing tag inside the script
+        mark = "\x00DATA\x00"
+        head, _, tail = PAGE.format(title="预算绩效自评报告审核结果", css=CSS, body=body, js=mark).rpartition(mark)
+        out.write(head)
+        out.write("var DATA=")
+        self._data(out)
+        out.write(";\n")
+        out.write(INDEX_JS)
+        out.write(tail)
+
+    def _data(self, out: IO[str]) -> None:
+        """The reports as compact JSON: repeated strings (folders, units, projects) stored once and referred
+        to by number, and each point's place on the plot, so that 10,000 reports stay under 2 MB."""
+        tables: dict[str, dict[str, int]] = {"dirs": {}, "units": {}, "projects": {}}
+
+        def ref(table: str, value: str) -> int:
+            return tables[table].setdefault(value, len(tables[table]))
+
+        def dumps(value: Any) -> str:
+            return json.dumps(value, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+
+        turns = self._spread()
+        out.write('{"rows":[')
+        for n, (_, ordinal, row) in enumerate(self._sorted()):
+            x = y = None
+            if self.places[ordinal] >= 0:
+                x, y = _place(row[8], row[6], turns[ordinal])
+            row[1], row[3], row[4] = ref("dirs", row[1]), ref("units", row[3]), ref("projects", row[4])
+            row += [None if x is None else round(x, 1), None if y is None else round(y, 1)]
+            if n:
+                out.write(",")
+            out.write(dumps(row))
+        out.write("]")
+        for k, v in tables.items():
+            out.write(f",{dumps(k)}:{dumps(list(v))}")
+        out.write("}")
 
 
-def _summary(files: int, reports: list[Doc]) -> str:
-    status = Counter(d.status for d in reports)
-    severity: Counter[str] = sum((d.counts for d in reports), Counter())
-    flagged = [d for d in reports if d.flagged]
-    linked = files - len(reports)
+def _summary(index: _Index) -> str:
+    severity = index.severity
+    linked = index.files - index.reports
     rows = [
-        ("报告（每份报告只计一次）", str(len(reports))),
-        ("文件", str(files) + (f"（其中{linked}个是同一报告的其他文件）" if linked else "")),
+        ("报告（每份报告只计一次）", str(index.reports)),
+        ("文件", str(index.files) + (f"（其中{linked}个是同一报告的其他文件）" if linked else "")),
         (
             "正常 / 部分读取 / 非报告 / 无法读取",
-            f"{status['ok']} / {status['partial']} / {status['not_report']} / {status['error']}",
+            f"{index.status['ok']} / {index.status['partial']} / {index.status['not_report']} / {index.status['error']}",
         ),
         (
             "问题（错误 / 警告 / 提示）",
@@ -312,18 +407,15 @@ def _summary(files: int, reports: list[Doc]) -> str:
         ),
         (
             f"自评为“优”但预算执行率低于{LOW_RATE:g}%",
-            f'<b class="flag-text">{len(flagged)}</b>'
-            + (' <button type="button" id="show-flagged" class="noprint">在表中列出</button>' if flagged else ""),
+            f'<b class="flag-text">{index.flagged}</b>'
+            + (' <button type="button" id="show-flagged" class="noprint">在表中列出</button>' if index.flagged else ""),
         ),
     ]
     table = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in rows)
-    return f'<section id="summary"><h2>总览</h2><table class="totals">{table}</table>{_error_codes(reports)}</section>'
+    return f'<section id="summary"><h2>总览</h2><table class="totals">{table}</table>{_error_codes(index.codes)}</section>'
 
 
-def _error_codes(docs: list[Doc]) -> str:
-    codes = Counter(
-        str((d.rec.get("error") or {}).get("code") or "?") for d in docs if d.status in ("error", "not_report")
-    )
+def _error_codes(codes: Counter[str]) -> str:
     if not codes:
         return ""
     items = "".join(f"<li><code>{escape(c)}</code> × {n}</li>" for c, n in sorted(codes.items()))
@@ -341,9 +433,7 @@ def _y(total: float) -> float:
     return TOP + OVER / 2 if total > 100 else TOP + OVER + (100 - max(total, 0.0)) / 100 * PLOT_H
 
 
-def _plot_section(docs: list[Doc]) -> str:
-    plotted = [d for d in docs if d.total is not None and d.rate is not None]
-    missing = len(docs) - len(plotted)
+def _plot_section(plotted: int, missing: int) -> str:
     legend = "".join(
         f'<span><svg width="12" height="12"><circle cx="6" cy="6" r="5" fill="{c}"/></svg>{g}</span>'
         for g, c in [*GRADE_COLOUR.items(), ("未写明等级", NO_GRADE_COLOUR)]
@@ -355,13 +445,13 @@ def _plot_section(docs: list[Doc]) -> str:
     note = f"；{missing}份报告缺少总分或执行率，未绘入" if missing else ""
     return (
         '<section id="plot"><h2>自评总分与预算执行率</h2>'
-        f'{_svg(plotted)}<div class="legend">{legend}</div>'
-        f'<p class="note">共{len(plotted)}份报告{note}。点击圆点打开该报告；坐标相同的点略微错开；'
+        f'{_svg()}<div class="legend">{legend}</div>'
+        f'<p class="note">共{plotted}份报告{note}。点击圆点打开该报告；坐标相同的点略微错开；'
         "超过100的值画在轴外的“＞100”一栏。</p></section>"
     )
 
 
-def _svg(docs: list[Doc]) -> str:
+def _svg() -> str:
     return "".join(
         [
             # No xmlns: inline SVG in HTML does not need it, and the page then names no URL at all.
@@ -370,7 +460,7 @@ def _svg(docs: list[Doc]) -> str:
             _bands(),
             _grid(),
             _low_rate_zone(),
-            _points(docs),
+            _points(),
             "</svg>",
         ]
     )
@@ -431,22 +521,21 @@ def _inside(x: float, y: float) -> tuple[float, float]:
     return min(max(x, lo_x), hi_x), min(max(y, lo_y), hi_y)
 
 
-def _positions(docs: list[Doc]) -> list[tuple[Doc, float, float]]:
-    """Each point's place; reports at the same place are spread on a small spiral, inside the frame."""
-    groups: dict[tuple[float, float], list[Doc]] = {}
-    for d in docs:
-        assert d.rate is not None and d.total is not None
-        groups.setdefault((round(_x(d.rate), 1), round(_y(d.total), 1)), []).append(d)
-    out = []
-    for (x, y), group in groups.items():
-        for k, d in enumerate(group):
-            # golden-angle spiral: a pile of n points stays within about 2·sqrt(n) units
-            r, a = 2.2 * math.sqrt(k), k * 2.39996
-            out.append((d, *_inside(x + r * math.cos(a), y + r * math.sin(a))))
-    return out
+def _group(d: Doc) -> tuple[float, float]:
+    """The place on the plot a report shares with the reports of the same total and rate."""
+    assert d.rate is not None and d.total is not None
+    return round(_x(d.rate), 1), round(_y(d.total), 1)
 
 
-def _points(docs: list[Doc]) -> str:
+def _place(rate: float, total: float, turn: int) -> tuple[float, float]:
+    """A point's place: the ``turn``-th report at the same place goes on a small spiral, inside the frame."""
+    x, y = round(_x(rate), 1), round(_y(total), 1)
+    # golden-angle spiral: a pile of n points stays within about 2·sqrt(n) units
+    r, a = 2.2 * math.sqrt(turn), turn * 2.39996
+    return _inside(x + r * math.cos(a), y + r * math.sin(a))
+
+
+def _points() -> str:
     # the circles are drawn by the page's script from the data (row[16], row[17]): a bare circle costs about
     # 60 bytes, which 10,000 reports cannot afford twice
     return '<g id="points"></g>'
@@ -455,7 +544,7 @@ def _points(docs: list[Doc]) -> str:
 # ---------------------------------------------------------------- the table of reports
 
 
-def _table_section(reports: list[Doc]) -> str:
+def _table_section(reports: int) -> str:
     heads = [("file", "文件"), ("unit", "单位"), ("project", "项目"), ("year", "年度"), ("total", "总分"),
              ("grade", "等级"), ("rate", "执行率%"), ("e", "错误"), ("w", "警告"), ("i", "提示"),
              ("status", "状态"), ("rev", "已复核")]
@@ -469,7 +558,7 @@ def _table_section(reports: list[Doc]) -> str:
         + '</select></label> '
         '<label><input type="checkbox" id="only-issues"> 只看有错误或警告、或未计入的</label> '
         f'<label><input type="checkbox" id="only-flagged"> 只看“优”但执行率低于{LOW_RATE:g}%</label> '
-        '<span class="note">显示 <b id="shown">0</b> / ' + str(len(reports)) + " 份；点击表头排序</span></div>"
+        '<span class="note">显示 <b id="shown">0</b> / ' + str(reports) + " 份；点击表头排序</span></div>"
         f'<table id="report-table"><thead><tr>{ths}</tr></thead><tbody></tbody></table>'
         '<p><button type="button" id="more" class="noprint" hidden></button></p>'
         "<noscript><p>表格需要浏览器允许运行本页的脚本；各报告页面在 report-pages/ 文件夹中。</p></noscript>"

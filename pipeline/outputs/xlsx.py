@@ -40,6 +40,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
 from pipeline.outputs.citations import citation
+from pipeline.outputs.lean_sheet import LeanWorkbook
 from pipeline.outputs.recompute import (
     BUDGET_FIELDS,
     KIND_ZH,
@@ -271,7 +272,8 @@ def write(
     # written aside and moved into place, so a failed run never leaves half a workbook behind
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     # zip64 only switches on for parts over 4 GB, which a sheet near a million rows can reach
-    book = xlsxwriter.Workbook(os.fspath(tmp), {"constant_memory": True, "use_zip64": True})
+    # (a workbook whose worksheets keep nothing of a written row: pipeline.outputs.lean_sheet)
+    book = LeanWorkbook(os.fspath(tmp), {"constant_memory": True, "use_zip64": True})
     try:
         book.set_properties({"title": "绩效自评报告复核问题清单", "comments": "jixiao run"})
         styles = _Styles(book)
