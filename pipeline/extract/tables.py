@@ -58,6 +58,8 @@ class FundsRules(BaseModel):
     min_columns: int
     rows: list[RowRule]
     natures: list[NatureRule] = []
+    nature_lead: str = ""
+    nature_window: int = 12
     nature_examples: list[dict] = []
     unit: str
     default_unit: str
@@ -140,7 +142,7 @@ class TableRules(BaseModel):
             "template_reason": regex.compile(i.template_reason),
             # a split's label at a cell's start (after 其中：), then a colon or its figure
             "nature": regex.compile(
-                r"(?:^|(?<=其中[：:]?\s*)|(?<=\s))(?P<label>"
+                rf"(?:^|(?<={self.funds.nature_lead})|(?<=\s))(?P<label>"
                 + "|".join(f"{n.whole}|{n.parts}" for n in self.funds.natures)
                 + r")(?:[：:]\s*|(?=\d))(?P<figure>\d[\d,]*(?:\.\d+)?)?(?![\d.])"
             ),
@@ -475,7 +477,7 @@ def nature_rows(lines: list[list[Tok]], unit: str, r: TableRules | None = None) 
     out: list[dict] = []
     since_whole = None
     for line in lines:
-        since_whole = None if since_whole is None or since_whole > 12 else since_whole + 1
+        since_whole = None if since_whole is None or since_whole > r.funds.nature_window else since_whole + 1
         for tok in line:
             for m in r.rx["nature"].finditer(tok.key):
                 nature, part = _nature_of(m.group("label"), r)
