@@ -655,6 +655,99 @@ def compare(table: Table, rec: dict) -> dict[str, str]:
     return out
 
 
+# -- planted contradictions ------------------------------------------------------------------------------
+
+# what each planted slip is, and the checks that should say so (pipeline/evaluate.py TAG_CHECKS' families)
+PLANTS = {
+    "rate": {"ARITH-EXEC-RATE", "BUDGET-DENOMINATOR"},
+    "total": {"ARITH-TOTAL", "ARITH-WEIGHT-100", "ARITH-SCORE-BOUNDS"},
+    "parts": {"ARITH-FUND-ROWS"},
+}
+# the templates whose forms print a row for every source (the national form's blank 上年结转/其他资金 rows,
+# the transfer form's 中央/地方/其他, the special funds' source rows): only there is a short 其中 row a slip
+LISTS_EVERY_SOURCE = ("national", "transfer", "sources")
+_TOTAL_ROW = re.compile(r"年度资金总额|年度总金额|^总额$|^合计$|^总计$|^资金总额$")
+
+
+def _money_rows(rows: list[list[str]]) -> tuple[int, list[str]] | None:
+    """The funds block's total row and the header above it."""
+    for i, row in enumerate(rows):
+        if any(_TOTAL_ROW.search(c.strip("：:")) for c in row[:2]):
+            header = next((r for r in reversed(rows[:i]) if _is_header(r) or any("执行率" in c or "执行进度" in c for c in r)), None)
+            return (i, header) if header else None
+    return None
+
+
+def plant(table: Table, kind: str, rng: random.Random, every_source: bool = True) -> Table | None:
+    """The table with one slip of ``kind`` in it (a copy), or None when the template has no place for it:
+    "rate" prints the funds row's rate 7 points off, "total" the 总分 3 points off, "parts" the first 其中
+    row's budget a tenth short of the total's."""
+    rows = [list(r) for r in table.rows]
+    found = _money_rows(rows)
+    if kind == "total":
+        i = next((k for k, r in enumerate(rows) if r and r[0] == "总分"), None)
+        if i is None:
+            return None
+        j = max(k for k, c in enumerate(rows[i]) if re.fullmatch(r"\d+(?:\.\d+)?", c))
+        if j == next(k for k, c in enumerate(rows[i]) if re.fullmatch(r"\d+(?:\.\d+)?", c)):
+            return None  # only the 100 of the scale is printed
+        old = Decimal(rows[i][j])
+        rows[i][j] = str(old - 3 if old > 90 else old + 3)
+    elif kind == "rate":
+        if found is None:
+            return None
+        i, header = found
+        j = next((k for k, c in enumerate(header) if ("执行率" in c or "执行进度" in c) and "权重" not in c), None)
+        if j is None or j >= len(rows[i]) or not rows[i][j]:
+            return None
+        cell = rows[i][j]
+        number = Decimal(cell.rstrip("%"))
+        fraction = not cell.endswith("%")
+        step = Decimal("0.07") if fraction else Decimal(7)
+        new = number - step if number > (Decimal("0.5") if fraction else 50) else number + step
+        rows[i][j] = (f"{new:.{len(cell.rstrip('%').split('.')[1]) if '.' in cell else 0}f}") + ("" if fraction else "%")
+    elif kind == "parts":
+        if found is None or not every_source:
+            return None  # a form that prints one 其中 row may leave the other sources out: no contradiction
+        i, header = found
+        j = next((k for k, c in enumerate(header) if "全年预算" in c or c.startswith("预算数")), None)
+        part = next((k for k in range(i + 1, len(rows)) if rows[k][:2] and "其中" in "".join(rows[k][:2])), None)
+        if j is None or part is None or j >= len(rows[part]) or not re.fullmatch(r"[\d.,]+", rows[part][j] or ""):
+            return None
+        cell = rows[part][j]
+        places = len(cell.split(".")[1]) if "." in cell else 0
+        value = Decimal(cell.replace(",", "")) * Decimal("0.9")
+        rows[part][j] = f"{value:.{places}f}"
+    else:
+        raise ValueError(kind)
+    return Table(rows, table.title, dict(table.expect), table.indicators)
+
+
+def plant_matrix(args) -> int:
+    """Per template and flattening: planted slips found by a check of their family, out of those planted."""
+    for kind in PLANTS:
+        print(f"planted: {kind}   (found by {', '.join(sorted(PLANTS[kind]))} / planted)")
+        print(f"{'flattening':12} " + " ".join(f"{t:>11}" for t in TEMPLATES))
+        for how in FLATTENINGS:
+            cells = []
+            for name in TEMPLATES:
+                rng = random.Random(f"{args.seed}-plant-{kind}-{name}-{how}")
+                found = planted = 0
+                for i in range(args.n):
+                    t = plant(MAKERS[name](rng), kind, rng, name in LISTS_EVERY_SOURCE)
+                    if t is None or ambiguous(t, how):
+                        continue
+                    planted += 1
+                    rec = read(add_noise(t, args.noise if args.noise != "matrix" else "none", how))
+                    hit = [f for f in rec["findings"] if f["check"] in PLANTS[kind] and f["severity"] in ("error", "warning")]
+                    found += bool(hit)
+                    if args.v and not hit:
+                        print(f"  {kind}/{how}/{name}#{i}: not found")
+                cells.append(f"{found:>4}/{planted:<4}" if planted else f"{'—':>9}")
+            print(f"{how:12} " + " ".join(f"{c:>11}" for c in cells))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=20, help="tables per template and flattening")
@@ -662,7 +755,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show", help="print one example per template in this flattening")
     ap.add_argument("--noise", default="none", choices=NOISES + ("matrix",), help="noise on top; 'matrix': each noise")
     ap.add_argument("-v", action="store_true", help="list every fact not read right")
+    ap.add_argument("--plant", action="store_true", help="plant one slip per table (rate, total, parts) and count those found")
     args = ap.parse_args(argv)
+    if args.plant:
+        return plant_matrix(args)
     if args.show:
         for name, make in MAKERS.items():
             t = make(random.Random(args.seed))

@@ -582,3 +582,33 @@ def test_glued_row_whose_rate_lost_its_sign_is_not_guessed(tmp_path):
     text = "2023年度项目支出绩效自评表\n项目资金（万元）年初预算数全年预算数全年执行数分值执行率得分\n年度资金总额120.00150.00135.00109099\n"
     rec = record(tmp_path, text)
     assert all(rec["budget"][k] is None for k in ("initial", "full_year", "spent"))
+
+
+@pytest.mark.parametrize("template", ["national", "beijing", "hebei", "transfer", "sichuan"])
+@pytest.mark.parametrize("how", ["space", "pipe", "cell-lines", "markdown"])
+def test_a_planted_rate_slip_is_found(template, how):
+    # the funds row's rate printed 7 points off its own 执行数 ÷ 预算数: found by ARITH-EXEC-RATE (or
+    # BUDGET-DENOMINATOR), whatever the form and its flattening. Beijing's form has no 全年预算数 and takes
+    # the rate on the 年初预算数; the arrival form's row, whose arithmetic no longer holds, is read by the
+    # header that names each of its columns
+    rng = random.Random(f"plant-rate-{template}-{how}")
+    for _ in range(2):
+        table = table_shapes.plant(table_shapes.MAKERS[template](rng), "rate", rng)
+        rec = table_shapes.read(table_shapes.add_noise(table, "none", how))
+        found = [f for f in rec["findings"] if f["check"] in table_shapes.PLANTS["rate"] and f["severity"] in ("error", "warning")]
+        assert found, table_shapes.add_noise(table, "none", how)
+
+
+def test_transfer_form_part_named_without_zijin_is_a_part(tmp_path):
+    # "其中：中央补助" (no 资金) is the transfer form's own row: with 地方资金 it must add up to the total
+    text = (
+        "2023年度中央对地方转移支付区域绩效目标自评表\n"
+        "项目资金（万元） 全年预算数（A） 全年执行数（B） 预算执行率（B/A）\n"
+        "年度资金总额： 418.66 418.66 100%\n"
+        "其中：中央补助 286.36 318.66 100%\n"
+        "地方资金 100.00 100.00\n"
+        "其他资金\n"
+    )
+    rec = record(tmp_path, text)
+    [f] = [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"]
+    assert f["stated"] == 4186600 and f["expected"] == 3863600

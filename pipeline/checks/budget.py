@@ -35,6 +35,11 @@ def _report_rate(ctx: Context, rule: CheckRule):
     if stated is None or spent is None:
         return
     allowed = {d for p in ctx.profiles for d in p.denominators}
+    initial = ctx.fact("budget", "initial")
+    if ctx.fact("budget", "full_year") is None and initial and str(initial.get("rule", "")).startswith("tables:funds"):
+        # a form with no 全年预算数 column (Beijing 2016's) takes the rate on its 年初预算数; in prose a
+        # 年初 figure beside a rate says nothing of the rate's base
+        allowed.add("initial")
     results = {d: _rate_against(ctx, d) for d in ("full_year", "initial", "received")}
     if any(res == "agrees" for d, (res, _) in results.items()):
         return  # explained by some denominator; whether it is the right one is BUDGET-DENOMINATOR's question

@@ -51,6 +51,7 @@ class Piece:
 
 
 FRACTION = "(以小数表示)"
+HEADER_NAMED = "表头逐列列明(算式不成立)"
 REPEATED = "各预算列同额(算式不成立)"
 
 
@@ -229,6 +230,13 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
             return None  # the arrival rate supports an execution rate that holds; alone it confirms nothing
         score += w["arrival"]
         relations.append("到位率=到位数÷预算数")
+    # A row whose arithmetic fails (the report contradicts itself) is still the form's when the header
+    # names every one of its figures' columns and no figure was cut out of another: the checks then say
+    # what does not hold
+    if (not relations and len(filled) >= 3 and header_cols and set(filled) <= header_cols
+            and all(x.a == 0 and x.b == len(x.tok.key) for x in filled.values())):
+        score += w["header_named"]
+        relations.append(HEADER_NAMED)
     if "weight" in vals and vals["weight"] in w["usual_weights"]:
         score += w["usual_weight"]
     amounts = [filled[c].text for c in ("initial", "full_year", "received", "spent") if c in filled]
