@@ -612,3 +612,21 @@ def test_transfer_form_part_named_without_zijin_is_a_part(tmp_path):
     rec = record(tmp_path, text)
     [f] = [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"]
     assert f["stated"] == 4186600 and f["expected"] == 3863600
+
+
+def test_total_of_a_form_whose_indicators_carry_all_the_marks(tmp_path):
+    # the arrival variant scores no funds row: its indicators' 分值 add up to 100, so their 得分 are the
+    # whole of the 总分 (96 here), and a 总分 of 93 is an ARITH-TOTAL finding
+    text = (
+        "2023年度项目支出绩效自评表\n"
+        "项目资金（万元） 预算安排情况（调整后） 到位数 执行数 预算执行进度\n"
+        "年度资金总额 200.00 200.00 190.00 95.00%\n"
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施\n"
+        "产出指标 数量指标 培训人数 ≥200人 215人 40 40\n"
+        "质量指标 验收合格率 100% 96% 30 26 两处返工\n"
+        "满意度指标 服务对象满意度指标 受益群众满意度 ≥90% 93% 30 30\n"
+        "总分 100 93\n"
+    )
+    rec = record(tmp_path, text)
+    [f] = [f for f in rec["findings"] if f["check"] == "ARITH-TOTAL"]
+    assert f["stated"] == 93 and f["expected"] == 96

@@ -263,17 +263,19 @@ def _one_framework(dims: list[dict], rule: CheckRule) -> bool:
 
 def _indicator_parts(ctx: Context, rule: CheckRule) -> list[tuple[str, dict, Printed]] | None:
     """预算执行率 score plus every indicator's score, when every row is weighed and scored and the weights
-    (预算执行率's included) add up to the full marks."""
+    (预算执行率's included) add up to the full marks; or the indicators' alone, on a form that gives the
+    funds row no score and its indicators all the marks (the arrival variant)."""
     exec_dim = ctx.dimension("预算执行率")
     inds = ctx.record.get("indicators", [])
-    if not exec_dim or not exec_dim.get("score") or not exec_dim.get("weight") or len(inds) < 2:
+    if exec_dim and (not exec_dim.get("score") or not exec_dim.get("weight")) or len(inds) < 2:
         return None
     if any(not i.get("weight") or not i.get("score") for i in inds):
         return None
-    weights = dec(exec_dim["weight"]["value"]) + sum(dec(i["weight"]["value"]) for i in inds)
+    head = [("预算执行率", exec_dim["score"], points(exec_dim["score"]))] if exec_dim else []
+    weights = (dec(exec_dim["weight"]["value"]) if exec_dim else 0) + sum(dec(i["weight"]["value"]) for i in inds)
     if weights != full_marks(ctx, rule):
         return None
-    return [("预算执行率", exec_dim["score"], points(exec_dim["score"]))] + [(i["name"], i["score"], points(i["score"])) for i in inds]
+    return head + [(i["name"], i["score"], points(i["score"])) for i in inds]
 
 
 @check("ARITH-TOTAL")
