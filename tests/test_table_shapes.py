@@ -630,3 +630,19 @@ def test_total_of_a_form_whose_indicators_carry_all_the_marks(tmp_path):
     rec = record(tmp_path, text)
     [f] = [f for f in rec["findings"] if f["check"] == "ARITH-TOTAL"]
     assert f["stated"] == 93 and f["expected"] == 96
+
+
+def test_a_source_row_is_not_read_in_place_of_a_total_whose_rate_is_a_slip(tmp_path):
+    # the 合计 row's rate (7%) does not hold, so the header reading is not trusted; the decoder then found
+    # the first source row under the header (nothing spent, rate 0: it holds) and read it as the project's
+    text = (
+        "2022年度专项资金绩效自评表\n"
+        "资金来源\t预算数（万元）\t实际支出（万元）\t执行率\n"
+        "中央补助资金\t140.96\t0\t0%\n"
+        "省级资金\t14.10\t0\t0%\n"
+        "合计\t155.06\t0\t7%\n"
+    )
+    rec = record(tmp_path, text)
+    assert value(rec, "budget", "full_year") == Decimal("1550600")
+    assert value(rec, "budget", "execution_rate") == Decimal("7")
+    assert [f["check"] for f in rec["findings"] if f["check"] in ("ARITH-EXEC-RATE", "BUDGET-DENOMINATOR")]

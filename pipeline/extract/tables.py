@@ -550,10 +550,15 @@ def _main_row(funds: Funds, r: TableRules) -> FundsRow:
             for c in ("initial", "full_year", "spent") if c in row.cells
         )
 
+    def zeroed(row: FundsRow) -> bool:
+        return any((q := _amount(row.cells[c], funds.unit, empty)) is not None and q.yuan == 0
+                   for c in ("initial", "full_year", "spent") if c in row.cells)
+
     totals = [row for row in funds.rows if row.kind == "total"]
     parts = [row for row in funds.rows if row.kind == "part"]
     main = totals[0] if totals else funds.rows[0]
-    if totals and not has_amount(main) and parts and has_amount(parts[0]):
+    # (a total row whose figures were not read, glued past cutting, is not a total left at zero)
+    if totals and not has_amount(main) and zeroed(main) and parts and has_amount(parts[0]):
         main = parts[0]
     return main
 
@@ -564,11 +569,18 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
     lines = lines if lines is not None else lines_of(doc)
     funds = find_funds(lines, r)
     if funds is None or not _trusted(funds, _main_row(funds, r), r):
-        decoded = decoded_mentions(lines, r, out_rows)
-        if decoded or funds is None:
+        decoded_rows: list = []
+        decoded = decoded_mentions(lines, r, decoded_rows)
+        # the decoder's row must be the table's own total row when the table printed one: a row under the
+        # header that decodes while the total row does not (its rate a slip) is a part's, read in the
+        # total's place
+        main = _main_row(funds, r) if funds is not None else None
+        if decoded and (main is None or main.kind != "total" or _same_row(decoded, decoded_rows, main)):
+            if out_rows is not None:
+                out_rows.extend(decoded_rows)
             return decoded
-    if funds is None:
-        return []
+        if funds is None:
+            return []
     if out_rows is not None:
         out_rows.extend(funds_rows(funds, r))
     empty = r.rx["empty"]
@@ -597,6 +609,25 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
                 if tok is not None and not empty.match(tok.key) and _POINTS.fullmatch(tok.key):
                     out.append(Mention(field_id, Decimal(tok.key.rstrip("分")), tok.text, tok.evidence(), f"tables:funds:{col}", rank))
     return out
+
+
+def _same_row(decoded: list[Mention], decoded_rows: list[dict], row: FundsRow) -> bool:
+    """Whether the decoder read this row: after the row's own label, in the label's own line, or the
+    same printed amounts."""
+    if decoded_rows and decoded_rows[0].get("row", "").strip("：: ") == row.label.text.strip("：: "):
+        return True
+    label = row.label.evidence()
+    for m in decoded:
+        if m.field.startswith("budget.") and m.evidence.block == label.block:
+            a, b = sorted((label.start, m.evidence.start))
+            if "\n" not in row.label.block.raw[a:b]:
+                return True
+    def figure(text: str) -> str:
+        return regex.sub(r"[^\d.]", "", text)  # "39270.88万元", "1,205.00" as their digits
+
+    printed = {figure(t.key) for c, t in row.cells.items() if c in ("initial", "full_year", "spent")}
+    amounts = [m for m in decoded if m.field in ("budget.initial", "budget.full_year", "budget.spent")]
+    return not printed or not amounts or all(figure(m.text) in printed for m in amounts)
 
 
 def settled_unit(unit: str, figures: list[str], r: TableRules, printed: list[str] = ()) -> str:
