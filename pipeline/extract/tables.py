@@ -612,8 +612,8 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
 
 
 def _same_row(decoded: list[Mention], decoded_rows: list[dict], row: FundsRow) -> bool:
-    """Whether the decoder read this row: after the row's own label, in the label's own line, or the
-    same printed amounts."""
+    """Whether the decoder read this row: after the row's own label, in the label's own line, or one of
+    the row's own figures."""
     if decoded_rows and decoded_rows[0].get("row", "").strip("：: ") == row.label.text.strip("：: "):
         return True
     label = row.label.evidence()
@@ -622,12 +622,10 @@ def _same_row(decoded: list[Mention], decoded_rows: list[dict], row: FundsRow) -
             a, b = sorted((label.start, m.evidence.start))
             if "\n" not in row.label.block.raw[a:b]:
                 return True
-    def figure(text: str) -> str:
-        return regex.sub(r"[^\d.]", "", text)  # "39270.88万元", "1,205.00" as their digits
-
-    printed = {figure(t.key) for c, t in row.cells.items() if c in ("initial", "full_year", "spent")}
+    # or any of the figures the header placed in the row (in whatever column) is one the decoder read
+    placed = {(e.block, e.start) for e in (t.evidence() for t in row.cells.values())}
     amounts = [m for m in decoded if m.field in ("budget.initial", "budget.full_year", "budget.spent")]
-    return not printed or not amounts or all(figure(m.text) in printed for m in amounts)
+    return not placed or not amounts or any((m.evidence.block, m.evidence.start) in placed for m in amounts)
 
 
 def settled_unit(unit: str, figures: list[str], r: TableRules, printed: list[str] = ()) -> str:
