@@ -646,3 +646,22 @@ def test_a_source_row_is_not_read_in_place_of_a_total_whose_rate_is_a_slip(tmp_p
     assert value(rec, "budget", "full_year") == Decimal("1550600")
     assert value(rec, "budget", "execution_rate") == Decimal("7")
     assert [f["check"] for f in rec["findings"] if f["check"] in ("ARITH-EXEC-RATE", "BUDGET-DENOMINATOR")]
+
+
+def test_a_part_label_wrapped_in_its_cell_is_one_row(tmp_path):
+    # "其中：当年财政" / "拨款 …": the label wrapped in its narrow cell; read apart, neither piece named a
+    # row and the funds table ended there, so the short part row was never held against the total
+    text = (
+        "2023年度项目支出绩效自评表\n"
+        "项目资金（万元） 年初预算数 全年预算数 全年执行数 分值 执行率 得分\n"
+        "年度资金总额 120.00 150.00 135.00 10 90.00% 9.00\n"
+        "其中：当年财政\n"
+        "拨款 120.00 135.00 135.00 — 100.00% —\n"
+        "上年结转资金 — —\n"
+        "其他资金 — —\n"
+    )
+    rec = record(tmp_path, text)
+    part = next(r for r in rec["budget_table"] if r["kind"] == "part")
+    assert part["row"] == "其中：当年财政" and part["cells"]["full_year"]["value"] == 1350000
+    [f] = [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"]
+    assert f["stated"] == 1500000 and f["expected"] == 1350000

@@ -413,18 +413,33 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tup
     unread_total = False
     events: list[tuple[str, FundsRow | list[Tok]]] = []
     row_rx = r.rx["funds_row"]
-    for line in lines[j : j + 40]:
+    window = lines[j : j + 40]
+    skip = False
+    for n, line in enumerate(window):
+        if skip:
+            skip = False
+            continue
         toks = [t for t in line if t.key.strip()]
         if not toks:
             continue
         first = toks[0]
         m = row_rx.match(first.key)
-        if m:
+        wrapped = None if m else _wrapped_label(first, window[n + 1] if n + 1 < len(window) else [], row_rx)
+        if wrapped is not None:
+            # a label wrapped in its cell ("其中：当年财政" / "拨款 58.01 …"): one row, its figures on both lines
+            m, tail, more = wrapped
+            skip = True
+            rest = [t for t in toks[1:] if t.key != first.key] + more
+            lead_in = regex.match(r"[:：\s]*", tail.key).end() if tail is not None else 0
+            glued = tail.part(lead_in, len(tail.text)) if tail is not None and lead_in < len(tail.key) else None
+            values = ([glued] if glued is not None else []) + rest
+        if m and wrapped is None:
             rest = [t for t in toks[1:] if t.key != first.key]  # "年度资金总额 年度资金总额 38.62 …"
             # the figures glued to the label, after its colon: "年度资金总额:20202010100.00%10"
             lead_in = regex.match(r"[:：\s]*", first.key[m.end() :]).end()
             glued = first.part(m.end() + lead_in, len(first.text)) if m.end() + lead_in < len(first.key) else None
             values = ([glued] if glued is not None else []) + rest
+        if m:
             row = FundsRow(first, m.lastgroup or "part", {})
             rows.append(row)
             # the row's figures; a formula or remark in a last column ("执行率*该指标分值…") ends them
@@ -464,6 +479,21 @@ def _rows(lines: list[list[Tok]], j: int, cols: list[str], r: TableRules) -> tup
             for n, row in enumerate(labels):
                 _place(row, flat[n * size : (n + 1) * size], cols)
     return [row for row in rows if row.cells], unread_total, [row for row in rows if not row.cells and row.kind == "part"]
+
+
+def _wrapped_label(first: Tok, nxt: list[Tok], row_rx: regex.Pattern) -> tuple[regex.Match, Tok | None, list[Tok]] | None:
+    """A row label that wrapped onto the next line: the match over both pieces, what of the second piece
+    follows the label (figures glued to it, or nothing), and the next line's other tokens. Only when the
+    first piece names no row itself and the second starts none."""
+    nxt = [t for t in nxt if t.key.strip()]
+    if not nxt or is_value(nxt[0]) or row_rx.match(nxt[0].key) or _HAS_DIGIT.search(first.key):
+        return None
+    m = row_rx.match(first.key + nxt[0].key)
+    if m is None or m.end() <= len(first.key):
+        return None
+    cut = m.end() - len(first.key)
+    tail = nxt[0].part(cut, len(nxt[0].text)) if cut < len(nxt[0].key) else None
+    return m, tail, nxt[1:]
 
 
 def nature_rows(lines: list[list[Tok]], unit: str, r: TableRules | None = None) -> list[dict]:
