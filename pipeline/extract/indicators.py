@@ -18,14 +18,13 @@ from pydantic import BaseModel
 
 from pipeline.document import Block, Document
 from pipeline.extract.cells import Tok, join_spaced
-from pipeline.extract.tables import TableRules, column_map, header_columns
+from pipeline.extract.tables import POINTS, TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
 from pipeline.literals import may_match, required
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
 
-_POINTS = regex.compile(r"\d+(?:\.\d+)?分?")
 _SPACE_OR_PARENS = regex.compile(r"\s+|[（(][^（()）]*[）)]")
 _DIGIT = regex.compile(r"\d")
 
@@ -223,7 +222,7 @@ def split_weight_score(digits: str) -> tuple[int, int] | None:
 # -- table rows -----------------------------------------------------------------------------------
 
 def _is_number(tok: Tok) -> bool:
-    return bool(_POINTS.fullmatch(tok.key))
+    return bool(POINTS.fullmatch(tok.key))
 
 
 def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Decimal | None, int]:
@@ -438,6 +437,12 @@ def _by_columns(line: list[Tok], cols: dict[int, str], r: TableRules, rule: str)
     name = cells.get("name")
     if not name:
         return None
+    return _from_cells(name, cells, line and [t for t in line if t.key.strip()] or name, r, rule)
+
+
+def _from_cells(name: list[Tok], cells: dict[str, list[Tok]], row: list[Tok], r: TableRules, rule: str) -> Indicator:
+    """An indicator from its cells by the column each stands in (op, target, unit, actual, weight, score,
+    completion, deviation); ``row`` is what its evidence quotes."""
     ops = [t for t in cells.get("op", []) if not r.rx["op_kind"].search(t.key.strip())]
     target = ops + cells.get("target", []) + cells.get("unit", [])
     if "target" not in cells:
@@ -445,7 +450,7 @@ def _by_columns(line: list[Tok], cols: dict[int, str], r: TableRules, rule: str)
     actual = cells.get("actual", [])
     ind = Indicator(
         name="".join(t.text for t in name),
-        evidence=_evidence(line and [t for t in line if t.key.strip()] or name),
+        evidence=_evidence(row),
         target_text="".join(t.text for t in target) or None,
         actual_text="".join(t.text for t in actual) or None,
         target_ev=_evidence(target) if target else None,
@@ -454,7 +459,7 @@ def _by_columns(line: list[Tok], cols: dict[int, str], r: TableRules, rule: str)
     )
     for key in ("weight", "score"):
         tok = (cells.get(key) or [None])[0]
-        if tok is not None and _POINTS.fullmatch(tok.key):
+        if tok is not None and POINTS.fullmatch(tok.key):
             setattr(ind, key, _fact(tok, Decimal(tok.key.rstrip("分")), rule))
     tok = (cells.get("completion") or [None])[0]
     if tok is not None:
@@ -615,30 +620,8 @@ def _pair_rows(lines: list[list[Tok]], r: TableRules) -> tuple[list[Indicator], 
                 or _PAIR.fullmatch(name.key) or r.rx["level1"].fullmatch(name.key) or r.rx["level2"].fullmatch(name.key)):
             i += 1
             continue
-        ops = [cells["op"]] if "op" in cells and not r.rx["op_kind"].search(cells["op"].key) else []
-        target = ops + [cells["target"]] + ([cells["unit"]] if "unit" in cells else []) if "target" in cells else []
-        actual = [cells["actual"]] if "actual" in cells else []
-        rule = "tables:indicator:pairs"
-        ind = Indicator(
-            name=name.text,
-            evidence=_evidence([name, *cells.values()]),
-            level1=level1,
-            level2=level2,
-            target_text="".join(t.text for t in target) or None,
-            actual_text=actual[0].text if actual else None,
-            target_ev=_evidence(target) if target else None,
-            actual_ev=actual[0].evidence() if actual else None,
-            rule=rule,
-        )
-        for key in ("weight", "score"):
-            tok = cells.get(key)
-            if tok is not None and _POINTS.fullmatch(tok.key):
-                setattr(ind, key, _fact(tok, Decimal(tok.key.rstrip("分")), rule))
-        if "deviation" in cells:
-            if r.rx["template_reason"].search(cells["deviation"].key):
-                ind.extra["template_reason"] = cells["deviation"].text
-            else:
-                ind.deviation_reason = cells["deviation"].text
+        ind = _from_cells([name], {role: [tok] for role, tok in cells.items()}, [name, *cells.values()], r, "tables:indicator:pairs")
+        ind.level1, ind.level2 = level1, level2
         out.append(ind)
         for k in range(i, j):
             lines[k] = []
@@ -784,7 +767,7 @@ def _row_by_roles(toks: list[Tok], roles: list[str], rule: str) -> Indicator | N
     name, values = toks[: -len(roles)], dict(zip(roles, toks[-len(roles) :]))
     if any(_is_number(t) or _OP_ONLY.fullmatch(t.key) or _UNIT_ONLY.fullmatch(t.key) and len(name) > 1 for t in name[1:]):
         return None  # more cells than the header names (a target split over ≥ | 90 | %): no guess
-    if any(not _POINTS.fullmatch(values[k].key) for k in ("weight", "score") if k in values):
+    if any(not POINTS.fullmatch(values[k].key) for k in ("weight", "score") if k in values):
         return None  # the row does not fit the header: no guess
     ind = Indicator(
         name="".join(t.text for t in name),

@@ -241,7 +241,7 @@ _UNIT_AFTER = regex.compile(r"(?:数|金额)?[（(](?:万元|元|亿元)[）)]")
 
 _VALUE = regex.compile(r"^[≥≤<>=]?(?:[\d.,]+%?|—+|-+|/)+(?:万元|万|元|亿元|分)?$")
 _HAS_DIGIT = regex.compile(r"\d")
-_POINTS = regex.compile(r"\d+(?:\.\d+)?分?")  # a 分值 or 得分 cell ("10", "9.5分")
+POINTS = regex.compile(r"\d+(?:\.\d+)?分?")  # a 分值 or 得分 cell ("10", "9.5分")
 # How one column's value is written when cells are glued together.
 # (no figure is printed with a leading zero: "000%" is two cells cut in the wrong place)
 _TYPED = {
@@ -563,7 +563,7 @@ def funds_rows(funds: Funds, r: TableRules) -> list[dict]:
                 q = parse_quantity(tok.text, default_unit="%")
                 value = q.value if q is not None and q.kind == "percent" else None
             else:
-                value = Decimal(tok.key.rstrip("分")) if _POINTS.fullmatch(tok.key) else None
+                value = Decimal(tok.key.rstrip("分")) if POINTS.fullmatch(tok.key) else None
             cells[col] = None if value is None else {"value": value, "text": tok.text, "evidence": tok.evidence().to_json()}
         out.append({"row": row.label.text, "kind": row.kind, "unit": funds.unit, "cells": cells})
     return out
@@ -636,7 +636,7 @@ def funds_mentions(doc: Document, r: TableRules | None = None, lines: list[list[
         if row.kind == "total" or row is main:
             for col, field_id in (("weight", "dimension.exec.weight"), ("score", "dimension.exec.score")):
                 tok = row.cells.get(col)
-                if tok is not None and not empty.match(tok.key) and _POINTS.fullmatch(tok.key):
+                if tok is not None and not empty.match(tok.key) and POINTS.fullmatch(tok.key):
                     out.append(Mention(field_id, Decimal(tok.key.rstrip("分")), tok.text, tok.evidence(), f"tables:funds:{col}", rank))
     return out
 
