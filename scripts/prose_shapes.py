@@ -103,6 +103,72 @@ PHRASINGS = [
     Phrasing("grade.before-等次", "grade", "经自评，项目综合评价结果为{g}等次。"),
 ]
 
+@dataclass(frozen=True)
+class Breakdown:
+    id: str
+    text: str  # {w} the whole, {a} {b} {c} its parts, in 万元 (or {w_yuan} … in 元)
+
+
+# How reports break a sum down in prose: the whole then its parts, the parts then their total, over
+# semicolons, in the next sentence, one item per line. Each is written once with figures that add up (no
+# finding may follow) and once with one part misprinted (ARITH-SUBTOTAL must say so).
+BREAKDOWNS = [
+    Breakdown("其中-顿号", "项目共投入资金{w}万元，其中中央资金{a}万元、省级资金{b}万元、县级资金{c}万元。"),
+    Breakdown("其中-分号", "项目总投资{w}万元，其中：中央财政资金{a}万元；省级财政资金{b}万元；县级配套资金{c}万元。"),
+    Breakdown("句号-其中", "项目总投资{w}万元。其中：中央财政资金{a}万元；省级财政资金{b}万元；县级配套资金{c}万元。"),
+    Breakdown("括号", "全年下达资金{w}万元（中央{a}万元，省级{b}万元，县级{c}万元）。"),
+    Breakdown("合计在后", "中央补助资金{a}万元，省级补助资金{b}万元，县级配套资金{c}万元，合计{w}万元。"),
+    Breakdown("资金来源为", "项目预算{w}万元，资金来源为：中央{a}万元，省级{b}万元，县级{c}万元。"),
+    Breakdown("分别为", "项目共到位资金{w}万元，分别为中央资金{a}万元、省级资金{b}万元、县本级资金{c}万元。"),
+    Breakdown("由-组成", "项目资金{w}万元由中央补助{a}万元、省级补助{b}万元和县级配套{c}万元组成。"),
+    Breakdown("包括-支出类", "全年支出{w}万元，包括人员经费{a}万元、公用经费{b}万元、项目支出{c}万元。"),
+    Breakdown("主要用于", "全年共支出资金{w}万元，主要用于：设备购置{a}万元，人员培训{b}万元，工程建设{c}万元。"),
+    Breakdown("分为", "项目资金{w}万元分为三部分：中央资金{a}万元、省级资金{b}万元和县级资金{c}万元。"),
+    Breakdown("冒号-项目", "共实施3个项目，总投资{w}万元：甲村供水工程{a}万元、乙村供水工程{b}万元、丙村供水工程{c}万元。"),
+    Breakdown("上年结转", "年度资金总额{w}万元，其中当年财政拨款{a}万元、上年结转资金{b}万元、其他资金{c}万元。"),
+    Breakdown("元", "全年预算{w_yuan}元，其中中央资金{a_yuan}元、省级资金{b_yuan}元、县级资金{c_yuan}元。"),
+    Breakdown("末项无元", "下达补助资金{w}万元，其中甲镇{a}万元；乙镇{b}万元；丙镇{c0}万。"),
+    Breakdown("分项再细分", "项目经费{w}万元，其中：商品和服务支出{a}万元（其中办公费{a1}万元、差旅费{a2}万元），资本性支出{b}万元，其他支出{c}万元。"),
+    Breakdown("逐行-具体如下", "项目资金共计{w}万元，具体如下：\n1.中央资金{a}万元；\n2.省级资金{b}万元；\n3.县级资金{c}万元。"),
+    Breakdown("逐行-其中", "项目预算资金{w}万元。其中：\n中央资金{a}万元\n省级资金{b}万元\n县级资金{c}万元"),
+]
+
+
+def breakdown_report(bd: Breakdown, rng: random.Random, slip: bool) -> str:
+    """A short report stating ``bd`` with random figures: consistent, or with one part misprinted."""
+    year = rng.randint(2017, 2024)
+    a = _q(Decimal(rng.randint(10_000, 500_000)) / 100, 2)
+    b = _q(Decimal(rng.randint(10_000, 500_000)) / 100, 2)
+    c = Decimal(rng.randint(10, 900))  # a whole number, so "…万" can print it bare
+    w = a + b + c
+    if slip:  # one part misprinted: a typo of whole 万元 (beyond the half unit a bare "…万" leaves), within 5%
+        which = rng.choice("abc")
+        delta = Decimal(rng.choice((1, 2, 3, 5, 9, 10, 20))) * rng.choice((1, -1))
+        a, b, c = (a + delta, b, c) if which == "a" else (a, b + delta, c) if which == "b" else (a, b, c + delta)
+    a1 = _q(a * Decimal("0.4"), 2)
+    yuan = lambda x: f"{_q(x * 10000, 0)}"  # noqa: E731
+    sentence = bd.text.format(w=w, a=a, b=b, c=c, c0=c, a1=a1, a2=a - a1, w_yuan=yuan(w), a_yuan=yuan(a), b_yuan=yuan(b), c_yuan=yuan(c))
+    return f"{year}年度农村饮水安全项目绩效自评报告\n一、项目基本情况\n该项目由县水利局负责实施。\n二、资金情况\n{sentence}\n三、存在的问题\n部分资金拨付进度偏慢。\n"
+
+
+def score_breakdown(bd: Breakdown, n: int, seed: int, verbose: bool = False) -> tuple[int, int, list[str]]:
+    """(slips found, consistent reports left silent, notes) over ``n`` reports of each kind."""
+    rng = random.Random(f"{seed}-breakdown-{bd.id}")
+    found = silent = 0
+    notes = []
+    for _ in range(n):
+        for slip in (True, False):
+            text = breakdown_report(bd, rng, slip)
+            said = [f for f in read(text)["findings"] if f["check"] == "ARITH-SUBTOTAL" and f["severity"] != "info"]
+            if slip and said:
+                found += 1
+            elif not slip and not said:
+                silent += 1
+            elif verbose:
+                notes.append(f"{'slip missed' if slip else 'false alarm'}: {text.splitlines()[4]}")
+    return found, silent, notes
+
+
 GRADE_WORDS = {"优": ("优", "优秀"), "良": ("良", "良好"), "中": ("中", "合格"), "差": ("差", "不合格")}
 
 
@@ -185,6 +251,14 @@ def main(argv: list[str] | None = None) -> int:
         for note in notes[:2]:
             print(f"    {note}")
     print(f"all phrasings: {good}/{total}")
+    slips = silent = 0
+    for bd in BREAKDOWNS:
+        f, q, notes = score_breakdown(bd, args.n, args.seed, args.v)
+        slips, silent = slips + f, silent + q
+        print(f"breakdown.{bd.id:20} slip found {f}/{args.n}, consistent silent {q}/{args.n}")
+        for note in notes[:2]:
+            print(f"    {note}")
+    print(f"all breakdowns: slips found {slips}/{args.n * len(BREAKDOWNS)}, consistent silent {silent}/{args.n * len(BREAKDOWNS)}")
     return 0
 
 

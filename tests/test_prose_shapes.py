@@ -61,3 +61,47 @@ def test_consistent_reports_in_every_phrasing_give_no_finding():
         rec = prose_shapes.read(text)
         bad = [f"{f['check']}: {f['message']}" for f in rec["findings"] if f["severity"] in ("error", "warning")]
         assert not bad, (sorted(picked), text)
+
+
+@pytest.mark.parametrize("breakdown", prose_shapes.BREAKDOWNS, ids=lambda b: b.id)
+def test_every_breakdown_phrasing_is_checked(breakdown):
+    # one misprinted part is found, and the same sentence with figures that add up gives no finding
+    found, silent, notes = prose_shapes.score_breakdown(breakdown, n=2, seed=7, verbose=True)
+    assert (found, silent) == (2, 2), notes
+
+
+def test_a_breakdown_in_the_next_sentence_over_semicolons(tmp_path):
+    text = ("2022年度农村饮水安全项目绩效自评报告\n项目总投资530.40万元。其中：中央财政资金210.12万元；"
+            "省级财政资金96.30万元；县级配套资金230.00万元。\n")
+    [f] = [f for f in record(tmp_path, text)["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+    assert f["severity"] == "warning"
+    assert Decimal(str(f["stated"])) == Decimal("5304000") and Decimal(str(f["expected"])) == Decimal("5364200")
+    assert [e["quote"] for e in f["evidence"]] == ["项目总投资530.40万元", "210.12万元", "96.30万元", "230.00万元"]
+
+
+def test_a_parts_own_breakdown_in_parentheses_is_not_more_parts(tmp_path):
+    # 办公费 and 差旅费 break down 商品和服务支出; the three parts add up to the whole
+    text = ("2022年度宣传经费项目绩效自评报告\n项目经费50万元，其中：商品和服务支出39.98万元（其中：办公费2.25万元、"
+            "差旅费11.45万，其余为劳务费），资本性支出10.02万元。\n")
+    assert not [f for f in record(tmp_path, text)["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+
+
+def test_last_years_carry_over_is_a_source_not_a_leftover(tmp_path):
+    text = "2022年度项目绩效自评报告\n年度资金总额530.40万元，其中当年财政拨款410.12万元、上年结转资金130.00万元。\n"
+    [f] = [f for f in record(tmp_path, text)["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+    assert Decimal(str(f["expected"])) == Decimal("5401200")
+
+
+def test_a_list_that_enumerates_every_part_may_fall_short_by_any_amount(tmp_path):
+    # 具体是 lists all the projects, so 300 + 250 + 150 = 700 against 820 is a contradiction; after 其中 the
+    # same list may name only some of them, and a shortfall of 15% says nothing. Items may be named at length.
+    text = ("2021年度文物保护专项资金绩效自评报告\n下达预算资金820万元。具体是：城墙修缮工程300万元；"
+            "结构检测项目250万元；古籍数字化项目150万元。\n")
+    [f] = [f for f in record(tmp_path, text)["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+    assert Decimal(str(f["stated"])) == Decimal("8200000") and Decimal(str(f["expected"])) == Decimal("7000000")
+    assert [e["quote"] for e in f["evidence"]][1:] == ["300万元", "250万元", "150万元"]
+    long_names = text.replace("城墙修缮工程", "城墙东段修缮展示工程项目").replace("古籍数字化项目", "馆藏古籍数字化保护项目")
+    assert len([f for f in record(tmp_path, long_names)["findings"] if f["check"] == "ARITH-SUBTOTAL"]) == 1
+    partial = text.replace("。具体是：", "，其中")
+    assert "其中城墙修缮工程300万元；" in partial
+    assert not [f for f in record(tmp_path, partial)["findings"] if f["check"] == "ARITH-SUBTOTAL"]

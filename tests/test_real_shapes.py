@@ -798,3 +798,38 @@ def test_a_rate_of_another_stated_budget_is_a_denominator_question_not_a_wrong_r
     # a budget the report names as 全年预算数 is held to: the same rate against it is an error
     rec = record(tmp_path, "某县民政局2021年度项目支出绩效自评报告\n全年预算数800.00万元，另批复支出预算1000.00万元，全年执行数900.00万元，预算执行率为90.00%。\n")
     assert [f["severity"] for f in findings(rec, "ARITH-EXEC-RATE")] == ["error"]
+
+
+# a transfer-payment form flattened: the 合计 breakdown, then each fund's with the same lines
+PARALLEL = """2023年度计划生育转移支付项目绩效自评表
+转移支付资金合计(万元) 年度预算资金总额: 900.50
+其中:中央补助 600.00
+市级资金 250.00
+本级资金(包括结转结余) 50.50
+奖励扶助补助资金(万元)
+年度预算资金总额: 620.00
+其中:中央补助 420.00
+市级资金 170.00
+本级资金(包括结转结余) 30.00
+特别扶助补助资金(万元)
+年度预算资金总额: 280.50
+其中:中央补助 180.00
+市级资金 81.00
+本级资金(包括结转结余) 20.50
+"""
+
+
+def test_a_total_breakdown_against_the_same_lines_of_each_fund(tmp_path):
+    found = findings(record(tmp_path, PARALLEL), "ARITH-SUBTOTAL")
+    # 170.00 + 81.00 = 251.00 ≠ 250.00 on the 市级资金 line; the totals (620.00 + 280.50) and the other
+    # lines add up. The 特别扶助 breakdown itself is off by the same 1.00 (180 + 81 + 20.5 = 281.5).
+    assert len(found) == 2
+    [f] = [f for f in found if "一行合计为" in f["message"]]
+    assert Decimal(str(f["stated"])) == Decimal("2500000") and Decimal(str(f["expected"])) == Decimal("2510000")
+    assert [e["quote"] for e in f["evidence"]] == ["250.00", "170.00", "81.00"]
+    assert f["evidence"][0]["block"] < f["evidence"][1]["block"] < f["evidence"][2]["block"]
+
+
+def test_parallel_breakdowns_that_add_up_say_nothing(tmp_path):
+    text = PARALLEL.replace("市级资金 81.00", "市级资金 80.00")
+    assert not findings(record(tmp_path, text), "ARITH-SUBTOTAL")

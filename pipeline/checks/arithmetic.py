@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate
@@ -17,6 +18,7 @@ from pipeline.checks.indicators import compare, dimension_of, plain
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
 from pipeline.literals import may_match, required
 from pipeline.quantity import find_quantities
+from pipeline.quantity import rules as quantity_rules
 
 _SENTENCE = regex.compile(r"[^。]+")
 
@@ -381,37 +383,77 @@ def _opening_rx(openings: str) -> regex.Pattern:
     return regex.compile(r"\s*(?:[，,、]?\s*(?:" + openings + r")\s*[：:]?|[（(]\s*(?:其中\s*[：:]?)?)")
 
 
-def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> list[tuple[str, Printed, dict]]:
-    """The amounts a "其中A x万元、B y万元" lists right after a stated figure, in the same sentence."""
+def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tuple[str, Printed, dict]], bool]:
+    """The amounts a "其中A x万元、B y万元" lists right after a stated figure, and whether they are the whole
+    list: an opening that enumerates (分别为, 具体是) and a list that runs to the end of its sentence. The
+    list may open in the next sentence ("…530.40万元。其中：…") and run over semicolons ("中央…；省级…；
+    县级…"), as real reports print it."""
     ev = mention["evidence"]
     block = ctx.doc.blocks[ev["block"]] if ctx.doc and 0 <= ev["block"] < len(ctx.doc.blocks) else None
     if block is None:
-        return []
+        return [], False
     raw = block.raw
-    stop = _SENTENCE_END.search(raw, ev["end"])
-    sentence = raw[ev["end"] : stop.start() if stop else len(raw)]
-    opening = _opening(rule).match(sentence)
+    carried = _CARRIED.match(raw, ev["end"])  # the amount ends its sentence and the next opens the list
+    head = carried.end() if carried else ev["end"]
+    opening = _opening(rule).match(raw, head)
     if not opening:
-        return []
-    if regex.match(r"\s*[（(]", sentence):
-        close = regex.search(r"[）)]", sentence)  # "(其中建筑工程1975.775万元)": the list ends with its parenthesis
-        sentence = sentence[: close.start()] if close else sentence
-    base = opening.end()
-    parts, prev = [], 0
-    for q in find_quantities(sentence[base:]):
+        return [], False
+    complete = bool(regex.search(rule.params["complete_openings"], opening.group(0)))
+    longest = rule.params["max_item_chars" if complete else "max_label_chars"]
+    stop = _LIST_END.search(raw, opening.end())
+    end = stop.start() if stop else len(raw)
+    if regex.match(r"\s*[（(]", raw[head:end]):
+        close = regex.compile(r"[）)]").search(raw, opening.end(), end)  # "(其中建筑工程1975.775万元)": the list ends with its parenthesis
+        end = close.start() if close else end
+    parts, prev, cut = [], opening.end(), False
+    for q in find_quantities(raw[opening.end() : end]):
+        start, stop_at = opening.end() + q.start, opening.end() + q.end
+        if start < prev:
+            continue  # inside a part's own breakdown
         # a part is an amount behind a short label; a rate, a count or a 结余 ends the list
-        label = sentence[base + prev : base + q.start]
-        if q.kind != "money" or q.yuan is None or len(label) > rule.params["max_label_chars"]:
+        label = raw[prev:start]
+        yuan = q.yuan if q.kind == "money" else _bare_money(q) if parts else None
+        cut = (
+            yuan is None
+            or len(label) > longest
+            or _stops(label, rule)
+            # "…；实际支出80万元" after a semicolon is the next statement, not the list's next item
+            or bool(_SEMICOLON.match(label) and _families(label))
+            # "…，全年实际发放186.13万元" is the next figure of the sentence, not a part
+            or (_stated_over(ctx, ev["block"], start, stop_at) and not _LIST_ITEM.match(label))
+        )
+        if cut:
             break
-        if any(w in label for w in rule.params["stop_words"]):
-            break
-        start, end = ev["end"] + base + q.start, ev["end"] + base + q.end
-        evidence = {"quote": raw[start:end], "page": ev.get("page"), "block": ev["block"], "start": start, "end": end}
-        if _stated_over(ctx, ev["block"], start, end):
-            break  # "…，全年实际发放186.13万元" is the next figure of the sentence, not a part
-        parts.append((label.strip("，,、；;和及 ") or "其中", Printed.of_fact({"value": q.yuan, "text": q.text}), evidence))
-        prev = q.end
-    return parts
+        evidence = {"quote": raw[start:stop_at], "page": ev.get("page"), "block": ev["block"], "start": start, "end": stop_at}
+        parts.append((label.strip("，,、；;和及 ") or "其中", Printed.of_fact({"value": yuan, "text": q.text}), evidence))
+        prev = stop_at
+        nested = _NESTED.match(raw, stop_at, end)  # "商品和服务支出39.98万元（其中：办公费…）" breaks down that part
+        if nested:
+            prev = nested.end()
+    return parts, complete and not cut
+
+
+def _bare_money(q) -> Decimal | None:
+    """"…；救助站86万" closing a list of amounts: a number with 万/亿 and no unit is money among money."""
+    if q.kind == "number" and q.unit is None and q.value is not None and q.text.endswith(tuple(quantity_rules().magnitudes.words)):
+        return q.value
+    return None
+
+
+def _stops(label: str, rule: CheckRule) -> bool:
+    """Whether a label ends a breakdown: a 结余, a 合计, a rate. Last year's carry-over (上年结转) is a
+    source of the year's funds, a part like any other."""
+    bare = regex.sub(rule.params["source_words"], "", label)
+    return any(w in bare for w in rule.params["stop_words"])
+
+
+# "…530.40万元。其中：" — the amount closes its sentence and the next one opens its breakdown
+_CARRIED = regex.compile(r"\s*[。；;]\s*(?=其中|具体)")
+# a breakdown runs to the end of its sentence; semicolons separate its items
+_LIST_END = regex.compile(r"[。！!？?\n]")
+_SEMICOLON = regex.compile(r"\s*[；;]")
+_LIST_ITEM = regex.compile(r"\s*、")
+_NESTED = regex.compile(r"\s*[（(][^）)]*[）)]")  # an enumeration comma: the next item of the list, whatever it names
 
 
 @check("ARITH-SUBTOTAL")
@@ -419,6 +461,7 @@ def subtotal(ctx: Context, rule: CheckRule):
     yield from _listed_subtotals(ctx, rule)
     yield from _prose_subtotals(ctx, rule)
     yield from _line_subtotals(ctx, rule)
+    yield from _parallel_breakdowns(ctx, rule)
     yield from _totals_after_parts(ctx, rule)
     yield from _project_subtotals(ctx, rule)
     yield from _dimension_subtotals(ctx, rule)
@@ -481,7 +524,8 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
             yield from _parts_against(ctx, rule, {"value": q.yuan, "text": q.text, "evidence": ev}, None)
 
 
-_LABEL_AMOUNT = regex.compile(r"\s*(?P<label>[^\d\s:：。；;，,]{2,30})\s*[:：]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?\s*[。；;，,]?\s*")
+# an item line may be numbered ("1.中央资金…", "（2）省级资金…", "一是…")
+_LABEL_AMOUNT = regex.compile(r"\s*(?:\d{1,2}\s*[.．、]|[（(]\s*\d{1,2}\s*[）)]|[一二三四五六七八九十]{1,2}\s*[、是])?\s*(?P<label>[^\d\s:：。；;，,][^\d:：。；;，,]{1,39}?)\s*[:：]?\s*(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?\s*[。；;，,]?\s*")
 _UNIT_HEADING = regex.compile(r"[（(]\s*(万元|元)\s*[）)]")
 # compiled once: asked of every paragraph, the regex module's cache lookup cost more than the match
 _LINE_OPENING = regex.compile(r"\s*其中\s*[:：]?")
@@ -501,26 +545,79 @@ def _line_item(block, opening: bool) -> tuple[str, Decimal, str, str | None] | N
     return m.group("label"), Decimal(m.group("amount")), m.group("amount"), m.group("unit")
 
 
-def _line_subtotals(ctx: Context, rule: CheckRule):
-    """A breakdown printed one item per line, as flattened forms print it: "年度预算资金总额: 321.25" then
+@lru_cache(maxsize=4)
+def _opened_line_rx(openings: str) -> regex.Pattern:
+    """A sentence that states an amount and opens its breakdown on the lines below ("项目资金共计530.40万元，
+    具体如下：", "…530.40万元。其中：")."""
+    return regex.compile(r"(?P<label>.{0,60}?)(?P<amount>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)\s*[，,。]?\s*(?:" + openings + r")\s*[:：]\s*")
+
+
+def _whole_line(block, rule: CheckRule, whole_word: regex.Pattern) -> tuple[tuple[str, Decimal, str, str | None], bool] | None:
+    """The line a breakdown's items follow: one label and one amount naming a whole ("年度预算资金总额:
+    321.25"), or a sentence ending in 其中：/具体如下： (then the first item needs no 其中 of its own)."""
+    whole = _line_item(block, opening=False)
+    if whole is not None and whole_word.search(whole[0]):
+        return whole, False
+    m = _opened_line_rx(rule.params["openings"]).fullmatch(block.raw)
+    if m and not regex.search(r"\d", m.group("label")[-2:]):
+        return (m.group("label"), Decimal(m.group("amount")), m.group("amount"), m.group("unit")), True
+    return None
+
+
+@dataclass(frozen=True)
+class _LineBreakdown:
+    """A whole and its items, one per line, in one unit."""
+
+    block: object  # the whole's line
+    whole: tuple  # (label, amount, as printed, unit)
+    items: list  # [(block, (label, amount, as printed, unit))]
+    scale: Decimal  # yuan per printed unit
+
+    def printed(self, text: str) -> Printed:
+        return Printed.of_fact({"value": Decimal(text) * self.scale, "text": text})
+
+    @property
+    def total(self) -> Printed:
+        return self.printed(self.whole[2])
+
+    @property
+    def parts(self) -> list[Printed]:
+        return [self.printed(item[2]) for _, item in self.items]
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(_IN_PARENS.sub("", item[0]).strip() for _, item in self.items)
+
+
+def _evidence_in(b, text: str) -> dict:
+    start = b.raw.rfind(text)
+    return {"quote": text, "page": b.page, "block": b.index, "start": start, "end": start + len(text)}
+
+
+def _line_breakdowns(ctx: Context, rule: CheckRule) -> list[_LineBreakdown]:
+    """Every breakdown printed one item per line, as flattened forms print it: "年度预算资金总额: 321.25" then
     "其中:中央补助 166.00", "市级资金 136.00", "本级资金 20.25". The unit is the lines' own or the one a
-    heading just above states ("(万元)"); without a unit the figures may not be money, and nothing is said."""
+    heading just above states ("(万元)"); without a unit the figures may not be money, and none is taken."""
     if ctx.doc is None:
-        return
+        return []
+    if "line_breakdowns" in ctx.shared:
+        return ctx.shared["line_breakdowns"]
+    out = ctx.shared["line_breakdowns"] = []
     blocks = [b for b in ctx.doc.blocks if b.kind in ("paragraph", "heading")]
     whole_word = regex.compile(rule.params["line_whole_words"])
     for i, block in enumerate(blocks[:-2]):
-        whole = _line_item(block, opening=False)
-        if whole is None or not whole_word.search(whole[0]):
+        found = _whole_line(block, rule, whole_word)
+        if found is None:
             continue
-        first = _line_item(blocks[i + 1], opening=True)
+        whole, opened = found
+        first = _line_item(blocks[i + 1], opening=not opened)
         if first is None:
             continue
         items, k = [(blocks[i + 1], first)], i + 2
         while k < len(blocks):
             nxt = _line_item(blocks[k], opening=False)
             bare = _IN_PARENS.sub("", nxt[0]) if nxt else ""  # "本级资金(包括结转结余)" is a fund
-            if nxt is None or whole_word.search(bare) or any(w in bare for w in rule.params["stop_words"]):
+            if nxt is None or whole_word.search(bare) or _stops(bare, rule):
                 break
             items.append((blocks[k], nxt))
             k += 1
@@ -532,43 +629,77 @@ def _line_subtotals(ctx: Context, rule: CheckRule):
         if len(stated) > 1 or (not stated and heading is None):
             continue
         unit = stated.pop() if stated else heading
-        scale = Decimal(10000) if unit == "万元" else Decimal(1)
+        out.append(_LineBreakdown(block, whole, items, Decimal(10000) if unit == "万元" else Decimal(1)))
+    return out
 
-        def printed(text: str) -> Printed:
-            return Printed.of_fact({"value": Decimal(text) * scale, "text": text})
 
-        total = printed(whole[2])
-        parts = [printed(item[2]) for _, item in items]
+def _line_subtotals(ctx: Context, rule: CheckRule):
+    """Each line breakdown's items against its whole."""
+    for bd in _line_breakdowns(ctx, rule):
+        total, parts = bd.total, bd.parts
         fires, s, _ = _subtotal_fires(parts, total, rule)
         if not fires or max(p.value for p in parts) > total.value:
             continue  # a part above the whole is no breakdown of it (the lines belong to something else)
-
-        def ev(b, text: str) -> dict:
-            start = b.raw.rfind(text)
-            return {"quote": text, "page": b.page, "block": b.index, "start": start, "end": start + len(text)}
-
         yield ctx.finding(
             rule,
             "parts",
-            msg={"quote": block.raw.strip(), "total": wan(total.value), "parts": "、".join(f"{lab}{wan(p.value)}" for (_, (lab, _, _, _)), p in zip(items, parts)),
+            msg={"quote": bd.block.raw.strip(), "total": wan(total.value), "parts": "、".join(f"{lab}{wan(p.value)}" for (_, (lab, _, _, _)), p in zip(bd.items, parts)),
                  "parts_sum": wan(s), "diff": wan(abs(s - total.value))},
-            evidence=[ev(block, whole[2])] + [ev(b, item[2]) for b, item in items],
+            evidence=[_evidence_in(bd.block, bd.whole[2])] + [_evidence_in(b, item[2]) for b, item in bd.items],
             expected=s,
             stated=total.value,
-            facts={"field": None, "parts": {item[0]: p.value for (_, item), p in zip(items, parts)}},
+            facts={"field": None, "parts": {item[0]: p.value for (_, item), p in zip(bd.items, parts)}},
         )
+
+
+def _parallel_breakdowns(ctx: Context, rule: CheckRule):
+    """A transfer-payment form prints the 合计 breakdown and then each fund's, with the same lines (年度预算资金
+    总额 / 其中:中央补助 / 市级资金 / 本级资金). When one breakdown's whole is the sum of the next ones' wholes,
+    it is their 合计, and each of its lines must be the sum of the same line below (rulebook B.1-3)."""
+    groups = _line_breakdowns(ctx, rule)
+    for n, head in enumerate(groups):
+        rest = [g for g in groups[n + 1 :] if g.labels == head.labels]
+        # the funds right below, as many as add up to the head's whole
+        below, acc = [], Decimal(0)
+        for g in rest:
+            below.append(g)
+            acc += g.total.value
+            if acc >= head.total.value:
+                break
+        if len(below) < rule.params["min_parts"]:
+            continue
+        ok, _, _ = sum_agrees([g.total for g in below], head.total)
+        if not ok:
+            continue  # not their 合计 (or its own whole is the slip: the line sums below say nothing then)
+        for j, label in enumerate(head.labels):
+            stated = head.parts[j]
+            parts = [g.parts[j] for g in below]
+            agree, s, _ = sum_agrees(parts, stated)
+            if agree:
+                continue
+            yield ctx.finding(
+                rule,
+                "parallel",
+                msg={"label": label, "total": wan(stated.value), "count": len(below), "parts": "＋".join(wan(p.value) for p in parts), "parts_sum": wan(s), "diff": wan(abs(s - stated.value))},
+                evidence=[_evidence_in(head.items[j][0], head.items[j][1][2])] + [_evidence_in(g.items[j][0], g.items[j][1][2]) for g in below],
+                expected=s,
+                stated=stated.value,
+                facts={"field": None, "label": label, "parts": [p.value for p in parts]},
+            )
 
 
 def _parts_against(ctx: Context, rule: CheckRule, mention: dict, field: str | None):
     """The finding, if the parts a 其中 lists after this stated amount contradict it."""
     total = Printed.of_fact(mention)
-    parts = _listed_parts(ctx, mention, rule)
+    parts, whole_list = _listed_parts(ctx, mention, rule)
     if total is None or not parts:
         return
     if max(p.value for _, p, _ in parts) > total.value and sum(p.value for _, p, _ in parts) != total.value * 10000:
         return  # a whole below one of its parts is a figure misread (a page break in "910.4⏎2、7万元"),
         # unless it is the parts' sum written in 元 for 万元, a slip the report itself makes
     fires, s, _ = _subtotal_fires([p for _, p, _ in parts], total, rule)
+    if whole_list and len(parts) >= rule.params["min_parts"]:
+        fires = not sum_agrees([p for _, p, _ in parts], total)[0]  # 分别为 lists them all: any shortfall counts
     if not fires:
         return
     yield ctx.finding(
