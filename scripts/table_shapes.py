@@ -33,7 +33,7 @@ FLATTENINGS = ("space", "tab", "pipe", "cell-lines", "glued", "markdown", "pairs
 # What real sites add on top of a flattening (each alone, then all at once).
 NOISES = ("none", "wrapper", "wrapped-cells", "spaced-labels", "blank-cells", "unit-in-cell", "header-apart",
           "traditional", "all")
-TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei", "sources", "beijing", "sichuan")
+TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei", "sources", "beijing", "sichuan", "basic")
 
 WAN = Decimal("10000")
 
@@ -46,6 +46,9 @@ class Table:
     title: str
     expect: dict[str, Decimal | str | int | None] = field(default_factory=dict)
     indicators: list = field(default_factory=list)
+    # whether the form prints arithmetic that can cut its glued digits (a rate, a score); the older form's
+    # amounts are tied only by a sum across its source columns, which no reader cuts by
+    cut_by_arithmetic: bool = True
 
 
 def _q(x: Decimal, places: int) -> Decimal:
@@ -454,8 +457,59 @@ def sichuan(rng: random.Random) -> Table:
     return Table(rows, f"{year}年项目支出绩效自评表", expect, ind_expect)
 
 
+def basic(rng: random.Random) -> Table:
+    """The older national self-report form (财政部 2009, still printed by many provinces): 项目基本情况 with
+    计划投资额 / 实际到位资金 / 实际使用情况 in 万元, each split 其中：中央财政 / 省财政 / 市县财政 / 其他, either
+    side by side (each amount with its own 其中 column) or one row per amount under the source columns;
+    then 一级指标 | 分值 | 得分, 总分 and 评价等次. No execution rate is printed."""
+    _, plan, _, places = _money(rng)
+    # a form with a high score spends most of its money (a low rate would contradict the 优 it prints)
+    used = plan if rng.random() < 0.6 else _q(plan * Decimal(rng.randint(90, 99)) / 100, places)
+    received = plan if rng.random() < 0.7 else max(used, _q(plan * Decimal(rng.randint(90, 99)) / 100, places))
+    labels = ("其中：中央财政", "省财政", "市县财政", "其他")
+
+    def split(whole: Decimal) -> list[str]:
+        share = _q(whole * Decimal(rng.choice((0, 40, 60, 100))) / 100, places)
+        cells = [share, Decimal(0), whole - share, Decimal(0)]
+        return [f"{c:.{places}f}" if c else "" for c in cells]
+
+    money = [plan, received, used]
+    splits = [split(m) for m in money]
+    year = rng.randint(2013, 2020)
+    dims = [("项目决策", 20), ("项目管理", 25), ("项目绩效", 55)]
+    scores = [Decimal(w) - (rng.choice((0, 0, 1, 2)) if w > 20 else 0) for _, w in dims]
+    total = sum(scores)
+    rows = [
+        ["项目名称", "农村中小学教师培训"],
+        ["项目实施单位", "县教师进修学校", "主管部门", "县教育局"],
+        ["项目类型", "经常性项目（√）一次性项目（ ）"],
+    ]
+    if rng.random() < 0.5:
+        rows.append(["计划投资额（万元）", f"{plan:.{places}f}", "实际到位资金（万元）", f"{received:.{places}f}", "实际使用情况（万元）", f"{used:.{places}f}"])
+        for k, label in enumerate(labels):
+            rows.append([label, splits[0][k], label, splits[1][k], label, splits[2][k]])
+    else:
+        rows.append(["项目资金（万元）", "合计", "中央财政", "省财政", "市县财政", "其他"])
+        for name, m, cells in zip(("计划投资额", "实际到位资金", "实际使用情况"), money, splits):
+            rows.append([name, f"{m:.{places}f}", *cells])
+    rows.append(["一级指标", "分值", "得分"])
+    rows.extend([name, str(w), str(sc)] for (name, w), sc in zip(dims, scores))
+    rows.append(["总分", "100", str(total)])
+    rows.append(["评价等次", {"优": "优秀", "良": "良好", "中": "合格", "差": "不合格"}[_grade(total)]])
+    expect = {
+        "budget_full_year_wan": plan,
+        "funds_received_wan": received,
+        "spent_wan": used,
+        "execution_rate_pct": None,
+        "total_score": total,
+        "grade": _grade(total),
+        "year": year,
+    }
+    return Table(rows, f"{year}年度项目支出绩效自评报告", expect, cut_by_arithmetic=False)
+
+
 MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan, "department": department, "hebei": hebei, "sources": sources,
-          "beijing": beijing, "sichuan": sichuan}
+          "beijing": beijing, "sichuan": sichuan, "basic": basic}
 
 
 def _rate_column(rows: list[list[str]], row: list[str], j: int) -> bool:
@@ -529,13 +583,19 @@ _WRAPS = {"其中：当年财政拨款": "其中：当年财政\n拨款", "项�
           "全年预算数（A）": "全年预算数\n（A）", "服务对象满意度指标": "服务对象满意\n度指标"}
 
 
+_PLAN_ROWS = ("计划投资额", "实际到位资金", "实际使用情况")
+
+
 def add_noise(table: Table, noise: str, how: str) -> str:
     """The table flattened ``how`` with one kind of noise (or all of them) laid on top."""
     kinds = set(NOISES[1:-1]) if noise == "all" else {noise}
     rows = [list(r) for r in table.rows]
     if "spaced-labels" in kinds:
         rows = [[" ".join(c) if c in ("年度资金总额", "总分") else c for c in r] for r in rows]
-    if "unit-in-cell" in kinds:
+    if "unit-in-cell" in kinds and any(r[0].startswith(_PLAN_ROWS) for r in rows):
+        # the older form's rows of one amount under its source columns: every amount with its 万元
+        rows = [[c + "万元" if j and r[0] in _PLAN_ROWS and re.fullmatch(r"[\d.]+", c) else c for j, c in enumerate(r)] for r in rows]
+    elif "unit-in-cell" in kinds:
         money_row = next(i for i, r in enumerate(rows) if any(x in c for c in r for x in ("年度资金总额", "年度总金额", "年 度", "合计", "总计", "资金总额", "总额")))
         header = next(r for r in reversed(rows[:money_row]) if any("预算" in c for c in r))
         cols = [j for j, c in enumerate(header) if ("预算" in c or "执行数" in c or "支出" in c) and "率" not in c]
@@ -548,7 +608,7 @@ def add_noise(table: Table, noise: str, how: str) -> str:
         rows = [[_WRAPS.get(c, c) for c in r] for r in rows]
     if "blank-cells" in kinds and how in ("cell-lines", "space"):
         rows = [[c if c else "\u00a0" for c in r] for r in rows]
-    text = flatten(Table(rows, table.title, table.expect, table.indicators), how)
+    text = flatten(Table(rows, table.title, table.expect, table.indicators, table.cut_by_arithmetic), how)
     if "header-apart" in kinds:
         out = []
         for line in text.splitlines():
@@ -567,8 +627,9 @@ def add_noise(table: Table, noise: str, how: str) -> str:
 def ambiguous(table: Table, how: str) -> bool:
     """A table no reader can be asked to read: glued digits with nothing spent, where no arithmetic says
     where one figure ends and the next begins ("24292323890100%": 24292 | 32389 | 0 | 10 | 0%, or
-    2429232389 | 0 …). The sweep counts them apart; they are left unread, not guessed."""
-    return how == "glued" and table.expect.get("spent_wan") == 0
+    2429232389 | 0 …), and the older form's rows, whose amounts only a sum across the source columns ties.
+    The sweep counts them apart; they are left unread, not guessed."""
+    return how == "glued" and (table.expect.get("spent_wan") == 0 or not table.cut_by_arithmetic)
 
 
 def read(text: str) -> dict:
@@ -720,7 +781,7 @@ def plant(table: Table, kind: str, rng: random.Random, every_source: bool = True
         rows[part][j] = f"{value:.{places}f}"
     else:
         raise ValueError(kind)
-    return Table(rows, table.title, dict(table.expect), table.indicators)
+    return Table(rows, table.title, dict(table.expect), table.indicators, table.cut_by_arithmetic)
 
 
 def plant_matrix(args) -> int:
@@ -795,7 +856,7 @@ def main(argv: list[str] | None = None) -> int:
                                 print(f"  {noise}/{how}/{name}#{i} {k}: {v}")
                 cells.append(f"{right:>4}/{total:<4} {ind_right:>4}/{ind_total:<4}")
             print(f"{how:12} " + " ".join(f"{c:>22}" for c in cells))
-    print(f"set aside: {set_aside} glued tables with nothing spent (no arithmetic cuts their digits)")
+    print(f"set aside: {set_aside} glued tables with nothing spent or of the older form (no arithmetic cuts their digits)")
     return 0
 
 

@@ -665,3 +665,48 @@ def test_a_part_label_wrapped_in_its_cell_is_one_row(tmp_path):
     assert part["row"] == "其中：当年财政" and part["cells"]["full_year"]["value"] == 1350000
     [f] = [f for f in rec["findings"] if f["check"] == "ARITH-FUND-ROWS"]
     assert f["stated"] == 1500000 and f["expected"] == 1350000
+
+
+OLDER_FORM = """2018年度农村教师培训项目支出绩效自评报告
+项目实施单位 县教师进修学校 主管部门 县教育局
+项目资金（万元） 合计 中央财政 省财政 市县财政 其他
+计划投资额 60.00 36.00 24.00
+实际到位资金 60.00 60.00
+实际使用情况 58.50 36.00 22.50
+"""
+
+
+@pytest.mark.parametrize("how", ["space", "cell-lines"])
+def test_a_row_of_figures_under_a_whole_column_gives_its_first_figure(tmp_path, how):
+    # the older national form: one row per amount under 合计 | 中央财政 | 省财政 …; blank source cells drop
+    # out when the table is flattened, but the 合计 figure is always the first
+    text = OLDER_FORM if how == "space" else "\n".join(c for line in OLDER_FORM.splitlines() for c in line.split(" ")) + "\n"
+    path = tmp_path / "older.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = extract_record(parse_file(path))
+    budget = rec["budget"]
+    assert (budget["full_year"]["value"], budget["received"]["value"], budget["spent"]["value"]) == (600000, 600000, 585000)
+    assert budget["spent"]["evidence"]["quote"] == "58.50"
+    lines = text.splitlines()
+    assert lines[budget["spent"]["evidence"]["block"]].startswith(("实际使用情况", "58.50"))
+
+
+def test_a_row_of_figures_under_columns_of_years_stays_unread(tmp_path):
+    # 2021年决算 | 2022年预算 | 2022年决算: no column is the whole, so the label heads them all
+    text = OLDER_FORM.replace("合计 中央财政 省财政 市县财政 其他", "2021年决算数 2022年预算数 2022年决算数")
+    text = text.replace("项目资金（万元）", "经费情况（万元）")
+    path = tmp_path / "years.txt"
+    path.write_text(text, encoding="utf-8")
+    rec = extract_record(parse_file(path))
+    assert rec["budget"]["full_year"] is None and rec["budget"]["spent"] is None
+
+
+def test_the_execution_ceiling_on_a_form_that_prints_no_execution_block_is_a_warning(tmp_path):
+    # 55.50 / 60.00 = 92.5%: under the national form's 10 points the total could be at most 99.25; this
+    # form prints 项目决策/项目管理/项目绩效 and no 预算执行率 分值, so the ceiling may not apply
+    text = OLDER_FORM.replace("58.50 36.00 22.50", "55.50 36.00 19.50") + "一级指标 分值 得分\n项目决策 20 20\n项目管理 25 25\n项目绩效 55 55\n总分 100 100\n评价等次 优秀\n"
+    path = tmp_path / "older.txt"
+    path.write_text(text, encoding="utf-8")
+    found = [f for f in extract_record(parse_file(path))["findings"] if f["check"] == "GRADE-EXEC-CEILING"]
+    assert [f["severity"] for f in found] == ["warning"]
+    assert "请核对所用表式" in found[0]["message"] and Decimal(str(found[0]["expected"])) == Decimal("99.25")

@@ -95,6 +95,7 @@ class Structure(BaseModel):
     list_opened: str  # in a sentence: what follows are items ("…情况如下：")
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
+    whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
 
 
 @schema("fields.yaml")
@@ -117,6 +118,10 @@ class FieldRules(BaseModel):
             (f, [(regex.compile(lab.pattern), lab) for lab in f.labels], regex.compile(f.zero) if f.zero else None)
             for f in self.fields
         ]
+
+    @cached_property
+    def whole_column_rx(self) -> regex.Pattern:
+        return regex.compile(self.structure.whole_column)
 
     @cached_property
     def any_label(self) -> regex.Pattern:
@@ -676,6 +681,39 @@ def _header_row(cells: list) -> bool:
     return len(cells) >= 3 and not any(_DIGIT.search(t.key) for t in cells)
 
 
+def _whole_column_above(toks: list, i: int, r: FieldRules) -> str | None:
+    """When the table's header above the row that ``toks[i]`` labels opens its figures' columns with a
+    whole's (合计, 总计), the unit it states ("项目资金（万元）") or 万元; else None. The header is the nearest
+    run of three or more cells without a figure (its own line when it has one), the rows between it and
+    this one each a label and its figures."""
+    k, seen_rows = i - 1, 0
+    while k >= 0 and seen_rows <= 4:
+        if _VALUE_CELL.fullmatch(toks[k].key):
+            k -= 1
+            continue
+        run = k
+        while run >= 0 and not _VALUE_CELL.fullmatch(toks[run].key) and not _DIGIT.search(toks[run].key):
+            run -= 1
+        cells = toks[run + 1 : k + 1]
+        same_line = [c for c in cells if c.line == cells[-1].line]
+        if len(same_line) >= 3:
+            cells = same_line  # a header printed on its own line, not the cells of the lines above it
+        if len(cells) >= 3:
+            p = next((n for n in range(len(cells) - 1, -1, -1) if r.whole_column_rx.fullmatch(cells[n].key.strip())), None)
+            # the whole's column comes first, after at most the header's own label cell ("项目资金（万元）")
+            if p is None or len(cells) - p < 3 or (p > 1 and not _UNIT_IN_LABEL.search(cells[p - 1].key)):
+                return None
+            m = _UNIT_IN_LABEL.search(cells[p - 1].key) if p else None
+            return m.group(1) if m else "万元"
+        if len(cells) != 1:
+            return None
+        k, seen_rows = run, seen_rows + 1  # an earlier row's label: look above it
+    return None
+
+
+_UNIT_IN_LABEL = regex.compile(r"[（(]\s*(万元|元|亿元)\s*[）)]")
+
+
 def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
     """Figures printed in the cell (or on the line) after a cell that holds only their label:
     "实际到位资金 (万元) | 1208.75", one cell per line, or a real table's label cell and value cell.
@@ -710,7 +748,13 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
         elif not _VALUE_CELL.fullmatch(v.key):
             continue
         if j + 1 < len(toks) and _VALUE_CELL.fullmatch(toks[j + 1].key):
-            continue  # a label before a row of figures heads several columns (年度, 预算, 决算 …), not one
+            # a label before a row of figures heads several columns (年度, 预算, 决算 …), not one; unless the
+            # columns' first heading is their whole ("项目资金（万元）| 合计 | 中央财政 | 省财政 …"): the row's
+            # first figure, which no blank cell can shift, is then the label's
+            heading = _whole_column_above(toks, i, r)
+            if heading is None:
+                continue
+            unit = unit or heading
         if v.line != t.line and _header_row(by_line[t.line]):
             continue  # the last heading of a table's header row: the figure below it starts the next row
         q = parse_quantity(value_text)
