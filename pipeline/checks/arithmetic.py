@@ -16,7 +16,6 @@ import regex
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
 from pipeline.checks.indicators import compare, dimension_of, plain
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
-from pipeline.literals import may_match, required
 from pipeline.quantity import find_quantities
 from pipeline.quantity import rules as quantity_rules
 
@@ -379,6 +378,13 @@ def _opening(rule: CheckRule) -> regex.Pattern:
 
 
 @lru_cache(maxsize=4)
+def _after_amount_rx(openings: str) -> regex.Pattern:
+    """An amount's unit (元, 万) with a breakdown's opening word (or parenthesis) close after it, in the same
+    sentence or the next ("万元，其中", "万元。其中："); the match ends where the amount does."""
+    return regex.compile(r"[元万](?=\s*[，,、。；;]?\s*(?:(?:" + openings + r")|[（(]))")
+
+
+@lru_cache(maxsize=4)
 def _opening_rx(openings: str) -> regex.Pattern:
     return regex.compile(r"\s*(?:[，,、]?\s*(?:" + openings + r")\s*[：:]?|[（(]\s*(?:其中\s*[：:]?)?)")
 
@@ -509,16 +515,20 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
         return
     checked = {(m["evidence"]["block"], m["evidence"]["end"]) for f in BUDGET_LABELS for m in _mentions(ctx.fact("budget", f))}
     opening = _opening(rule)
-    needs = required(opening.pattern)
+    after_amount = _after_amount_rx(rule.params["openings"])
     for block in ctx.doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
-        if not may_match(needs, block.raw):
-            continue  # most paragraphs hold no word that opens a breakdown: their figures need not be read
+        # where an amount's unit is followed by a breakdown's opening word; most paragraphs have none, and
+        # their figures need not be read (a colon or a parenthesis is common, right after 万元 it is not)
+        ends = {m.end() for m in after_amount.finditer(block.raw)}
+        if not ends:
+            continue
         for q in find_quantities(block.raw):
-            if q.kind != "money" or q.yuan is None or (block.index, q.end) in checked:
+            if q.end not in ends or q.kind != "money" or q.yuan is None or (block.index, q.end) in checked:
                 continue
-            if not opening.match(block.raw, q.end):
+            carried = _CARRIED.match(block.raw, q.end)
+            if not opening.match(block.raw, carried.end() if carried else q.end):
                 continue
             ev = {"quote": block.raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}
             yield from _parts_against(ctx, rule, {"value": q.yuan, "text": q.text, "evidence": ev}, None)
