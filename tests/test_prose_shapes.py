@@ -105,3 +105,15 @@ def test_a_list_that_enumerates_every_part_may_fall_short_by_any_amount(tmp_path
     partial = text.replace("。具体是：", "，其中")
     assert "其中城墙修缮工程300万元；" in partial
     assert not [f for f in record(tmp_path, partial)["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+
+
+@pytest.mark.parametrize("line, total", [
+    ("总分（100分） 95.5", "95.5"),  # the form's scale in brackets after its label, then the total
+    ("总分（100分）：95.5分", "95.5"),
+    ("自评总分(分)97.6", "97.6"),  # a unit in brackets is no scale
+    ("总分（100分）", None),  # the scale alone is no total
+])
+def test_a_total_label_with_its_scale_in_brackets(tmp_path, line, total):
+    rec = record(tmp_path, f"2022年度项目绩效自评表\n一级指标 分值 得分\n产出指标 50 48\n{line}\n")
+    got = rec["score"]["total"]
+    assert (None if got is None else str(Decimal(str(got["value"])))) == total
