@@ -45,12 +45,17 @@ def _report_rate(ctx: Context, rule: CheckRule):
         return  # explained by some denominator; whether it is the right one is BUDGET-DENOMINATOR's question
     if _other_stated_budget(ctx, stated, spent) is not None:
         return  # the rate is of another budget the report states: BUDGET-DENOMINATOR says which
-    for d in [d for d in ("full_year", "initial", "received") if d in allowed]:
+    tried = [d for d in ("full_year", "initial", "received") if d in allowed]
+    if ctx.fact("budget", "full_year") is None and "initial" not in tried:
+        # the report states no 全年预算数, only the 年初 one (in prose): unless the budget was adjusted during
+        # the year, and then the report leaves the adjusted figure out, the rate is of that budget (a warning)
+        tried.append("initial")
+    for d in tried:
         res, den = results[d]
         if res is None:
             continue
         point, _, _ = ratio_percent(spent, den)
-        variant = "last_digit" if res == "last-digit" else "differs"
+        variant = "last_digit" if res == "last-digit" else "differs" if d in allowed else "initial_only"
         decimals = max(0, -stated.value.as_tuple().exponent) if isinstance(stated.value.as_tuple().exponent, int) else 2
         rounded = point.quantize(Decimal(1).scaleb(-decimals))
         yield ctx.finding(
