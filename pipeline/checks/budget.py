@@ -25,6 +25,32 @@ def _rate_against(ctx: Context, den_field: str) -> tuple[str | None, Printed | N
 def exec_rate(ctx: Context, rule: CheckRule):
     yield from _report_rate(ctx, rule)
     yield from _row_rates(ctx, rule)
+    yield from _arrival_rate(ctx, rule)
+
+
+def _arrival_rate(ctx: Context, rule: CheckRule):
+    """The stated 到位率 against 实际到位资金 ÷ 预算 (全年, else 年初). A warning: the rate may be of a budget
+    the report does not state (the sum 下达 by a higher level), and which one it means is not printed."""
+    stated = ctx.printed("budget", "arrival_rate")
+    named = ctx.named("received")
+    # both figures read by labels that name them: a loosely read amount may be another fund's or a part's
+    dens = [(d, found[0]) for d in ("full_year", "initial") for found in [ctx.named(d)] if found is not None]
+    if stated is None or named is None or not dens:
+        return
+    got, received = named
+    if any(rate_agreement(stated, got, p) in ("agrees", "last-digit") for _, p in dens):
+        return
+    d, den = dens[0]
+    point, _, _ = ratio_percent(got, den)
+    yield ctx.finding(
+        rule,
+        "arrival",
+        msg={"stated": fmt(stated.value) + "%", "expected": fmt(point) + "%", "num": wan(got.value), "den_label": _LABELS[d], "den": wan(den.value)},
+        evidence=[evidence_of(ctx.fact("budget", "arrival_rate")), evidence_of(received), evidence_of(ctx.fact("budget", d))],
+        expected=round(point, 4),
+        stated=stated.value,
+        facts={"received": got.value, d: den.value},
+    )
 
 
 def _report_rate(ctx: Context, rule: CheckRule):

@@ -407,22 +407,12 @@ def overclaim(ctx: Context, rule: CheckRule):
         )
 
 
-def _certain(ctx: Context, field: str) -> tuple[Printed, dict] | None:
-    """A budget figure read by a label that names it (not taken from another figure, not a loose reading)."""
-    fact = ctx.fact("budget", field)
-    rule = (fact or {}).get("rule") or ""
-    if not fact or "same-as-budget" in rule or rule.endswith(":uncertain") or rule.startswith("fields:budget.stated"):
-        return None
-    p = Printed.of_fact(fact)
-    return (p, fact) if p is not None and p.value > 0 else None
-
-
 def _short_of(ctx: Context, kind: str) -> tuple[str, list, dict] | None:
     """Why a claim that the funds arrived in full (``arrival``) or left nothing over (``balance``) does not
     hold: 到位资金 below the budget; 执行数 below what arrived (or, failing that, the budget). Beyond the
     printed precision of both figures."""
-    budget = _certain(ctx, "full_year") or _certain(ctx, "initial")
-    received = _certain(ctx, "received")
+    budget = ctx.named("full_year") or ctx.named("initial")
+    received = ctx.named("received")
     if kind == "arrival":
         if budget is None or received is None or received[0].hi >= budget[0].lo:
             return None
@@ -430,7 +420,7 @@ def _short_of(ctx: Context, kind: str) -> tuple[str, list, dict] | None:
         share = fmt(r.value / b.value * 100)
         return (f"实际到位资金{wan(r.value)}，少于预算{wan(b.value)}（到位率{share}%）", [evidence_of(rf), evidence_of(bf)],
                 {"received": r.value, "budget": b.value})
-    spent = _certain(ctx, "spent")
+    spent = ctx.named("spent")
     base, label = (received, "实际到位资金") if received is not None else (budget, "预算")
     if spent is None or base is None or spent[0].hi >= base[0].lo:
         return None
