@@ -74,7 +74,19 @@ def rate_figures(rng: random.Random, slip: bool) -> dict:
     if slip:
         delta = Decimal(rng.randint(400, 1500)) / 100 * rng.choice((1, -1))
         p = p + delta if Decimal(5) < p + delta < Decimal(100) else p - delta
-    return dict(b=b, s=s, p=p, b_yuan=_yuan(b), s_yuan=_yuan(s), r=b)
+    return dict(b=b, s=s, p=p, b_yuan=_yuan(b), s_yuan=_yuan(s), r=b, b_yi=_q(b / 10000, 4), s_yi=_q(s / 10000, 4))
+
+
+def restated_figures(rng: random.Random, slip: bool) -> dict:
+    """The rate and the spending stated twice: the same (consistent), or the second 3 to 9 points (the rate)
+    or 3% to 9% (the money) off the first (the slip)."""
+    b = _wan(rng)
+    s = _share(b, 60, 99, rng)
+    p = _pct(s, b)
+    k = Decimal(rng.randint(3, 9))
+    p2 = (p - k if p - k > 0 else p + k) if slip else p
+    s2 = _q(s * (100 - k) / 100, 2) if slip else s
+    return dict(b=b, s=s, p=p, p2=p2, s2=s2)
 
 
 def arrival_figures(rng: random.Random, slip: bool) -> dict:
@@ -169,7 +181,7 @@ def year_figures(rng: random.Random, slip: bool) -> dict:
 
 FIGURES = {
     "rate": rate_figures, "arrival": arrival_figures, "spent-claim": spent_claim_figures,
-    "arrival-claim": arrival_claim_figures, "target": target_figures, "low-rate": low_rate_figures,
+    "arrival-claim": arrival_claim_figures, "restated": restated_figures, "target": target_figures, "low-rate": low_rate_figures,
     "exec-score": exec_score_figures, "bounds": bounds_figures, "band": band_figures, "own-band": own_band_figures,
     "ceiling": ceiling_figures, "year": year_figures,
 }
@@ -194,6 +206,9 @@ SHAPES = [
     Shape("rate.mixed-units", "rate", "rate", "全年预算{b}万元，实际支出{s_yuan}元，预算执行率{p}%。"),
     Shape("rate.conclusion-section", "rate", "rate",
           "全年预算{b}万元。\n截至年底，项目实际支出{s}万元，主要用于设备购置和人员培训。\n五、自评结论\n经自评，本项目预算执行率为{p}%。"),
+    Shape("rate.亿元", "rate", "rate", "全年预算{b_yi}亿元，实际支出{s_yi}亿元，预算执行率{p}%。"),
+    Shape("rate.received-only", "rate", "rate", "项目实际到位资金{r}万元，实际支出{s}万元，资金执行率{p}%。"),
+    Shape("rate.资金支出", "rate", "rate", "截至12月31日，全年预算数{b}万元，项目资金支出{s}万元，预算执行率{p}%。"),
     Shape("rate.到位率", "rate", "arrival", "项目全年预算{b}万元，实际到位资金{r}万元，资金到位率{q}%。"),
     Shape("rate.到位率-and-执行率", "rate", "rate",
           "项目全年预算{b}万元，到位资金{r}万元，到位率100%；实际支出{s}万元，预算执行率{p}%。"),
@@ -212,6 +227,12 @@ SHAPES = [
           "全年预算{b}万元，实际支出{s}万元，补贴资金已全部发放到位。"),
     Shape("claim.支付完毕", "claim-vs-numbers", "spent-claim",
           "项目预算{b}万元，实际支出{s}万元，项目资金均已按合同支付完毕。"),
+    Shape("claim.全部完成支付", "claim-vs-numbers", "spent-claim",
+          "项目预算{b}万元，实际支出{s}万元，项目资金已全部完成支付。"),
+    Shape("claim.rate-twice", "claim-vs-numbers", "restated",
+          "全年预算{b}万元，实际支出{s}万元，预算执行率{p}%。\n四、自评结论\n项目预算执行率为{p2}%，资金管理规范。"),
+    Shape("claim.spent-twice", "claim-vs-numbers", "restated",
+          "全年预算{b}万元，截至12月31日实际支出{s}万元。\n（二）资金使用情况\n全年实际支出{s2}万元，主要用于工程建设。"),
     Shape("claim.全部到位", "claim-vs-numbers", "arrival-claim",
           "项目全年预算{b}万元，实际到位资金{r}万元，资金已全部到位。"),
     Shape("claim.足额到位", "claim-vs-numbers", "arrival-claim",
@@ -248,6 +269,8 @@ SHAPES = [
           "全年预算{b}万元，实际支出{s}万元。\n预算执行率（{w}分）：执行率{p}%，得{e_words}。"),
     Shape("score.exec-分值-得分", "scoring", "exec-score",
           "全年预算{b}万元，实际支出{s}万元。预算执行率{p}%，该项分值{w}分，得分{e}分。"),
+    Shape("score.exec-separate-sections", "scoring", "exec-score",
+          "全年预算{b}万元，实际支出{s}万元，预算执行率{p}%。\n（三）评分情况\n预算执行率指标得{e}分，产出指标得45分，效益指标得28分。"),
     Shape("score.row-above-points", "scoring", "bounds",
           "1.数量指标：培训农村劳动力目标≥{n}人，实际培训{a}人，得{sc}分（分值{w}分）；"),
     Shape("score.dimension-above-points", "scoring", "bounds",
@@ -275,6 +298,8 @@ SHAPES = [
     Shape("grade.own-85-bands", "grade-band", "own-band",
           "按照评分标准，85分（含）以上为优，75分（含）至85分为良，60分（含）至75分为中，60分以下为差。\n"
           "本项目自评得分{t}分，评价等级为优。"),
+    Shape("grade.table", "grade-band", "band",
+          "| 总分 | 100 | {t} |\n| 自评等级 | 优 |"),
     # -- grade-exec: 优 beside a very low execution rate, or a total the rate does not allow ------------------
     Shape("grade.优-low-rate", "grade-exec", "low-rate",
           "全年预算{b}万元，实际支出{s}万元，预算执行率{p}%。\n经综合评价，本项目自评等级为优。"),
@@ -289,6 +314,8 @@ SHAPES = [
     Shape("year.评价的是", "year", "year", "本报告评价的是{yb}年度{project}项目资金的使用情况。\n全年预算{b}万元，实际支出{s}万元。"),
     Shape("year.根据-开展自评", "year", "year",
           "根据县财政局统一部署，我局于次年3月对{yb}年度{project}项目资金开展了绩效自评，自评工作由财务股牵头。\n全年预算{b}万元，实际支出{s}万元。"),
+    Shape("year.chinese-numeral-title", "year", "year", "我局对{yb}年度{project}项目开展了绩效自评。\n全年预算{b}万元，实际支出{s}万元。",
+          title="{y_cn}年度{project}项目绩效自评报告"),
     Shape("year.title-年-body-年度", "year", "year", "{yb}年度该项目全年预算{b}万元，实际支出{s}万元。\n{yb}年度项目资金全部用于维修养护。",
           title="{y}年{project}项目绩效自评报告"),
 ]
@@ -300,7 +327,7 @@ def report(shape: Shape, rng: random.Random, slip: bool) -> str:
     values = FIGURES[shape.figures](rng, slip)
     if shape.family == "year":
         values["yb"] = y + rng.choice((1, -1)) if slip else y
-    values.update(y=y, project=rng.choice(PROJECTS))
+    values.update(y=y, y_cn="".join("〇一二三四五六七八九"[int(c)] for c in str(y)), project=rng.choice(PROJECTS))
     title = shape.title.format(**values)
     body = shape.text.format(**values)
     problems = shape.problems.format(**values)

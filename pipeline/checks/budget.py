@@ -18,7 +18,20 @@ def _rate_against(ctx: Context, den_field: str) -> tuple[str | None, Printed | N
     stated, spent, den = ctx.printed("budget", "execution_rate"), ctx.printed("budget", "spent"), ctx.printed("budget", den_field)
     if stated is None or spent is None or den is None:
         return None, den
-    return rate_agreement(stated, spent, den), den
+    return _agreement(stated, spent, den), den
+
+
+def _agreement(stated: Printed, num: Printed, den: Printed) -> str | None:
+    """rate_agreement, and "agrees" too when the stated rate lies within what the operands' own printed
+    decimals allow: 0.0340亿元 ÷ 0.0540亿元 is anything from 62.85% to 63.08%, so a printed 63.00% holds. A
+    figure printed whole ("2000万元") is taken as exact: budgets are set in round sums, and widening by half
+    a 万元 would hide a truncated rate."""
+    found = rate_agreement(stated, num, den)
+    if found != "differs":
+        return found  # (a truncated last digit stays one: an info, and the operands' rounding would hide it)
+    num, den = (Printed.exact(p.value) if p.whole else p for p in (num, den))
+    r = ratio_percent(num, den)
+    return "agrees" if r is not None and r[1] <= stated.hi and stated.lo <= r[2] else found
 
 
 @check("ARITH-EXEC-RATE")
@@ -38,7 +51,7 @@ def _arrival_rate(ctx: Context, rule: CheckRule):
     if stated is None or named is None or not dens:
         return
     got, received = named
-    if any(rate_agreement(stated, got, p) in ("agrees", "last-digit") for _, p in dens):
+    if any(_agreement(stated, got, p) in ("agrees", "last-digit") for _, p in dens):
         return
     d, den = dens[0]
     point, _, _ = ratio_percent(got, den)
@@ -72,16 +85,17 @@ def _report_rate(ctx: Context, rule: CheckRule):
     if _other_stated_budget(ctx, stated, spent) is not None:
         return  # the rate is of another budget the report states: BUDGET-DENOMINATOR says which
     tried = [d for d in ("full_year", "initial", "received") if d in allowed]
-    if ctx.fact("budget", "full_year") is None and "initial" not in tried:
-        # the report states no 全年预算数, only the 年初 one (in prose): unless the budget was adjusted during
-        # the year, and then the report leaves the adjusted figure out, the rate is of that budget (a warning)
-        tried.append("initial")
+    if ctx.fact("budget", "full_year") is None:
+        # the report states no 全年预算数, only the 年初 one or the funds that arrived: unless the budget was
+        # adjusted during the year and the report leaves the adjusted figure out, the rate is of that base (a
+        # warning, against each base in turn when none of them explains it)
+        tried += [d for d in ("initial", "received") if d not in tried]
     for d in tried:
         res, den = results[d]
         if res is None:
             continue
         point, _, _ = ratio_percent(spent, den)
-        variant = "last_digit" if res == "last-digit" else "differs" if d in allowed else "initial_only"
+        variant = "last_digit" if res == "last-digit" else "differs" if d in allowed else "no_full_year"
         decimals = max(0, -stated.value.as_tuple().exponent) if isinstance(stated.value.as_tuple().exponent, int) else 2
         rounded = point.quantize(Decimal(1).scaleb(-decimals))
         yield ctx.finding(
