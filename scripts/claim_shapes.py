@@ -14,6 +14,29 @@ row of the table.
     python scripts/claim_shapes.py -v       # and the sentences behind each miss or false alarm
 
 tests/test_claim_shapes.py runs every shape once each way.
+
+What it found (70 shapes, 5 reports each way, seed 1): slips found 247/350 and consistent silent 349/350
+before, 350/350 and 350/350 after (and 1400/1400 both ways at --n 20 --seed 3). Missed before, and why:
+
+- rate: a report stating only 年初预算 in prose, or only 到位资金, had its rate held against nothing (now a
+  warning, ARITH-EXEC-RATE no_full_year); 占全年预算的57.75% after what was spent was no rate; 到位率 was
+  not read at all (now budget.arrival_rate, held against 到位资金 ÷ 预算 as a warning). One false alarm:
+  0.0340亿元 ÷ 0.0540亿元 against 63.00%, which the operands' printed decimals allow.
+- claims: 足额拨付, 发放到位 (拨付到位 is the money arriving; 发放到位 reaching the recipients), 按合同支付完毕,
+  全部完成支付 and 按期完成 were no claims; 全部到位 / 足额到位 and 无结余 were never held against the figures
+  (now against 到位资金 below the budget, and 执行数 below what arrived, each read by a naming label, not
+  beside 结转 / 收回 nor when the clause names one source); 未发现明显问题 / 不存在问题 after a lead-in
+  (经自查，…) under 存在的问题 was no statement of none.
+- scoring: 得满分 in words, and 预算执行率为71%，该项分值10分，得分10分 (the rate between the name and its
+  points), gave the dimension no score.
+- year: the sentence saying what is evaluated (对2022年度…开展了绩效自评, 本次自评对象为2022年度…) named
+  another year only once, and one mention never outweighed the title.
+
+Shapes that held from the start: the rate beside its figures in 元, 万元 and 亿元, before or after them, in
+other sentences and sections, as 资金使用率 / 支付率 / 预算完成率 / 执行进度; 全部拨付 / 全部支出 / 使用完毕 /
+如期完成 / 圆满完成 against the rate or an unmet indicator; 暂无问题 and 存在的问题：无; scores above their
+points and unmet targets at full marks, in prose and tables; 优 below the national, a declared or an 85 band;
+优 beside a rate below 60% or a total above 90 + 10 × rate; a title in 年 against a body in 年度.
 """
 
 from __future__ import annotations
@@ -152,7 +175,8 @@ def band_figures(rng: random.Random, slip: bool) -> dict:
     """A total claimed 优: 90 or more (consistent), 80 to 89.9 (the slip: the national bands give 良)."""
     t = Decimal(rng.randint(8000, 8990)) / 100 if slip else Decimal(rng.randint(9000, 9900)) / 100
     b = _wan(rng)
-    return dict(t=_q(t, rng.choice((0, 1, 2))), b=b, s=b, p=Decimal(100))
+    # (rounded down: 89.6 printed whole must not become 90)
+    return dict(t=t.quantize(Decimal(1).scaleb(-rng.choice((0, 1, 2))), rounding=ROUND_DOWN), b=b, s=b, p=Decimal(100))
 
 
 def own_band_figures(rng: random.Random, slip: bool) -> dict:
@@ -160,7 +184,7 @@ def own_band_figures(rng: random.Random, slip: bool) -> dict:
     one of 80 to 84.9 does not (the slip)."""
     t = Decimal(rng.randint(8000, 8490)) / 100 if slip else Decimal(rng.randint(8500, 8990)) / 100
     b = _wan(rng)
-    return dict(t=_q(t, rng.choice((1, 2))), b=b, s=b, p=Decimal(100))
+    return dict(t=t.quantize(Decimal(1).scaleb(-rng.choice((1, 2))), rounding=ROUND_DOWN), b=b, s=b, p=Decimal(100))
 
 
 def ceiling_figures(rng: random.Random, slip: bool) -> dict:
