@@ -164,6 +164,17 @@ class Context:
     def printed(self, *path: str) -> Printed | None:
         return Printed.of_fact(self.fact(*path))
 
+    def named(self, field: str) -> tuple[Printed, dict] | None:
+        """A budget figure read by a label that names it: not taken from another figure ("资金已全部到位"
+        standing for the budget), not a loose reading, not an unqualified amount (安排…资金, 计划投资) that
+        may be one of several budgets. What a check needs to hold two figures against each other in words."""
+        fact = self.fact("budget", field)
+        rule = (fact or {}).get("rule") or ""
+        if not fact or "same-as-budget" in rule or rule.endswith(":uncertain") or rule.startswith("fields:budget.stated"):
+            return None
+        p = Printed.of_fact(fact)
+        return (p, fact) if p is not None and p.value > 0 else None
+
     def dimension(self, name: str) -> dict | None:
         return next((d for d in self.record.get("score", {}).get("dimensions", []) if d["name"] == name), None)
 

@@ -18,13 +18,52 @@ def _rate_against(ctx: Context, den_field: str) -> tuple[str | None, Printed | N
     stated, spent, den = ctx.printed("budget", "execution_rate"), ctx.printed("budget", "spent"), ctx.printed("budget", den_field)
     if stated is None or spent is None or den is None:
         return None, den
-    return rate_agreement(stated, spent, den), den
+    return _agreement(stated, spent, den), den
+
+
+def _agreement(stated: Printed, num: Printed, den: Printed) -> str | None:
+    """rate_agreement, and "agrees" too when the stated rate lies within what the operands' own printed
+    decimals allow: 0.0340亿元 ÷ 0.0540亿元 is anything from 62.85% to 63.08%, so a printed 63.00% holds. A
+    figure printed whole ("2000万元") is taken as exact: budgets are set in round sums, and widening by half
+    a 万元 would hide a truncated rate."""
+    found = rate_agreement(stated, num, den)
+    if found != "differs":
+        return found  # (a truncated last digit stays one: an info, and the operands' rounding would hide it)
+    num, den = (Printed.exact(p.value) if p.whole else p for p in (num, den))
+    r = ratio_percent(num, den)
+    return "agrees" if r is not None and r[1] <= stated.hi and stated.lo <= r[2] else found
 
 
 @check("ARITH-EXEC-RATE")
 def exec_rate(ctx: Context, rule: CheckRule):
     yield from _report_rate(ctx, rule)
     yield from _row_rates(ctx, rule)
+    yield from _arrival_rate(ctx, rule)
+
+
+def _arrival_rate(ctx: Context, rule: CheckRule):
+    """The stated 到位率 against 实际到位资金 ÷ 预算 (全年, else 年初). A warning: the rate may be of a budget
+    the report does not state (the sum 下达 by a higher level), and which one it means is not printed."""
+    stated = ctx.printed("budget", "arrival_rate")
+    named = ctx.named("received")
+    # both figures read by labels that name them: a loosely read amount may be another fund's or a part's
+    dens = [(d, found[0]) for d in ("full_year", "initial") for found in [ctx.named(d)] if found is not None]
+    if stated is None or named is None or not dens:
+        return
+    got, received = named
+    if any(_agreement(stated, got, p) in ("agrees", "last-digit") for _, p in dens):
+        return
+    d, den = dens[0]
+    point, _, _ = ratio_percent(got, den)
+    yield ctx.finding(
+        rule,
+        "arrival",
+        msg={"stated": fmt(stated.value) + "%", "expected": fmt(point) + "%", "num": wan(got.value), "den_label": _LABELS[d], "den": wan(den.value)},
+        evidence=[evidence_of(ctx.fact("budget", "arrival_rate")), evidence_of(received), evidence_of(ctx.fact("budget", d))],
+        expected=round(point, 4),
+        stated=stated.value,
+        facts={"received": got.value, d: den.value},
+    )
 
 
 def _report_rate(ctx: Context, rule: CheckRule):
@@ -45,12 +84,18 @@ def _report_rate(ctx: Context, rule: CheckRule):
         return  # explained by some denominator; whether it is the right one is BUDGET-DENOMINATOR's question
     if _other_stated_budget(ctx, stated, spent) is not None:
         return  # the rate is of another budget the report states: BUDGET-DENOMINATOR says which
-    for d in [d for d in ("full_year", "initial", "received") if d in allowed]:
+    tried = [d for d in ("full_year", "initial", "received") if d in allowed]
+    if ctx.fact("budget", "full_year") is None:
+        # the report states no 全年预算数, only the 年初 one or the funds that arrived: unless the budget was
+        # adjusted during the year and the report leaves the adjusted figure out, the rate is of that base (a
+        # warning, against each base in turn when none of them explains it)
+        tried += [d for d in ("initial", "received") if d not in tried]
+    for d in tried:
         res, den = results[d]
         if res is None:
             continue
         point, _, _ = ratio_percent(spent, den)
-        variant = "last_digit" if res == "last-digit" else "differs"
+        variant = "last_digit" if res == "last-digit" else "differs" if d in allowed else "no_full_year"
         decimals = max(0, -stated.value.as_tuple().exponent) if isinstance(stated.value.as_tuple().exponent, int) else 2
         rounded = point.quantize(Decimal(1).scaleb(-decimals))
         yield ctx.finding(

@@ -36,9 +36,11 @@ def year_conflict(ctx: Context, rule: CheckRule):
     stated = "；".join(f"正文{y}年度{n}处" for y, n in sorted(body.items()))
     if captions:
         stated += "；表格或附表标题为" + "、".join(f"{y}年度" for y in sorted(captions))
+    if conflict.get("scope"):
+        stated += "；正文所述评价对象为" + "、".join(f"{y}年度" for y in conflict["scope"])
     if "title" in conflict:
         title = conflict["title"]
-        others = {y for y in body if y != title} | (captions - {title})
+        others = {y for y in body if y != title} | (captions - {title}) | set(conflict.get("scope") or [])
         yield ctx.finding(
             rule,
             "title",

@@ -40,6 +40,10 @@ class OverclaimRules(BaseModel):
     completion: str
     not_before: str
     not_after: str
+    arrival: str
+    arrival_part: str
+    balance: str
+    balance_excused: str
     intermediary: str
     goal_headings: str
     report_headings: str
@@ -107,6 +111,10 @@ class NarrativeRules(BaseModel):
             "figure": regex.compile(s.figure),
             "money": regex.compile(o.money),
             "completion": regex.compile(o.completion),
+            "arrival": regex.compile(o.arrival),
+            "arrival_part": regex.compile(o.arrival_part),
+            "balance": regex.compile(o.balance),
+            "balance_excused": regex.compile(o.balance_excused),
             "not_before": regex.compile(o.not_before),
             "not_after": regex.compile(o.not_after),
             "intermediary": regex.compile(o.intermediary),
@@ -285,9 +293,12 @@ def _ind_text(ind: dict) -> str:
 # -- NARR-OVERCLAIM-WORDS -------------------------------------------------------------------------
 
 
+CLAIM_KINDS = ("money", "completion", "arrival", "balance")
+
+
 @dataclass
 class Claim:
-    kind: str  # "money" | "completion"
+    kind: str  # "money" | "completion" | "arrival" | "balance"
     block: Block
     start: int  # the clause that holds the claim, in the block's normalised text
     end: int
@@ -305,13 +316,17 @@ def claims_in(block: Block, r: NarrativeRules | None = None) -> list[Claim]:
     clauses = spans(key, rx["claim_clause_end"])
     out: list[Claim] = []
     seen: set[tuple[str, int]] = set()
-    for kind in ("money", "completion"):
+    for kind in CLAIM_KINDS:
         for m in rx[kind].finditer(key):
             a, b = enclosing(clauses, m.start())
             if rx["not_before"].search(key, a, m.start()) or rx["not_after"].match(key[m.end() : m.end() + 3]):
                 continue
             if kind == "money" and rx["intermediary"].search(key, m.start(), b):
                 continue
+            if kind == "arrival" and rx["arrival_part"].search(key, a, m.start()):
+                continue  # one source arrived in full: the others may not have
+            if kind == "balance" and rx["balance_excused"].search(key):
+                continue  # what was not spent was carried over or returned: no 结余 is then true
             a, b = trimmed(key, a, b)
             if block.kind == "table" and b - a < r.overclaim.table_min_chars:
                 continue  # a short cell is an indicator's value, not a statement about the project
@@ -354,11 +369,17 @@ def overclaim(ctx: Context, rule: CheckRule):
     missed = [i for i in ctx.record.get("indicators", []) if unmet(i)]
     money_min = dec(rule.params.get("money_min_rate", 90))
     done_min = dec(rule.params.get("completion_min_rate", 60))
-    for kind in ("money", "completion"):
+    for kind in CLAIM_KINDS:
         mine = [c for c in claims if c.kind == kind]
         if not mine:
             continue
         why, evidence, facts = [], [], {}
+        if kind in ("arrival", "balance"):
+            short = _short_of(ctx, kind)
+            if short is not None:
+                why.append(short[0])
+                evidence.extend(short[1])
+                facts.update(short[2])
         if kind == "money" and balance is not None and balance.lo > 0:
             why.append(f"报告列明结余{wan(balance.value)}")
             evidence.append(evidence_of(ctx.fact("budget", "balance")))
@@ -368,7 +389,7 @@ def overclaim(ctx: Context, rule: CheckRule):
             evidence.extend(i.get("evidence") for i in missed[:3])
             facts["unmet"] = [i["name"] for i in missed]
         limit = money_min if kind == "money" else done_min
-        if rate is not None and rate[0] < limit:
+        if kind in ("money", "completion") and rate is not None and rate[0] < limit:
             spent, full = ctx.printed("budget", "spent"), ctx.printed("budget", "full_year")
             figures = f"（执行{wan(spent.value)}，预算{wan(full.value)}）" if spent and full else ""
             why.append(f"预算执行率仅{fmt(rate[0])}%{figures}")
@@ -384,6 +405,28 @@ def overclaim(ctx: Context, rule: CheckRule):
             stated=[c.quote for c in mine],
             facts=facts,
         )
+
+
+def _short_of(ctx: Context, kind: str) -> tuple[str, list, dict] | None:
+    """Why a claim that the funds arrived in full (``arrival``) or left nothing over (``balance``) does not
+    hold: 到位资金 below the budget; 执行数 below what arrived (or, failing that, the budget). Beyond the
+    printed precision of both figures."""
+    budget = ctx.named("full_year") or ctx.named("initial")
+    received = ctx.named("received")
+    if kind == "arrival":
+        if budget is None or received is None or received[0].hi >= budget[0].lo:
+            return None
+        (r, rf), (b, bf) = received, budget
+        share = fmt(r.value / b.value * 100)
+        return (f"实际到位资金{wan(r.value)}，少于预算{wan(b.value)}（到位率{share}%）", [evidence_of(rf), evidence_of(bf)],
+                {"received": r.value, "budget": b.value})
+    spent = ctx.named("spent")
+    base, label = (received, "实际到位资金") if received is not None else (budget, "预算")
+    if spent is None or base is None or spent[0].hi >= base[0].lo:
+        return None
+    (sp, sf), (b, bf) = spent, base
+    return (f"全年执行数{wan(sp.value)}，少于{label}{wan(b.value)}，应有{wan(b.value - sp.value)}未支出", [evidence_of(sf), evidence_of(bf)],
+            {"spent": sp.value, "base": b.value})
 
 
 # -- NARR-SATISFACTION-BASIS ----------------------------------------------------------------------

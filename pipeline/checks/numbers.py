@@ -35,6 +35,7 @@ def dec(x) -> Decimal:
 class Printed:
     value: Decimal
     half_ulp: Decimal  # half a unit in the last printed place, in the value's own unit
+    whole: bool = False  # printed with no decimals ("2000万元"): often a round sum set exactly, not rounded
 
     @classmethod
     def exact(cls, value) -> Printed:
@@ -75,7 +76,7 @@ def _printed(value_text: str, text: str) -> Printed:
             if printed * scale == value:
                 exp = printed.as_tuple().exponent
                 decimals = -exp if isinstance(exp, int) and exp < 0 else 0
-                return Printed(value, Decimal("0.5") * Decimal(10) ** -decimals * scale)
+                return Printed(value, Decimal("0.5") * Decimal(10) ** -decimals * scale, decimals == 0)
     return Printed(value, Decimal(0))  # Chinese numerals and the like: exact as written
 
 

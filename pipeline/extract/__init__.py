@@ -15,7 +15,7 @@ from pipeline.extract.cells import lines_of
 from pipeline.extract.meta import extract_meta
 from pipeline.facts import Fact, Mention, jsonable, resolve
 
-BUDGET_FIELDS = ("initial", "full_year", "received", "spent", "execution_rate", "balance")
+BUDGET_FIELDS = ("initial", "full_year", "received", "spent", "execution_rate", "balance", "arrival_rate")
 LOOSE_RANK = 30  # a budget read by a verb and a fund's name, not by a label of its own
 # a numbered item that names its project before a colon: "（一）村级公益事业…："
 _ITEM = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])[^：:，。]{2,40}[：:]")
@@ -76,7 +76,7 @@ def _settle_unit_slips(budget: dict[str, Fact | None]) -> None:
     """A figure printed in 元 whose digits the report states elsewhere in 万元 ("全年预算数2089元" beside
     "资金合计2089万元") is the same amount with its unit slipped: the record keeps the amount (its mentions keep
     what was printed, and ARITH-UNIT reports the slip)."""
-    amounts = {f: v.value for f, v in budget.items() if v is not None and f != "execution_rate" and v.value}
+    amounts = {f: v.value for f, v in budget.items() if v is not None and f not in ("execution_rate", "arrival_rate") and v.value}
     for f, fact in budget.items():
         if f not in amounts or not _YUAN.search(fact.text):
             continue

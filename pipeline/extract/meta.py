@@ -35,6 +35,9 @@ class YearRules(BaseModel):
     chinese_year: str
     chinese_digits: dict[str, int]
     caption: str
+    scope: str  # a sentence saying which year's spending is evaluated: as sure as a caption
+    scope_examples: list[dict]
+    scope_counterexamples: list[str]
     ignore_tags: list[str]
     conflict_mentions: int = Field(ge=1)
     caption_chars: int = Field(ge=1)
@@ -89,6 +92,7 @@ class MetaRules(BaseModel):
             "period_cue": regex.compile(y.period_cue),
             "placeholder": regex.compile(y.placeholder),
             "caption": regex.compile(y.caption),
+            "scope": regex.compile(y.scope),
             "org": regex.compile(r"^(.{2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
             "pronoun": regex.compile(u.pronouns),
             "document_names": regex.compile(u.document_names.replace("ORG", u.org_suffix)),
@@ -129,6 +133,13 @@ class MetaRules(BaseModel):
         for i, text in enumerate(self.year.counterexamples):
             if _years(text, self.rx["evaluated"], self.year) or _years(text, self.rx["title_year"], self.year):
                 problems.append((("year", "counterexamples", i), f"{text!r} gives a year"))
+        for i, ex in enumerate(self.year.scope_examples):
+            got = scope_years(ex["text"], self)
+            if got != [ex["year"]]:
+                problems.append((("year", "scope_examples", i), f"gives {got}, expected {ex['year']}"))
+        for i, text in enumerate(self.year.scope_counterexamples):
+            if scope_years(text, self):
+                problems.append((("year", "scope_counterexamples", i), f"{text!r} gives {scope_years(text, self)}"))
         for i, ex in enumerate(self.unit.examples):
             got = unit_of(ex["text"], self)
             if got != ex["unit"]:
@@ -147,6 +158,13 @@ def rules() -> MetaRules:
 def title_years_of(text: str, r: MetaRules) -> list[int]:
     """The years a title names: 2023年度, else 2023年, else a January-to-December span of one year."""
     return _years(text, r.rx["evaluated"], r.year) or _years(text, r.rx["title_year"], r.year) or _whole_years(text, r)
+
+
+def scope_years(text: str, r: MetaRules) -> list[int]:
+    """The years a sentence names as what is evaluated ("对2022年度…项目开展了绩效自评", "本次自评对象为2022年度…"),
+    outside a document's title in 《》 (a notice's name says which year it asks about, not this report's)."""
+    key = _key(text, r)
+    return [int(m.group(1)) for m in r.rx["scope"].finditer(key) if not _in_book_title(key, m.start(1))]
 
 
 def _whole_years(text: str, r: MetaRules) -> list[int]:
@@ -237,9 +255,11 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
     title_years = [y for y in title_years if y]
     body: Counter[int] = Counter()
     captions: set[int] = set()
+    scope: set[int] = set()
     for b in doc.blocks:
         if b in titles or set(b.tags) & set(r.year.ignore_tags):
             continue
+        scope.update(scope_years(b.text, r))
         years = _years(b.text, rx["evaluated"], r.year)
         years += _whole_years(b.text, r)
         body.update(years)
@@ -252,10 +272,14 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
                 captions.update(_years(lead, rx["evaluated"], r.year))
     if title_years:
         year = title_years[-1]
-        others = {y for y, n in body.items() if y != year and (n >= r.year.conflict_mentions or y in captions)}
-        # outnumbered in the body, or a caption (a form's or report's own heading) naming another year
-        if others and (body[year] < sum(body[y] for y in others) or captions - {year}):
-            return None, {"title": year, "body": {str(y): body[y] for y in sorted(body)}, "captions": sorted(captions)}
+        others = {y for y, n in body.items() if y != year and (n >= r.year.conflict_mentions or y in captions | scope)}
+        # outnumbered in the body, or a caption (a form's or report's own heading) or the sentence that says
+        # what is evaluated naming another year
+        if others and (body[year] < sum(body[y] for y in others) or captions - {year} or scope - {year}):
+            conflict = {"title": year, "body": {str(y): body[y] for y in sorted(body)}, "captions": sorted(captions)}
+            if scope - {year}:
+                conflict["scope"] = sorted(scope - {year})
+            return None, conflict
         return year, None
     if len(rx["placeholder"].findall(doc.text)) >= 2:
         return None, None  # a 范文 copy with its years masked as 20xx: the years left are the sample's, no conflict

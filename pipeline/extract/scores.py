@@ -49,6 +49,8 @@ class DimensionRules(BaseModel):
     max_gap: int
     weight: str
     score: str
+    full_score: str  # full marks said in words: the score is the weight
+    own_figure: str  # 预算执行率's own value right after its name, before its weight or score
     rate: str
     list_weights: str
     examples: list[dict]
@@ -93,6 +95,8 @@ class ScoreRules(BaseModel):
             "dim_weight": regex.compile(d.weight),
             "dim_score": regex.compile(d.score),
             "dim_rate": regex.compile(d.rate),
+            "dim_full": regex.compile(d.full_score),
+            "dim_own_figure": regex.compile(d.own_figure),
             "list_weights": regex.compile(d.list_weights),
             "count": regex.compile(self.counts.pattern),
         }
@@ -331,15 +335,29 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
 
         # The figures must follow the name closely ("决策指标满分15分", "决策（20分）", "决策17.4分");
         # a name further away is only mentioned ("…资金投入三方面的内容，由6个三级指标构成，权重…").
-        first = min((m.start() for rx in (r.rx["dim_weight"], r.rx["dim_score"]) for m in [rx.search(seg)] if m), default=None)
-        if first is None or first > r.dimensions.max_gap:
+        # 预算执行率 names a figure of its own: "预算执行率为95.6%，得9.56分" puts the rate first.
+        own = r.rx["dim_own_figure"].match(seg) if _canonical(n.group(0)) == "预算执行率" else None
+        lead = own.end() if own else 0
+        first = min((m.start() for rx in (r.rx["dim_weight"], r.rx["dim_score"]) for m in [rx.search(seg, lead)] if m), default=None)
+        if first is None or first - lead > r.dimensions.max_gap:
             continue
-        if _COMMA.search(seg[:first]) and _HAN.search(seg[:first]):
+        if _COMMA.search(seg[lead:first]) and _HAN.search(seg[lead:first]):
             continue  # "…并投入使用，自评得分94.75分": words and a comma between: not this dimension's figure
         weight = find(r.rx["dim_weight"], "dimension.weight")
         score_seg_rx = r.rx["dim_score"]
         score = find(score_seg_rx, "dimension.score")
+        full = r.rx["dim_full"].search(seg) if score is None and weight is not None else None
         colon = _COLON.search(seg)
+        if full is not None and colon is not None and colon.start() < full.start():
+            # "产出指标（50分）：甲…得满分；乙…得满分": full marks after a colon belong to the items listed
+            sentence_end = _STOP.search(key, seg_start + colon.end())
+            tail = key[seg_start + colon.end() : sentence_end.start() if sentence_end else len(key)]
+            if len(r.rx["dim_full"].findall(tail)) + len(score_seg_rx.findall(tail)) > 1:
+                full = None
+        if full is not None and not r.rx["dim_score"].search(seg, full.end()):
+            # "预算执行率（10分）：…，得满分": the score is the weight, quoted where the words say so
+            b = seg_start + full.end()
+            score = Mention("dimension.score", weight.value, text[n.start() : b], Evidence.of(block, n.start(), b), "scores:dimension.score:full", 20)
         if score is not None and colon is not None:
             # "产出指标（50分）：甲…得20分；乙…得20分" — scores after a colon belong to the items listed
             sentence_end = _STOP.search(key, seg_start + colon.end())
