@@ -117,3 +117,15 @@ def test_a_total_label_with_its_scale_in_brackets(tmp_path, line, total):
     rec = record(tmp_path, f"2022年度项目绩效自评表\n一级指标 分值 得分\n产出指标 50 48\n{line}\n")
     got = rec["score"]["total"]
     assert (None if got is None else str(Decimal(str(got["value"])))) == total
+
+
+def test_a_leftover_dated_to_an_earlier_year_is_a_part_of_the_budget(tmp_path):
+    # an earlier year's 结余 carried into this year's budget is a source like 上年结转; the year in its label
+    # is no part of the label's length
+    text = ("2019年度农机购置补贴项目绩效自评报告\n2019年度农机购置补贴资金预算数60万元，其中包括兵团补贴资金60万元，"
+            "2018年度农机购置补贴结余资金12.664万元。\n")
+    [f] = [f for f in record(tmp_path, text)["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+    assert Decimal(str(f["expected"])) == Decimal("726640") and Decimal(str(f["stated"])) == Decimal("600000")
+    # this year's 结余 after the parts ends the list: it is what is left, not a source
+    same_year = text.replace("2018年度农机购置补贴结余资金12.664万元", "年末结余资金12.664万元")
+    assert not [f for f in record(tmp_path, same_year)["findings"] if f["check"] == "ARITH-SUBTOTAL"]

@@ -421,7 +421,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
         yuan = q.yuan if q.kind == "money" else _bare_money(q) if parts else None
         cut = (
             yuan is None
-            or len(label) > longest
+            or len(_LABEL_FILLER.sub("", label)) > longest
             or _stops(label, rule)
             # "…；实际支出80万元" after a semicolon is the next statement, not the list's next item
             or bool(_SEMICOLON.match(label) and _families(label))
@@ -459,7 +459,9 @@ _CARRIED = regex.compile(r"\s*[。；;]\s*(?=其中|具体)")
 _LIST_END = regex.compile(r"[。！!？?\n]")
 _SEMICOLON = regex.compile(r"\s*[；;]")
 _LIST_ITEM = regex.compile(r"\s*、")
-_NESTED = regex.compile(r"\s*[（(][^）)]*[）)]")  # an enumeration comma: the next item of the list, whatever it names
+_NESTED = regex.compile(r"\s*[（(][^）)]*[）)]")
+# what a part's label may hold beyond its name: separators, and the year the part is dated to ("2018年度…结余资金")
+_LABEL_FILLER = regex.compile(r"[\s，,、；;和及]|(?:19|20)\d{2}年度?")  # an enumeration comma: the next item of the list, whatever it names
 
 
 @check("ARITH-SUBTOTAL")
