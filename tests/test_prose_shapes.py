@@ -129,3 +129,29 @@ def test_a_leftover_dated_to_an_earlier_year_is_a_part_of_the_budget(tmp_path):
     # this year's 结余 after the parts ends the list: it is what is left, not a source
     same_year = text.replace("2018年度农机购置补贴结余资金12.664万元", "年末结余资金12.664万元")
     assert not [f for f in record(tmp_path, same_year)["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+
+
+@pytest.mark.parametrize("sentence, product, stated", [
+    ("按照每户2000元标准补助85户，合计18万元。", "170000", "180000"),
+    ("补助标准为每亩10元，共补助面积5000亩，共计发放补贴5.5万元。", "50000", "55000"),
+    ("慰问标准300元/人，慰问对象120人，共计4.6万元。", "36000", "46000"),
+    ("按每人每年1200元的标准，为350名困难群众发放补助，共计发放40万元。", "420000", "400000"),
+])
+def test_a_standard_times_a_count_against_its_total(tmp_path, sentence, product, stated):
+    rec = record(tmp_path, f"2022年度困难群众补助项目绩效自评报告\n{sentence}\n")
+    [f] = [f for f in rec["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+    assert f["severity"] == "warning" and "标准×数量" in f["message"]
+    assert Decimal(str(f["expected"])) == Decimal(product) and Decimal(str(f["stated"])) == Decimal(stated)
+    # the total first, then the standard and the count it multiplies
+    assert f["evidence"][0]["quote"].endswith("万元") and "元" in f["evidence"][1]["quote"]
+
+
+@pytest.mark.parametrize("sentence", [
+    "按照每户2000元标准补助85户，合计17万元。",  # it holds
+    "慰问标准300元/人，慰问对象120人，共计3.6万元。",
+    "按每人每月300元标准发放120人，共计43.2万元。",  # per month: the months are not stated beside it
+    "按每人300元标准慰问120人，另购置慰问品2万元，共计5.6万元。",  # a second amount the total also holds
+])
+def test_a_standard_times_a_count_that_holds_or_cannot_be_held(tmp_path, sentence):
+    rec = record(tmp_path, f"2022年度困难群众补助项目绩效自评报告\n{sentence}\n")
+    assert not [f for f in rec["findings"] if f["check"] == "ARITH-SUBTOTAL"]

@@ -471,6 +471,7 @@ def subtotal(ctx: Context, rule: CheckRule):
     yield from _line_subtotals(ctx, rule)
     yield from _parallel_breakdowns(ctx, rule)
     yield from _totals_after_parts(ctx, rule)
+    yield from _products(ctx, rule)
     yield from _project_subtotals(ctx, rule)
     yield from _dimension_subtotals(ctx, rule)
 
@@ -754,7 +755,8 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
             text, base = sentence.group(0), sentence.start()
             if "其中" in text or not total_word.search(text):
                 continue
-            money = [q for q in find_quantities(text) if q.kind == "money" and q.yuan is not None and q.op is None]
+            # (a standard per person or per household is a price, not a part: "每人300元…共计5.6万元")
+            money = [q for q in find_quantities(text) if q.kind == "money" and q.yuan is not None and q.op is None and q.per is None]
             for k, total in enumerate(money):
                 if k < 2 or not closing.search(text[: total.start][-12:]):
                     continue
@@ -781,6 +783,58 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
                     uncertain=True,
                 )
                 break
+
+
+def _products(ctx: Context, rule: CheckRule):
+    """A standard times a count, closed by its total in one sentence ("按每户2000元标准补助85户，合计17万元";
+    "慰问标准300元/人，慰问对象120人，共计3.6万元"): the total must be the product. Only a sentence with
+    exactly one standard, one count of the standard's unit and one total (no second amount that the total
+    could also hold), and a standard per one unit or per unit and year."""
+    if ctx.doc is None:
+        return
+    p = rule.params["products"]
+    same_unit = {u: group for group in p["unit_groups"] for u in group}
+    closing = regex.compile(p["total_words"])
+    for block in ctx.doc.blocks:
+        if block.kind not in ("paragraph", "heading") or not _PER_MARK.search(block.raw):
+            continue
+        raw = block.raw
+        for sentence in _SENTENCE_OR_SEMICOLON.finditer(raw):
+            text, base = sentence.group(0), sentence.start()
+            qs = find_quantities(text)
+            if len(qs) != 3:
+                continue
+            standard, count, total = qs
+            if standard.kind != "money" or standard.per is None or count.kind != "count" or total.kind != "money" or total.per is not None:
+                continue
+            per = standard.per.split("/")
+            if len(per) > 2 or (len(per) == 2 and per[1] not in p["per_period"]):
+                continue  # 每人每月: the months are not stated beside it
+            if count.unit not in same_unit.get(per[0], (per[0],)):
+                continue
+            if not closing.search(text[count.end : total.start]) or standard.yuan is None or total.yuan is None:
+                continue
+            product = standard.yuan * count.value
+            stated = Printed.of_fact({"value": total.yuan, "text": total.text})
+            unit_price = Printed.of_fact({"value": standard.yuan, "text": standard.text})
+            slack = stated.half_ulp + unit_price.half_ulp * count.value
+            if abs(product - stated.value) <= slack:
+                continue
+            ev = lambda q: {"quote": raw[base + q.start : base + q.end], "page": block.page, "block": block.index, "start": base + q.start, "end": base + q.end}  # noqa: E731
+            yield ctx.finding(
+                rule,
+                "product",
+                msg={"standard": standard.text, "count": count.text, "product": wan(product), "total": wan(stated.value), "diff": wan(abs(product - stated.value))},
+                evidence=[ev(total), ev(standard), ev(count)],
+                expected=product,
+                stated=stated.value,
+                facts={"standard": standard.yuan, "count": count.value},
+                uncertain=True,
+            )
+
+
+_SENTENCE_OR_SEMICOLON = regex.compile(r"[^。；;！!？?\n]+")
+_PER_MARK = regex.compile(r"每|/")
 
 
 def _project_subtotals(ctx: Context, rule: CheckRule):
