@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 FLATTENINGS = ("space", "tab", "pipe", "cell-lines", "glued", "markdown", "pairs")
 # What real sites add on top of a flattening (each alone, then all at once).
 NOISES = ("none", "wrapper", "wrapped-cells", "spaced-labels", "blank-cells", "unit-in-cell", "header-apart",
-          "traditional", "all")
+          "traditional", "synonyms", "all")
 TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei", "sources", "beijing", "sichuan", "basic")
 
 WAN = Decimal("10000")
@@ -524,7 +524,7 @@ def _is_header(cells: list[str]) -> bool:
 
 
 def _value_column(name: str) -> bool:
-    return any(w in name for w in ("预算", "执行", "到位", "分值", "权重", "得分", "指标值", "完成值", "实际值", "率", "原因", "性质", "单位"))
+    return any(w in name for w in ("预算", "执行", "支出", "使用", "金额", "到位", "分值", "权重", "得分", "指标值", "目标值", "完成值", "实际值", "率", "原因", "性质", "单位"))
 
 
 def _is_value(cell: str) -> bool:
@@ -586,10 +586,28 @@ _WRAPS = {"其中：当年财政拨款": "其中：当年财政\n拨款", "项�
 _PLAN_ROWS = ("计划投资额", "实际到位资金", "实际使用情况")
 
 
+# other words forms use for the same columns (provinces' and years' variants of the headers)
+_SYNONYMS = {"全年预算数": ("批复预算数", "预算批复数", "年度预算数", "调整后预算数"),
+             "全年执行数": ("实际支出数", "实际执行数", "执行金额", "支出数", "实际使用数"),
+             "年初预算数": ("年初批复预算", "年初预算金额"),
+             "年度指标值": ("目标值", "预期目标值", "指标值"),
+             "实际完成值": ("完成值", "实际值", "全年实际值")}
+
+
+def _synonym(cell: str, rng: random.Random) -> str:
+    for word, others in _SYNONYMS.items():
+        if cell.startswith(word):
+            return rng.choice(others) + cell[len(word):]
+    return cell
+
+
 def add_noise(table: Table, noise: str, how: str) -> str:
     """The table flattened ``how`` with one kind of noise (or all of them) laid on top."""
     kinds = set(NOISES[1:-1]) if noise == "all" else {noise}
     rows = [list(r) for r in table.rows]
+    if "synonyms" in kinds:
+        rng = random.Random(repr(table.rows))  # the same table always gets the same words
+        rows = [[_synonym(c, rng) for c in r] for r in rows]
     if "spaced-labels" in kinds:
         rows = [[" ".join(c) if c in ("年度资金总额", "总分") else c for c in r] for r in rows]
     if "unit-in-cell" in kinds and any(r[0].startswith(_PLAN_ROWS) for r in rows):
