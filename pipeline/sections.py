@@ -44,6 +44,8 @@ class TitleRules(BaseModel):
     pattern: str
     not_title: str
     max_lines: int
+    chrome: str  # a site's lines above the report (索引号：…, breadcrumbs, 全文检索): not counted as lines
+    max_chrome: int
 
 
 class TagRule(BaseModel):
@@ -158,10 +160,20 @@ def _is_continuation(text: str) -> bool:
 
 def _mark_titles(doc: Document, r: SectionRules) -> None:
     head: list[Block] = []
-    for block in doc.blocks[: r.title.max_lines + 2]:
+    chrome = regex.compile(r.title.chrome)
+    lines = skipped = 0
+    for block in doc.blocks:
         if block.kind == "table" or classify(block.text, r, block.key) is not None:
             break
         if block.kind != "title" and (len(block.text) > r.title.max_chars or "。" in block.text):
+            break
+        # a government site's page opens with its own lines (索引号, 发布机构, the breadcrumb): the title
+        # is within the first lines after them
+        if skipped < r.title.max_chrome and chrome.search(block.text):
+            skipped += 1
+        else:
+            lines += 1
+        if lines > r.title.max_lines + 2:
             break
         head.append(block)
     for i, block in enumerate(head):

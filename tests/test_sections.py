@@ -67,3 +67,40 @@ def test_traditional_script_headings() -> None:
     doc = _doc(DEVSET / "reports" / "D008.txt")
     headings = [b.text for b in doc.blocks if b.kind == "heading"]
     assert len(headings) == 4 and all(h[:2] in ("一、", "二、", "三、", "四、") for h in headings)
+
+
+SITE_PAGE = """澜江新区管理委员会
+政府信息公开
+您的位置:首页 >详细内容
+全文检索
+索引号: -2022-00000040 发布机构:
+生效日期: 2022-11-18 废止日期:
+文 号: 所属主题: 其他公开事项
+2021年1月-10月外贸发展奖励专项资金绩效评价报告
+来源: 发布时间:2022-11-18 浏览次数: 【字体:
+一、项目名称及项目资金
+（一）项目名称:2021年1月-10月外贸发展奖励专项资金项目
+（二）项目金额:共计943.23万元。
+"""
+
+
+def test_a_title_below_a_government_sites_own_lines(tmp_path) -> None:
+    # seven lines of the site (fields, breadcrumb, navigation words) before the report's title: the title is
+    # found, its span of months names the year, and the heading "项目名称及项目资金" is no project name
+    from pipeline.record import extract_record
+
+    path = tmp_path / "page.txt"
+    path.write_text(SITE_PAGE, encoding="utf-8")
+    doc = _doc(path)
+    titles = [b.text for b in doc.blocks if b.kind == "title"]
+    assert titles == ["2021年1月-10月外贸发展奖励专项资金绩效评价报告"]
+    meta = extract_record(parse_file(path))["meta"]
+    assert (meta["year"], meta["kind"], meta["project"]) == (2021, "evaluation-report", "2021年1月-10月外贸发展奖励专项资金项目")
+
+
+def test_a_span_of_months_in_a_sentence_standing_for_the_title_names_no_year(tmp_path) -> None:
+    from pipeline.record import extract_record
+
+    path = tmp_path / "page.txt"
+    path.write_text("根据有关办法，评价组于2024年3月至5月对该贷款项目开展了绩效评价，现将评价情况报告如下。\n一、项目概况\n", encoding="utf-8")
+    assert extract_record(parse_file(path))["meta"]["year"] is None

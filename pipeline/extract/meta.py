@@ -31,6 +31,7 @@ class YearRules(BaseModel):
     period: str
     period_cue: str
     whole_year: str  # January to December of one year: that year, as surely as 年度
+    title_months: str  # a span of months of one year in a title ("2021年1月-10月…报告"): that year
     placeholder: str
     chinese_year: str
     chinese_digits: dict[str, int]
@@ -63,6 +64,7 @@ class ProjectRules(BaseModel):
     labels: str
     report_words: str
     trailing: str
+    whole_spending: str  # a title about the department's whole spending names no project
     examples: list[dict]
 
 
@@ -89,15 +91,18 @@ class MetaRules(BaseModel):
             "plain_year": regex.compile(y.plain_year),
             "period": regex.compile(y.period),
             "whole_year": regex.compile(y.whole_year),
+            "title_months": regex.compile(y.title_months),
             "period_cue": regex.compile(y.period_cue),
             "placeholder": regex.compile(y.placeholder),
             "caption": regex.compile(y.caption),
             "scope": regex.compile(y.scope),
             "org": regex.compile(r"^(.{2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
             "pronoun": regex.compile(u.pronouns),
+            "whole_spending": regex.compile(p.whole_spending),
             "document_names": regex.compile(u.document_names.replace("ORG", u.org_suffix)),
             "project_label": regex.compile(
-                r"(?:" + p.labels + r")(?:\s*(?:" + p.labels + r"))*\s*[：:]?\s*([^\s，,。；;+“”]*?)(?=\s|$|[，,。；;]|主管部门|实施单位)"
+                # (a heading that names the field with another, "项目名称及项目资金", states no name)
+                r"(?:" + p.labels + r")(?:\s*(?:" + p.labels + r"))*\s*[：:]?\s*(?![及和与、])([^\s，,。；;+“”]*?)(?=\s|$|[，,。；;]|主管部门|实施单位)"
             ),
             "report_words": regex.compile(p.report_words + r"\s*(?:" + p.trailing + r")?\s*$"),
             "body_unit": regex.compile(
@@ -155,9 +160,11 @@ def rules() -> MetaRules:
     return load("meta.yaml")
 
 
-def title_years_of(text: str, r: MetaRules) -> list[int]:
-    """The years a title names: 2023年度, else 2023年, else a January-to-December span of one year."""
-    return _years(text, r.rx["evaluated"], r.year) or _years(text, r.rx["title_year"], r.year) or _whole_years(text, r)
+def title_years_of(text: str, r: MetaRules, months: bool = True) -> list[int]:
+    """The years a title names: 2023年度, else 2023年, else a January-to-December span of one year, else
+    (``months``: a real title line, not a first line taken in its place) a span of months of one year."""
+    return (_years(text, r.rx["evaluated"], r.year) or _years(text, r.rx["title_year"], r.year) or _whole_years(text, r)
+            or (_years(text, r.rx["title_months"], r.year) if months else []))
 
 
 def scope_years(text: str, r: MetaRules) -> list[int]:
@@ -251,7 +258,8 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
             if not in_title and (_in_book_title(b.text, m.start()) or not rx["period_cue"].search(b.text[max(0, m.start() - 14) : m.start()])):
                 continue
             return None, {"period": [int(m.group(1)), int(m.group(2))]}
-    title_years = title_years_of(title_text, r)
+    # (a first line standing in for a missing title may be a sentence: "…于2024年3月至5月开展评价")
+    title_years = title_years_of(title_text, r, months=bool(titles))
     title_years = [y for y in title_years if y]
     body: Counter[int] = Counter()
     captions: set[int] = set()
@@ -336,7 +344,8 @@ def project_of_title(title: str, r: MetaRules) -> str | None:
     years = list(regex.finditer(r"(?:(?:19|20)\d{2}|20[xX]{2})\s*年度?", head_key))
     if years:
         project = head[years[-1].end() :]
-        return project if project not in ("", "项目", "项目支出") else None  # the title names only the form
+        # the title names only the form, or the department's whole spending (a 部门整体 report has no project)
+        return project if project not in ("", "项目", "项目支出") and not r.rx["whole_spending"].search(project) else None
     org = r.rx["org"].match(head_key)
     if org:
         return head[org.end(1) :] or None
