@@ -155,3 +155,11 @@ def test_a_standard_times_a_count_against_its_total(tmp_path, sentence, product,
 def test_a_standard_times_a_count_that_holds_or_cannot_be_held(tmp_path, sentence):
     rec = record(tmp_path, f"2022年度困难群众补助项目绩效自评报告\n{sentence}\n")
     assert not [f for f in rec["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+
+
+def test_a_parts_rate_after_the_whole_rate_is_no_restatement(tmp_path):
+    # 80.04% is the 财政资金 part's rate, named after 其中: the record keeps 81.95% and NARR-AMOUNTS says nothing
+    rec = record(tmp_path, "2021年度重大工程建设基金绩效自评报告\n截止年底，资金总额预算执行率为81.95%（其中财政资金预算执行率为80.04%）。\n")
+    rate = rec["budget"]["execution_rate"]
+    assert Decimal(str(rate["value"])) == Decimal("81.95") and not rate.get("mentions")
+    assert not [f for f in rec["findings"] if f["check"] == "NARR-AMOUNTS"]

@@ -267,6 +267,15 @@ def _start(q: Quantity) -> int:
     return q.start
 
 
+def _part_rate(key: str, pos: int, quantities: list[Quantity], r: FieldRules) -> bool:
+    """Whether a rate's label at pos names a part's rate after a rate stated before it in the sentence:
+    "资金总额预算执行率为81.95%（其中财政资金预算执行率为80.04%）". A part's rate is no figure of the record's."""
+    start = _sentence_start(key, pos, r)
+    lo, hi = bisect_left(quantities, start, key=_start), bisect_left(quantities, pos, key=_start)
+    before = [q for q in quantities[lo:hi] if q.end <= pos and q.kind == "percent"]
+    return bool(before) and "其中" in key[before[-1].end : pos]
+
+
 def _in_breakdown(key: str, pos: int, field: str | None, quantities: list[Quantity], r: FieldRules) -> bool:
     """Whether a label at pos names a part of an amount of its own kind stated before it in the same
     sentence: after a 其中 ("总收入1587.38万元，其中…预算收入165.16万元"), or inside the parentheses that
@@ -407,7 +416,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if value is None or (f.max is not None and value > f.max):
                     continue
                 rule = f"fields:{f.id}" if lab.certain else f"fields:{f.id}:uncertain"
-                field = f"part.{f.id}" if f.kind == "money" and _in_breakdown(key, a, f.id, quantities, r) else f.id
+                part = _in_breakdown(key, a, f.id, quantities, r) if f.kind == "money" else f.kind == "percent" and _part_rate(key, a, quantities, r)
+                field = f"part.{f.id}" if part else f.id
                 mention = Mention(field, value, text[a : q.end], Evidence.of(block, a, q.end), rule, lab.rank)
                 prev = linked.get((field, q.start))
                 if prev is None or (lab.rank, a) < (prev.rank, prev.evidence.start):
