@@ -96,7 +96,8 @@ class MetaRules(BaseModel):
             "placeholder": regex.compile(y.placeholder),
             "caption": regex.compile(y.caption),
             "scope": regex.compile(y.scope),
-            "org": regex.compile(r"^(.{2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
+            # (a title may open with its year: "2022年度某区妇女联合会部门整体支出…")
+            "org": regex.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(.{2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
             "pronoun": regex.compile(u.pronouns),
             "whole_spending": regex.compile(p.whole_spending),
             "document_names": regex.compile(u.document_names.replace("ORG", u.org_suffix)),
