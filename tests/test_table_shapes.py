@@ -710,3 +710,16 @@ def test_the_execution_ceiling_on_a_form_that_prints_no_execution_block_is_a_war
     found = [f for f in extract_record(parse_file(path))["findings"] if f["check"] == "GRADE-EXEC-CEILING"]
     assert [f["severity"] for f in found] == ["warning"]
     assert "请核对所用表式" in found[0]["message"] and Decimal(str(found[0]["expected"])) == Decimal("99.25")
+
+
+def test_a_glued_percentage_above_100_beside_an_actual_of_100_lost_a_digit_to_the_cell_before(tmp_path):
+    # "…满意度调查290%96%": the 2 is the cell before (a weight), the target 90%
+    text = ("2020年度县级专项资金绩效目标自评表\n"
+            "1、2020年度县级专项资金绩效目标自评表专项资金名称县级储备粮负责人张三\n"
+            "2、产出指标数量指标储备粮轮换数量500吨520吨质量指标管理制度执行率100%100%\n"
+            "3、满意度指标服务对象满意度指标安全事故发生数0起0起群众满意度调查290%96%说明无\n")
+    path = tmp_path / "glued.txt"
+    path.write_text(text, encoding="utf-8")
+    rows = {i["name"]: (i["target"]["text"], i["actual"]["text"]) for i in extract_record(parse_file(path))["indicators"]}
+    assert rows["群众满意度调查"] == ("90%", "96%")
+    assert rows["管理制度执行率"] == ("100%", "100%") and rows["储备粮轮换数量"] == ("500吨", "520吨")

@@ -29,6 +29,24 @@ def _squeezed(text: str) -> tuple[str, list[int]]:
     return "".join(text[i] for i in idx), idx
 
 
+def _target_start(s: str, m: regex.Match) -> int:
+    """Where the pair's target begins. A percentage above 100 beside an actual of at most 100, with no
+    comparison before it, ran into a figure of the cell before it ("市民满意度调查290%100%": a 2, then 90%):
+    its leading digits are cut until it is at most 100."""
+    start, end = m.start("t"), m.end("t")
+    t = s[start:end]
+    if m.group("u") != "%" or not t[:1].isdigit():
+        return start
+    actual = s[m.start("a") : m.end("a")].rstrip("%")
+    number = t.rstrip("%")
+    if not regex.fullmatch(r"\d+(?:\.\d+)?", actual) or float(actual) > 100 or float(number) <= 100:
+        return start
+    for k in range(1, len(number.split(".")[0])):
+        if float(number[k:]) <= 100 and number[k] != "0":
+            return start + k
+    return start
+
+
 def stream_rows(block: Block, r: TableRules) -> list[tuple[str, str | None, str | None, tuple[int, int], tuple[int, int], tuple[int, int]]]:
     """The rows of a block that glues a form's indicator rows together, each as (name as printed, its
     level-1 and level-2 names, and the block spans of its name, target and actual); none for a block that
@@ -70,5 +88,5 @@ def stream_rows(block: Block, r: TableRules) -> list[tuple[str, str | None, str 
         l1_at = next((p for p, _ in reversed(level1) if p < name_start), -1)
         l2 = next((n for p, n in reversed(level2) if l1_at < p < name_start), None)
         printed = "".join(block.text[i] for i in idx[name_start : m.start()])  # as printed, without the wrap spaces
-        out.append((printed, l1, l2, span(name_start, m.start()), span(*m.span("t")), span(*m.span("a"))))
+        out.append((printed, l1, l2, span(name_start, m.start()), span(_target_start(s, m), m.end("t")), span(*m.span("a"))))
     return out

@@ -32,6 +32,7 @@ class YearRules(BaseModel):
     period_cue: str
     whole_year: str  # January to December of one year: that year, as surely as 年度
     title_months: str  # a span of months of one year in a title ("2021年1月-10月…报告"): that year
+    title_lead: str  # a title (a file's name) opening with a bare year ("2021乡镇…资金_自评报告.pdf")
     placeholder: str
     chinese_year: str
     chinese_digits: dict[str, int]
@@ -92,12 +93,14 @@ class MetaRules(BaseModel):
             "period": regex.compile(y.period),
             "whole_year": regex.compile(y.whole_year),
             "title_months": regex.compile(y.title_months),
+            "title_lead": regex.compile(y.title_lead),
             "period_cue": regex.compile(y.period_cue),
             "placeholder": regex.compile(y.placeholder),
             "caption": regex.compile(y.caption),
             "scope": regex.compile(y.scope),
             # (a title may open with its year: "2022年度某区妇女联合会部门整体支出…")
-            "org": regex.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(.{2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
+            # (and an organisation's name holds no figure and no bracket left open: "2021乡镇(公社)…" is none)
+            "org": regex.compile(r"^(?:(?:19|20)\d{2}\s*(?:年度?)?)?((?:[^（(\d]|[（(][^）)\d]{1,12}[）)]){2,30}?" + u.org_suffix + r")(?=(?:19|20)\d{2}|关于|[^\p{Han}]|项目|部门|$)"),
             "pronoun": regex.compile(u.pronouns),
             "whole_spending": regex.compile(p.whole_spending),
             "document_names": regex.compile(u.document_names.replace("ORG", u.org_suffix)),
@@ -161,11 +164,14 @@ def rules() -> MetaRules:
     return load("meta.yaml")
 
 
-def title_years_of(text: str, r: MetaRules, months: bool = True) -> list[int]:
+def title_years_of(text: str, r: MetaRules, title: bool = True) -> list[int]:
     """The years a title names: 2023年度, else 2023年, else a January-to-December span of one year, else
-    (``months``: a real title line, not a first line taken in its place) a span of months of one year."""
-    return (_years(text, r.rx["evaluated"], r.year) or _years(text, r.rx["title_year"], r.year) or _whole_years(text, r)
-            or (_years(text, r.rx["title_months"], r.year) if months else []))
+    (``title``: a real title line, not a first line taken in its place) a span of months of one year or a
+    bare year it opens with."""
+    found = _years(text, r.rx["evaluated"], r.year) or _years(text, r.rx["title_year"], r.year) or _whole_years(text, r)
+    if found or not title:
+        return found
+    return _years(text, r.rx["title_months"], r.year) or _years(text, r.rx["title_lead"], r.year)
 
 
 def scope_years(text: str, r: MetaRules) -> list[int]:
@@ -260,7 +266,7 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
                 continue
             return None, {"period": [int(m.group(1)), int(m.group(2))]}
     # (a first line standing in for a missing title may be a sentence: "…于2024年3月至5月开展评价")
-    title_years = title_years_of(title_text, r, months=bool(titles))
+    title_years = title_years_of(title_text, r, title=bool(titles))
     title_years = [y for y in title_years if y]
     body: Counter[int] = Counter()
     captions: set[int] = set()
@@ -342,7 +348,7 @@ def project_of_title(title: str, r: MetaRules) -> str | None:
     if not m:
         return None
     head, head_key = title[: m.start()], key[: m.start()]
-    years = list(regex.finditer(r"(?:(?:19|20)\d{2}|20[xX]{2})\s*年度?", head_key))
+    years = list(regex.finditer(r"(?:(?:19|20)\d{2}|20[xX]{2})\s*年度?|^(?:19|20)\d{2}(?=\p{Han})", head_key))
     if years:
         project = head[years[-1].end() :]
         # the title names only the form, or the department's whole spending (a 部门整体 report has no project)
