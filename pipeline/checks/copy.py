@@ -292,6 +292,8 @@ def foreign_text(ctx: Context, rule: CheckRule):
     body, named, mine = report_sectors(ctx, r)
     # (a) another fund by name: only a report about one project has a fund of its own to compare with
     single = meta.get("project") and meta.get("kind") != "dept-overall" and not ctx.record.get("other_projects")
+    # a project named only by generic words ("项目", "省级财政专项资金") says nothing another fund could differ from
+    single = single and len(regex.findall(r"\p{Han}", r.rx["generic"].sub("", fold_script(meta["project"])))) >= r.funds.min_chars
     if single:
         seen = set()
         for f in foreign_funds(_own_text(ctx), body, r, mine):
