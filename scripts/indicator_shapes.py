@@ -168,6 +168,26 @@ def _headings(inds: list[Ind], rng: random.Random) -> str:
     return "\n".join(out)
 
 
+def _heading_label(inds: list[Ind], rng: random.Random) -> str:
+    out, l2 = [], None
+    for k, i in enumerate(inds, 1):
+        if i.level2 != l2:
+            l2 = i.level2
+            out.append(f"（{k}）{l2}")
+        out.append(f"{i.name}{i.t}，实际完成{i.a}。")
+    return "\n".join(out)
+
+
+def _goal_section_bare(inds: list[Ind], rng: random.Random) -> str:
+    goal = "\n".join(f"{i.level2}：{i.name}{i.t}；" for i in inds)
+    done = "\n".join(f"{i.level2}：{i.name}实际完成{i.a}。" for i in inds)
+    return f"（二）项目绩效目标设定情况\n{goal}\n三、绩效目标完成情况\n{done}"
+
+
+def _label_commas(inds: list[Ind], rng: random.Random) -> str:
+    return f"一是{inds[0].level1}方面，" + "，".join(f"{i.name}{i.a}" for i in inds) + "。"
+
+
 def _shared(inds: list[Ind], rng: random.Random) -> str:
     a, b = inds[0], inds[1]
     b.a = a.a  # one value for both
@@ -204,6 +224,11 @@ SHAPES = [
     Shape("label.已完成", "{L2}：{n}{a}，已完成。", kinds=("count", "amount"), target=False),
     Shape("numbered.完成", "{k}.{n}：目标{T}，完成{a}。"),
     Shape("label.rate-为", "{K}{L2}：{n}为{a}。", kinds=("rate", "degree"), target=False),
+    Shape("heading.level-line", _heading_label, kinds=("count", "amount"), ops=("",)),
+    Shape("target-names.计划-实际", "{k}.计划{n}{t}，实际{n}{a}。", kinds=("count", "amount"), ops=("",)),
+    Shape("target-names.年度指标-以上", "{k}.年度指标{n}{t}以上，实际{n}{a}。", kinds=("count", "amount"), ops=("",)),
+    Shape("section.目标设定-bare", _goal_section_bare, kinds=("count", "rate", "degree"), ops=("",)),
+    Shape("label.方面-逗号", _label_commas, kinds=("count", "amount"), target=False),
 ]
 
 # Figures no report marks as an indicator: they must give no row.
@@ -277,7 +302,9 @@ def _want(shape: Shape, ind: Ind, attr: str) -> str:
         return ind.t
     if attr == "T" and shape.id == "cost.控制在以内":
         return f"控制在{ind.t}以内"
-    if attr == "T" and shape.id == "label.以上-实际达到":
+    if attr == "T" and shape.id in ("heading.level-line", "target-names.计划-实际", "section.目标设定-bare"):
+        return ind.t
+    if attr == "T" and shape.id in ("label.以上-实际达到", "target-names.年度指标-以上"):
         return f"{ind.t}以上"
     if attr in ("w",):
         return str(ind.w)

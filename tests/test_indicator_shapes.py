@@ -130,3 +130,32 @@ def test_shapes_with_other_seeds():
     for shape in rng.sample(indicator_shapes.SHAPES, 6):
         right, *_ , notes = indicator_shapes.score_shape(shape, n=3, seed=rng.randint(10, 99), verbose=True)
         assert right == 3, (shape.id, notes)
+
+
+def test_a_figure_set_out_as_a_goal_is_the_target(tmp_path):
+    rec = record(tmp_path, "（二）项目绩效目标设定情况\n质量指标：危房改造验收合格率100%；\n三、绩效目标完成情况\n质量指标：危房改造验收合格率实际完成100%。")
+    row = rows(rec)["危房改造验收合格率"]
+    assert (text(row["target"]), text(row["actual"])) == ("100%", "100%")
+
+
+def test_target_words_that_name_the_indicator(tmp_path):
+    rec = record(tmp_path, "2.计划培训家政服务人员260人次，实际培训家政服务人员284人次。")
+    row = rows(rec)["培训家政服务人员"]
+    assert (text(row["target"]), text(row["actual"])) == ("260人次", "284人次")
+
+
+def test_figures_under_a_label_and_its_status(tmp_path):
+    rec = record(tmp_path, "1.产出指标全部完成，走访慰问老党员86人，发放慰问品86份。")
+    got = rows(rec)
+    assert text(got["走访慰问老党员"]["actual"]) == "86人" and got["走访慰问老党员"]["target"] is None
+
+
+@pytest.mark.parametrize("body", [
+    "产出指标满分35分，得31.2分；效益指标满分25分，得21.6分。",  # points of a level, not rows
+    "满意度指标：对受助对象开展电话回访，回访152人次，满意度97.5%。",  # the survey's count is no row
+    "①数量指标：2023年，全县共有二级指标3个。",  # a year, an ordinal
+    "1.产出指标完成情况：全年慰问困难群众110户，标准为每户400元。",  # a section's narrative
+])
+def test_figures_a_label_does_not_make_rows(tmp_path, body):
+    names = [i["name"] for i in record(tmp_path, body)["indicators"]]
+    assert names in ([], ["满意度"]), names

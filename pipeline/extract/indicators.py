@@ -29,6 +29,11 @@ _SPACE_OR_PARENS = regex.compile(r"\s+|[（(][^（()）]*[）)]")
 _DIGIT = regex.compile(r"\d")
 
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_SCORING_WORDS = regex.compile(r"分值|权重|得分|[一二三]级指标|^(?:完成|实现|达到|合计|共计|总计)$")
+# a verb between a name and its figure, no part of the name ("…合格证书学员有774人")
+_NAME_TAIL = regex.compile(r"(?<=\p{Han}{2})(?:有|共计)$")
+# a figure beside a space inside a name: table cells flattened onto one line, not a name in prose
+_CELL_GAP = regex.compile(r"\d\s+\S|\S\s+\d")
 _LOST_CHARS = regex.compile(r"[?？�]{2,}")
 _LEVEL_NAME = regex.compile(r"(?:产出|效益|效果|数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度)指标")
 # the levels an item prints before its indicator's name, as rules/indicators.yaml's `levels` fragment reads them
@@ -129,6 +134,8 @@ class IndicatorProseRules(BaseModel):
     not_name: str = ""
     prose: list[ProseRule]
     lists: ListRules | None = None
+    goal_heading: str = ""
+    result_heading: str = ""
     score_after: str
     weight_after: str
     deviation: str
@@ -153,6 +160,11 @@ class IndicatorProseRules(BaseModel):
         return [required(rx.pattern) for _, rx in self.rx]
 
     @cached_property
+    def section_rx(self) -> tuple[regex.Pattern | None, regex.Pattern | None]:
+        return (regex.compile(self.goal_heading) if self.goal_heading else None,
+                regex.compile(self.result_heading) if self.result_heading else None)
+
+    @cached_property
     def deviation_rx(self) -> regex.Pattern:
         return regex.compile(self.deviation)
 
@@ -162,7 +174,7 @@ class IndicatorProseRules(BaseModel):
 
     def check(self) -> list[tuple[tuple, str]]:
         try:
-            self.rx, self.deviation_rx, self.after_rx, self.not_name_rx  # noqa: B018 - compiling is the check
+            self.rx, self.deviation_rx, self.after_rx, self.not_name_rx, self.section_rx  # noqa: B018 - compiling is the check
             if self.lists is not None:
                 from pipeline.extract.prose_rows import list_rx
 
@@ -941,12 +953,20 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
             pieces = _name_pieces(m, rule.split)
             rows = []
             lead1, lead2 = _levels_of(key[m.start() : m.start("name")])
+            if lead1 is None and lead2 is None:  # items after the first keep the label that opened the sentence
+                lead1, lead2 = _levels_of(_sentence_lead(key, m.start()))
+            if lead2 is not None and "满意度" in lead2 and not _is_share(target_text, actual_text):
+                continue  # under a satisfaction label a count is the survey's ("回访152人次"), not a row
             for a, b in pieces:
                 name, level1, level2 = _clean_name(text[a:b], key[a:b])
                 level1, level2 = level1 or lead1, level2 or lead2
                 labelled = level2 is not None or "指标" in key[m.start() : m.start("name")]
                 if len(name) < 2 or (not labelled and r.not_name_rx is not None and r.not_name_rx.search(name)):
                     continue
+                if _CELL_GAP.search(name):
+                    continue  # "硬化道路 5719m 5": cells of a flattened table row, read as its rows are
+                if _LEVEL_NAME.fullmatch(name) or _SCORING_WORDS.search(name):
+                    continue  # a level's own figure ("产出指标40%") or how it is weighted, not an indicator
                 ind = Indicator(
                     name=name,
                     level1=level1,
@@ -990,6 +1010,21 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     return out
 
 
+def _sentence_lead(key: str, pos: int) -> str:
+    """The text of ``key``'s sentence before ``pos`` (where a level label may have opened it)."""
+    start = max(key.rfind("。", 0, pos), key.rfind("\n", 0, pos), pos - 130)
+    return key[start + 1 : pos]
+
+
+def _is_share(target: str | None, actual: str | None) -> bool:
+    """Whether the row's figures are shares (95%, 百分之九十) or words, as a satisfaction row's are."""
+    for t in (target, actual):
+        q = parse_quantity(t) if t else None
+        if q is not None and q.value is not None and q.unit not in ("%", "‰"):
+            return False
+    return True
+
+
 def _same_unit(target: str | None, actual: str | None) -> bool:
     t, a = parse_quantity(target or ""), parse_quantity(actual or "")
     return t is not None and a is not None and t.value is not None and a.value is not None and t.unit == a.unit
@@ -1015,8 +1050,19 @@ def _clean_name(name: str, key: str) -> tuple[str, str | None, str | None]:
     if lead and lead.end() < len(key):
         level1, level2 = _levels_of(lead.group(0))
         name = name[lead.end() :]
-    name = _LOST_CHARS.sub("", name).strip().strip("：:“”\"")
+    name = _LOST_CHARS.sub("", name).strip().strip("：:")
+    name = _unquote(name)
+    name = _NAME_TAIL.sub("", name)
     return name, level1, level2
+
+
+def _unquote(name: str) -> str:
+    """The name without a quotation mark that opens or closes nothing in it (“0-6”岁… keeps its pair)."""
+    if name.startswith(("“", '"')) and not any(q in name[1:] for q in "”\""):
+        name = name[1:]
+    if name.endswith(("”", '"')) and not any(q in name[:-1] for q in "“\""):
+        name = name[:-1]
+    return name.strip()
 
 
 def _levels_of(words: str) -> tuple[str | None, str | None]:
@@ -1066,7 +1112,11 @@ def document_indicators(doc: Document, lines: list[list[Tok]]) -> list[Indicator
             continue
         if block.index not in read:
             found += _stream_indicators(block, tr)
+        goal = _in_goal_section(doc, block, r)
         for ind in prose_indicators(block, r):
+            if goal and ind.target_text is None and ind.actual_text is not None:
+                # a figure stated alone where the report sets out its goals is the target, not a result
+                ind.target_text, ind.target_ev, ind.actual_text, ind.actual_ev = ind.actual_text, ind.actual_ev, None, None
             # Levels from the section: "①数量指标：" heading and the 产出/效益/满意度 tags above it, where the
             # row does not print its own ("数量指标：培训教师200人次…")
             head = doc.blocks[block.section] if block.section is not None else None
@@ -1079,3 +1129,21 @@ def document_indicators(doc: Document, lines: list[list[Tok]]) -> list[Indicator
                     break
             found.append(ind)
     return found
+
+
+def _in_goal_section(doc: Document, block: Block, r: IndicatorProseRules) -> bool:
+    """Whether the nearest heading above ``block`` that names goals or results names goals."""
+    goal_rx, result_rx = r.section_rx
+    if goal_rx is None:
+        return False
+    seen = 0
+    at = block.section
+    while at is not None and seen < 8:
+        head = doc.blocks[at]
+        title = head.key or head.text
+        if result_rx is not None and result_rx.search(title):
+            return False
+        if goal_rx.search(title):
+            return True
+        at, seen = head.section, seen + 1
+    return False

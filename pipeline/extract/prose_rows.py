@@ -34,7 +34,7 @@ def _items(key: str, start: int, stop: int, item_rx: regex.Pattern) -> dict[str,
         m = item_rx.match(key, pos, stop)
         if m is None:
             break
-        name = _SPACE.sub("", m.group("name")).strip("“”\"'")
+        name = _SPACE.sub("", m.group("name"))
         out.setdefault(name, (m.start("name"), m.end("name"), *m.span("qty")))
         pos = m.end()
         while pos < stop and key[pos] in "，,；;、 ":
@@ -43,7 +43,7 @@ def _items(key: str, start: int, stop: int, item_rx: regex.Pattern) -> dict[str,
 
 
 def list_indicators(block: Block, lists) -> list:
-    from pipeline.extract.indicators import Indicator
+    from pipeline.extract.indicators import Indicator, _unquote
 
     key = block.key if block.key is not None else block.text
     text = block.text
@@ -65,7 +65,7 @@ def list_indicators(block: Block, lists) -> list:
                 continue
             a0, a1 = hit[2], hit[3]
             ind = Indicator(
-                name=text[n0:n1].strip().strip("“”\"'") if text[n0:n1].strip() else name,
+                name=_unquote(text[n0:n1].strip()) or name,
                 evidence=Evidence.of(block, n0, t1),
                 target_text=text[t0:t1].strip(),
                 actual_text=text[a0:a1].strip(),
