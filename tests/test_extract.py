@@ -115,8 +115,14 @@ def test_seed000(seed000) -> None:
     s = rec["score"]
     assert s["total"]["value"] == 96 and s["total"]["evidence"]["quote"] == "绩效自评分96.00分"
     assert s["grade"]["value"] == "优"
-    # No breakdown is given: no dimensions, no indicator rows (the checker flags that).
-    assert s["dimensions"] == [] and rec["indicators"] == []
+    # No breakdown is given: no dimensions, no scored indicator rows (the checker flags that). The outputs the
+    # report states under its level labels ("1.产出指标：社会化管理工作覆盖范围9个社区，…") are rows with an
+    # actual and nothing else.
+    assert s["dimensions"] == []
+    rows = {i["name"]: i for i in rec["indicators"]}
+    assert {n: rows[n]["actual"]["text"] for n in rows} == {
+        "社会化管理工作覆盖范围": "9个社区", "接收辖区退休人员": "超过385人", "国企退休人员及移交企业满意度": "超过80%"}
+    assert all(i["target"] is None and i["score"] is None and i["weight"] is None for i in rows.values())
     if suffix == ".pdf":
         assert b["spent"]["evidence"]["page"] == 3
 

@@ -29,8 +29,18 @@ _SPACE_OR_PARENS = regex.compile(r"\s+|[（(][^（()）]*[）)]")
 _DIGIT = regex.compile(r"\d")
 
 _NUMBER = regex.compile(r"\d+(?:\.\d+)?")
+_SCORING_WORDS = regex.compile(r"分值|权重|得分|[一二三]级指标|^(?:完成|实现|达到|合计|共计|总计)$")
+# a verb between a name and its figure, no part of the name ("…合格证书学员有774人")
+_NAME_TAIL = regex.compile(r"(?<=\p{Han}{2})(?:有|共计)$")
+# a figure beside a space inside a name: table cells flattened onto one line, not a name in prose
+_CELL_GAP = regex.compile(r"\d\s+\S|\S\s+\d")
 _LOST_CHARS = regex.compile(r"[?？�]{2,}")
-_LEVEL2_LEAD = regex.compile(r"^((?:数量|质量|时效|成本|效益|社会效益|经济效益|生态效益|满意度)指标)[：:]\s*")
+_LEVEL_NAME = regex.compile(r"(?:产出|效益|效果|数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|满意度)指标")
+# the levels an item prints before its indicator's name, as rules/indicators.yaml's `levels` fragment reads them
+_NAME_LEVELS = regex.compile(
+    rf"^\s*(?:(?:{_LEVEL_NAME.pattern})(?:[（(]\d+(?:\.\d+)?分[）)])?(?:方面)?[：:—－\-/、\s]*)+(?:三级指标(?:名称)?[：:\s]*)?"
+    r"|^\s*三级指标(?:名称)?[：:\s]*|^\s*指标\s*\d{1,2}\s*[：:]\s*"
+)
 _FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a figure: 1.5亩, 95%, ≥90%
 _OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
 _UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
@@ -92,12 +102,40 @@ class ProseRule(BaseModel):
     id: str
     pattern: str
     examples: list[dict]
+    split: str | None = None  # the name group holds several names that share the values ("A、B均达到100%")
+    same_unit: bool = False  # target and actual must state one unit (a bare target is read only beside its like)
+
+
+class ListRules(BaseModel):
+    """A list of targets then a list of actuals naming the same indicators (pipeline/extract/prose_rows.py)."""
+
+    target_head: str
+    actual_head: str
+    item: str
+    examples: list[dict] = []
+
+
+_FRAGMENT = regex.compile(r"\{\{(\w+)\}\}")
+
+
+def expand(pattern: str, defs: dict[str, str]) -> str:
+    """``pattern`` with every {{fragment}} of ``defs`` written out (fragments may use fragments)."""
+    for _ in range(8):
+        if "{{" not in pattern:
+            break
+        pattern = _FRAGMENT.sub(lambda m: defs[m.group(1)], pattern)
+    return pattern
 
 
 @schema("indicators.yaml")
 class IndicatorProseRules(BaseModel):
     version: int
+    defs: dict[str, str] = {}
+    not_name: str = ""
     prose: list[ProseRule]
+    lists: ListRules | None = None
+    goal_heading: str = ""
+    result_heading: str = ""
     score_after: str
     weight_after: str
     deviation: str
@@ -106,12 +144,25 @@ class IndicatorProseRules(BaseModel):
 
     @cached_property
     def rx(self) -> list[tuple[str, regex.Pattern]]:
-        return [(p.id, regex.compile(p.pattern)) for p in self.prose]
+        return [(p.id, regex.compile(expand(p.pattern, self.defs))) for p in self.prose]
+
+    @cached_property
+    def by_id(self) -> dict[str, ProseRule]:
+        return {p.id: p for p in self.prose}
+
+    @cached_property
+    def not_name_rx(self) -> regex.Pattern | None:
+        return regex.compile(self.not_name) if self.not_name else None
 
     @cached_property
     def needs(self) -> list[tuple[frozenset[str], ...]]:
         """The words each prose pattern needs (实际, 指标值 …): a block without them is not scanned for it."""
         return [required(rx.pattern) for _, rx in self.rx]
+
+    @cached_property
+    def section_rx(self) -> tuple[regex.Pattern | None, regex.Pattern | None]:
+        return (regex.compile(self.goal_heading) if self.goal_heading else None,
+                regex.compile(self.result_heading) if self.result_heading else None)
 
     @cached_property
     def deviation_rx(self) -> regex.Pattern:
@@ -123,18 +174,30 @@ class IndicatorProseRules(BaseModel):
 
     def check(self) -> list[tuple[tuple, str]]:
         try:
-            self.rx, self.deviation_rx, self.after_rx  # noqa: B018 - compiling is the check
-        except regex.error as exc:
-            return [((), f"a pattern does not compile: {exc}")]
+            self.rx, self.deviation_rx, self.after_rx, self.not_name_rx, self.section_rx  # noqa: B018 - compiling is the check
+            if self.lists is not None:
+                from pipeline.extract.prose_rows import list_rx
+
+                list_rx(self.lists)
+        except (regex.error, KeyError) as exc:
+            return [((), f"a pattern does not compile: {exc!r}")]
+        from pipeline.extract.scores import _block
+
         problems = []
         for i, p in enumerate(self.prose):
             for j, ex in enumerate(p.examples):
-                from pipeline.extract.scores import _block
-
-                got = [(x.name, x.target_text or "", x.actual_text) for x in prose_indicators(_block(ex["text"]), self)]
+                got = [(x.name, x.target_text or "", x.actual_text or "") for x in prose_indicators(_block(ex["text"]), self)]
                 want = (ex["name"], ex["target"], ex["actual"])
                 if not got or got[0] != want:
                     problems.append((("prose", i, "examples", j), f"gives {got[:1]}, expected {want}"))
+        if self.lists is not None:
+            from pipeline.extract.prose_rows import list_indicators
+
+            for j, ex in enumerate(self.lists.examples):
+                got = [(x.name, x.target_text or "", x.actual_text or "") for x in list_indicators(_block(ex["text"]), self.lists)]
+                want = (ex["name"], ex["target"], ex["actual"])
+                if not got or got[0] != want:
+                    problems.append((("lists", "examples", j), f"gives {got[:1]}, expected {want}"))
         return problems
 
 
@@ -393,8 +456,8 @@ def _glued(tok: Tok, rule: str) -> Indicator | None:
     year, and a worded one where the actual repeats it ("有效提升有效提升", "健全基本健全")."""
     # repetition and dates first: the figure pattern would cut a worded row's weight digits into a target
     m = _glued_words(tok.key) or _GLUED_DATES.fullmatch(tok.key) or _GLUED_ROW.fullmatch(tok.key)
-    if not m or regex.search(r"[，,。；;]", tok.key[: m.end("name")]):
-        return None  # a sentence, not cells glued together
+    if not m or regex.search(r"[，,。；;]", tok.key[: m.end("name")]) or tok.key[:1] in "：:":
+        return None  # a sentence ("数量指标：新建校舍12个，已完成"), not cells glued together
     cut = split_weight_score(m.group("ws"))
     if cut is None:
         return None
@@ -872,47 +935,149 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     # the spans rows were read from, kept in order (they never overlap): whether a match overlaps one is
     # a bisection, not a scan (a paragraph may hold thousands of rows)
     taken: list[tuple[int, int]] = []
+    score_rx, weight_rx = r.after_rx
     for (rule_id, rx), needs in zip(r.rx, r.needs):
         if not may_match(needs, key):
             continue
+        rule = r.by_id[rule_id]
         for m in rx.finditer(key):
-            n = bisect_left(taken, (m.end("actual"),))
+            end = max(m.end(g) for g in ("name", "target", "actual"))
+            n = bisect_left(taken, (end,))
             if n and taken[n - 1][1] > m.start("name"):
                 continue
-            name = text[m.start("name") : m.end("name")].strip()
-            name = _LOST_CHARS.sub("", name).strip()  # characters lost to a wrong encoding
-            level2 = _LEVEL2_LEAD.match(name)
-            if level2:
-                name = name[level2.end() :]
-            ind = Indicator(
-                name=name,
-                evidence=Evidence.of(block, m.start("name"), m.end("actual")),
-                target_text=text[m.start("target") : m.end("target")].strip() or None,
-                actual_text=text[m.start("actual") : m.end("actual")].strip(),
-                target_ev=Evidence.of(block, *m.span("target")) if m.end("target") > m.start("target") else None,
-                actual_ev=Evidence.of(block, *m.span("actual")),
-                rule=f"indicators:{rule_id}",
-            )
+            target_text = text[m.start("target") : m.end("target")].strip() or None
+            actual_text = text[m.start("actual") : m.end("actual")].strip() or None
+            if rule.same_unit and not _same_unit(target_text, actual_text):
+                continue  # "计划200人，实际完成95万元": not one indicator's target and actual
             groups = m.groupdict()
-            if groups.get("completion"):
-                v = parse_quantity(groups["completion"])
-                if v is not None and v.value is not None:
-                    ind.completion = Fact(v.value, groups["completion"], Evidence.of(block, *m.span("completion")), ind.rule)
-            if level2:
-                ind.level2 = level2.group(1)
-            score_rx, weight_rx = r.after_rx
-            for field_name, rx in (("score", score_rx), ("weight", weight_rx)):
-                hit = rx.match(key, m.end("actual"))
-                if hit:
-                    a, b = hit.span(field_name)
-                    setattr(ind, field_name, Fact(Decimal(hit.group(field_name)), text[a:b], Evidence.of(block, a, b), ind.rule))
-            dev = r.deviation_rx.search(key, m.end())
-            if dev:
-                ind.deviation_reason = text[dev.start("reason") : dev.end("reason")]
-            insort(taken, (m.start("name"), m.end("actual")))
-            out.append(ind)
+            pieces = _name_pieces(m, rule.split)
+            rows = []
+            lead1, lead2 = _levels_of(key[m.start() : m.start("name")])
+            if lead1 is None and lead2 is None:  # items after the first keep the label that opened the sentence
+                lead1, lead2 = _levels_of(_sentence_lead(key, m.start()))
+            if lead2 is not None and "满意度" in lead2 and not _is_share(target_text, actual_text):
+                continue  # under a satisfaction label a count is the survey's ("回访152人次"), not a row
+            for a, b in pieces:
+                name, level1, level2 = _clean_name(text[a:b], key[a:b])
+                level1, level2 = level1 or lead1, level2 or lead2
+                labelled = level2 is not None or "指标" in key[m.start() : m.start("name")]
+                if len(name) < 2 or (not labelled and r.not_name_rx is not None and r.not_name_rx.search(name)):
+                    continue
+                if _CELL_GAP.search(name):
+                    continue  # "硬化道路 5719m 5": cells of a flattened table row, read as its rows are
+                if _LEVEL_NAME.fullmatch(name) or _SCORING_WORDS.search(name):
+                    continue  # a level's own figure ("产出指标40%") or how it is weighted, not an indicator
+                ind = Indicator(
+                    name=name,
+                    level1=level1,
+                    level2=level2,
+                    evidence=Evidence.of(block, a, end),
+                    target_text=target_text,
+                    actual_text=actual_text,
+                    target_ev=Evidence.of(block, *m.span("target")) if target_text else None,
+                    actual_ev=Evidence.of(block, *m.span("actual")) if actual_text else None,
+                    rule=f"indicators:{rule_id}",
+                )
+                if groups.get("completion"):
+                    v = parse_quantity(groups["completion"])
+                    if v is not None and v.value is not None:
+                        ind.completion = Fact(v.value, groups["completion"], Evidence.of(block, *m.span("completion")), ind.rule)
+                for field_name, after in (("score", score_rx), ("weight", weight_rx)):
+                    if groups.get(field_name):  # the pattern's own 分值/得分 ("；分值：10分；得分：9分")
+                        a2, b2 = m.span(field_name)
+                    else:
+                        hit = after.match(key, m.end("actual") if actual_text else end)
+                        if not hit:
+                            continue
+                        a2, b2 = hit.span(field_name)
+                    setattr(ind, field_name, Fact(Decimal(key[a2:b2]), text[a2:b2], Evidence.of(block, a2, b2), ind.rule))
+                dev = r.deviation_rx.search(key, m.end())
+                if dev:
+                    ind.deviation_reason = text[dev.start("reason") : dev.end("reason")]
+                rows.append(ind)
+            if rows:
+                insort(taken, (m.start("name"), end))
+                out += rows
+    if r.lists is not None:
+        from pipeline.extract.prose_rows import list_indicators
+
+        for ind in list_indicators(block, r.lists):
+            a, b = ind.extra.pop("span")
+            n = bisect_left(taken, (b,))
+            if not (n and taken[n - 1][1] > a):
+                out.append(ind)
     out.sort(key=lambda i: i.evidence.start)
     return out
+
+
+def _sentence_lead(key: str, pos: int) -> str:
+    """The text of ``key``'s sentence before ``pos`` (where a level label may have opened it)."""
+    start = max(key.rfind("。", 0, pos), key.rfind("\n", 0, pos), pos - 130)
+    return key[start + 1 : pos]
+
+
+def _is_share(target: str | None, actual: str | None) -> bool:
+    """Whether the row's figures are shares (95%, 百分之九十) or words, as a satisfaction row's are."""
+    for t in (target, actual):
+        q = parse_quantity(t) if t else None
+        if q is not None and q.value is not None and q.unit not in ("%", "‰"):
+            return False
+    return True
+
+
+def _same_unit(target: str | None, actual: str | None) -> bool:
+    t, a = parse_quantity(target or ""), parse_quantity(actual or "")
+    return t is not None and a is not None and t.value is not None and a.value is not None and t.unit == a.unit
+
+
+def _name_pieces(m, split: str | None) -> list[tuple[int, int]]:
+    """The name group's span, or the spans of the names it lists (split at ``split``)."""
+    a, b = m.span("name")
+    if not split:
+        return [(a, b)]
+    pieces, pos = [], a
+    for part in m.group("name").split(split):
+        pieces.append((pos, pos + len(part)))
+        pos += len(part) + len(split)
+    return pieces
+
+
+def _clean_name(name: str, key: str) -> tuple[str, str | None, str | None]:
+    """An indicator's name without characters lost to a wrong encoding and without the levels printed before
+    it ("产出指标数量指标受助学生人数", "数量指标：…", "三级指标…"), and those levels (一级, 二级)."""
+    level1 = level2 = None
+    lead = _NAME_LEVELS.match(key)
+    if lead and lead.end() < len(key):
+        level1, level2 = _levels_of(lead.group(0))
+        name = name[lead.end() :]
+    name = _LOST_CHARS.sub("", name).strip().strip("：:")
+    name = _unquote(name)
+    name = _NAME_TAIL.sub("", name)
+    return name, level1, level2
+
+
+def _unquote(name: str) -> str:
+    """The name without a quotation mark that opens or closes nothing in it (“0-6”岁… keeps its pair)."""
+    if name.startswith(("“", '"')) and not any(q in name[1:] for q in "”\""):
+        name = name[1:]
+    if name.endswith(("”", '"')) and not any(q in name[:-1] for q in "“\""):
+        name = name[:-1]
+    return name.strip()
+
+
+def _levels_of(words: str) -> tuple[str | None, str | None]:
+    """The 一级 and 二级 level names printed in ``words`` (the lead of an item: "2.产出指标数量指标")."""
+    from pipeline.extract.tables import rules as trules
+
+    tr = trules()
+    level1 = level2 = None
+    for found in _LEVEL_NAME.finditer(words):
+        word = found.group(0)
+        if tr.rx["level1"].fullmatch(word) and not tr.rx["level2"].fullmatch(word):
+            level1 = word
+        else:
+            level2 = word
+    return level1, level2
 
 
 def _stream_indicators(block: Block, r: TableRules) -> list[Indicator]:
@@ -947,17 +1112,38 @@ def document_indicators(doc: Document, lines: list[list[Tok]]) -> list[Indicator
             continue
         if block.index not in read:
             found += _stream_indicators(block, tr)
+        goal = _in_goal_section(doc, block, r)
         for ind in prose_indicators(block, r):
-            # Levels from the section: "①数量指标：" heading and the 产出/效益/满意度 tags above it.
+            if goal and ind.target_text is None and ind.actual_text is not None:
+                # a figure stated alone where the report sets out its goals is the target, not a result
+                ind.target_text, ind.target_ev, ind.actual_text, ind.actual_ev = ind.actual_text, ind.actual_ev, None, None
+            # Levels from the section: "①数量指标：" heading and the 产出/效益/满意度 tags above it, where the
+            # row does not print its own ("数量指标：培训教师200人次…")
             head = doc.blocks[block.section] if block.section is not None else None
-            if head is not None:
+            if head is not None and ind.level2 is None:
                 m2 = tr.rx["level2"].search(head.key or head.text)
                 ind.level2 = m2.group(0) if m2 else None
             for tag, level1 in (("满意度", "满意度指标"), ("效益", "效益指标"), ("产出", "产出指标")):
-                if tag in block.tags:
+                if tag in block.tags and ind.level1 is None:
                     ind.level1 = level1
                     break
-            if head is not None and not ind.level2:
-                ind.level2 = None
             found.append(ind)
     return found
+
+
+def _in_goal_section(doc: Document, block: Block, r: IndicatorProseRules) -> bool:
+    """Whether the nearest heading above ``block`` that names goals or results names goals."""
+    goal_rx, result_rx = r.section_rx
+    if goal_rx is None:
+        return False
+    seen = 0
+    at = block.section
+    while at is not None and seen < 8:
+        head = doc.blocks[at]
+        title = head.key or head.text
+        if result_rx is not None and result_rx.search(title):
+            return False
+        if goal_rx.search(title):
+            return True
+        at, seen = head.section, seen + 1
+    return False
