@@ -833,3 +833,27 @@ def test_a_total_breakdown_against_the_same_lines_of_each_fund(tmp_path):
 def test_parallel_breakdowns_that_add_up_say_nothing(tmp_path):
     text = PARALLEL.replace("市级资金 81.00", "市级资金 80.00")
     assert not findings(record(tmp_path, text), "ARITH-SUBTOTAL")
+
+
+ITEM_TABLE = """2022年度农村饮水工程项目绩效自评报告
+项目\t预算数（万元）\t执行数（万元）\t执行率
+甲村供水工程\t120.00\t110.00\t91.67%
+乙村供水工程\t80.00\t75.00\t93.75%
+合计\t200.00\t185.00\t92.50%
+"""
+
+
+def test_a_tables_total_row_against_its_rows(tmp_path):
+    assert not findings(record(tmp_path, ITEM_TABLE), "ARITH-SUBTOTAL")  # it adds up
+    [f] = findings(record(tmp_path, ITEM_TABLE.replace("合计\t200.00\t185.00", "合计\t200.00\t195.00")), "ARITH-SUBTOTAL")
+    # 110.00 + 75.00 = 185.00 ≠ 195.00 in the 执行数 column; the rates' column is no sum
+    assert Decimal(str(f["stated"])) == Decimal("1950000") and Decimal(str(f["expected"])) == Decimal("1850000")
+    assert [e["quote"] for e in f["evidence"]] == ["195.00", "110.00", "75.00"]
+    assert "执行数" in f["message"]
+
+
+def test_a_table_with_nested_sums_or_source_rows_is_left_to_other_checks(tmp_path):
+    nested = ITEM_TABLE.replace("乙村供水工程\t80.00\t75.00\t93.75%\n", "乙村供水工程\t80.00\t75.00\t93.75%\n小计\t200.00\t185.00\t92.50%\n")
+    assert not findings(record(tmp_path, nested.replace("合计\t200.00\t185.00", "合计\t200.00\t195.00")), "ARITH-SUBTOTAL")
+    sources = ITEM_TABLE.replace("甲村供水工程", "中央资金").replace("乙村供水工程", "县级资金").replace("合计\t200.00\t185.00", "合计\t200.00\t195.00")
+    assert not [f for f in findings(record(tmp_path, sources), "ARITH-SUBTOTAL") if "一栏合计" in f["message"]]

@@ -472,6 +472,7 @@ def subtotal(ctx: Context, rule: CheckRule):
     yield from _parallel_breakdowns(ctx, rule)
     yield from _totals_after_parts(ctx, rule)
     yield from _products(ctx, rule)
+    yield from _table_columns(ctx, rule)
     yield from _project_subtotals(ctx, rule)
     yield from _dimension_subtotals(ctx, rule)
 
@@ -783,6 +784,88 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
                     uncertain=True,
                 )
                 break
+
+
+def _table_columns(ctx: Context, rule: CheckRule):
+    """A table's 合计 row against the rows above it, column by column ("甲村供水工程 | 120.00 | 110.00", "乙村…",
+    "合计 | 210.00 | 185.00"), for the columns of money the header names. Only where every row between the
+    header and the 合计 prints a figure in that column, none is a 小计 or a 其中 row (nested sums), and no row
+    names a source of funds (the funds block's sources are ARITH-FUND-ROWS')."""
+    if ctx.doc is None:
+        return
+    p = rule.params["columns"]
+    total_rx, money_rx, not_rx, skip_rx = (regex.compile(p[k]) for k in ("total_row", "money_header", "not_header", "skip_rows"))
+    for block in ctx.doc.blocks:
+        if block.kind != "table" or not block.cells:
+            continue
+        grid = {(c.row, c.col): c for c in block.cells if c.rowspan == 1 and c.colspan == 1}
+        rows = sorted({c.row for c in block.cells})
+        header = next((r for r in rows if not any(_DIGIT.search(c.key or c.text) for (rr, _), c in grid.items() if rr == r)
+                       and sum(1 for (rr, _) in grid if rr == r) >= 2), None)
+        if header is None:
+            continue
+        columns = {c: cell for (r, c), cell in grid.items()
+                   if r == header and money_rx.search(_squeeze(cell.key or cell.text)) and not not_rx.search(cell.key or cell.text)}
+        if not columns:
+            continue
+        unit = next((m.group(1) for cell in grid.values() if cell.row == header if (m := _UNIT_HEADING.search(cell.text))), "万元")
+        scale = Decimal(10000) if unit == "万元" else Decimal(1)
+        items: list[int] = []
+        for r in rows:
+            if r <= header:
+                continue
+            label = _table_row_label(grid, r)
+            if not total_rx.fullmatch(_squeeze((grid.get((r, 0)) or grid.get((r, 1)) or block.cells[0]).key or "")):
+                if regex.fullmatch(r"[-—:：\s|]*", label):
+                    continue  # a Markdown separator row
+                items.append(r)
+                continue
+            if len(items) >= rule.params["min_parts"] and not any(skip_rx.search(_table_row_label(grid, i)) for i in items):
+                yield from _column_sums(ctx, rule, block, grid, columns, items, r, scale)
+            items = []
+
+
+def _table_row_label(grid: dict, r: int) -> str:
+    return _squeeze(" ".join((grid[(r, c)].key or grid[(r, c)].text) for c in (0, 1) if (r, c) in grid))
+
+
+def _squeeze(text: str) -> str:
+    return regex.sub(r"\s+", "", text or "")
+
+
+_DIGIT = regex.compile(r"\d")
+_CELL_FIGURE = regex.compile(r"\s*(\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:万元|元)?\s*")
+
+
+def _column_sums(ctx: Context, rule: CheckRule, block, grid: dict, columns: dict, items: list[int], total_row: int, scale: Decimal):
+    for c, head in columns.items():
+        cells = [grid.get((r, c)) for r in items]
+        whole = grid.get((total_row, c))
+        figures = [_CELL_FIGURE.fullmatch(x.text) if x is not None else None for x in cells]
+        stated = _CELL_FIGURE.fullmatch(whole.text) if whole is not None else None
+        if stated is None or any(f is None for f in figures):
+            continue  # a blank or a word in the column: what it holds is not a figure of each row
+
+        def printed(m) -> Printed:
+            return Printed.of_fact({"value": Decimal(m.group(1).replace(",", "")) * scale, "text": m.group(1)})
+
+        parts, total = [printed(f) for f in figures], printed(stated)
+        ok, s, _ = sum_agrees(parts, total)
+        if ok:
+            continue
+
+        def ev(cell) -> dict:
+            return {"quote": cell.text.strip(), "page": block.page, "block": block.index, "start": cell.start, "end": cell.end}
+
+        yield ctx.finding(
+            rule,
+            "column",
+            msg={"column": _squeeze(head.text), "count": len(items), "parts": "＋".join(wan(x.value) for x in parts), "parts_sum": wan(s), "total": wan(total.value), "diff": wan(abs(s - total.value))},
+            evidence=[ev(whole)] + [ev(x) for x in cells],
+            expected=s,
+            stated=total.value,
+            facts={"column": _squeeze(head.text), "rows": [_table_row_label(grid, r) for r in items]},
+        )
 
 
 def _products(ctx: Context, rule: CheckRule):
