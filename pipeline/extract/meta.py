@@ -106,7 +106,7 @@ class MetaRules(BaseModel):
             "document_names": regex.compile(u.document_names.replace("ORG", u.org_suffix)),
             "project_label": regex.compile(
                 # (a heading that names the field with another, "项目名称及项目资金", states no name)
-                r"(?:" + p.labels + r")(?:\s*(?:" + p.labels + r"))*\s*[：:]?\s*(?![及和与、])([^\s，,。；;+“”]*?)(?=\s|$|[，,。；;]|主管部门|实施单位)"
+                r"(?:" + p.labels + r")(?:\s*(?:" + p.labels + r"))*\s*[：:]?\s*(?![及和与、|])([^\s，,。；;+“”|]*?)(?=\s|$|[，,。；;|]|主管部门|实施单位)"
             ),
             "report_words": regex.compile(p.report_words + r"\s*(?:" + p.trailing + r")?\s*$"),
             "body_unit": regex.compile(
