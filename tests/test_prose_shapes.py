@@ -163,3 +163,13 @@ def test_a_parts_rate_after_the_whole_rate_is_no_restatement(tmp_path):
     rate = rec["budget"]["execution_rate"]
     assert Decimal(str(rate["value"])) == Decimal("81.95") and not rate.get("mentions")
     assert not [f for f in rec["findings"] if f["check"] == "NARR-AMOUNTS"]
+
+
+def test_budgeted_spending_is_no_spending(tmp_path):
+    # "预算批复的总支出" and "预算批复基本支出" are the budget's; the 决算 figure is what was spent, and a budget's
+    # kind ("一般公共预算支出") is spending like any other
+    text = ("2019年度部门整体支出绩效自评报告\n2019年初财政对我局预算批复的总支出为1853.47万元，预算批复基本支出为241.77万元。\n"
+            "2019年局机关总支出决算数为438.86万元，其中基本支出决算数为299.57万元。\n")
+    assert record(tmp_path, text)["budget"]["spent"]["value"] == 4388600
+    kind = record(tmp_path, "2020年度部门整体支出绩效自评报告\n2020年度涉及一般公共预算支出2827.90万元。\n")
+    assert kind["budget"]["spent"]["value"] == 28279000

@@ -60,6 +60,7 @@ class Role(BaseModel):
     verbs: str
     kind: str = "money"
     veto: str | None = None  # words anywhere in the clause that make it another figure (a dimension's score)
+    before_veto: str | None = None  # words right before the role word that make it another figure ("预算批复的总支出")
 
 
 class WholeBeforeParts(BaseModel):
@@ -512,6 +513,8 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         if veto.search(between) or veto.search(prefix[: last.start()][-6:]) or money_in(start + last.end(), q.start):
             continue
         role = c.roles[int(last.lastgroup[1:])]
+        if role.before_veto and regex.search(f"(?:{role.before_veto})$", prefix[: last.start()]):
+            continue
         field = role.field
         if only is not None and field != only:
             continue
