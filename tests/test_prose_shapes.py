@@ -173,3 +173,11 @@ def test_budgeted_spending_is_no_spending(tmp_path):
     assert record(tmp_path, text)["budget"]["spent"]["value"] == 4388600
     kind = record(tmp_path, "2020年度部门整体支出绩效自评报告\n2020年度涉及一般公共预算支出2827.90万元。\n")
     assert kind["budget"]["spent"]["value"] == 28279000
+
+
+def test_the_initial_budget_a_years_budget_is_broken_into_is_the_reports_own(tmp_path):
+    rec = record(tmp_path, "2022年度部门整体支出绩效自评报告\n2022年预算收入69.06万元，其中年初预算57.28万元，调整追加11.78万元。\n")
+    assert rec["budget"]["initial"]["value"] == 572800 and rec["budget"]["full_year"]["value"] == 690600
+    # a source after 其中 stays a part
+    rec = record(tmp_path, "2022年度项目绩效自评报告\n全年预算100万元，其中中央资金60万元，县级配套40万元。\n")
+    assert rec["budget"]["initial"] is None and rec["budget"]["received"] is None

@@ -417,7 +417,9 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if value is None or (f.max is not None and value > f.max):
                     continue
                 rule = f"fields:{f.id}" if lab.certain else f"fields:{f.id}:uncertain"
-                part = _in_breakdown(key, a, f.id, quantities, r) if f.kind == "money" else f.kind == "percent" and _part_rate(key, a, quantities, r)
+                # (the 年初 budget a year's budget is broken into is the report's own: "预算收入69.06万元，其中年初预算
+                # 57.28万元，调整追加11.78万元")
+                part = (_in_breakdown(key, a, f.id, quantities, r) and f.id != "budget.initial") if f.kind == "money" else f.kind == "percent" and _part_rate(key, a, quantities, r)
                 field = f"part.{f.id}" if part else f.id
                 mention = Mention(field, value, text[a : q.end], Evidence.of(block, a, q.end), rule, lab.rank)
                 prev = linked.get((field, q.start))
