@@ -60,6 +60,11 @@ class MappedText:
         """Replace single characters; a replacement may be longer or empty."""
         if table.keys().isdisjoint(self.text):  # no character to replace (the loop below is slow)
             return self
+        present = table.keys() & set(self.text)
+        if all(len(table[c]) == 1 for c in present):
+            # one character for one (full-width digits and punctuation, most of what a step folds): every
+            # character keeps its span, and str.translate does the rest in C
+            return MappedText(self.text.translate({ord(c): table[c] for c in present}), array("l", self.starts), array("l", self.ends), self.raw_len)
         out: list[str] = []
         starts, ends = array("l"), array("l")
         for i, c in enumerate(self.text):

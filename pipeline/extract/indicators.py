@@ -21,7 +21,7 @@ from pipeline.extract.cells import Tok, join_spaced
 from pipeline.extract.tables import POINTS, TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
-from pipeline.literals import may_match, required
+from pipeline.literals import Prefilter, required
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -163,6 +163,11 @@ class IndicatorProseRules(BaseModel):
     def section_rx(self) -> tuple[regex.Pattern | None, regex.Pattern | None]:
         return (regex.compile(self.goal_heading) if self.goal_heading else None,
                 regex.compile(self.result_heading) if self.result_heading else None)
+
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        """Which prose patterns a block may hold, by one scan for all their words."""
+        return Prefilter([rx.pattern for _, rx in self.rx])
 
     @cached_property
     def deviation_rx(self) -> regex.Pattern:
@@ -936,9 +941,8 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     # a bisection, not a scan (a paragraph may hold thousands of rows)
     taken: list[tuple[int, int]] = []
     score_rx, weight_rx = r.after_rx
-    for (rule_id, rx), needs in zip(r.rx, r.needs):
-        if not may_match(needs, key):
-            continue
+    for k in r.prefilter.candidates(key):
+        rule_id, rx = r.rx[k]
         rule = r.by_id[rule_id]
         for m in rx.finditer(key):
             end = max(m.end(g) for g in ("name", "target", "actual"))
