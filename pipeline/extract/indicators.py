@@ -54,6 +54,8 @@ _GLUED_DATES = regex.compile(
     rf"(?P<name>.+?)(?P<target>{_DATE_CELL})(?P<actual>{_DATE_CELL})(?P<ws>\d{{2,6}}(?:\.\d{{1,2}})?)(?P<deviation>\s*[^\d\s][^\d]*)?"
 )
 _WORDED_TAIL = regex.compile(r"(?P<body>[^\d]+?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)(?P<deviation>[^\d]*)")
+# what every glued shape above needs: its weight and score, \d{2,6}
+_TWO_DIGITS = regex.compile(r"\d\d")
 
 
 class _Cut:
@@ -459,6 +461,8 @@ def _glued(tok: Tok, rule: str) -> Indicator | None:
     """"食品安全监督抽检批次≥1200批次1268批次2020": name, target, actual, then weight and score glued.
     Targets in words have no figure to cut at: a date target ("2023年12月底前2023年12月") is cut at its
     year, and a worded one where the actual repeats it ("有效提升有效提升", "健全基本健全")."""
+    if not _TWO_DIGITS.search(tok.key):
+        return None  # each shape ends in the 分值 and 得分 glued, two digits at least (most paragraphs have none)
     # repetition and dates first: the figure pattern would cut a worded row's weight digits into a target
     m = _glued_words(tok.key) or _GLUED_DATES.fullmatch(tok.key) or _GLUED_ROW.fullmatch(tok.key)
     if not m or regex.search(r"[，,。；;]", tok.key[: m.end("name")]) or tok.key[:1] in "：:":
@@ -803,7 +807,14 @@ def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
 
 def _header_role(cell_text: Tok | str, r: TableRules) -> str | None:
     """The column a header cell names; a header cell is short and holds no figure ("年初目标值(A)", "得分")."""
-    cell = _SPACE_OR_PARENS.sub("", cell_text if isinstance(cell_text, str) else cell_text.key)
+    text = cell_text if isinstance(cell_text, str) else cell_text.key
+    # what stands before the first bracket stays, less its white space: a sentence is too long by then
+    # (every paragraph of a report is asked whether it is a header cell)
+    cut = text.find("（"), text.find("(")
+    head = text[: min((k for k in cut if k >= 0), default=len(text))]
+    if len(head) > 12 and len("".join(head.split())) > 12:
+        return None
+    cell = _SPACE_OR_PARENS.sub("", text)
     m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not _DIGIT.search(cell) else None
     return m.lastgroup if m else None
 
