@@ -610,9 +610,10 @@ class _Grammar:
             s = text
         s = self.ocr_rx.sub(lambda m: m.group(0).translate(self.ocr), s)
         dates: list[Quantity] = []
-        ruled_in = set(self.exclusion_filter.candidates(s)) if self.exclusion_filter is not None else None
-        for k, (ex, rx, needs) in enumerate(self.exclusions):
-            if (ruled_in is not None and k not in ruled_in) or not may_match(needs, s):
+        ruled_in = self.exclusion_filter.candidates(s) if self.exclusion_filter is not None else range(len(self.exclusions))
+        for k in ruled_in:  # in the rules' order, as they mask one after another
+            ex, rx, needs = self.exclusions[k]
+            if not may_match(needs, s):
                 continue
             spans = []
             for m in rx.finditer(s):
