@@ -41,13 +41,62 @@ def required(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
     try:
         tree = _parser.parse(pattern)
     except (re.error, RecursionError, OverflowError):  # the regex module's own syntax: \p{Han}, fuzzy …
-        return ()
+        # a group name used twice and \G are the regex module's own too, and reading the pattern without
+        # them (groups as plain groups, \G as no assertion at all) matches no less: what that reading needs,
+        # the pattern needs
+        relaxed = _relaxed(pattern)
+        if relaxed is None:
+            return ()
+        try:
+            tree = _parser.parse(relaxed)
+        except (re.error, RecursionError, OverflowError):
+            return ()
     if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
         return ()
     try:
         return tuple(sorted(_seq(list(tree)), key=_telling)[:_MAX_SETS])
     except _Unsure:
         return ()
+
+
+def _relaxed(pattern: str) -> str | None:
+    """``pattern`` with its named groups made plain groups and its \\G anchors dropped, outside character
+    sets; None when it has neither (or a set is left open)."""
+    out: list[str] = []
+    i, n, changed = 0, len(pattern), False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if pattern.startswith("G", i + 1):
+                out.append("(?:)")
+                changed = True
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":
+            # a set runs to the first unescaped ] after its first member (which may be ] itself)
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            if j >= n:
+                return None
+            out.append(pattern[i : j + 1])
+            i = j + 1
+        elif pattern.startswith("(?P<", i):
+            close = pattern.find(">", i)
+            if close < 0:
+                return None
+            out.append("(?:")
+            i = close + 1
+            changed = True
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out) if changed else None
 
 
 class _Unsure(Exception):

@@ -115,3 +115,11 @@ def test_the_prefilter_on_words_run_together(words, glue) -> None:
     text = "".join(w + glue[: k % 4] for k, w in enumerate(words)) + glue
     f = Prefilter([rx.pattern for rx in _SOME])
     assert f.candidates(text) == [i for i, rx in enumerate(_SOME) if may_match(required(rx.pattern), text)], text
+
+
+def test_the_regex_module_own_groups_and_anchor_are_read_without_them() -> None:
+    # a group name used twice and \G do not parse with the stdlib; without them the pattern matches no less
+    assert required(r"(?P<t>预算)|(?P<t>执行)率") == (frozenset({"预算", "执行率"}),)
+    assert required(r"\G[，,]\s*完成") == (frozenset({"完成"}), frozenset({"，", ","}))
+    assert required(r"[(?P<x>]\G预算") == (frozenset({"预算"}), frozenset("(?P<x>"))  # a set is left as it is
+    assert required(r"(?P<t>预算)(?|a|b)") == ()  # anything else of the regex module's still requires nothing
