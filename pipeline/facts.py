@@ -125,6 +125,8 @@ def representable(value: Any) -> bool:
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         return True
+    if type(value) is int:  # most figures of a record: exact, finite, compared as they are
+        return -MAX_MAGNITUDE < value < MAX_MAGNITUDE
     try:
         d = value if isinstance(value, Decimal) else Decimal(value) if isinstance(value, int) else Decimal(repr(value))
     except (ValueError, ArithmeticError):

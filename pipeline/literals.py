@@ -41,13 +41,62 @@ def required(pattern: str, flags: int = 0) -> tuple[frozenset[str], ...]:
     try:
         tree = _parser.parse(pattern)
     except (re.error, RecursionError, OverflowError):  # the regex module's own syntax: \p{Han}, fuzzy …
-        return ()
+        # a group name used twice and \G are the regex module's own too, and reading the pattern without
+        # them (groups as plain groups, \G as no assertion at all) matches no less: what that reading needs,
+        # the pattern needs
+        relaxed = _relaxed(pattern)
+        if relaxed is None:
+            return ()
+        try:
+            tree = _parser.parse(relaxed)
+        except (re.error, RecursionError, OverflowError):
+            return ()
     if tree.state.flags & (re.IGNORECASE | re.VERBOSE):
         return ()
     try:
         return tuple(sorted(_seq(list(tree)), key=_telling)[:_MAX_SETS])
     except _Unsure:
         return ()
+
+
+def _relaxed(pattern: str) -> str | None:
+    """``pattern`` with its named groups made plain groups and its \\G anchors dropped, outside character
+    sets; None when it has neither (or a set is left open)."""
+    out: list[str] = []
+    i, n, changed = 0, len(pattern), False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if pattern.startswith("G", i + 1):
+                out.append("(?:)")
+                changed = True
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+        elif c == "[":
+            # a set runs to the first unescaped ] after its first member (which may be ] itself)
+            j = i + 1
+            if j < n and pattern[j] == "^":
+                j += 1
+            if j < n and pattern[j] == "]":
+                j += 1
+            while j < n and pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            if j >= n:
+                return None
+            out.append(pattern[i : j + 1])
+            i = j + 1
+        elif pattern.startswith("(?P<", i):
+            close = pattern.find(">", i)
+            if close < 0:
+                return None
+            out.append("(?:")
+            i = close + 1
+            changed = True
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out) if changed else None
 
 
 class _Unsure(Exception):
@@ -141,9 +190,10 @@ def may_match(needs: tuple[frozenset[str], ...], text: str) -> bool:
 
 
 class Prefilter:
-    """Which of many patterns a text may match: one scan of the text for the words the patterns need (the
-    stdlib's ``re`` over a plain alternation of words, far faster than the patterns themselves), then the
-    patterns whose most telling words may stand there, less those that lack another word they need.
+    """Which of many patterns a text may match: one scan of the text for the words the patterns need first
+    (the stdlib's ``re`` over those words, far faster than the patterns themselves) gives every such word
+    the text holds; the patterns with one of them are kept when they have a word of each of their other
+    sets too: exactly the patterns :func:`may_match` lets through.
 
     >>> f = Prefilter(["预算执行率", "年初预算数?", r"\\d+万元", "执行"])
     >>> f.candidates("年初预算100万元"), f.candidates("执行率"), f.candidates("预算执行率为95%")
@@ -160,35 +210,69 @@ class Prefilter:
         self.rest = {i: sets[1:] for i, sets in enumerate(needs) if len(sets) > 1}
         self.needs = needs
         words = sorted(self.by_word, key=lambda w: (-len(w), w))
-        self._find = re.compile("|".join(map(re.escape, words))) if words else None
-        # The scan finds words without overlap: a word it passes over starts inside a word it found, so
-        # each found word stands for every word that may start inside it, and for their patterns.
-        self._behind: dict[str, frozenset[int]] = {}
+        self._find = re.compile(_trie(words)) if words else None
+        # The scan finds, at each place, the longest word there, and goes on after it: a word it passes
+        # over stands inside a word it found (so it is there too), or starts inside one and runs past its
+        # end (then a substring test says whether it is there).
+        known = set(words)
         ordered = sorted(words)
+        self._inside: dict[str, frozenset[str]] = {}
+        self._across: dict[str, tuple[str, ...]] = {}
         for w in words:
-            hidden: set[str] = set()
-            for k in range(len(w)):
+            inside = {w[a:b] for a in range(len(w)) for b in range(a + 1, len(w) + 1) if w[a:b] in known}
+            across: set[str] = set()
+            for k in range(1, len(w)):
                 tail = w[k:]
-                hidden.update(tail[:n] for n in range(1, len(tail) + 1) if tail[:n] in self.by_word)
                 at = bisect_left(ordered, tail)
                 while at < len(ordered) and ordered[at].startswith(tail):
-                    hidden.add(ordered[at])
+                    if len(ordered[at]) > len(tail):
+                        across.add(ordered[at])
                     at += 1
-            self._behind[w] = frozenset(i for v in hidden for i in self.by_word[v])
+            self._inside[w] = frozenset(inside)
+            self._across[w] = tuple(sorted(across))
+
+    def present(self, text: str) -> set[str]:
+        """Every word some pattern needs first that stands in ``text``."""
+        found = set(self._find.findall(text)) if self._find is not None else ()
+        out: set[str] = set()
+        for w in found:
+            out |= self._inside[w]
+            for v in self._across[w]:
+                if v in text:
+                    out.add(v)
+        return out
 
     def candidates(self, text: str) -> list[int]:
         """The patterns (by index, in order) that may match in ``text``."""
-        found = set(self._find.findall(text)) if self._find is not None else ()
-        if not found:
+        present = self.present(text)
+        if not present:
             return self.always
-        direct = set(self.always)
-        behind: set[int] = set()
-        for w in found:
-            direct.update(self.by_word[w])
-            behind |= self._behind[w]
-        out = [i for i in direct if i not in self.rest or may_match(self.rest[i], text)]
-        out += [i for i in behind - direct if may_match(self.needs[i], text)]
-        return sorted(out)
+        ids = set(self.always)
+        for w in present:
+            ids.update(self.by_word[w])
+        rest = self.rest
+        return sorted(i for i in ids if i not in rest or may_match(rest[i], text))
+
+
+def _trie(words: list[str]) -> str:
+    """An alternation of ``words`` as a trie ("预算(?:执行率|数)?"): at each place it matches the longest of
+    them, as the plain alternation ordered longest first does, with far less backtracking."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(c) + build(node[c]) for c in sorted(node) if c]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if "" in node else "")
+
+    return build(root)
 
 
 def alternation_spans(patterns: list, candidates: list[int], text: str) -> list[tuple[int, int]] | None:

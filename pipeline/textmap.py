@@ -23,6 +23,18 @@ from collections.abc import Callable, Iterable
 import regex
 
 
+_COUNTING = array("l", range(4096))
+
+
+def _counting(n: int) -> array:
+    """0, 1, 2 … at least up to n - 1, made once: slicing it copies memory, where building an array from a
+    range converts every number (every block of every document is mapped to itself first)."""
+    global _COUNTING
+    if len(_COUNTING) < n:
+        _COUNTING = array("l", range(max(n, 2 * len(_COUNTING))))
+    return _COUNTING
+
+
 class MappedText:
     __slots__ = ("text", "starts", "ends", "raw_len")
 
@@ -37,7 +49,8 @@ class MappedText:
     @classmethod
     def identity(cls, raw: str) -> MappedText:
         n = len(raw)
-        return cls(raw, array("l", range(n)), array("l", range(1, n + 1)), n)
+        counting = _counting(n + 1)
+        return cls(raw, counting[:n], counting[1 : n + 1], n)
 
     def __len__(self) -> int:
         return len(self.text)
@@ -60,6 +73,11 @@ class MappedText:
         """Replace single characters; a replacement may be longer or empty."""
         if table.keys().isdisjoint(self.text):  # no character to replace (the loop below is slow)
             return self
+        present = table.keys() & set(self.text)
+        if all(len(table[c]) == 1 for c in present):
+            # one character for one (full-width digits and punctuation, most of what a step folds): every
+            # character keeps its span, and str.translate does the rest in C
+            return MappedText(self.text.translate({ord(c): table[c] for c in present}), array("l", self.starts), array("l", self.ends), self.raw_len)
         out: list[str] = []
         starts, ends = array("l"), array("l")
         for i, c in enumerate(self.text):

@@ -95,3 +95,31 @@ def test_what_is_not_read_requires_nothing() -> None:
     assert required(r"(预算)?") == ()
     assert required(r"预算|\d+") == ()  # one branch needs no word
     assert required(r"(预算)\1") == ()  # a group by its number: another group in an alternation
+
+
+def test_the_prefilter_keeps_exactly_what_may_match_lets_through() -> None:
+    f = Prefilter([rx.pattern for rx in PATTERNS])
+    needs = [required(rx.pattern) for rx in PATTERNS]
+    for text in TEXTS:
+        assert f.candidates(text) == [i for i, n in enumerate(needs) if may_match(n, text)], text
+
+
+_SOME = PATTERNS[::5]
+_SOME_WORDS = sorted({w for rx in _SOME for s in required(rx.pattern) for w in s})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SOME_WORDS), max_size=6), st.text(st.sampled_from(sorted(set("".join(_SOME_WORDS)))), max_size=30))
+def test_the_prefilter_on_words_run_together(words, glue) -> None:
+    # overlapping and adjoining words are what a scan without overlap could pass over
+    text = "".join(w + glue[: k % 4] for k, w in enumerate(words)) + glue
+    f = Prefilter([rx.pattern for rx in _SOME])
+    assert f.candidates(text) == [i for i, rx in enumerate(_SOME) if may_match(required(rx.pattern), text)], text
+
+
+def test_the_regex_module_own_groups_and_anchor_are_read_without_them() -> None:
+    # a group name used twice and \G do not parse with the stdlib; without them the pattern matches no less
+    assert required(r"(?P<t>预算)|(?P<t>执行)率") == (frozenset({"预算", "执行率"}),)
+    assert required(r"\G[，,]\s*完成") == (frozenset({"完成"}), frozenset({"，", ","}))
+    assert required(r"[(?P<x>]\G预算") == (frozenset({"预算"}), frozenset("(?P<x>"))  # a set is left as it is
+    assert required(r"(?P<t>预算)(?|a|b)") == ()  # anything else of the regex module's still requires nothing

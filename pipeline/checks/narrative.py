@@ -18,6 +18,7 @@ from pipeline.checks.base import CheckRule, Context, check, evidence_of
 from pipeline.checks.numbers import Printed, dec, fmt, sum_agrees, wan
 from pipeline.document import Block, Document
 from pipeline.facts import Evidence
+from pipeline.literals import may_match, required
 from pipeline.normalize import fold_script, text_block  # noqa: F401  (text_block is re-exported for rules' examples)
 from pipeline.ruleset import load, schema
 
@@ -313,6 +314,8 @@ def claims_in(block: Block, r: NarrativeRules | None = None) -> list[Claim]:
     r = r or rules()
     rx = r.rx
     key = key_of(block)
+    if not any(may_match(required(rx[kind].pattern), key) for kind in CLAIM_KINDS):
+        return []  # no claim's words in it (most blocks)
     clauses = spans(key, rx["claim_clause_end"])
     out: list[Claim] = []
     seen: set[tuple[str, int]] = set()
@@ -356,12 +359,13 @@ def _quotes(claims: list[Claim]) -> str:
 def overclaim(ctx: Context, rule: CheckRule):
     """已全部完成 / 全部拨付 / 按计划进度执行 against an unmet indicator, a low rate or a stated 结余."""
     r = rules()
-    claims = [
-        c
-        for b in body_blocks(ctx.doc)
-        if "建议" not in b.tags and not _in_goal_section(ctx.doc, b, r)
-        for c in claims_in(b, r)
-    ]
+    claims: list[Claim] = []
+    for b in body_blocks(ctx.doc):
+        if "建议" in b.tags:
+            continue
+        found = claims_in(b, r)  # first: most blocks claim nothing, and their headings need no reading
+        if found and not _in_goal_section(ctx.doc, b, r):
+            claims += found
     if not claims:
         return
     rate = execution_rate(ctx)
@@ -456,6 +460,8 @@ def unfounded_satisfaction(block: Block, r: NarrativeRules | None = None, others
     r = r or rules()
     rx = r.rx
     key = key_of(block)
+    if not may_match(required(rx["subject"].pattern), key):
+        return []  # no sentence of it names satisfaction (most blocks)
     clauses = spans(key, rx["clause_end"])
     if _surveyed(key, clauses, r):
         return []

@@ -19,11 +19,13 @@ def relevance(ctx: Context, rule: CheckRule):
     mine = report_sectors(ctx, r)[2]
     if not mine:
         return  # nothing says what the report is about: nothing is foreign to it
+    names, words = r.word_filter
     for ind in ctx.record["indicators"]:
         # Only the specific topics (食品安全, 民族团结, 治理面积 …) mark a foreign indicator: beneficiary groups
         # such as 儿童 or 老年人 belong to many sectors' indicators.
         name = fold_script(ind["name"])
-        theirs = {h for t in r.topics if r.rx["topic:" + t.id].search(name) for h in t.home}
+        may = {names[i] for i in words.candidates(name)}  # the topics whose words the name holds
+        theirs = {h for t in r.topics if "topic:" + t.id in may and r.rx["topic:" + t.id].search(name) for h in t.home}
         if theirs and not theirs & mine:
             yield ctx.finding(
                 rule,

@@ -149,6 +149,17 @@ def _assignments(toks: list[Tok], template: tuple[str, ...]) -> list[dict[str, P
     return results
 
 
+def _may_relate(p: dict[str, Piece], header_cols: set[str]) -> bool:
+    """Whether :func:`_judge` can find any relation in an assignment: every relation it knows needs a
+    printed rate, except a header that names three or more of the row's figures. Amounts in prose
+    ("年初预算数662.77万元") are cut into dozens of rate-less assignments; judging each one cost more than
+    the rest of the decoder."""
+    rate = p.get("rate")
+    if rate is not None and not _EMPTY.match(rate.text):
+        return True
+    return bool(header_cols) and sum(1 for x in p.values() if not _EMPTY.match(x.text)) >= 3
+
+
 def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal | None = None) -> tuple[float, list[str]] | None:
     """Arithmetic support for one assignment, or None when it is impossible. ``w`` weighs each kind of
     support (``rules/tables.yaml`` ``funds.decode.support``); ``weight`` is the 分值 the header states
@@ -263,6 +274,8 @@ def decode(toks: list[Tok], templates: dict[str, list[str]], header_cols: set[st
         runs.append(toks[1:])
     for name, cols in templates.items():
         for p in (p for run in runs for p in _assignments(run, tuple(cols))):
+            if not _may_relate(p, header_cols):
+                continue
             judged = _judge(p, header_cols, support, weight)
             if judged is None:
                 continue

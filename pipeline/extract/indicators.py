@@ -21,7 +21,7 @@ from pipeline.extract.cells import Tok, join_spaced
 from pipeline.extract.tables import POINTS, TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
-from pipeline.literals import may_match, required
+from pipeline.literals import Prefilter, required
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -54,6 +54,8 @@ _GLUED_DATES = regex.compile(
     rf"(?P<name>.+?)(?P<target>{_DATE_CELL})(?P<actual>{_DATE_CELL})(?P<ws>\d{{2,6}}(?:\.\d{{1,2}})?)(?P<deviation>\s*[^\d\s][^\d]*)?"
 )
 _WORDED_TAIL = regex.compile(r"(?P<body>[^\d]+?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)(?P<deviation>[^\d]*)")
+# what every glued shape above needs: its weight and score, \d{2,6}
+_TWO_DIGITS = regex.compile(r"\d\d")
 
 
 class _Cut:
@@ -163,6 +165,11 @@ class IndicatorProseRules(BaseModel):
     def section_rx(self) -> tuple[regex.Pattern | None, regex.Pattern | None]:
         return (regex.compile(self.goal_heading) if self.goal_heading else None,
                 regex.compile(self.result_heading) if self.result_heading else None)
+
+    @cached_property
+    def prefilter(self) -> Prefilter:
+        """Which prose patterns a block may hold, by one scan for all their words."""
+        return Prefilter([rx.pattern for _, rx in self.rx])
 
     @cached_property
     def deviation_rx(self) -> regex.Pattern:
@@ -454,6 +461,8 @@ def _glued(tok: Tok, rule: str) -> Indicator | None:
     """"食品安全监督抽检批次≥1200批次1268批次2020": name, target, actual, then weight and score glued.
     Targets in words have no figure to cut at: a date target ("2023年12月底前2023年12月") is cut at its
     year, and a worded one where the actual repeats it ("有效提升有效提升", "健全基本健全")."""
+    if not _TWO_DIGITS.search(tok.key):
+        return None  # each shape ends in the 分值 and 得分 glued, two digits at least (most paragraphs have none)
     # repetition and dates first: the figure pattern would cut a worded row's weight digits into a target
     m = _glued_words(tok.key) or _GLUED_DATES.fullmatch(tok.key) or _GLUED_ROW.fullmatch(tok.key)
     if not m or regex.search(r"[，,。；;]", tok.key[: m.end("name")]) or tok.key[:1] in "：:":
@@ -798,7 +807,14 @@ def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
 
 def _header_role(cell_text: Tok | str, r: TableRules) -> str | None:
     """The column a header cell names; a header cell is short and holds no figure ("年初目标值(A)", "得分")."""
-    cell = _SPACE_OR_PARENS.sub("", cell_text if isinstance(cell_text, str) else cell_text.key)
+    text = cell_text if isinstance(cell_text, str) else cell_text.key
+    # what stands before the first bracket stays, less its white space: a sentence is too long by then
+    # (every paragraph of a report is asked whether it is a header cell)
+    cut = text.find("（"), text.find("(")
+    head = text[: min((k for k in cut if k >= 0), default=len(text))]
+    if len(head) > 12 and len("".join(head.split())) > 12:
+        return None
+    cell = _SPACE_OR_PARENS.sub("", text)
     m = r.rx["ind_cols"].search(cell) if cell and len(cell) <= 12 and not _DIGIT.search(cell) else None
     return m.lastgroup if m else None
 
@@ -936,9 +952,8 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     # a bisection, not a scan (a paragraph may hold thousands of rows)
     taken: list[tuple[int, int]] = []
     score_rx, weight_rx = r.after_rx
-    for (rule_id, rx), needs in zip(r.rx, r.needs):
-        if not may_match(needs, key):
-            continue
+    for k in r.prefilter.candidates(key):
+        rule_id, rx = r.rx[k]
         rule = r.by_id[rule_id]
         for m in rx.finditer(key):
             end = max(m.end(g) for g in ("name", "target", "actual"))

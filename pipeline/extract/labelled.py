@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from pipeline.document import Block, Document
 from pipeline.extract import words
 from pipeline.facts import Evidence, Mention
-from pipeline.literals import Prefilter, alternation_spans, may_match, required
+from pipeline.literals import Prefilter, alternation_spans, required
 from pipeline.quantity import Quantity, find_quantities, parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -161,6 +161,11 @@ class FieldRules(BaseModel):
         verb, a fund's name, a zero phrase), each with the words it needs."""
         found = [self.any_after, self.role_rx[1], self.fund_rx[0]] + [z for _, _, z in self.compiled if z is not None]
         return [(rx, required(rx.pattern)) for rx in found]
+
+    @cached_property
+    def trigger_filter(self) -> Prefilter:
+        """Which :attr:`triggers` a text may hold, by one scan for their words (most blocks hold none)."""
+        return Prefilter([rx.pattern for rx, _ in self.triggers])
 
     @cached_property
     def any_after(self) -> regex.Pattern:
@@ -356,7 +361,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
     labels = alternation_spans(label_rxs, candidates, key)
     if labels is None:
         labels = [m.span() for m in r.any_label.finditer(key)]
-    if not labels and not any(may_match(needs, key) and rx.search(key) for rx, needs in r.triggers):
+    if not labels and not any(r.triggers[i][0].search(key) for i in r.trigger_filter.candidates(key)):
         return []  # most paragraphs state no labelled figure: skip reading their numbers
     may_label: dict[int, list[tuple[regex.Pattern, Label]]] = {}  # by field, the labels the block may hold
     for i in candidates:

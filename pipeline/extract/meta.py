@@ -174,10 +174,11 @@ def title_years_of(text: str, r: MetaRules, title: bool = True) -> list[int]:
     return _years(text, r.rx["title_months"], r.year) or _years(text, r.rx["title_lead"], r.year)
 
 
-def scope_years(text: str, r: MetaRules) -> list[int]:
+def scope_years(text: str, r: MetaRules, folded: str | None = None) -> list[int]:
     """The years a sentence names as what is evaluated ("对2022年度…项目开展了绩效自评", "本次自评对象为2022年度…"),
-    outside a document's title in 《》 (a notice's name says which year it asks about, not this report's)."""
-    key = _key(text, r)
+    outside a document's title in 《》 (a notice's name says which year it asks about, not this report's).
+    ``folded`` is fold_script(text) when the caller has it (a block's key)."""
+    key = _arabic_years(folded if folded is not None else fold_script(text), r.year)
     return [int(m.group(1)) for m in r.rx["scope"].finditer(key) if not _in_book_title(key, m.start(1))]
 
 
@@ -271,10 +272,12 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
     body: Counter[int] = Counter()
     captions: set[int] = set()
     scope: set[int] = set()
+    ignored = set(r.year.ignore_tags)
     for b in doc.blocks:
-        if b in titles or set(b.tags) & set(r.year.ignore_tags):
+        if b in titles or ignored.intersection(b.tags):
             continue
-        scope.update(scope_years(b.text, r))
+        # a normalised block's key is its text folded already (normalize_document)
+        scope.update(scope_years(b.text, r, b.key if b.key is not None and b.norm is not None else None))
         years = _years(b.text, rx["evaluated"], r.year)
         years += _whole_years(b.text, r)
         body.update(years)
