@@ -25,7 +25,6 @@ AMOUNT_COLUMNS = {"initial": "年初预算数", "full_year": "全年预算数", 
 BUDGET_LABELS = {"initial": "年初预算数", "full_year": "全年预算数", "received": "实际到位资金", "spent": "全年执行数"}
 # other_projects facts → the report-level budget fact they add up to (an unqualified 预算 is the full-year one)
 PROJECT_FIELDS = {"budget.full_year": "full_year", "budget.stated": "full_year", "budget.initial": "initial", "budget.spent": "spent"}
-_SENTENCE_END = regex.compile(r"[。；;！!？?\n]")
 
 
 # -- shared helpers ------------------------------------------------------------------------------------------
@@ -409,7 +408,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
     stop = _LIST_END.search(raw, opening.end())
     end = stop.start() if stop else len(raw)
     if regex.match(r"\s*[（(]", raw[head:end]):
-        close = regex.compile(r"[）)]").search(raw, opening.end(), end)  # "(其中建筑工程1975.775万元)": the list ends with its parenthesis
+        close = _CLOSE.search(raw, opening.end(), end)  # "(其中建筑工程1975.775万元)": the list ends with its parenthesis
         end = close.start() if close else end
     parts, prev, cut = [], opening.end(), False
     for q in find_quantities(raw[opening.end() : end]):
@@ -458,10 +457,11 @@ _CARRIED = regex.compile(r"\s*[。；;]\s*(?=其中|具体)")
 # a breakdown runs to the end of its sentence; semicolons separate its items
 _LIST_END = regex.compile(r"[。！!？?\n]")
 _SEMICOLON = regex.compile(r"\s*[；;]")
-_LIST_ITEM = regex.compile(r"\s*、")
-_NESTED = regex.compile(r"\s*[（(][^）)]*[）)]")
+_LIST_ITEM = regex.compile(r"\s*、")  # an enumeration comma: the next item of the list, whatever it names
+_NESTED = regex.compile(r"\s*[（(][^）)]*[）)]")  # a part's own breakdown in brackets
+_CLOSE = regex.compile(r"[）)]")
 # what a part's label may hold beyond its name: separators, and the year the part is dated to ("2018年度…结余资金")
-_LABEL_FILLER = regex.compile(r"[\s，,、；;和及]|(?:19|20)\d{2}年度?")  # an enumeration comma: the next item of the list, whatever it names
+_LABEL_FILLER = regex.compile(r"[\s，,、；;和及]|(?:19|20)\d{2}年度?")
 
 
 @check("ARITH-SUBTOTAL")
