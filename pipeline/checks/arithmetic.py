@@ -14,7 +14,7 @@ from itertools import accumulate
 import regex
 
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
-from pipeline.checks.indicators import compare, dimension_of, plain
+from pipeline.checks.indicators import compare, dimension_of, plain, squeeze
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
 from pipeline.quantity import find_quantities
 from pipeline.quantity import rules as quantity_rules
@@ -805,7 +805,7 @@ def _table_columns(ctx: Context, rule: CheckRule):
         if header is None:
             continue
         columns = {c: cell for (r, c), cell in grid.items()
-                   if r == header and money_rx.search(_squeeze(cell.key or cell.text)) and not not_rx.search(cell.key or cell.text)}
+                   if r == header and money_rx.search(squeeze(cell.key or cell.text)) and not not_rx.search(cell.key or cell.text)}
         if not columns:
             continue
         unit = next((m.group(1) for cell in grid.values() if cell.row == header if (m := _UNIT_HEADING.search(cell.text))), "万元")
@@ -815,7 +815,8 @@ def _table_columns(ctx: Context, rule: CheckRule):
             if r <= header:
                 continue
             label = _table_row_label(grid, r)
-            if not total_rx.fullmatch(_squeeze((grid.get((r, 0)) or grid.get((r, 1)) or block.cells[0]).key or "")):
+            first = grid.get((r, 0)) or grid.get((r, 1))
+            if first is None or not total_rx.fullmatch(squeeze(first.key or first.text)):
                 if regex.fullmatch(r"[-—:：\s|]*", label):
                     continue  # a Markdown separator row
                 items.append(r)
@@ -826,11 +827,7 @@ def _table_columns(ctx: Context, rule: CheckRule):
 
 
 def _table_row_label(grid: dict, r: int) -> str:
-    return _squeeze(" ".join((grid[(r, c)].key or grid[(r, c)].text) for c in (0, 1) if (r, c) in grid))
-
-
-def _squeeze(text: str) -> str:
-    return regex.sub(r"\s+", "", text or "")
+    return squeeze(" ".join((grid[(r, c)].key or grid[(r, c)].text) for c in (0, 1) if (r, c) in grid))
 
 
 _DIGIT = regex.compile(r"\d")
@@ -860,11 +857,11 @@ def _column_sums(ctx: Context, rule: CheckRule, block, grid: dict, columns: dict
         yield ctx.finding(
             rule,
             "column",
-            msg={"column": _squeeze(head.text), "count": len(items), "parts": "＋".join(wan(x.value) for x in parts), "parts_sum": wan(s), "total": wan(total.value), "diff": wan(abs(s - total.value))},
+            msg={"column": squeeze(head.text), "count": len(items), "parts": "＋".join(wan(x.value) for x in parts), "parts_sum": wan(s), "total": wan(total.value), "diff": wan(abs(s - total.value))},
             evidence=[ev(whole)] + [ev(x) for x in cells],
             expected=s,
             stated=total.value,
-            facts={"column": _squeeze(head.text), "rows": [_table_row_label(grid, r) for r in items]},
+            facts={"column": squeeze(head.text), "rows": [_table_row_label(grid, r) for r in items]},
         )
 
 

@@ -212,7 +212,8 @@ def dimension_of(ctx: Context, ind: dict) -> dict | None:
 
 # -- shared by the B.5 table checks below ---------------------------------------------------------------------
 
-def _squeeze(text: str | None) -> str:
+def squeeze(text: str | None) -> str:
+    """The text without its whitespace (cells wrapped or spaced out by a flattening)."""
     return _SPACE.sub("", text or "")
 
 
@@ -280,7 +281,7 @@ def duplicate(ctx: Context, rule: CheckRule):
     row per name and the other as a mention; a prose mention of a table row, or a row of another project's
     form elsewhere in the file, is not a second row of the same table."""
     for ind in ctx.record.get("indicators", []):
-        if len(_squeeze(ind.get("name"))) < rule.params["min_name_chars"]:
+        if len(squeeze(ind.get("name"))) < rule.params["min_name_chars"]:
             continue
         for m in ind.get("mentions") or []:
             if not _table_twin(ctx, ind, m, rule.params):
@@ -318,7 +319,7 @@ def missing_type(ctx: Context, rule: CheckRule):
     if not any(_has_level2(i, rule.params["quality_words"]) for i in inds):
         missing.append("质量指标或时效指标")
     satisfied = any("满意" in (i.get("level1") or "") + (i.get("level2") or "") + (i.get("name") or "") for i in inds)
-    if not satisfied and not regex.search(rule.params["reweighting_pattern"], _squeeze(text)):
+    if not satisfied and not regex.search(rule.params["reweighting_pattern"], squeeze(text)):
         missing.append("满意度指标")
     if not missing:
         return
@@ -375,7 +376,7 @@ def quality_vs_quantity(ctx: Context, rule: CheckRule):
             if not _has_level2(ind, rule.params["quality_words"]):
                 continue
             score = Printed.of_fact(ind.get("score"))
-            actual = _squeeze(quoted(ind.get("actual")))
+            actual = squeeze(quoted(ind.get("actual")))
             zero = score is not None and score.value == 0
             unaccepted = any(w in actual for w in rule.params["unaccepted_words"])
             if not (zero or unaccepted):
@@ -406,7 +407,7 @@ def hollow_quant(ctx: Context, rule: CheckRule):
         target, actual = ind.get("target") or {}, ind.get("actual") or {}
         if target.get("value") is None or _qualitative(target) or target.get("kind") not in rule.params["target_kinds"]:
             continue
-        text = _squeeze(actual.get("text"))
+        text = squeeze(actual.get("text"))
         if actual.get("value") is not None or regex.search(r"\d", text) or not text:
             continue
         if not (_qualitative(actual) or any(w in text for w in rule.params["hollow_words"])):
@@ -428,7 +429,7 @@ _DATE = regex.compile(r"(\d{4})年(\d{1,2})月(?:(\d{1,2})日)?")
 def _date(text: str | None, deadline: bool) -> tuple[int, int, int] | None:
     """(year, month, day) of the first date in a text; a month without a day is its last day for a deadline
     ("11月底前") and its first day for an actual (the lenient reading)."""
-    m = _DATE.search(_squeeze(text))
+    m = _DATE.search(squeeze(text))
     if not m:
         return None
     year, month = int(m.group(1)), int(m.group(2))
@@ -446,7 +447,7 @@ def timeliness_date(ctx: Context, rule: CheckRule):
             continue
         target_text, actual_text = quoted(ind.get("target")), quoted(ind.get("actual"))
         op = (ind.get("target") or {}).get("op")
-        if op in (">=", ">") or not any(w in _squeeze(target_text) for w in rule.params["deadline_words"]) and op not in ("<=", "<"):
+        if op in (">=", ">") or not any(w in squeeze(target_text) for w in rule.params["deadline_words"]) and op not in ("<=", "<"):
             continue  # only a deadline: "…前", "…底", or ≤ a date
         due, done = _date(target_text, True), _date(actual_text, False)
         if due is None or done is None or done <= due:
