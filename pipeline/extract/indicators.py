@@ -21,7 +21,7 @@ from pipeline.extract.cells import Tok, join_spaced
 from pipeline.extract.tables import POINTS, TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
-from pipeline.literals import Prefilter, required
+from pipeline.literals import LazyPatterns, Prefilter, required
 from pipeline.quantity import parse_quantity
 from pipeline.ruleset import load, schema
 
@@ -145,21 +145,17 @@ class IndicatorProseRules(BaseModel):
     model_config = {"ignored_types": (cached_property,)}
 
     @cached_property
-    def rx(self) -> list[tuple[str, regex.Pattern]]:
-        return [(p.id, regex.compile(expand(p.pattern, self.defs))) for p in self.prose]
+    def patterns(self) -> list[str]:
+        return [expand(p.pattern, self.defs) for p in self.prose]
 
     @cached_property
-    def by_id(self) -> dict[str, ProseRule]:
-        return {p.id: p for p in self.prose}
+    def rx(self) -> LazyPatterns:
+        """The prose patterns in the order of :attr:`prose`, each compiled when a block first may hold it."""
+        return LazyPatterns(self.patterns)
 
     @cached_property
     def not_name_rx(self) -> regex.Pattern | None:
         return regex.compile(self.not_name) if self.not_name else None
-
-    @cached_property
-    def needs(self) -> list[tuple[frozenset[str], ...]]:
-        """The words each prose pattern needs (实际, 指标值 …): a block without them is not scanned for it."""
-        return [required(rx.pattern) for _, rx in self.rx]
 
     @cached_property
     def section_rx(self) -> tuple[regex.Pattern | None, regex.Pattern | None]:
@@ -169,7 +165,7 @@ class IndicatorProseRules(BaseModel):
     @cached_property
     def prefilter(self) -> Prefilter:
         """Which prose patterns a block may hold, by one scan for all their words."""
-        return Prefilter([rx.pattern for _, rx in self.rx])
+        return Prefilter(self.patterns)
 
     @cached_property
     def deviation_rx(self) -> regex.Pattern:
@@ -181,7 +177,7 @@ class IndicatorProseRules(BaseModel):
 
     def check(self) -> list[tuple[tuple, str]]:
         try:
-            self.rx, self.deviation_rx, self.after_rx, self.not_name_rx, self.section_rx  # noqa: B018 - compiling is the check
+            list(self.rx), self.deviation_rx, self.after_rx, self.not_name_rx, self.section_rx  # noqa: B018 - compiling is the check
             if self.lists is not None:
                 from pipeline.extract.prose_rows import list_rx
 
@@ -953,8 +949,8 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     taken: list[tuple[int, int]] = []
     score_rx, weight_rx = r.after_rx
     for k in r.prefilter.candidates(key):
-        rule_id, rx = r.rx[k]
-        rule = r.by_id[rule_id]
+        rule, rx = r.prose[k], r.rx[k]
+        rule_id = rule.id
         for m in rx.finditer(key):
             end = max(m.end(g) for g in ("name", "target", "actual"))
             n = bisect_left(taken, (end,))
