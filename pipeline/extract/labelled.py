@@ -94,6 +94,7 @@ class Structure(BaseModel):
     """Words that say how amounts relate: a total closing a list, a list opened, an item of it."""
     total_mark: str  # before an amount that totals the amounts listed before it
     list_opened: str  # in a sentence: what follows are items ("…情况如下：")
+    list_total: str  # before a label: its clause closes such a list with the total ("，共计下达…")
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
@@ -197,6 +198,7 @@ class FieldRules(BaseModel):
             # the mark may name what it totals: "合计批复总投资6222.4万元"
             "total_mark": regex.compile(st.total_mark + r"[^\d，,。；;：:()（）]{0,8}\s*$"),
             "list_opened": regex.compile(st.list_opened),
+            "list_total": regex.compile(st.list_total),
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
         }
@@ -289,7 +291,9 @@ def _in_breakdown(key: str, pos: int, field: str | None, quantities: list[Quanti
     "收到…合计187.35万元，其中…，全年实际发放186.13万元" is spending, not a part of a receipt."""
     start = _sentence_start(key, pos, r)
     if r.structure_rx["list_opened"].search(key, key.rfind("。", 0, pos) + 1, pos):
-        return True  # "项目资金具体到位情况如下：甲项目到位资金629.5万元；…": each item is one part
+        # "项目资金具体到位情况如下：甲项目到位资金629.5万元；…": each item is one part, but the clause that
+        # closes the list with its total ("…；共计到位资金800万元") is the whole
+        return not r.structure_rx["list_total"].search(key, max(0, pos - 12), pos)
     lo, hi = bisect_left(quantities, start, key=_start), bisect_left(quantities, pos, key=_start)
     before = [q for q in quantities[lo:hi] if q.end <= pos and q.kind == "money"]
     if not before:
