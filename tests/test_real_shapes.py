@@ -857,3 +857,43 @@ def test_a_table_with_nested_sums_or_source_rows_is_left_to_other_checks(tmp_pat
     assert not findings(record(tmp_path, nested.replace("合计\t200.00\t185.00", "合计\t200.00\t195.00")), "ARITH-SUBTOTAL")
     sources = ITEM_TABLE.replace("甲村供水工程", "中央资金").replace("乙村供水工程", "县级资金").replace("合计\t200.00\t185.00", "合计\t200.00\t195.00")
     assert not [f for f in findings(record(tmp_path, sources), "ARITH-SUBTOTAL") if "一栏合计" in f["message"]]
+
+
+# -- lists, their totals and their nested breakdowns (sixth collection round) ------------------------------
+
+
+def test_the_clause_that_closes_a_listed_breakdown_with_its_total_is_the_budget(tmp_path):
+    text = (
+        "2021年度农村污水治理项目支出绩效自评报告\n一、基本情况\n"
+        "按照奖补办法分两批下达资金计划，具体为：《关于下达第一批补助资金的通知》（某财综〔2021〕12号），"
+        "《关于下达第二批补助资金的通知》（某财综〔2021〕30号），共计下达彩票公益金3600万元。\n"
+    )
+    budget = fact(record(tmp_path, text), "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("36000000") and budget["text"] == "下达彩票公益金3600万元"
+    # an item of such a list that states its own 共 is still an item, not the report's budget
+    items = "2021年度农村污水治理项目支出绩效自评报告\n资金到位情况如下：甲镇共到位资金120万元，乙镇共到位资金80万元。\n"
+    assert record(tmp_path, items)["budget"]["received"] is None
+
+
+def test_an_economic_categorys_spending_is_never_the_spending(tmp_path):
+    text = (
+        "某县文化馆2023年部门整体支出绩效自评报告\n（三）部门整体收支情况\n"
+        "2023年收入1250000.00元，其中财政拨款收入1200000.00元，其他收入50000.00元。\n"
+        "基本支出812000.40元，其中工资福利支出790000.00元；商品和服务支出22000.40元，主要用于办公费。\n"
+        "其他资本性支出8.02万元。\n"
+    )
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("1250000.00")
+    assert rec["budget"]["spent"] is None
+
+
+def test_a_parts_own_breakdown_after_it_is_not_read_as_more_parts_of_the_total(tmp_path):
+    text = (
+        "某局2022年部门整体支出绩效自评报告\n二、部门整体支出情况\n"
+        "2022年局机关总支出决算数为3100.50万元，其中基本支出决算数为2100.30万元，包含工资福利支出1500.10万元；"
+        "商品和服务支出400.20万元；对个人和家庭的补助150.00万元；其他资本性支出50.00万元。\n"
+    )
+    assert findings(record(tmp_path, text), "ARITH-SUBTOTAL") == []
+    # without the nested opening the four categories are siblings of 基本支出 and the sum exceeds the total
+    flat = text.replace("，包含工资福利支出", "、工资福利支出")
+    assert [f["severity"] for f in findings(record(tmp_path, flat), "ARITH-SUBTOTAL")] == ["warning"]
