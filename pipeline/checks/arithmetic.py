@@ -426,6 +426,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
             or bool(_SEMICOLON.match(label) and _families(label))
             # "…，全年实际发放186.13万元" is the next figure of the sentence, not a part
             or (_stated_over(ctx, ev["block"], start, stop_at) and not _LIST_ITEM.match(label))
+            or bool(parts and _nested_opening(rule.params["nested_openings"]).match(label))
         )
         if cut:
             break
@@ -436,6 +437,11 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
         if nested:
             prev = nested.end()
     return parts, complete and not cut
+
+
+@lru_cache(maxsize=4)
+def _nested_opening(words: str) -> regex.Pattern:
+    return regex.compile(r"[\s，,、；;]*(?:" + words + ")")
 
 
 def _bare_money(q) -> Decimal | None:
