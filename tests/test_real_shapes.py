@@ -897,3 +897,17 @@ def test_a_parts_own_breakdown_after_it_is_not_read_as_more_parts_of_the_total(t
     # without the nested opening the four categories are siblings of 基本支出 and the sum exceeds the total
     flat = text.replace("，包含工资福利支出", "、工资福利支出")
     assert [f["severity"] for f in findings(record(tmp_path, flat), "ARITH-SUBTOTAL")] == ["warning"]
+    # the nested breakdown is checked against its own whole: 1500.10+400.20+150.00+0.00 = 2050.30, not 2100.30
+    short = record(tmp_path, text.replace("其他资本性支出50.00万元", "其他资本性支出0.00万元"))
+    (found,) = findings(short, "ARITH-SUBTOTAL")
+    assert Decimal(str(found["expected"])) == Decimal("20503000") and Decimal(str(found["stated"])) == Decimal("21003000")
+
+
+def test_a_label_cell_that_names_the_project_as_the_figures_owner(tmp_path):
+    # one cell per line, as document sites print an evaluation report's 摘要 table; two labels left empty
+    text = "某污水处理站运营项目绩效评价报告书\n摘要\n投资总额\n260万元\n财政专项资金\n实际到位金额\n项目实际支出金额\n231万元\n支出项目概况\n"
+    rec = record(tmp_path, text)
+    spent = fact(rec, "budget", "spent")
+    assert Decimal(str(spent["value"])) == Decimal("2310000") and spent["rule"] == "fields:budget.spent:cell"
+    assert spent["evidence"]["quote"] == "231万元"
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("2600000")
