@@ -95,6 +95,7 @@ class Structure(BaseModel):
     total_mark: str  # before an amount that totals the amounts listed before it
     list_opened: str  # in a sentence: what follows are items ("…情况如下：")
     list_total: str  # before a label: its clause closes such a list with the total ("，共计下达…")
+    cell_owner: str  # before a label in its cell: whose figure it is, the report's own ("项目实际支出金额")
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
@@ -199,6 +200,7 @@ class FieldRules(BaseModel):
             "total_mark": regex.compile(st.total_mark + r"[^\d，,。；;：:()（）]{0,8}\s*$"),
             "list_opened": regex.compile(st.list_opened),
             "list_total": regex.compile(st.list_total),
+            "cell_owner": regex.compile(st.cell_owner),
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
         }
@@ -753,6 +755,9 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
     out: list[Mention] = []
     for i, t in enumerate(toks[:-1]):
         m = _label_cell(t.key)
+        if m is not None and not r.any_label.fullmatch(m[0]):
+            owner = r.structure_rx["cell_owner"].match(m[0])  # "项目实际支出金额": the project's own 实际支出金额
+            m = (m[0][owner.end() :], m[1]) if owner and owner.end() < len(m[0]) else m
         if m is not None and not r.any_label.fullmatch(m[0]) and i and not _VALUE_CELL.fullmatch(toks[i - 1].key):
             m = _label_cell(toks[i - 1].key.strip() + t.key.strip())  # a label wrapped in its cell: "各级资金 | 投入总数"
         if m is None or not r.any_label.fullmatch(m[0]):
