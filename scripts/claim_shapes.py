@@ -322,6 +322,8 @@ SHAPES = [
     Shape("grade.own-85-bands", "grade-band", "own-band",
           "按照评分标准，85分（含）以上为优，75分（含）至85分为良，60分（含）至75分为中，60分以下为差。\n"
           "本项目自评得分{t}分，评价等级为优。"),
+    Shape("grade.自评为", "grade-band", "band", "经对照评价指标逐项打分，本项目自评为{t}分，评价等级为优。"),
+    Shape("grade.by-the-standard", "grade-band", "band", "根据评分标准，本项目得分{t}分，评价结果为“优”。"),
     Shape("grade.table", "grade-band", "band",
           "| 总分 | 100 | {t} |\n| 自评等级 | 优 |"),
     # -- grade-exec: 优 beside a very low execution rate, or a total the rate does not allow ------------------
