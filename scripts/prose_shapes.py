@@ -60,6 +60,8 @@ PHRASINGS = [
     Phrasing("spent.实际发放", "spent_wan", "全年实际发放补贴{s}万元。"),
     Phrasing("spent.完成支付", "spent_wan", "已完成资金支付{s}万元。"),
     Phrasing("spent.决算", "spent_wan", "项目支出决算数为{s}万元。"),
+    Phrasing("spent.发放到户-after-fund", "spent_wan", "补助资金已全部下达，发放到户{s}万元。"),
+    Phrasing("spent.实际完成-money", "spent_wan", "项目批复后按进度推进，实际完成{s}万元。"),
     # received
     Phrasing("received.实际到位", "funds_received_wan", "项目实际到位资金{r}万元。"),
     Phrasing("received.资金到位", "funds_received_wan", "截至年底资金到位{r}万元，到位率100%。"),

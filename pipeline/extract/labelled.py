@@ -402,6 +402,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue  # the label stood inside parentheses: "受益农户收入(总收入) | 20" names an indicator
                 if gap.strip() and not words.gap_ok(key, b, q.start, r.window_words, r.breakers):
                     continue
+                if _other_role_after_comma(gap, f.id, r):
+                    continue  # "资金已全部下达，发放到户118万元": the figure is the next clause's verb's
                 if f.gap_veto and own["gap_veto"].search(gap):
                     continue
                 if f.before_veto and own["before_veto"].search(key[max(0, a - 8) : a]):
@@ -553,6 +555,16 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         a = start + last.start()
         out.append(Mention(field, value, text[a : q.end], Evidence.of(block, a, q.end), f"fields:{field}:clause:uncertain", c.rank))
     return out
+
+
+def _other_role_after_comma(gap: str, field: str, r: FieldRules) -> bool:
+    """Whether the gap between a label and its figure opens a new clause whose role word gives the figure
+    another role than the label's."""
+    comma = max(gap.rfind("，"), gap.rfind(","))
+    if comma < 0:
+        return False
+    hits = list(r.role_rx[1].finditer(gap, comma + 1))
+    return bool(hits) and r.clause_roles.roles[int(hits[-1].lastgroup[1:])].field != field
 
 
 def _sentence_start(key: str, pos: int, r: FieldRules) -> int:
