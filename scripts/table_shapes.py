@@ -33,7 +33,7 @@ FLATTENINGS = ("space", "tab", "pipe", "cell-lines", "glued", "markdown", "pairs
 # What real sites add on top of a flattening (each alone, then all at once).
 NOISES = ("none", "wrapper", "wrapped-cells", "spaced-labels", "blank-cells", "unit-in-cell", "header-apart",
           "traditional", "synonyms", "all")
-TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei", "sources", "beijing", "sichuan", "basic")
+TEMPLATES = ("national", "transfer", "yunnan", "department", "hebei", "sources", "beijing", "sichuan", "shandong", "basic")
 
 WAN = Decimal("10000")
 
@@ -457,6 +457,54 @@ def sichuan(rng: random.Random) -> Table:
     return Table(rows, f"{year}年项目支出绩效自评表", expect, ind_expect)
 
 
+_DIRECTION = {"≥": "大于等于", "≤": "小于等于", "=": "等于", ">": "大于", "<": "小于"}
+
+
+def shandong(rng: random.Random) -> Table:
+    """A Shandong county form: the national funds block; indicators with 指标性质 (正向/反向) and 指标方向 (the
+    comparison in words: 大于等于, 等于 …) before 年度指标值, the 计量单位 after 实际完成值."""
+    initial, full, spent, places = _money(rng)
+    rate = spent / full
+    weight = 10
+    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
+    total = funds_score + ind_total
+    year = rng.randint(2019, 2024)
+    money = [f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}"]
+    ind_rows = []
+    for r, e in zip(ind, ind_expect):
+        kind, value, unit = _split_value(r[3])
+        _, done, _ = _split_value(r[4])
+        if kind == "定性":
+            direction, done = "定性", r[4]
+        else:
+            direction = _DIRECTION[kind]
+        sense = "反向" if kind in ("≤", "<") else "正向"
+        ind_rows.append([r[0], r[1], r[2], sense, direction, value, done, unit, r[5], r[6], r[7]])
+        # read as the cells print them: the comparison's words and the value; the unit stands after the actual
+        e.target = value if kind == "定性" else direction + value
+        e.actual = done
+    rows = [
+        ["项目名称", "不动产登记信息化运维"],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", *money, str(weight), f"{_q(rate * 100, 2)}%", str(funds_score)],
+        ["", "其中：当年财政拨款", *money, "—", "", "—"],
+        ["", "其他资金", "", "", "", "—", "", "—"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标方向", "年度指标值", "实际完成值", "计量单位", "分值", "得分", "偏差原因分析及改进措施"],
+        *ind_rows,
+        ["总分", "", "", "", "", "", "", "", "100", str(total), ""],
+    ]
+    expect = {
+        "budget_initial_wan": initial,
+        "budget_full_year_wan": full,
+        "spent_wan": spent,
+        "execution_rate_pct": _q(rate * 100, 2),
+        "total_score": total,
+        "year": year,
+    }
+    return Table(rows, f"{year}年度项目支出绩效自评表", expect, ind_expect)
+
+
 def basic(rng: random.Random) -> Table:
     """The older national self-report form (财政部 2009, still printed by many provinces): 项目基本情况 with
     计划投资额 / 实际到位资金 / 实际使用情况 in 万元, each split 其中：中央财政 / 省财政 / 市县财政 / 其他, either
@@ -509,7 +557,7 @@ def basic(rng: random.Random) -> Table:
 
 
 MAKERS = {"national": national, "transfer": transfer, "yunnan": yunnan, "department": department, "hebei": hebei, "sources": sources,
-          "beijing": beijing, "sichuan": sichuan, "basic": basic}
+          "beijing": beijing, "sichuan": sichuan, "shandong": shandong, "basic": basic}
 
 
 def _rate_column(rows: list[list[str]], row: list[str], j: int) -> bool:
@@ -524,7 +572,7 @@ def _is_header(cells: list[str]) -> bool:
 
 
 def _value_column(name: str) -> bool:
-    return any(w in name for w in ("预算", "执行", "支出", "使用", "金额", "到位", "分值", "权重", "得分", "指标值", "目标值", "完成值", "实际值", "率", "原因", "性质", "单位"))
+    return any(w in name for w in ("预算", "执行", "支出", "使用", "金额", "到位", "分值", "权重", "得分", "指标值", "目标值", "完成值", "实际值", "率", "原因", "性质", "方向", "单位"))
 
 
 def _is_value(cell: str) -> bool:

@@ -723,3 +723,28 @@ def test_a_glued_percentage_above_100_beside_an_actual_of_100_lost_a_digit_to_th
     rows = {i["name"]: (i["target"]["text"], i["actual"]["text"]) for i in extract_record(parse_file(path))["indicators"]}
     assert rows["群众满意度调查"] == ("90%", "96%")
     assert rows["管理制度执行率"] == ("100%", "100%") and rows["储备粮轮换数量"] == ("500吨", "520吨")
+
+
+SHANDONG_HEADER = ["一级指标", "二级指标", "三级指标", "指标性质", "指标方向", "年度指标值", "实际完成值", "计量单位", "分值", "得分", "偏差原因分析及改进措施"]
+SHANDONG_ROWS = [
+    ["产出指标", "数量指标", "指标1：巡查次数（次）", "正向", "大于等于", "12", "14", "次", "20", "20", ""],
+    ["", "质量指标", "指标1：巡查覆盖率", "正向", "等于", "100", "95", "%", "20", "18", "两个村因道路施工未巡查"],
+]
+
+
+@pytest.mark.parametrize("how", ["cell-lines", "pipe"])
+def test_a_comparison_in_words_in_its_own_column_and_the_unit_after_the_actual(tmp_path, how):
+    # 指标性质 (正向) names the indicator's kind, 指标方向 the comparison; the 计量单位 stands after the actual,
+    # apart from both figures
+    rows = [SHANDONG_HEADER, *SHANDONG_ROWS]
+    if how == "pipe":
+        body = "\n".join("| " + " | ".join(r) + " |" for r in rows)
+    else:
+        body = "\n".join(c for r in rows for c in r if c)
+    rec = record(tmp_path, "2023年度项目支出绩效自评表\n" + body + "\n")
+    first = _indicator(rec, "巡查次数（次）")  # the form's numbering placeholder (指标1：) is no part of the name
+    assert (first["target"]["text"], first["actual"]["text"]) == ("大于等于12", "14")
+    assert (first["weight"]["value"], first["score"]["value"]) == (20, 20)
+    second = _indicator(rec, "巡查覆盖率")
+    assert (second["target"]["text"], second["actual"]["text"], second["score"]["value"]) == ("等于100", "95", 18)
+    assert second["deviation_reason"] == "两个村因道路施工未巡查"

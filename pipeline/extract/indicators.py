@@ -42,7 +42,8 @@ _NAME_LEVELS = regex.compile(
     r"|^\s*三级指标(?:名称)?[：:\s]*|^\s*指标\s*\d{1,2}\s*[：:]\s*"
 )
 _FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a figure: 1.5亩, 95%, ≥90%
-_OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?")
+# an operator in a cell of its own, as a symbol or in words (a 指标方向 column: "大于等于 | 1 | 1 | 次")
+_OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?|(?:大于|小于|不低于|不高于|不少于|不多于|不超过)(?:等于)?|等于")
 _UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
 _GLUED_ROW = regex.compile(
     r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%，,。；;：:]{1,4})?)(?P<actual>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%，,。；;：:]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
@@ -398,6 +399,10 @@ def _row_from_right(toks: list[Tok], r: TableRules, rule: str) -> Indicator | No
     if not rest:
         return None
     actual, rest = rest[-1], rest[:-1]
+    if (_UNIT_ONLY.fullmatch(actual.key) and not _OP_ONLY.fullmatch(actual.key) and len(rest) >= 3
+            and _NUMBER.fullmatch(rest[-1].key) and _NUMBER.fullmatch(rest[-2].key) and _OP_ONLY.fullmatch(rest[-3].key)):
+        # "大于等于 | 1 | 1 | 次": the 计量单位 column after 实际完成值, printed apart from both figures
+        actual, rest = rest[-1], rest[:-1]
     if _OP_ONLY.fullmatch(actual.key) or (_UNIT_ONLY.fullmatch(actual.key) and rest and _NUMBER.fullmatch(rest[-1].key)):
         return None  # "= | 4 | 万元 | 4 | 5": one figure fewer than the reading needs; which is which is a guess
     if Decimal(weight.key.rstrip("分")) > 100:
@@ -413,8 +418,10 @@ def _row_from_right(toks: list[Tok], r: TableRules, rule: str) -> Indicator | No
         if rest and _OP_ONLY.fullmatch(rest[-1].key):
             target.insert(0, rest[-1])
             rest = rest[:-1]
-        elif rest and r.rx["op_kind"].search(rest[-1].key):
-            rest = rest[:-1]  # the 指标性质 cell of a 定性 row names no comparison
+        if rest and r.rx["op_kind"].search(rest[-1].key):
+            rest = rest[:-1]  # the 指标性质 cell (定性, 正向 …) names no comparison
+        if rest and r.rx["op_kind"].search(rest[-1].key) and len(rest) > 1:
+            rest = rest[:-1]
         if not rest:  # nothing left for the name: the single cell was the name
             rest, target = target, []
     if not rest:
@@ -508,11 +515,21 @@ def _by_columns(line: list[Tok], cols: dict[int, str], r: TableRules, rule: str)
     return _from_cells(name, cells, line and [t for t in line if t.key.strip()] or name, r, rule)
 
 
+def _printed_after(a: Tok, b: Tok) -> bool:
+    """Whether cell ``a`` stands after cell ``b`` in its row: by column in a real table, else in the text."""
+    if a.col is not None and b.col is not None:
+        return a.col > b.col
+    return (a.line, a.start) > (b.line, b.start)
+
+
 def _from_cells(name: list[Tok], cells: dict[str, list[Tok]], row: list[Tok], r: TableRules, rule: str) -> Indicator:
     """An indicator from its cells by the column each stands in (op, target, unit, actual, weight, score,
     completion, deviation); ``row`` is what its evidence quotes."""
-    ops = [t for t in cells.get("op", []) if not r.rx["op_kind"].search(t.key.strip())]
-    target = ops + cells.get("target", []) + cells.get("unit", [])
+    ops = [t for t in cells.get("op", []) + cells.get("direction", []) if not r.rx["op_kind"].search(t.key.strip())]
+    unit = cells.get("unit", [])
+    if unit and cells.get("actual") and _printed_after(unit[0], cells["actual"][0]):
+        unit = []  # a 计量单位 column after 实际完成值 is printed apart from both figures: neither is read with it
+    target = ops + cells.get("target", []) + unit
     if "target" not in cells:
         target = []
     actual = cells.get("actual", [])
@@ -656,7 +673,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
 
 
 _PAIR = regex.compile(r"(?P<h>[^：:\d]{2,14})[：:]\s*(?P<v>\S.*)")
-_PAIR_ROLES = ("op", "target", "unit", "actual", "weight", "score", "deviation")
+_PAIR_ROLES = ("op", "direction", "target", "unit", "actual", "weight", "score", "deviation")
 
 
 def _pair_rows(lines: list[list[Tok]], r: TableRules) -> tuple[list[Indicator], list[list[Tok]]]:
@@ -920,6 +937,9 @@ def _cut_rows(toks: list[Tok], r: TableRules) -> list[list[Tok]]:
     start = i = 0
     while i + 1 < len(toks):
         pair = _is_number(toks[i]) and _is_number(toks[i + 1]) and (i + 2 == len(toks) or not _is_number(toks[i + 2]))
+        if pair and i + 4 < len(toks) and _UNIT_ONLY.fullmatch(toks[i + 2].key) and not _OP_ONLY.fullmatch(toks[i + 2].key) \
+                and _is_number(toks[i + 3]) and _is_number(toks[i + 4]):
+            pair = False  # "1 | 1 | 次 | 8 | 8": the target and the actual, their 计量单位, then the 分值 and 得分
         if not pair or i - start < 3:
             i += 1
             continue
