@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pipeline
 from pipeline import ruleset
+from pipeline.errors import out_of_memory
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,7 @@ def code_version() -> str:
 def cacheable(rec: dict) -> bool:
     err = rec.get("error") or {}
     # a worker out of memory says E_TOO_LARGE like a file over the size limit, but depends on the limit
-    out_of_memory = err.get("code") == "E_TOO_LARGE" and "MemoryError" in str(err.get("detail"))
-    return bool(rec.get("sha256")) and err.get("code") not in _TRANSIENT_CODES and not out_of_memory
+    return bool(rec.get("sha256")) and err.get("code") not in _TRANSIENT_CODES and not out_of_memory(err.get("code"), err.get("detail"))
 
 
 class Cache:

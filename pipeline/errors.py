@@ -126,6 +126,12 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 
+def out_of_memory(code: str | None, detail: str | None) -> bool:
+    """Whether an E_TOO_LARGE row says the worker ran out of memory (a limit of this run, not a fact of the
+    file: such a row is never cached, and the worker that hit the limit is replaced before the next file)."""
+    return code == "E_TOO_LARGE" and "MemoryError" in str(detail)
+
+
 @dataclass
 class ReadError(Exception):
     """A document could not be read; ``code`` is a key of :data:`CODES`."""

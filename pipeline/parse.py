@@ -55,7 +55,7 @@ def parse_file(path: str | os.PathLike, limits: Limits = DEFAULT_LIMITS) -> Pars
     except RecursionError as exc:  # deeply nested XML or HTML
         return Parsed(path, _sha(path, data), None, ReadError("E_DOCX_CORRUPT" if data and data[:2] == b"PK" else "E_UNKNOWN_FORMAT", f"nesting too deep: {exc}"))
     except MemoryError:
-        return Parsed(path, _sha(path, data), None, ReadError("E_TOO_LARGE", "ran out of memory reading the file"))
+        return Parsed(path, _sha(path, data), None, ReadError("E_TOO_LARGE", "MemoryError: ran out of memory reading the file"))
     except Exception as exc:  # a bug of ours: the batch goes on, and the row says whom to tell
         log.exception("internal error on %s", path)
         return Parsed(path, _sha(path, data), None, ReadError("E_INTERNAL", f"{type(exc).__name__}: {exc}"))

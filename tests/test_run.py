@@ -221,6 +221,37 @@ def test_a_pdf_the_pdf_library_dies_on_is_a_worker_crash_row(tmp_path) -> None:
     assert summary.error == 1 and summary.ok == 1
 
 
+def test_a_reader_out_of_memory_costs_its_worker_and_no_later_file(tmp_path, monkeypatch) -> None:
+    # a reader that runs out of memory (pdfium expanding a form, as in the test above) may leave its worker
+    # near the limit: the file gets its E_TOO_LARGE row, never cached, and the next file a fresh worker
+    from pipeline import parse as parsemod
+    from pipeline.batch.local import WorkerPool
+    from pipeline.batch.worker import WorkerConfig
+
+    real = parsemod.read_file
+
+    def read_file(path, limits):
+        if Path(path).name == "huge.txt":
+            raise MemoryError
+        return real(path, limits)
+
+    monkeypatch.setattr(parsemod, "read_file", read_file)  # the workers fork from this process
+    text = SEED001.with_suffix(".txt").read_text(encoding="utf-8")
+    paths = []
+    for i, name in enumerate(("huge.txt", "next.txt")):
+        (tmp_path / name).write_text(text + f"\n附注{i}\n", encoding="utf-8")
+        paths.append((i, str(tmp_path / name)))
+    pool = WorkerPool(1, WorkerConfig(doc_seconds=30, memory_mb=1500, profile=None))
+    try:
+        got = {o.index: json.loads(o.text) for o in pool.results(paths)}
+    finally:
+        pool.close()
+    assert got[0]["error"]["code"] == "E_TOO_LARGE" and "MemoryError" in got[0]["error"]["detail"]
+    assert not cachemod.cacheable(got[0])
+    assert got[1]["status"] == "ok"
+    assert pool.started == 2  # the worker that ran out was replaced
+
+
 def test_crashing_and_hanging_documents_become_error_rows(tmp_path, monkeypatch) -> None:
     src = tmp_path / "in"
     src.mkdir()

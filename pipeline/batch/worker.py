@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ReadError
+from pipeline.errors import ReadError, out_of_memory
 from pipeline.ruleset import RulesError
 
 log = logging.getLogger(__name__)
@@ -162,7 +162,10 @@ def _extract(path: str, cfg: WorkerConfig) -> tuple[dict, bool]:
 
                 # compared across the batch at its end; computed here, where the document is read
                 rec["passages"] = passages_for(parsed.doc) or []
-            return rec, False
+            # a reader that ran out of memory may leave the worker near its limit (memory a native library
+            # or Python's allocator keeps): the next file gets a fresh worker, not a false E_TOO_LARGE
+            err = parsed.error
+            return rec, err is not None and out_of_memory(err.code, err.detail)
     except ReadError as exc:
         if exc.code != "E_TIMEOUT":
             raise
