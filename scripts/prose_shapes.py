@@ -42,6 +42,8 @@ PHRASINGS = [
     Phrasing("budget.共下达", "budget_full_year_wan", "{y}年上级财政共下达我单位该项目资金{b}万元。"),
     Phrasing("budget.预算安排", "budget_full_year_wan", "{y}年该项目预算安排资金{b}万元，全部为财政拨款。"),
     Phrasing("budget.批复", "budget_full_year_wan", "经县财政局批复，该项目{y}年预算资金{b}万元。"),
+    Phrasing("budget.资金来源-共计", "budget_full_year_wan", "该项目资金来源为中央财政衔接推进乡村振兴补助资金，共计{b}万元。"),
+    Phrasing("budget.年初-财政下达", "budget_initial_wan", "{y}年年初县财政下达资金{i}万元，用于村级道路养护。"),
     Phrasing("budget.计划投资", "budget_full_year_wan", "项目计划总投资{b}万元，资金来源为县级财政。"),
     Phrasing("budget.元", "budget_full_year_wan", "本年度项目预算资金{b_yuan}元。"),
     Phrasing("budget.parts", "budget_full_year_wan", "项目总预算{b}万元，其中：中央补助资金{c1}万元，县级配套资金{c2}万元。"),
@@ -60,6 +62,7 @@ PHRASINGS = [
     Phrasing("spent.实际发放", "spent_wan", "全年实际发放补贴{s}万元。"),
     Phrasing("spent.完成支付", "spent_wan", "已完成资金支付{s}万元。"),
     Phrasing("spent.决算", "spent_wan", "项目支出决算数为{s}万元。"),
+    Phrasing("spent.累计拨付", "spent_wan", "截至{y}年12月31日，项目累计拨付资金{s}万元。"),
     Phrasing("spent.发放到户-after-fund", "spent_wan", "补助资金已全部下达，发放到户{s}万元。"),
     Phrasing("spent.实际完成-money", "spent_wan", "项目批复后按进度推进，实际完成{s}万元。"),
     # received
