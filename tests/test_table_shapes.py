@@ -748,3 +748,11 @@ def test_a_comparison_in_words_in_its_own_column_and_the_unit_after_the_actual(t
     second = _indicator(rec, "巡查覆盖率")
     assert (second["target"]["text"], second["actual"]["text"], second["score"]["value"]) == ("等于100", "95", 18)
     assert second["deviation_reason"] == "两个村因道路施工未巡查"
+
+
+def test_a_total_row_run_into_the_rows_before_it_with_each_levels_scale(tmp_path):
+    # the older form flattened by spaces: the 总分 row on the same line as the last rows, its 分值 printed
+    # once per level column (100 100 100) before the score
+    text = "2019年度项目绩效评价报告\n项目效益 40 社会效益 8 6 可持续影响 8 8 服务对象满意度 8 6 总分 100 100 100 81.5 评价等次 良\n"
+    rec = record(tmp_path, text)
+    assert value(rec, "score", "total") == Decimal("81.5") and rec["score"]["grade"]["value"] == "良"

@@ -840,6 +840,10 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
             # the grade on a row of its own after the total: "自评等级 | 优"
             out.append(Mention("score.grade", r.grades.words[toks[1].key], toks[1].text, toks[1].evidence(), "tables:total:grade", 5))
             continue
+        if not r.rx["total"].match(toks[0].key):
+            # a space-flattened form runs its rows together on one line: "… 满意度 8 6 总分 100 78 评价等次 中"
+            j = next((j for j in range(1, len(toks) - 1) if r.rx["total"].fullmatch(toks[j].key) and _is_points(toks[j + 1])), None)
+            toks = toks[j:] if j is not None else toks
         m = r.rx["total"].match(toks[0].key)
         by_scale = m is None
         m = m or r.rx["total_scale"].fullmatch(toks[0].key)
@@ -878,7 +882,9 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
                 break
         if by_scale and not (len(numbers) == 2 and numbers[0].key.rstrip("分") == "100"):
             continue  # "合计 50 50 45 10 90% 9" is the funds row's total, not the score's
-        if len(numbers) >= 2:
+        if len(numbers) > 2 and all(n.key.rstrip("分") == "100" for n in numbers[:-1]):
+            weight, score = numbers[0], numbers[-1]  # "总分 100 100 100 78": each level's 分值 column, then the score
+        elif len(numbers) >= 2:
             weight, score = numbers[0], numbers[1]
         elif len(numbers) == 1 and not (numbers[0].key.rstrip("分") == "100" and grade is None):
             weight, score = None, numbers[0]
@@ -895,6 +901,10 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         if grade is not None and grade.key in r.grades.words:
             out.append(Mention("score.grade", r.grades.words[grade.key], grade.text, grade.evidence(), "tables:total", 5))
     return out
+
+
+def _is_points(t: Tok) -> bool:
+    return bool(regex.fullmatch(r"\d+(?:\.\d+)?分?", t.key))
 
 
 def column_map(line: list[Tok], rx: regex.Pattern) -> dict[int, str]:
