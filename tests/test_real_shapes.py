@@ -911,3 +911,26 @@ def test_a_label_cell_that_names_the_project_as_the_figures_owner(tmp_path):
     assert Decimal(str(spent["value"])) == Decimal("2310000") and spent["rule"] == "fields:budget.spent:cell"
     assert spent["evidence"]["quote"] == "231万元"
     assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("2600000")
+
+
+def test_numbered_fund_lines_with_their_own_money_are_sub_projects(tmp_path):
+    # each numbered line names a fund with its amount right after and what of it arrived and was used: the
+    # lines are the fund's parts, the budget is the one approved for the whole
+    text = (
+        "2019年城市照明专项资金绩效自评报告\n一、项目概况\n"
+        "2019年市财政批复城市照明维护费3200万元，后调剂出井盖管控资金20万元。\n"
+        "1. 城市照明维护费预算安排资金3180万元，项目实际到位资金共3180万元，项目实际使用资金共3180万元。\n"
+        "2.井盖管控资金20万元，项目实际到位资金共20万元，项目实际使用资金共20万元。\n"
+    )
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("32000000")
+    assert rec["budget"]["received"] is None and rec["budget"]["spent"] is None
+    assert [p["project"] for p in rec["other_projects"]] == ["城市照明维护费预算安排资金", "井盖管控资金"]
+    assert findings(rec, "NARR-AMOUNTS") == []
+    # one project's numbered sections are no sub-projects: "2.项目资金使用情况。…" names no fund with its amount
+    one = (
+        "2019年城市照明专项资金绩效自评报告\n1.项目资金到位情况。年初预算3200万元，实际到位资金3200万元。\n"
+        "2.项目资金使用情况。全年预算3200万元，实际支出3100万元，预算执行率96.88%。\n"
+    )
+    rec = record(tmp_path, one)
+    assert rec["other_projects"] == [] and Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("31000000")
