@@ -420,8 +420,8 @@ def _row_from_right(toks: list[Tok], r: TableRules, rule: str) -> Indicator | No
             rest = rest[:-1]
         if rest and r.rx["op_kind"].search(rest[-1].key):
             rest = rest[:-1]  # the 指标性质 cell (定性, 正向 …) names no comparison
-        if rest and r.rx["op_kind"].search(rest[-1].key) and len(rest) > 1:
-            rest = rest[:-1]
+        if len(rest) > 1 and r.rx["op_kind"].search(rest[-1].key):
+            rest = rest[:-1]  # nor does a second such cell before it (定量 | 正向), leaving the name
         if not rest:  # nothing left for the name: the single cell was the name
             rest, target = target, []
     if not rest:
