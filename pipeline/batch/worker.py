@@ -212,10 +212,12 @@ def worker_main(conn: Any, close: list[Any], cfg: WorkerConfig, parent_pid: int)
     faulthandler.disable()  # likewise a crash dump: the row says the worker died and how
     _quiet_native_stderr()
     _die_with_parent(parent_pid)
-    _limit_memory(cfg.memory_mb)
     try:
         if not parent_pid:
             _warm_fresh()
+        # after the warm-up: what a fresh worker loads (rules, segmenter, models) is no document's memory,
+        # as a forked worker's inherited mapping is not
+        _limit_memory(cfg.memory_mb)
         conn.send(READY)
     except RulesError as exc:
         try:
