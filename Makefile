@@ -17,7 +17,7 @@ run: install
 	$(BIN)/jixiao run corpus -o outputs
 
 # Two processes: the batch, reader and format tests spend most of their time in workers, LibreOffice and OCR
-# (5.5 minutes one after another on this 2-core machine, 3.2 on two processes).
+# (5.5 minutes one after another on this 2-core machine, 3.2-3.7 on two processes).
 test: install
 	$(BIN)/python -m pytest -q -n 2
 
