@@ -129,14 +129,17 @@ def _other_stated_budget(ctx: Context, stated: Printed, spent: Printed) -> dict 
     """Whether the rate is 执行数 ÷ another budget figure the report states, when the record's budget is
     one of several unqualified ones ("收入预算…", "支出预算…", with no 全年/年初 to say which the form
     means): the report computes its rate from one of them, and which one is not for the record to guess.
-    A budget the report names as 全年预算数 or 年初预算数 is held to."""
-    if _unqualified_budget(ctx) is None:
+    A budget the report names as 全年预算数 is held to; beside a 年初 figure alone (no 全年预算数), the
+    other budgets the report states are candidates too (an expenditure budget beside the 年初 income one)."""
+    unqualified = _unqualified_budget(ctx) is not None
+    if not unqualified and ctx.fact("budget", "full_year") is not None:
         return None
-    for field in ("full_year", "initial", "received"):
-        for m in (ctx.fact("budget", field) or {}).get("mentions") or []:
-            den = Printed.of_fact(m)
-            if den is not None and den.value > 0 and rate_agreement(stated, spent, den) == "agrees":
-                return m
+    candidates = [m for field in ("full_year", "initial", "received") for m in (ctx.fact("budget", field) or {}).get("mentions") or []] if unqualified else []
+    candidates += ctx.record.get("stated_budgets") or []
+    for m in candidates:
+        den = Printed.of_fact(m)
+        if den is not None and den.value > 0 and rate_agreement(stated, spent, den) == "agrees":
+            return m
     return None
 
 
@@ -146,7 +149,7 @@ def _covered_by_another_stated_budget(ctx: Context, spent: Printed) -> bool:
     full = _unqualified_budget(ctx)
     if full is None:
         return False
-    others = [Printed.of_fact(m) for m in full.get("mentions") or []]
+    others = [Printed.of_fact(m) for m in (full.get("mentions") or []) + (ctx.record.get("stated_budgets") or [])]
     return any(p is not None and p.value != Printed.of_fact(full).value and spent.lo <= p.hi for p in others)
 
 
@@ -180,13 +183,15 @@ def _row_rates(ctx: Context, rule: CheckRule):
 
 @check("BUDGET-DENOMINATOR")
 def denominator(ctx: Context, rule: CheckRule):
-    """A rate that disagrees with 全年预算数 but equals 执行数 ÷ another base."""
-    full = ctx.printed("budget", "full_year")
+    """A rate that disagrees with 全年预算数 (or, when the report states none, its 年初 figure) but equals
+    执行数 ÷ another base."""
+    base = "full_year" if ctx.fact("budget", "full_year") is not None else "initial"
+    full = ctx.printed("budget", base)
     spent = ctx.printed("budget", "spent")
     stated = ctx.printed("budget", "execution_rate")
     if full is None or spent is None or stated is None:
         return
-    if _rate_against(ctx, "full_year")[0] == "agrees":
+    if _rate_against(ctx, base)[0] == "agrees":
         return
     point = ratio_percent(spent, full)
     other = _other_stated_budget(ctx, stated, spent)
@@ -198,15 +203,17 @@ def denominator(ctx: Context, rule: CheckRule):
                 "stated": fmt(stated.value) + "%",
                 "expected": (fmt(point[0]) + "%") if point else "—",
                 "num": wan(spent.value),
-                "full_quote": f"“{evidence_of(ctx.fact('budget', 'full_year')).get('quote') or wan(full.value)}”",
+                "full_quote": f"“{evidence_of(ctx.fact('budget', base)).get('quote') or wan(full.value)}”",
                 "den_quote": f"“{(other.get('evidence') or {}).get('quote') or other.get('text')}”",
             },
-            evidence=[evidence_of(ctx.fact("budget", "execution_rate")), other.get("evidence"), evidence_of(ctx.fact("budget", "full_year"))],
+            evidence=[evidence_of(ctx.fact("budget", "execution_rate")), other.get("evidence"), evidence_of(ctx.fact("budget", base))],
             expected=round(point[0], 4) if point else None,
             stated=stated.value,
-            facts={"spent": spent.value, "full_year": full.value, "other_budget": dec(other["value"])},
+            facts={"spent": spent.value, base: full.value, "other_budget": dec(other["value"])},
         )
         return
+    if base != "full_year":
+        return  # the 年初 and 到位 bases below are weighed against a 全年预算数
     for d in ("initial", "received"):
         res, den = _rate_against(ctx, d)
         if res != "agrees" or den is None or den.value == full.value:

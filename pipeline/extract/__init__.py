@@ -234,7 +234,22 @@ def extract_document(doc: Document) -> dict:
         },
         "indicators": [i.to_json() for i in inds],
         "other_projects": _subprojects(doc, sub, prose + grade_mentions),
+        "stated_budgets": _other_budgets(mentions, budget),
     }
+
+
+def _other_budgets(mentions: list[Mention], budget: dict[str, Fact | None]) -> list[dict]:
+    """Every budget amount the report states that the record did not take as its 年初 or 全年 figure (an
+    income budget beside the expenditure budget, a 下达 total beside 全年预算数): which of them a stated
+    预算执行率 is computed on is a question for the checks, not a guess for the record."""
+    taken = {(f.evidence.block, f.evidence.end) for f in budget.values() if f is not None}
+    out, seen = [], set()
+    for m in mentions:
+        where = (m.evidence.block, m.evidence.end)
+        if m.field in ("budget.stated", "budget.full_year", "budget.initial") and where not in taken and where not in seen:
+            seen.add(where)
+            out.append({"field": m.field, **m.to_json()})
+    return out
 
 
 def _merge_indicators(found: list) -> list:
@@ -329,5 +344,6 @@ def empty_fields() -> dict:
         "score": {"total": None, "grade": None, "framework": None, "dimensions": [], "bands": [], "counts": [], "total_weight": None},
         "indicators": [],
         "other_projects": [],
+        "stated_budgets": [],
     }
 
