@@ -756,3 +756,11 @@ def test_a_total_row_run_into_the_rows_before_it_with_each_levels_scale(tmp_path
     text = "2019年度项目绩效评价报告\n项目效益 40 社会效益 8 6 可持续影响 8 8 服务对象满意度 8 6 总分 100 100 100 81.5 评价等次 良\n"
     rec = record(tmp_path, text)
     assert value(rec, "score", "total") == Decimal("81.5") and rec["score"]["grade"]["value"] == "良"
+
+
+@pytest.mark.parametrize("row", ["| 总分 | 100分 | 92.5分 |", "| 绩效评价总分 | 100 | 92.5 |", "| 自评总得分 | 100 | 92.5 |"])
+def test_a_total_row_with_its_scale_is_one_total(tmp_path, row):
+    # the 分值 before the 得分 is the form's scale, not a second total stated elsewhere
+    rec = record(tmp_path, "2022年度项目支出绩效自评表\n" + row + "\n")
+    assert value(rec, "score", "total") == Decimal("92.5")
+    assert [f["check"] for f in rec["findings"] if f["severity"] != "info"] == []

@@ -429,6 +429,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 value = _value(q, f.kind)
                 if value is None or (f.max is not None and value > f.max):
                     continue
+                if f.kind == "score" and value == 100 and _ANOTHER_FIGURE.match(key, q.end):
+                    continue  # "总分 | 100分 | 92.5分": a table row's 分值 (the scale) before its 得分
                 rule = f"fields:{f.id}" if lab.certain else f"fields:{f.id}:uncertain"
                 # (the 年初 budget a year's budget is broken into is the report's own: "预算收入69.06万元，其中年初预算
                 # 57.28万元，调整追加11.78万元")
