@@ -198,6 +198,22 @@ def ceiling_figures(rng: random.Random, slip: bool) -> dict:
     return dict(b=b, s=s, p=p, t=t)
 
 
+def dims_figures(rng: random.Random, slip: bool) -> dict:
+    """Scores of the four 一级 dimensions (决策 20, 过程 20, 产出 40, 效益 20) and the total they add up to, or
+    the total one point off (the slip); a score with one decimal where the dimension loses half a point."""
+    scores = [Decimal(w) - Decimal(rng.choice((0, 0, 1, 2, 3))) / 2 for w in (20, 20, 40, 20)]
+    t = sum(scores) + (Decimal(rng.choice((-1, 1))) if slip else 0)
+    return dict(zip(("d1", "d2", "d3", "d4"), scores)) | dict(t=t)
+
+
+def national_dims_figures(rng: random.Random, slip: bool) -> dict:
+    """The national 自评表's parts: 预算执行率 (10), 产出 (50), 效益 (30) and 满意度 (10) scores and their total,
+    or the total one point off (the slip)."""
+    scores = [Decimal(w) - Decimal(rng.choice((0, 0, 1, 2, 3))) / 2 for w in (10, 50, 30, 10)]
+    t = sum(scores) + (Decimal(rng.choice((-1, 1))) if slip else 0)
+    return dict(zip(("e1", "e2", "e3", "e4"), scores)) | dict(t=t)
+
+
 def year_figures(rng: random.Random, slip: bool) -> dict:
     b = _wan(rng)
     return dict(b=b, s=b, p=Decimal(100))
@@ -207,7 +223,7 @@ FIGURES = {
     "rate": rate_figures, "arrival": arrival_figures, "spent-claim": spent_claim_figures,
     "arrival-claim": arrival_claim_figures, "restated": restated_figures, "target": target_figures, "low-rate": low_rate_figures,
     "exec-score": exec_score_figures, "bounds": bounds_figures, "band": band_figures, "own-band": own_band_figures,
-    "ceiling": ceiling_figures, "year": year_figures,
+    "ceiling": ceiling_figures, "year": year_figures, "dims": dims_figures, "national-dims": national_dims_figures,
 }
 
 PROJECTS = ["农村饮水安全维修养护", "社区养老服务补助", "高标准农田建设", "职业技能提升培训", "乡村道路养护"]
@@ -322,6 +338,11 @@ SHAPES = [
     Shape("grade.own-85-bands", "grade-band", "own-band",
           "按照评分标准，85分（含）以上为优，75分（含）至85分为良，60分（含）至75分为中，60分以下为差。\n"
           "本项目自评得分{t}分，评价等级为优。"),
+    # -- arith: the total against the dimensions' scores it adds up ------------------------------------------
+    Shape("arith.dims-then-合计", "arith", "dims",
+          "项目决策（20分）得{d1}分；项目过程（20分）得{d2}分；项目产出（40分）得{d3}分；项目效益（20分）得{d4}分；合计{t}分。"),
+    Shape("arith.national-parts", "arith", "national-dims",
+          "本项目自评得分{t}分（满分100分），其中预算执行率得分{e1}分，产出指标得分{e2}分，效益指标得分{e3}分，满意度指标得分{e4}分。"),
     Shape("grade.自评为", "grade-band", "band", "经对照评价指标逐项打分，本项目自评为{t}分，评价等级为优。"),
     Shape("grade.by-the-standard", "grade-band", "band", "根据评分标准，本项目得分{t}分，评价结果为“优”。"),
     Shape("grade.table", "grade-band", "band",
