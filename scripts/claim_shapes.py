@@ -319,6 +319,8 @@ SHAPES = [
           "1.数量指标：新建村级道路目标{n}公里，实际完成{a}公里，得{w}分（分值{w}分）；"),
     Shape("score.quant-short-full-comparator", "scoring", "target",
           "（一）培训农村劳动力不少于{n}人，实际培训{a}人，该指标分值{w}分，得{w}分。"),
+    Shape("score.quant-得满分", "scoring", "target",
+          "产出指标中，培训人数指标值为≥{n}人，实际完成值{a}人，该指标得满分{w}分。"),
     Shape("score.quant-table", "scoring", "target",
           "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |\n"
           "| 产出指标 | 数量指标 | 培训人数 | ≥{n}人 | {a}人 | {w} | {w} |\n"
