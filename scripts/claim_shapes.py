@@ -255,6 +255,10 @@ SHAPES = [
     # -- claim-vs-numbers: words the figures contradict ------------------------------------------------------
     Shape("claim.已全部拨付", "claim-vs-numbers", "spent-claim",
           "全年预算{b}万元，实际支出{s}万元，预算执行率{p}%。项目资金已全部拨付到户。"),
+    Shape("claim.并按时支出完毕", "claim-vs-numbers", "spent-claim",
+          "全年预算数{b}万元，截至年底实际支出{s}万元。项目资金已拨付到位并按时支出完毕。"),
+    Shape("claim.资金全部用完", "claim-vs-numbers", "spent-claim",
+          "本项目下达资金{b}万元，已使用{s}万元，项目已完工，资金全部用完。"),
     Shape("claim.全部支出", "claim-vs-numbers", "spent-claim",
           "项目预算资金{b}万元，资金已全部支出。截至年底实际支出{s}万元。"),
     Shape("claim.按时拨付", "claim-vs-numbers", "spent-claim",
