@@ -937,3 +937,20 @@ def test_numbered_fund_lines_with_their_own_money_are_sub_projects(tmp_path):
     )
     rec = record(tmp_path, one)
     assert rec["other_projects"] == [] and Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("31000000")
+
+
+def test_a_departments_budget_execution_dimension_is_not_the_funds_rows_formula(tmp_path):
+    # a 部门整体 framework's 预算执行 (30 points) gathers several indicators: its score is no 30 × 执行率
+    text = (
+        "某县民政局2023年度部门整体支出绩效自评报告\n（二）部门预决算情况\n"
+        "2023年度年初预算收入1200.00万元，全年预算调整为1350.00万元。2023年度全年支出1296.00万元，预算执行率96.00%。\n"
+        "经自评，本部门整体支出绩效自评得分93.5分，等级为优。其中：预算编制（20分）得18.5分，预算执行（30分）得29分，"
+        "绩效管理（20分）得18分，履职效能（30分）得28分。\n"
+    )
+    rec = record(tmp_path, text)
+    assert "dept-overall" in rec["profiles"]
+    assert findings(rec, "SCORE-EXEC") == []
+    # the same score on a project's 自评表 funds row is held to 分值 × 执行率
+    table = ("2023年度项目支出绩效自评表\n| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
+             "| 年度资金总额 | 1200 | 1350 | 1296 | 10 | 96% | 10 |\n")
+    assert [f["severity"] for f in findings(record(tmp_path, table), "SCORE-EXEC")] == ["error"]
