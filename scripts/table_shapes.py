@@ -140,6 +140,14 @@ def _indicators(rng: random.Random, funds_weight: int) -> tuple[list[list[str]],
     return rows, total, expect
 
 
+def _scored(rng: random.Random, rate: Decimal, weight: int) -> tuple[Decimal, list[list[str]], list[Indicator], Decimal]:
+    """The funds row's score (分值 × 执行率, capped), the indicator rows that take the other points, their
+    expected readings, and the form's total."""
+    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
+    ind, ind_total, ind_expect = _indicators(rng, weight)
+    return funds_score, ind, ind_expect, funds_score + ind_total
+
+
 def national(rng: random.Random) -> Table:
     """财预〔2020〕10号's 项目支出绩效自评表: 年初/全年/执行数, 分值 10, 执行率, 得分."""
     initial, full, spent, places = _money(rng)
@@ -219,9 +227,7 @@ def yunnan(rng: random.Random) -> Table:
     _, full, spent, places = _money(rng)
     rate = spent / full
     weight = 20
-    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
-    ind, ind_total, ind_expect = _indicators(rng, weight)
-    total = funds_score + ind_total
+    funds_score, ind, ind_expect, total = _scored(rng, rate, weight)
     year = rng.randint(2016, 2024)
     rows = [
         ["项目名称", "义务教育学校公用经费"],
@@ -251,9 +257,7 @@ def department(rng: random.Random) -> Table:
     p_spent = spent - b_spent if spent > b_spent else Decimal(0)
     rate = spent / full
     weight = 10
-    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
-    ind, ind_total, ind_expect = _indicators(rng, weight)
-    total = funds_score + ind_total
+    funds_score, ind, ind_expect, total = _scored(rng, rate, weight)
     year = rng.randint(2016, 2024)
     if rng.random() < 0.5:
         # the national form's layout: each split a label with one figure (the year's spending), side by side
@@ -384,9 +388,7 @@ def beijing(rng: random.Random) -> Table:
     spent = _q(initial * share / 100, places)
     rate = spent / initial
     weight = 10
-    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
-    ind, ind_total, ind_expect = _indicators(rng, weight)
-    total = funds_score + ind_total
+    funds_score, ind, ind_expect, total = _scored(rng, rate, weight)
     year = rng.randint(2016, 2019)
     rows = [
         ["项目名称", "街道社区服务中心运行维护"],
@@ -416,9 +418,7 @@ def sichuan(rng: random.Random) -> Table:
     initial, full, spent, places = _money(rng)
     rate = spent / full
     weight = 10
-    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
-    ind, ind_total, ind_expect = _indicators(rng, weight)
-    total = funds_score + ind_total
+    funds_score, ind, ind_expect, total = _scored(rng, rate, weight)
     year = rng.randint(2020, 2024)
     reason = "" if rate >= Decimal("0.9") else "部分资金下年支付"
     money = [f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}"]
@@ -466,9 +466,7 @@ def shandong(rng: random.Random) -> Table:
     initial, full, spent, places = _money(rng)
     rate = spent / full
     weight = 10
-    funds_score = _q(min(rate, Decimal(1)) * weight, 2 if rate < 1 else 0)
-    ind, ind_total, ind_expect = _indicators(rng, weight)
-    total = funds_score + ind_total
+    funds_score, ind, ind_expect, total = _scored(rng, rate, weight)
     year = rng.randint(2019, 2024)
     money = [f"{initial:.{places}f}", f"{full:.{places}f}", f"{spent:.{places}f}"]
     ind_rows = []

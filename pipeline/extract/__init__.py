@@ -19,8 +19,8 @@ BUDGET_FIELDS = ("initial", "full_year", "received", "spent", "execution_rate", 
 LOOSE_RANK = 30  # a budget read by a verb and a fund's name, not by a label of its own
 # a numbered item that names its project before a colon ("（一）村级公益事业…："), or names its fund with the
 # amount right after ("2.路灯窨井盖管控资金17万元，…"; not "2.项目资金使用情况。…", a section of one project)
-_ITEM = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])(?:[^：:，。]{2,40}[：:]|\s*[^：:，。\d]{2,40}?(?:资金|经费|费)(?=\s*\d))")
-_ITEM_NAME = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])\s*(?:([^：:，。]{2,40})[：:]|([^：:，。\d]{2,40}?(?:资金|经费|费))(?=\s*\d))")
+# (the name is group 1 or 2)
+_ITEM = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])\s*(?:([^：:，。]{2,40})[：:]|([^：:，。\d]{2,40}?(?:资金|经费|费))(?=\s*\d))")
 _YUAN = regex.compile(r"\d元")
 _SPACE = regex.compile(r"\s")
 
@@ -327,7 +327,7 @@ def _subprojects(doc: Document, sub: set[int], mentions: list[Mention]) -> list[
     out = []
     for b in sorted(sub):
         block = doc.blocks[b]
-        name = _ITEM_NAME.match(block.text)
+        name = _ITEM.match(block.text)
         facts = {}
         for m in mentions:
             if m.evidence.block == b and m.field not in facts:

@@ -45,6 +45,11 @@ _FIGURE = regex.compile(r"[≥≤<>=＞＜]?\s*\d")  # a cell that starts with a
 # an operator in a cell of its own, as a symbol or in words (a 指标方向 column: "大于等于 | 1 | 1 | 次")
 _OP_ONLY = regex.compile(r"[≥≤<>=═]|[≥≤<>]=?|(?:大于|小于|不低于|不高于|不少于|不多于|不超过)(?:等于)?|等于")
 _UNIT_ONLY = regex.compile(r"%|‰|[\p{Han}a-zA-Z/]{1,4}")
+
+
+def _unit_cell(t: Tok) -> bool:
+    """A cell that holds a unit alone (人, %, 公里), not an operator in words (等于, 大于等于)."""
+    return bool(_UNIT_ONLY.fullmatch(t.key)) and not _OP_ONLY.fullmatch(t.key)
 _GLUED_ROW = regex.compile(
     r"(?P<name>.+?)(?P<target>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%，,。；;：:]{1,4})?)(?P<actual>[≥≤<>=]?\d+(?:\.\d+)?(?:%|‰|[^\d\s≥≤<>=.%，,。；;：:]{1,4})?)(?P<ws>\d{2,6}(?:\.\d{1,2})?)"
     r"(?P<deviation>\s*[^\d\s][^\d]*)?"  # the 偏差原因 cell glued after the score ("1111管理不够到位")
@@ -340,7 +345,7 @@ def _row_by_target_cells(toks: list[Tok], r: TableRules, rule: str) -> Indicator
     if k is None:
         return None
     end = k + 2
-    if end < len(toks) and _UNIT_ONLY.fullmatch(toks[end].key) and not _OP_ONLY.fullmatch(toks[end].key):
+    if end < len(toks) and _unit_cell(toks[end]):
         end += 1
     if end >= len(toks) or _OP_ONLY.fullmatch(toks[end].key):
         return None
@@ -399,7 +404,7 @@ def _row_from_right(toks: list[Tok], r: TableRules, rule: str) -> Indicator | No
     if not rest:
         return None
     actual, rest = rest[-1], rest[:-1]
-    if (_UNIT_ONLY.fullmatch(actual.key) and not _OP_ONLY.fullmatch(actual.key) and len(rest) >= 3
+    if (_unit_cell(actual) and len(rest) >= 3
             and _NUMBER.fullmatch(rest[-1].key) and _NUMBER.fullmatch(rest[-2].key) and _OP_ONLY.fullmatch(rest[-3].key)):
         # "大于等于 | 1 | 1 | 次": the 计量单位 column after 实际完成值, printed apart from both figures
         actual, rest = rest[-1], rest[:-1]
@@ -937,8 +942,7 @@ def _cut_rows(toks: list[Tok], r: TableRules) -> list[list[Tok]]:
     start = i = 0
     while i + 1 < len(toks):
         pair = _is_number(toks[i]) and _is_number(toks[i + 1]) and (i + 2 == len(toks) or not _is_number(toks[i + 2]))
-        if pair and i + 4 < len(toks) and _UNIT_ONLY.fullmatch(toks[i + 2].key) and not _OP_ONLY.fullmatch(toks[i + 2].key) \
-                and _is_number(toks[i + 3]) and _is_number(toks[i + 4]):
+        if pair and i + 4 < len(toks) and _unit_cell(toks[i + 2]) and _is_number(toks[i + 3]) and _is_number(toks[i + 4]):
             pair = False  # "1 | 1 | 次 | 8 | 8": the target and the actual, their 计量单位, then the 分值 and 得分
         if not pair or i - start < 3:
             i += 1

@@ -842,7 +842,7 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
             continue
         if not r.rx["total"].match(toks[0].key):
             # a space-flattened form runs its rows together on one line: "… 满意度 8 6 总分 100 78 评价等次 中"
-            j = next((j for j in range(1, len(toks) - 1) if r.rx["total"].fullmatch(toks[j].key) and _is_points(toks[j + 1])), None)
+            j = next((j for j in range(1, len(toks) - 1) if r.rx["total"].fullmatch(toks[j].key) and POINTS.fullmatch(toks[j + 1].key)), None)
             toks = toks[j:] if j is not None else toks
         m = r.rx["total"].match(toks[0].key)
         by_scale = m is None
@@ -865,7 +865,7 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
             lm = r.rx["total_cell_label"].match(t.key)
             if lm and lm.end() < len(t.key):
                 t = t.part(lm.end(), len(t.text))
-            if regex.fullmatch(r"\d+(?:\.\d+)?分?", t.key) and Decimal(t.key.rstrip("分")) <= 100:
+            if POINTS.fullmatch(t.key) and Decimal(t.key.rstrip("分")) <= 100:
                 numbers.append(t)
             elif regex.fullmatch(r"(?:\d+(?:\.\d+)?)+\D{0,2}", t.key):
                 # glued: "10099.9优" -> 100 | 99.9 | 优, "10095" -> 100 | 95
@@ -901,10 +901,6 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
         if grade is not None and grade.key in r.grades.words:
             out.append(Mention("score.grade", r.grades.words[grade.key], grade.text, grade.evidence(), "tables:total", 5))
     return out
-
-
-def _is_points(t: Tok) -> bool:
-    return bool(regex.fullmatch(r"\d+(?:\.\d+)?分?", t.key))
 
 
 def column_map(line: list[Tok], rx: regex.Pattern) -> dict[int, str]:
