@@ -954,3 +954,53 @@ def test_a_departments_budget_execution_dimension_is_not_the_funds_rows_formula(
     table = ("2023年度项目支出绩效自评表\n| 项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |\n"
              "| 年度资金总额 | 1200 | 1350 | 1296 | 10 | 96% | 10 |\n")
     assert [f["severity"] for f in findings(record(tmp_path, table), "SCORE-EXEC")] == ["error"]
+
+
+def test_an_evaluation_report_states_its_object_amount_before_the_verb(tmp_path):
+    # a third-party report names what it evaluated, amount first: that amount is the project's budget
+    text = (
+        "某区城市排水管网运营项目绩效评价报告\n"
+        "受区财政局委托，评价组对2023年度城市排水管网运营项目资金1250.50万元的使用和管理情况开展了绩效评价。\n"
+        "截至2023年12月31日，项目实际支出1180.20万元。\n"
+    )
+    rec = record(tmp_path, text)
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("12505000")
+    assert budget["rule"] == "fields:budget.stated:after"
+    assert budget["evidence"]["quote"].startswith("1250.50万元")
+
+
+def test_the_first_of_a_list_of_funds_is_an_item_not_the_budget(tmp_path):
+    # a verb's loose reading of the first fund of a list ("安排…经费40万元、…经费25万元、…") is one item: with no
+    # total stated, the report states no budget of its own
+    text = (
+        "某县政协办公室2023年度项目支出绩效自评报告\n"
+        "根据县委有关文件，每年安排委员视察调研经费40万元、委员培训经费25万元、文史资料编印经费12万元。\n"
+        "项目按计划实施，委员满意度较高。\n"
+    )
+    rec = record(tmp_path, text)
+    assert rec["budget"]["full_year"] is None and rec["budget"]["initial"] is None
+    # a list of different figures is no list of funds: the budget is read
+    other = "某县政协办公室2023年度项目支出绩效自评报告\n全年安排资金40万元、实际支出资金38.5万元，执行率96.25%。\n"
+    assert Decimal(str(fact(record(tmp_path, other), "budget", "full_year")["value"])) == Decimal("400000")
+
+
+def test_an_items_number_is_never_an_amount(tmp_path):
+    # "下达情况1、…" is a heading and the number of its first item; the amount is in the item
+    text = (
+        "某镇2023年度雨露计划补助资金绩效自评报告\n一、绩效目标分解下达情况1、财政专项资金下达情况。"
+        "2023年10月，收到县乡村振兴局拨付的雨露计划补助资金0.45万元，已全部发放到户。\n"
+    )
+    rec = record(tmp_path, text)
+    assert rec["budget"]["full_year"] is None
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("4500")
+
+
+def test_a_works_total_investment_is_the_budget_when_the_sums_handed_down_add_up_to_it(tmp_path):
+    text = (
+        "2022年度高标准农田建设项目绩效评价报告\n建设高标准农田3200亩，工程总投资1460万元。\n"
+        "县财政于2022年3月下达1400万元，9月又下达60万元。截至年底实际支出1211.8万元。\n"
+    )
+    rec = record(tmp_path, text)
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("14600000") and budget["rule"].endswith(":whole-sum")

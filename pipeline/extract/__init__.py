@@ -111,7 +111,7 @@ def _stated_budget(stated: list[Mention]) -> Fact | None:
     the largest, when the others add up to it (before or after it) or when it is stated first, is the whole;
     failing that, none of them is the report's budget."""
     loose = stated and all(m.rule.endswith(":uncertain") and m.rank >= LOOSE_RANK for m in stated)
-    if not loose or len({m.value for m in stated}) < 3 or len({m.evidence.block for m in stated}) < 2:
+    if not loose or len({m.value for m in stated}) < 3:
         return resolve(stated)
     ordered: list[Mention] = []
     for m in sorted(stated, key=lambda m: (m.evidence.block, m.evidence.start)):

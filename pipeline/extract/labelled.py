@@ -98,6 +98,7 @@ class Structure(BaseModel):
     cell_owner: str  # before a label in its cell: whose figure it is, the report's own ("项目实际支出金额")
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
+    list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
 
 
@@ -203,6 +204,7 @@ class FieldRules(BaseModel):
             "cell_owner": regex.compile(st.cell_owner),
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
+            "list_next": regex.compile(st.list_next),
         }
 
     @cached_property
@@ -328,6 +330,7 @@ def _in_book_title(key: str, pos: int) -> bool:
 _CLOSES = regex.compile(r"\s*[)）]")
 _FULL_STOP = regex.compile(r"[。！!？?]")
 _ANOTHER_FIGURE = regex.compile(r"[\s|]*\d")  # "总分 100 99.33" is a table row: 分值 then 得分
+_ITEM_NUMBER = regex.compile(r"\d{1,2}、(?!\d)")  # "下达情况1、财政专项资金…": an item's number, never an amount
 _BARE_SCORE_GAP = regex.compile(r"\s*(?:为|是)?\s*[:：]?\s*")
 _UNIT_IN_PARENS = regex.compile(r"[（(]\s*(万元|元|亿元|%|分)\s*[）)]")
 
@@ -412,6 +415,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue
                 if r.operand_rx.search(key, max(0, q.start - 3), q.start):
                     continue  # a signed change or a formula's operand, not the amount
+                if not lab.certain and f.kind == "money" and r.structure_rx["list_next"].match(key, q.end):
+                    continue  # a verb's loose reading of the first of a list of funds: an item, not the whole
                 if f.kind == "score" and q.kind == "number" and q.op is None and _BARE_SCORE_GAP.fullmatch(gap) and q.value is not None and 0 <= q.value < 100 and not _ANOTHER_FIGURE.match(key, q.end):
                     # "总得分90，", "总分:83": a score label's own figure, its 分 left out (not a row of figures;
                     # not 100, the scale a 总分 cell states beside the score)
@@ -423,7 +428,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     if bare is not None and _accepts(bare, f.kind, bool(money)):
                         q = Quantity(bare.value, bare.unit, None, bare.kind, q.text, q.start, q.end, factor=bare.factor)
                     else:
-                        q = _bare_as_money(q, money) if f.kind == "money" else None
+                        q = _bare_as_money(q, money) if f.kind == "money" and not _ITEM_NUMBER.match(key, q.start) else None
                     if q is None:
                         continue
                 value = _value(q, f.kind)
