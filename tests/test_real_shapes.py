@@ -1004,3 +1004,31 @@ def test_a_works_total_investment_is_the_budget_when_the_sums_handed_down_add_up
     rec = record(tmp_path, text)
     budget = fact(rec, "budget", "full_year")
     assert Decimal(str(budget["value"])) == Decimal("14600000") and budget["rule"].endswith(":whole-sum")
+
+
+def test_the_department_accounts_paragraph_per_project_is_a_sub_project(tmp_path):
+    # the 部门决算 disclosure reports each project in its own paragraph ("X项目绩效目标完成情况综述。项目全年
+    # 预算数…"), its number sometimes on the line before: the projects' figures are not the department's
+    text = (
+        "某县档案馆2022年度部门整体支出绩效自评报告\n本部门在2022年度部门决算中反映3个项目绩效目标实际完成情况。\n(1)\n"
+        "档案数字化项目绩效目标完成情况综述。项目全年预算数12.5万元，执行数为12.5万元，完成预算的100%。\n"
+        "(2)档案库房维护项目绩效目标完成情况综述。项目全年预算数6万元，执行数为5.4万元，完成预算的90%。\n"
+        "(3)档案征集项目绩效目标完成情况综述。项目全年预算数3万元，执行数为3万元，完成预算的100%。\n"
+    )
+    rec = record(tmp_path, text)
+    assert rec["budget"]["full_year"] is None and rec["budget"]["spent"] is None
+    assert [p["project"] for p in rec["other_projects"]] == ["档案数字化", "档案库房维护", "档案征集"]
+
+
+def test_an_investment_estimate_and_a_bond_stated_as_all_arrived_and_all_used(tmp_path):
+    text = (
+        "某县教育局2024年度幼儿园建设专项债券项目绩效自评报告\n该项目估算总投资3260万元。\n"
+        "债券资金使用情况：2024年3月发行专项债券1500万元，全部已到位，全部已使用。\n"
+    )
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "full_year")["value"])) == Decimal("32600000")
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("15000000")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("15000000")
+    # the rate the report never states, computed on a loosely read estimate, asks for no reason
+    assert findings(rec, "BUDGET-LOW-EXEC-REASON") == []
+    assert rec["meta"]["kind"] == "self-report"

@@ -164,6 +164,10 @@ def _money(q: dict | None, r: ReportingRules) -> Decimal | None:
     return dec(q["value"])
 
 
+def _loose(fact: dict | None) -> bool:
+    return ((fact or {}).get("rule") or "").endswith(":uncertain")
+
+
 def _row(ind: dict) -> str:
     return "“" + (ind.get("name") or "（未命名）") + "”"
 
@@ -180,7 +184,9 @@ def low_exec_reason(ctx: Context, rule: CheckRule):
     spent, full = ctx.printed("budget", "spent"), ctx.printed("budget", "full_year")
     if rate is not None:
         value = rate.value
-    elif spent is not None and full is not None and full.value > 0:
+    elif spent is not None and full is not None and full.value > 0 and not _loose(ctx.fact("budget", "full_year")):
+        # a rate the report never states, computed on a budget read loosely (a works' 估算总投资, a sum 下达
+        # once): the low rate may be the reading's, not the report's
         value = spent.value / full.value * 100
     else:
         return

@@ -17,10 +17,6 @@ from pipeline.facts import Fact, Mention, jsonable, resolve
 
 BUDGET_FIELDS = ("initial", "full_year", "received", "spent", "execution_rate", "balance", "arrival_rate")
 LOOSE_RANK = 30  # a budget read by a verb and a fund's name, not by a label of its own
-# a numbered item that names its project before a colon ("（一）村级公益事业…："), or names its fund with the
-# amount right after ("2.路灯窨井盖管控资金17万元，…"; not "2.项目资金使用情况。…", a section of one project)
-# (the name is group 1 or 2)
-_ITEM = regex.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[）)]|\d{1,2}[.、])\s*(?:([^：:，。]{2,40})[：:]|([^：:，。\d]{2,40}?(?:资金|经费|费))(?=\s*\d))")
 _YUAN = regex.compile(r"\d元")
 _SPACE = regex.compile(r"\s")
 
@@ -34,6 +30,7 @@ def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
     by_block: dict[int, set[str]] = {}
     for m in mentions:
         by_block.setdefault(m.evidence.block, set()).add(m.field)
+    item = labelled.rules().structure_rx["project_item"]
     found = set()
     for b, fields in by_block.items():
         block = doc.blocks[b]
@@ -43,7 +40,7 @@ def _subproject_blocks(doc: Document, mentions: list[Mention]) -> set[int]:
         # one project's line: its own money and its own result (a score, a rate, or a second role of its
         # money: what it received or spent)
         has_result = fields & {"score.total", "budget.execution_rate"} or roles >= 2
-        if has_money and has_result and _ITEM.match(block.key or block.text):
+        if has_money and has_result and item.match(block.key or block.text):
             found.add(b)
     return found if len(found) >= 2 else set()
 
@@ -327,12 +324,12 @@ def _subprojects(doc: Document, sub: set[int], mentions: list[Mention]) -> list[
     out = []
     for b in sorted(sub):
         block = doc.blocks[b]
-        name = _ITEM.match(block.text)
+        name = labelled.rules().structure_rx["project_item"].match(block.text)
         facts = {}
         for m in mentions:
             if m.evidence.block == b and m.field not in facts:
                 facts[m.field] = m.to_json()
-        out.append({"project": (name.group(1) or name.group(2)) if name else None, "block": b, "facts": facts})
+        out.append({"project": (name.group(1) or name.group(2) or name.group(3)) if name else None, "block": b, "facts": facts})
     return out
 
 

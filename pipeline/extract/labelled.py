@@ -98,6 +98,7 @@ class Structure(BaseModel):
     cell_owner: str  # before a label in its cell: whose figure it is, the report's own ("项目实际支出金额")
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
+    project_item: str  # a line reporting one project of several; its name in group 1, 2 or 3
     list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
 
@@ -204,6 +205,7 @@ class FieldRules(BaseModel):
             "cell_owner": regex.compile(st.cell_owner),
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
+            "project_item": regex.compile(st.project_item),
             "list_next": regex.compile(st.list_next),
         }
 
