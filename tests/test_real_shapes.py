@@ -1032,3 +1032,18 @@ def test_an_investment_estimate_and_a_bond_stated_as_all_arrived_and_all_used(tm
     # the rate the report never states, computed on a loosely read estimate, asks for no reason
     assert findings(rec, "BUDGET-LOW-EXEC-REASON") == []
     assert rec["meta"]["kind"] == "self-report"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "total", "grade"),
+    [
+        ("项目绩效评价总分值100分，实际得分89分，等级为良。", "89", "良"),
+        ("总分：100分 得分：91.5分 等级：优", "91.5", "优"),
+        ("项目自评得分92分，绩效评价等级为A级（优秀）。", "92", "优"),
+        ("经自评，该项目得分84分，达到良好等级。", "84", "良"),
+    ],
+)
+def test_a_score_after_its_scale_and_grades_by_letter_or_reached(tmp_path, sentence, total, grade):
+    rec = record(tmp_path, "2023年度农村饮水安全项目绩效自评报告\n二、绩效自评结论\n" + sentence + "\n")
+    assert Decimal(str(fact(rec, "score", "total")["value"])) == Decimal(total)
+    assert fact(rec, "score", "grade")["value"] == grade
