@@ -1047,3 +1047,12 @@ def test_a_score_after_its_scale_and_grades_by_letter_or_reached(tmp_path, sente
     rec = record(tmp_path, "2023年度农村饮水安全项目绩效自评报告\n二、绩效自评结论\n" + sentence + "\n")
     assert Decimal(str(fact(rec, "score", "total")["value"])) == Decimal(total)
     assert fact(rec, "score", "grade")["value"] == grade
+
+
+@pytest.mark.parametrize("body", ["项目总得分：93.5分（总分100分）。", "综合得分（100分）\n93.5\n"])
+def test_the_scale_in_brackets_beside_a_total_is_no_second_total(tmp_path, body):
+    # "（总分100分）" after a score and "综合得分（100分）" before one print the scale, not another total: no
+    # GRADE-TEXT-TOTAL (it was an error for the first)
+    rec = record(tmp_path, "2023年度农村饮水安全项目支出绩效自评报告\n" + body + "\n")
+    assert Decimal(str(fact(rec, "score", "total")["value"])) == Decimal("93.5")
+    assert findings(rec, "GRADE-TEXT-TOTAL") == []

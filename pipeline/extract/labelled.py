@@ -85,6 +85,7 @@ class ClauseRoles(BaseModel):
     rank: int
     min_total: int  # the least score read as a total this way
     scale_aside: str  # the form's scale in brackets right after a score ("（满分100分）"): no veto word
+    scale_before: str  # between a score word and a figure: the figure is the word's scale ("综合得分（100分）")
     roles: list[Role]
     veto: str  # words that make the amount a difference, a part, a plan or a price, not the field's
     examples: list[FieldExample | dict]
@@ -147,6 +148,7 @@ class FieldRules(BaseModel):
             "fund_list_next": regex.compile(c.fund_amount.list_next),
             **{f"role_veto{i}": regex.compile(role.veto) for i, role in enumerate(c.roles) if role.veto},
             "scale_aside": regex.compile(c.scale_aside),
+            "scale_before": regex.compile(c.scale_before),
         }
         return out
 
@@ -543,6 +545,8 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         if only is not None and field != only:
             continue
         after = key[q.end : _clause_end(key, q.end, clause_rx)]
+        if role.kind == "score" and own["scale_before"].fullmatch(between):
+            continue
         if role.kind == "score":
             aside = own["scale_aside"].match(after)
             after = after[aside.end() :] if aside else after
