@@ -1056,3 +1056,19 @@ def test_the_scale_in_brackets_beside_a_total_is_no_second_total(tmp_path, body)
     rec = record(tmp_path, "2023年度农村饮水安全项目支出绩效自评报告\n" + body + "\n")
     assert Decimal(str(fact(rec, "score", "total")["value"])) == Decimal("93.5")
     assert findings(rec, "GRADE-TEXT-TOTAL") == []
+
+
+def test_the_three_public_funds_and_economic_categories_state_no_budget_of_the_report(tmp_path):
+    # every 部门决算 has a paragraph on the “三公” funds: their budget and spending are a category's
+    text = (
+        "某县审计局2023年度部门整体支出绩效自评报告\n"
+        "2023年“三公”经费预算15.6万元，实际支出12.3万元，比预算减少3.3万元，下降21.15%。\n"
+        "2023年基本支出预算420万元，实际支出415.6万元。\n"
+        "2023年度部门预算收入总计860.5万元，全年支出842.3万元，预算执行率97.88%。\n"
+    )
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("8423000")
+    assert Decimal(str(fact(rec, "budget", "execution_rate")["value"])) == Decimal("97.88")
+    quotes = [m["text"] for f in ("full_year", "initial", "spent") for m in ((rec["budget"][f] or {}).get("mentions") or [])]
+    assert not any("12.3" in q or "15.6" in q or "415.6" in q or "420" in q for q in quotes)
+    assert findings(rec, "BUDGET-LOW-EXEC-REASON") == []

@@ -99,6 +99,7 @@ class Structure(BaseModel):
     cell_owner: str  # before a label in its cell: whose figure it is, the report's own ("项目实际支出金额")
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
+    category_subject: str  # a sentence's opening that makes its amounts an economic category's ("“三公”经费…")
     project_item: str  # a line reporting one project of several; its name in group 1, 2 or 3
     list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
@@ -207,6 +208,7 @@ class FieldRules(BaseModel):
             "cell_owner": regex.compile(st.cell_owner),
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
+            "category_subject": regex.compile(st.category_subject),
             "project_item": regex.compile(st.project_item),
             "list_next": regex.compile(st.list_next),
         }
@@ -421,6 +423,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue  # a signed change or a formula's operand, not the amount
                 if not lab.certain and f.kind == "money" and r.structure_rx["list_next"].match(key, q.end):
                     continue  # a verb's loose reading of the first of a list of funds: an item, not the whole
+                if f.kind == "money" and r.structure_rx["category_subject"].match(key, _sentence_start(key, a, r)):
+                    continue  # the sentence is about an economic category or the 三公 funds, not the report's money
                 if f.kind == "score" and q.kind == "number" and q.op is None and _BARE_SCORE_GAP.fullmatch(gap) and q.value is not None and 0 <= q.value < 100 and not _ANOTHER_FIGURE.match(key, q.end):
                     # "总得分90，", "总分:83": a score label's own figure, its 分 left out (not a row of figures;
                     # not 100, the scale a 总分 cell states beside the score)
@@ -507,6 +511,8 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         ev = Evidence.of(block, q.start, q.end)
         if ev.end in claimed:
             continue
+        if q.kind == "money" and r.structure_rx["category_subject"].match(key, _sentence_start(key, q.start, r)):
+            continue  # an economic category's or the 三公 funds' amount (see block_mentions)
         before = r.clause_back_rx.search(key, 0, q.start)
         start = before.end() if before else 0
         prefix = key[start : q.start]
