@@ -102,6 +102,12 @@ def test_unmet_reads_the_comparator() -> None:
     assert unmet({"name": "响应时间", "target": q("≤24小时", 24, "<=", "小时"), "actual": q("30小时", 30, unit="小时")})
     assert not unmet({"name": "单价", "level2": "成本指标", "target": q("260元", 260, unit="元"), "actual": q("250元", 250, unit="元")})
     assert not unmet({"name": "x", "target": q("10个", 10, unit="个"), "actual": q("8人", 8, unit="人")})  # units differ
+    # a glued row ("…二级公路32.1公里2020") cut without a unit to part its digits: the bare figures may be
+    # the 分值 and 得分, so no miss is claimed; the same row with its units on both figures is read
+    glued = "tables:indicator:glued"
+    assert not unmet({"name": "建设公路", "rule": glued, "target": q("32.1公里", 32.1, unit="公里"), "actual": q("20", 20)})
+    assert not unmet({"name": "验收", "rule": glued, "target": q("2", 2), "actual": q("0", 0)})
+    assert unmet({"name": "建设公路", "rule": glued, "target": q("32.1公里", 32.1, unit="公里"), "actual": q("20公里", 20, unit="公里")})
 
 
 # -- seed 001: 退休人员社会化管理, 预算执行率 2.52% ---------------------------------------------------

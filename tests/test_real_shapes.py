@@ -1072,3 +1072,36 @@ def test_the_three_public_funds_and_economic_categories_state_no_budget_of_the_r
     quotes = [m["text"] for f in ("full_year", "initial", "spent") for m in ((rec["budget"][f] or {}).get("mentions") or [])]
     assert not any("12.3" in q or "15.6" in q or "415.6" in q or "420" in q for q in quotes)
     assert findings(rec, "BUDGET-LOW-EXEC-REASON") == []
+
+
+def test_a_finance_bureaus_verified_allocation_is_what_arrived(tmp_path):
+    text = (
+        "关于区农业农村局2023年度农机购置补贴资金的重点绩效评价结果\n"
+        "2023年区财政预算安排800.00万元。根据区农业农村局申请实际核拨960.50万元，区农业农村局实际支出960.50万元。\n"
+    )
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("9605000")
+    # spending what arrived is no shortfall: more than the budget arrived, which is a note, not a warning
+    assert [f["severity"] for f in findings(rec, "BUDGET-ARRIVAL")] == ["info"]
+    assert [f["severity"] for f in findings(rec, "BUDGET-OVERSPEND")] == ["info"]
+
+
+def test_the_last_row_of_an_evaluations_conclusion_table_is_its_total(tmp_path):
+    text = (
+        "某省农村污水治理示范项目绩效评价报告\n绩效评价结果\n"
+        "评价准则 分值 实际得分 目标完成程度 (80%) 80分 70分 组织管理水平 (20%) 20分 17分 综合绩效 100分 87分\n"
+    )
+    total = fact(record(tmp_path, text), "score", "total")
+    assert Decimal(str(total["value"])) == 87 and total["evidence"]["quote"] == "87分"
+
+
+def test_a_title_that_names_its_project_in_brackets_after_a_breadcrumb(tmp_path):
+    text = (
+        "当前位置:首页 > 政务公开 > 财政资金 > 专项资金\n"
+        "2024年度市级预算项目绩效自评报告(农产品质量安全检测专项经费)\n"
+        "发布时间:2025-05-12 15:42 信息来源:某市农业农村局\n一、项目基本情况\n"
+        "联合市财政局下达2023年度检测补助经费80万元，用于补助检测机构。\n"
+    )
+    meta = record(tmp_path, text)["meta"]
+    assert meta["title"] == "2024年度市级预算项目绩效自评报告(农产品质量安全检测专项经费)"
+    assert meta["year"] == 2024

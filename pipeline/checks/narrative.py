@@ -266,6 +266,10 @@ def unmet(ind: dict) -> bool:
     tu, au = target.get("unit"), actual.get("unit")
     if tu and au and tu != au:
         return False
+    if (tu != au or not tu) and (ind.get("rule") or "").endswith(":glued"):
+        # a glued row's digits cut without a unit to part them ("32.1公里 | 20", "2 | 0" of "…要求2020"): the
+        # bare figures may be the 分值 and 得分, not the target and the actual
+        return False
     op = target.get("op")
     if op is None:
         op = "<=" if rules().rx["ceiling_levels"].search(ind.get("level2") or "") else ">="
