@@ -1105,3 +1105,22 @@ def test_a_title_that_names_its_project_in_brackets_after_a_breadcrumb(tmp_path)
     meta = record(tmp_path, text)["meta"]
     assert meta["title"] == "2024年度市级预算项目绩效自评报告(农产品质量安全检测专项经费)"
     assert meta["year"] == 2024
+
+
+def test_rows_printed_as_sentences_with_the_unit_after_the_name(tmp_path):
+    # "1)NAME(项),目标值4,完成值24,分值10,得分10。": the unit in brackets is the figures'; a sixfold actual
+    # scored in full with no reason is an overcompletion the report states
+    text = (
+        "2024年度市级预算项目绩效自评报告(标准化专项补助经费)\n二、绩效分析\n"
+        "本项目绩效自评得分100分,等级为优。\n(一)产出指标\n1、数量指标\n"
+        "1)主导制修订地方标准项目数量(项),目标值3,完成值3,分值10,得分10。\n"
+        "2)奖励标准化示范企业(家),目标值4,完成值24,分值10,得分10。\n"
+    )
+    rec = record(tmp_path, text)
+    rows = {i["name"]: i for i in rec["indicators"]}
+    row = rows["奖励标准化示范企业"]
+    assert (row["target"]["text"], row["actual"]["text"]) == ("4家", "24家")
+    assert (row["weight"]["value"], row["score"]["value"]) == (10, 10)
+    assert row["rule"] == "indicators:unit-then-values"
+    over = findings(rec, "SCORE-OVERCOMPLETION")
+    assert len(over) == 1 and "奖励标准化示范企业" in over[0]["message"] and "600%" in over[0]["message"]

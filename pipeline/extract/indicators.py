@@ -982,6 +982,9 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
                 continue
             target_text = text[m.start("target") : m.end("target")].strip() or None
             actual_text = text[m.start("actual") : m.end("actual")].strip() or None
+            unit = m.groupdict().get("unit")
+            if unit:  # the row's unit in brackets after its name ("…数量(项),目标值2,完成值2"): the figures'
+                target_text, actual_text = _with_unit(target_text, unit), _with_unit(actual_text, unit)
             if rule.same_unit and not _same_unit(target_text, actual_text):
                 continue  # "计划200人，实际完成95万元": not one indicator's target and actual
             groups = m.groupdict()
@@ -1043,6 +1046,14 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
                 out.append(ind)
     out.sort(key=lambda i: i.evidence.start)
     return out
+
+
+def _with_unit(figure: str | None, unit: str) -> str | None:
+    """A bare figure ("2", "≥90") with the unit its row names elsewhere; a figure with a unit or a word is kept."""
+    return figure + unit.strip() if figure and _BARE_FIGURE.fullmatch(figure) else figure
+
+
+_BARE_FIGURE = regex.compile(r"[≥≤><=]*\s*\d[\d,]*(?:\.\d+)?")
 
 
 def _sentence_lead(key: str, pos: int) -> str:
