@@ -1124,3 +1124,15 @@ def test_rows_printed_as_sentences_with_the_unit_after_the_name(tmp_path):
     assert row["rule"] == "indicators:unit-then-values"
     over = findings(rec, "SCORE-OVERCOMPLETION")
     assert len(over) == 1 and "奖励标准化示范企业" in over[0]["message"] and "600%" in over[0]["message"]
+
+
+def test_a_fund_the_project_draws_on_is_not_what_it_spent(tmp_path):
+    # "使用中央奖补资金…万元" names the money the project uses as its source; its spending is stated apart
+    text = (
+        "某县2023年度农业产业强镇项目绩效自评报告\n一、项目概况\n"
+        "本项目使用2023年中央农业产业发展资金（第二批）800万元，用于建设冷链仓储设施。\n"
+    )
+    rec = record(tmp_path, text)
+    assert rec["budget"]["spent"] is None
+    spent = "某县2023年度农业产业强镇项目绩效自评报告\n截至年底，项目共使用资金760万元，主要用于设备购置。\n"
+    assert Decimal(str(fact(record(tmp_path, spent), "budget", "spent")["value"])) == Decimal("7600000")

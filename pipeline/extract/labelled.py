@@ -61,6 +61,7 @@ class Role(BaseModel):
     kind: str = "money"
     veto: str | None = None  # words anywhere in the clause that make it another figure (a dimension's score)
     before_veto: str | None = None  # words right before the role word that make it another figure ("预算批复的总支出")
+    gap_veto: str | None = None  # the role word and what follows it to the figure, when that is another figure ("使用中央…资金")
 
 
 class WholeBeforeParts(BaseModel):
@@ -148,6 +149,7 @@ class FieldRules(BaseModel):
             "fund_veto": regex.compile(c.fund_amount.veto),
             "fund_list_next": regex.compile(c.fund_amount.list_next),
             **{f"role_veto{i}": regex.compile(role.veto) for i, role in enumerate(c.roles) if role.veto},
+            **{f"role_gap_veto{i}": regex.compile(role.gap_veto) for i, role in enumerate(c.roles) if role.gap_veto},
             "scale_aside": regex.compile(c.scale_aside),
             "scale_before": regex.compile(c.scale_before),
         }
@@ -547,6 +549,8 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         role = c.roles[int(last.lastgroup[1:])]
         if role.before_veto and regex.search(f"(?:{role.before_veto})$", prefix[: last.start()]):
             continue
+        if role.gap_veto and own[f"role_gap_veto{last.lastgroup[1:]}"].match(prefix, last.start()):
+            continue  # the role word and what stands between it and the figure make it another figure
         field = role.field
         if only is not None and field != only:
             continue
