@@ -1136,3 +1136,17 @@ def test_a_fund_the_project_draws_on_is_not_what_it_spent(tmp_path):
     assert rec["budget"]["spent"] is None
     spent = "某县2023年度农业产业强镇项目绩效自评报告\n截至年底，项目共使用资金760万元，主要用于设备购置。\n"
     assert Decimal(str(fact(record(tmp_path, spent), "budget", "spent")["value"])) == Decimal("7600000")
+
+
+def test_words_after_a_breakdowns_last_part_are_the_wholes(tmp_path):
+    # "…其中中央资金100万元，县级配套50万元，已全部拨付到位": the last part is not what was spent
+    text = "2023年度农村饮水安全项目绩效自评报告\n项目资金总额为150万元，其中中央资金100万元，县级配套50万元，已全部拨付到位。\n"
+    rec = record(tmp_path, text)
+    assert rec["budget"]["spent"] is None
+    assert findings(rec, "BUDGET-LOW-EXEC-REASON") == []
+
+
+def test_a_rate_as_a_share_of_a_budget_whose_amount_it_prints(tmp_path):
+    text = "2023年度农村饮水安全项目绩效自评报告\n本年预算执行数为235.6万元，占全年预算数240万元的98.17%。\n"
+    rate = fact(record(tmp_path, text), "budget", "execution_rate")
+    assert Decimal(str(rate["value"])) == Decimal("98.17") and rate["evidence"]["quote"] == "占全年预算数240万元的98.17%"

@@ -461,6 +461,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 m = after.match(key, q.end)
                 if m is None or not _accepts(q, f.kind, bool(money)) or r.stop_rx.search(key, q.end, m.end()):
                     continue
+                if f.kind == "money" and _in_breakdown(key, q.start, None, quantities, r):
+                    continue  # "…其中中央100万元，县级配套50万元，已全部拨付到位": the words are the whole's
                 value = _value(q, f.kind)
                 if value is not None and not any(x.field == f.id and x.value == value for x in linked.values()):
                     linked[(f.id, q.start)] = Mention(f.id, value, text[q.start : m.end()], Evidence.of(block, q.start, m.end()), f"fields:{f.id}:after", 25)
