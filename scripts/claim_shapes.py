@@ -243,6 +243,7 @@ SHAPES = [
     Shape("rate.colon-list", "rate", "rate", "全年预算数：{b}万元；全年执行数：{s}万元；预算执行率：{p}%。"),
     Shape("rate.占预算的", "rate", "rate", "全年预算{b}万元，截至年底实际支出{s}万元，占全年预算的{p}%。"),
     Shape("rate.执行进度", "rate", "rate", "项目全年预算数{b}万元，已支付{s}万元，执行进度{p}%。"),
+    Shape("rate.支出进度", "rate", "rate", "共下达专项债券资金{b}万元，截至年底已支出{s}万元，支出进度{p}%。"),
     Shape("rate.mixed-units", "rate", "rate", "全年预算{b}万元，实际支出{s_yuan}元，预算执行率{p}%。"),
     Shape("rate.conclusion-section", "rate", "rate",
           "全年预算{b}万元。\n截至年底，项目实际支出{s}万元，主要用于设备购置和人员培训。\n五、自评结论\n经自评，本项目预算执行率为{p}%。"),
@@ -360,6 +361,8 @@ SHAPES = [
           "项目资金执行率{p}%。\n综合评定本项目绩效评价结果为“优秀”。"),
     Shape("grade.total-over-ceiling", "grade-exec", "ceiling",
           "全年预算{b}万元，实际支出{s}万元，预算执行率{p}%。\n本项目自评得分{t}分，等级为优。"),
+    Shape("grade.rate-then-total", "grade-exec", "ceiling",
+          "全年预算{b}万元，实际支出{s}万元。\n项目预算执行率为{p}%，自评得分{t}分，自评等级为优。"),
     # -- year: the title's year against the year the body says is evaluated ------------------------------------
     Shape("year.本次自评对象", "year", "year", "本次自评对象为{yb}年度{project}资金。\n全年预算{b}万元，实际支出{s}万元。"),
     Shape("year.报告如下", "year", "year", "现将{yb}年度{project}绩效自评情况报告如下。\n全年预算{b}万元，实际支出{s}万元。"),

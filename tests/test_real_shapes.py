@@ -1150,3 +1150,13 @@ def test_a_rate_as_a_share_of_a_budget_whose_amount_it_prints(tmp_path):
     text = "2023年度农村饮水安全项目绩效自评报告\n本年预算执行数为235.6万元，占全年预算数240万元的98.17%。\n"
     rate = fact(record(tmp_path, text), "budget", "execution_rate")
     assert Decimal(str(rate["value"])) == Decimal("98.17") and rate["evidence"]["quote"] == "占全年预算数240万元的98.17%"
+
+
+def test_a_total_right_after_the_rate_is_not_the_rates_score(tmp_path):
+    # "预算执行率为62%，自评得分95分": 自评得分 is the report's total, not the 预算执行率 row's score (it gave a
+    # false SCORE-EXEC error: 95 points against 10 × 62%)
+    text = "2023年度农村饮水安全项目支出绩效自评报告\n项目预算执行率为62%，自评得分95分，自评等级为优。\n"
+    rec = record(tmp_path, text)
+    assert rec["score"]["dimensions"] == []
+    assert Decimal(str(fact(rec, "score", "total")["value"])) == 95
+    assert findings(rec, "SCORE-EXEC") == []
