@@ -320,6 +320,8 @@ SHAPES = [
           "1.数量指标：培训农村劳动力目标≥{n}人，实际培训{a}人，得{sc}分（分值{w}分）；"),
     Shape("score.dimension-above-points", "scoring", "bounds",
           "经评价，产出指标满分{w}分，得{sc}分。"),
+    Shape("score.dimension-bare-points", "scoring", "bounds",
+          "其中决策指标20分，得19分；效益指标{w}分，得{sc}分；满意度指标10分，得10分。"),
     Shape("score.quant-short-full", "scoring", "target",
           "1.数量指标：新建村级道路目标{n}公里，实际完成{a}公里，得{w}分（分值{w}分）；"),
     Shape("score.quant-short-full-comparator", "scoring", "target",

@@ -1160,3 +1160,11 @@ def test_a_total_right_after_the_rate_is_not_the_rates_score(tmp_path):
     assert rec["score"]["dimensions"] == []
     assert Decimal(str(fact(rec, "score", "total")["value"])) == 95
     assert findings(rec, "SCORE-EXEC") == []
+
+
+def test_a_dimensions_points_right_after_its_name_then_its_score(tmp_path):
+    text = "2023年度农村饮水安全项目绩效自评报告\n其中产出指标40分，得38分；效益指标30分，得31分；满意度指标10分，得10分。\n"
+    rec = record(tmp_path, text)
+    dims = {d["name"]: (d["weight"]["value"], d["score"]["value"]) for d in rec["score"]["dimensions"]}
+    assert dims == {"产出": (40, 38), "效益": (30, 31), "满意度": (10, 10)}
+    assert [f["severity"] for f in findings(rec, "ARITH-SCORE-BOUNDS")] == ["error"]

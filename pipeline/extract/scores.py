@@ -325,8 +325,8 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
         seg_start = n.end()
         seg = key[seg_start:end]
 
-        def find(rx: regex.Pattern, field: str) -> Mention | None:
-            m = rx.search(seg)
+        def find(rx: regex.Pattern, field: str, pos: int = 0) -> Mention | None:
+            m = rx.search(seg, pos)
             if not m:
                 return None
             g = next(i for i in range(1, (m.lastindex or 0) + 1) if m.group(i) is not None)
@@ -365,7 +365,9 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
             if len(list(score_seg_rx.finditer(tail))) > 1:
                 score = None
         if score is not None and weight is not None and score.evidence.end == weight.evidence.end:
-            score = None
+            # the figure right after the name is its points; a score may follow them ("效益指标30分，得28分")
+            points = r.rx["dim_weight"].search(seg)
+            score = find(score_seg_rx, "dimension.score", points.end()) if points else None
         rate = find(r.rx["dim_rate"], "dimension.rate")
         if weight is None and score is None and rate is None:
             continue
