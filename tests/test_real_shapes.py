@@ -1168,3 +1168,12 @@ def test_a_dimensions_points_right_after_its_name_then_its_score(tmp_path):
     dims = {d["name"]: (d["weight"]["value"], d["score"]["value"]) for d in rec["score"]["dimensions"]}
     assert dims == {"产出": (40, 38), "效益": (30, 31), "满意度": (10, 10)}
     assert [f["severity"] for f in findings(rec, "ARITH-SCORE-BOUNDS")] == ["error"]
+
+
+def test_an_arrival_rate_held_against_an_unqualified_budget_of_its_own_label(tmp_path):
+    text = "2023年度农村饮水安全项目绩效自评报告\n项目预算资金100万元，实际到位资金80万元，资金到位率100%。\n"
+    found = [f for f in findings(record(tmp_path, text), "ARITH-EXEC-RATE") if "到位率" in f["message"]]
+    assert [f["severity"] for f in found] == ["warning"] and "80%" in found[0]["message"]
+    # 按时到位率 is the timeliness indicator's target, no share that arrived
+    target = "2023年度农村饮水安全项目绩效自评报告\n计划投资额110万元，实际到位资金84.74万元。效率指标：资金按时到位率为100%。\n"
+    assert record(tmp_path, target)["budget"]["arrival_rate"] is None

@@ -48,6 +48,12 @@ def _arrival_rate(ctx: Context, rule: CheckRule):
     named = ctx.named("received")
     # both figures read by labels that name them: a loosely read amount may be another fund's or a part's
     dens = [(d, found[0]) for d in ("full_year", "initial") for found in [ctx.named(d)] if found is not None]
+    if not dens:
+        # an unqualified budget read by a label of its own ("项目预算资金100万元") is what a 到位率 is of
+        # when the report states no other (the finding stays a warning)
+        full = ctx.fact("budget", "full_year") or {}
+        p = Printed.of_fact(full) if (full.get("rule") or "").startswith("fields:budget.stated") and not full["rule"].endswith(":uncertain") else None
+        dens = [("full_year", p)] if p is not None and p.value > 0 else []
     if stated is None or named is None or not dens:
         return
     got, received = named
