@@ -674,7 +674,10 @@ class _Grammar:
         return u, f, name, _per(m.group("pa"), self), None
 
     def money_context(self, s: str, start: int) -> bool:
-        return bool(self.money_rx.search(s[max(0, start - self.money_reach) : start]))
+        # the text is scanned as printed; its words may be in traditional script ("補貼資金60萬")
+        from pipeline.normalize import fold_script
+
+        return bool(self.money_rx.search(fold_script(s[max(0, start - self.money_reach) : start])))
 
 
 def _per(s: str | None, g: _Grammar) -> str | None:
