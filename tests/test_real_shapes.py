@@ -1177,3 +1177,25 @@ def test_an_arrival_rate_held_against_an_unqualified_budget_of_its_own_label(tmp
     # 按时到位率 is the timeliness indicator's target, no share that arrived
     target = "2023年度农村饮水安全项目绩效自评报告\n计划投资额110万元，实际到位资金84.74万元。效率指标：资金按时到位率为100%。\n"
     assert record(tmp_path, target)["budget"]["arrival_rate"] is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "field", "yuan"),
+    [
+        ("实施农村公路提质改造工程32.5公里，完成总投资6880.5万元。", "spent", "68805000"),
+        ("根据2023年度年初预算，安排地质灾害防治技术服务经费20万元。", "initial", "200000"),
+    ],
+)
+def test_money_done_and_a_budget_set_by_the_years_plan(tmp_path, sentence, field, yuan):
+    rec = record(tmp_path, "2023年度项目绩效自评报告\n" + sentence + "\n")
+    assert Decimal(str(fact(rec, "budget", field)["value"])) == Decimal(yuan)
+
+
+def test_loans_a_bank_issues_are_not_the_projects_spending(tmp_path):
+    text = (
+        "2023年度妇女创业担保贷款贴息项目绩效自评报告\n2023年预算额度300万元，用于贷款贴息。"
+        "全年带动发放妇女创业担保贷款1.2亿元，惠及妇女1500名。\n"
+    )
+    rec = record(tmp_path, text)
+    assert rec["budget"]["spent"] is None
+    assert findings(rec, "BUDGET-OVERSPEND") == []
