@@ -1199,3 +1199,12 @@ def test_loans_a_bank_issues_are_not_the_projects_spending(tmp_path):
     rec = record(tmp_path, text)
     assert rec["budget"]["spent"] is None
     assert findings(rec, "BUDGET-OVERSPEND") == []
+
+
+def test_a_bare_year_after_a_doc_sites_long_preamble(tmp_path):
+    # a doc-sharing site prints the file's facts and one line per page before the text: the year the text
+    # opens with ("2016年预算额度…") is still in the opening, counted by characters, not lines
+    preamble = ["省级财政专项资金绩效自评报告", "ID:840859", "大小:44.00 KB", "页数:8页", "时间:2017-09-16"]
+    preamble += [f"省级财政专项资金绩效自评报告_第{i}页" for i in range(1, 9)]
+    text = "\n".join(preamble) + "\n一、基本情况\n妇女创业担保贷款贴息专项资金由省妇联主管，2016年预算额度1300万元。\n"
+    assert record(tmp_path, text)["meta"]["year"] == 2016

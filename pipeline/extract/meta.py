@@ -43,6 +43,7 @@ class YearRules(BaseModel):
     ignore_tags: list[str]
     conflict_mentions: int = Field(ge=1)
     caption_chars: int = Field(ge=1)
+    plain_window: int = Field(ge=1)  # characters of the opening text in which a bare 2016年 may name the year
     examples: list[dict]
     counterexamples: list[str]
 
@@ -306,11 +307,23 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
         if rest and rest[0][1] == n:
             return None, {"body": {str(y): c for y, c in sorted(body.items())}}
         return year, None
-    plain = Counter(y for b in doc.blocks[:12] for y in _years(b.text, rx["plain_year"], r.year))
+    plain = Counter(y for b in _opening_blocks(doc, r.year.plain_window) for y in _years(b.text, rx["plain_year"], r.year))
     if plain:
         (year, n), *rest = plain.most_common()
         return (None, None) if rest and rest[0][1] == n else (year, None)
     return None, None
+
+
+def _opening_blocks(doc: Document, chars: int) -> list[Block]:
+    """The blocks that open the document, up to ``chars`` characters of text (a doc-sharing site's lines
+    of page names and file facts are many and short: counting blocks would stop inside them)."""
+    out, seen = [], 0
+    for b in doc.blocks:
+        if seen >= chars:
+            break
+        out.append(b)
+        seen += len(b.text)
+    return out
 
 
 def _in_book_title(text: str, pos: int) -> bool:
