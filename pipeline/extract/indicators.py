@@ -112,6 +112,7 @@ class ProseRule(BaseModel):
     examples: list[dict]
     split: str | None = None  # the name group holds several names that share the values ("A、B均达到100%")
     same_unit: bool = False  # target and actual must state one unit (a bare target is read only beside its like)
+    free_text: bool = False  # target and actual may be words ("逐步提高"): otherwise the row needs a {{num}} figure
 
 
 class ListRules(BaseModel):
@@ -167,6 +168,12 @@ class IndicatorProseRules(BaseModel):
     def section_rx(self) -> tuple[regex.Pattern | None, regex.Pattern | None]:
         return (regex.compile(self.goal_heading) if self.goal_heading else None,
                 regex.compile(self.result_heading) if self.result_heading else None)
+
+    @cached_property
+    def figure_rx(self) -> regex.Pattern:
+        """A figure as the patterns write it ({{num}}): a block without one holds no row of a pattern that
+        needs a figure, and is not scanned for them (most paragraphs of a report state none)."""
+        return regex.compile(expand("{{num}}", self.defs))
 
     @cached_property
     def prefilter(self) -> Prefilter:
@@ -972,8 +979,15 @@ def prose_indicators(block: Block, r: IndicatorProseRules | None = None) -> list
     # a bisection, not a scan (a paragraph may hold thousands of rows)
     taken: list[tuple[int, int]] = []
     score_rx, weight_rx = r.after_rx
+    figures = None  # whether the block holds a figure, asked once, when a pattern that needs one may match
     for k in r.prefilter.candidates(key):
-        rule, rx = r.prose[k], r.rx[k]
+        rule = r.prose[k]
+        if not rule.free_text:
+            if figures is None:
+                figures = r.figure_rx.search(key) is not None
+            if not figures:
+                continue
+        rx = r.rx[k]
         rule_id = rule.id
         for m in rx.finditer(key):
             end = max(m.end(g) for g in ("name", "target", "actual"))
