@@ -1208,3 +1208,11 @@ def test_a_bare_year_after_a_doc_sites_long_preamble(tmp_path):
     preamble += [f"省级财政专项资金绩效自评报告_第{i}页" for i in range(1, 9)]
     text = "\n".join(preamble) + "\n一、基本情况\n妇女创业担保贷款贴息专项资金由省妇联主管，2016年预算额度1300万元。\n"
     assert record(tmp_path, text)["meta"]["year"] == 2016
+
+
+def test_a_budgets_expenditure_side_is_not_what_was_spent(tmp_path):
+    # "部门预算收入X万元，支出X万元" states the budget's two sides; the spending is stated after
+    text = "2023年度某局部门整体支出绩效自评报告\n2023年部门预算收入1056.2万元，支出1056.2万元。全年实际支出1023.5万元，预算执行率96.9%。\n"
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("10235000")
+    assert findings(rec, "NARR-AMOUNTS") == []
