@@ -1216,3 +1216,12 @@ def test_a_budgets_expenditure_side_is_not_what_was_spent(tmp_path):
     rec = record(tmp_path, text)
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("10235000")
     assert findings(rec, "NARR-AMOUNTS") == []
+
+
+def test_grades_named_in_turn_are_a_list_not_disagreeing_claims(tmp_path):
+    # "…评为优…评为良…评为中…评为差": the scheme or a list of items' grades, no contradiction of the report's own
+    text = (
+        "2023年度部门项目绩效评价结果通报\n本次共评价项目12个，其中3个项目评为优，5个项目评为良，"
+        "3个项目评为中，1个项目评为差。\n"
+    )
+    assert findings(record(tmp_path, text), "GRADE-TEXT-TOTAL") == []

@@ -65,6 +65,8 @@ def text_total(ctx: Context, rule: CheckRule):
                 continue  # every mention fits one value within its printed precision
         elif len({m["value"] for m in mentions}) == 1:
             continue
+        elif len({m["value"] for m in mentions}) >= 3:
+            continue  # 优, 良, 中 (and 差) named in turn: the grades of a list of items or the scheme, not claims
         if _self_and_review(ctx, mentions, rule):
             continue
         values = "；".join(f"“{m['evidence']['quote']}”" + (f"（第{m['evidence']['page']}页）" if m["evidence"].get("page") else "") for m in mentions)
