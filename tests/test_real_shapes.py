@@ -1225,3 +1225,12 @@ def test_grades_named_in_turn_are_a_list_not_disagreeing_claims(tmp_path):
         "3个项目评为中，1个项目评为差。\n"
     )
     assert findings(record(tmp_path, text), "GRADE-TEXT-TOTAL") == []
+
+
+def test_under_the_arrival_heading_only_a_total_is_what_arrived(tmp_path):
+    head = "2023年度智慧交通平台建设项目绩效自评报告\n（一）资金到位情况\n"
+    handed = record(tmp_path, head + "市财政局下达我局智慧交通平台建设项目经费168.00万元。\n")
+    assert handed["budget"]["received"] is None
+    assert Decimal(str(fact(handed, "budget", "full_year")["value"])) == Decimal("1680000")
+    total = record(tmp_path, head + "省级下达50万元，市级下达34.47万元，共计84.47万元。\n")
+    assert Decimal(str(fact(total, "budget", "received")["value"])) == Decimal("844700")

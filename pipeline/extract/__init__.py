@@ -139,11 +139,13 @@ def _loose(m: Mention) -> bool:
 
 
 def _arrival_section_total(doc: Document, by: dict[str, list[Mention]]) -> Fact | None:
-    """The largest budget amount stated under the template's "资金到位情况" heading is what arrived, whatever
-    the sentence calls it (下达, 拨付, 共计): that section reports the arrival (an uncertain reading)."""
+    """The largest total stated under the template's "资金到位情况" heading ("…共计84.47万元") is what arrived,
+    whatever the sentence calls it (下达, 拨付): that section reports the arrival (an uncertain reading). A
+    sum only handed down or arranged there ("下达我局…经费168万元") is the budget, not also the arrival."""
+    total = labelled.rules().structure_rx["arrival_total"]
     found = [
         m for f in ("budget.stated", "budget.full_year", "budget.initial") for m in by.get(f, [])
-        if 0 <= m.evidence.block < len(doc.blocks) and "到位" in doc.blocks[m.evidence.block].tags
+        if 0 <= m.evidence.block < len(doc.blocks) and "到位" in doc.blocks[m.evidence.block].tags and total.search(m.text)
     ]
     if not found:
         return None

@@ -100,6 +100,7 @@ class Structure(BaseModel):
     cell_owner: str  # before a label in its cell: whose figure it is, the report's own ("项目实际支出金额")
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
+    arrival_total: str  # a mention's text ending in a total ("…共计84.47万元"): under 资金到位情况, what arrived
     category_subject: str  # a sentence's opening that makes its amounts an economic category's ("“三公”经费…")
     project_item: str  # a line reporting one project of several; its name in group 1, 2 or 3
     list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
@@ -210,6 +211,7 @@ class FieldRules(BaseModel):
             "cell_owner": regex.compile(st.cell_owner),
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
+            "arrival_total": regex.compile(st.arrival_total),
             "category_subject": regex.compile(st.category_subject),
             "project_item": regex.compile(st.project_item),
             "list_next": regex.compile(st.list_next),
