@@ -51,6 +51,7 @@ class DimensionRules(BaseModel):
     score: str
     full_score: str  # full marks said in words: the score is the weight
     own_figure: str  # 预算执行率's own value right after its name, before its weight or score
+    own_then_total: str  # after that value, words that make a score the report's total ("，自评得分95分")
     rate: str
     list_weights: str
     examples: list[dict]
@@ -97,6 +98,7 @@ class ScoreRules(BaseModel):
             "dim_rate": regex.compile(d.rate),
             "dim_full": regex.compile(d.full_score),
             "dim_own_figure": regex.compile(d.own_figure),
+            "dim_own_then_total": regex.compile(d.own_then_total),
             "list_weights": regex.compile(d.list_weights),
             "count": regex.compile(self.counts.pattern),
         }
@@ -343,6 +345,8 @@ def dimensions_in(block: Block, r: ScoreRules | None = None) -> list[Dimension]:
             continue
         if _COMMA.search(seg[lead:first]) and _HAN.search(seg[lead:first]):
             continue  # "…并投入使用，自评得分94.75分": words and a comma between: not this dimension's figure
+        if own and r.rx["dim_own_then_total"].search(seg[lead:first]):
+            continue  # "预算执行率为62%，自评得分95分": the report's total after the rate, not the row's score
         weight = find(r.rx["dim_weight"], "dimension.weight")
         score_seg_rx = r.rx["dim_score"]
         score = find(score_seg_rx, "dimension.score")
