@@ -1234,3 +1234,16 @@ def test_under_the_arrival_heading_only_a_total_is_what_arrived(tmp_path):
     assert Decimal(str(fact(handed, "budget", "full_year")["value"])) == Decimal("1680000")
     total = record(tmp_path, head + "省级下达50万元，市级下达34.47万元，共计84.47万元。\n")
     assert Decimal(str(fact(total, "budget", "received")["value"])) == Decimal("844700")
+
+
+def test_money_arrived_after_its_approval_and_a_bare_use_rate_after_the_money(tmp_path):
+    text = (
+        "2023年度日常走访慰问项目绩效自评报告\n日常慰问经费25万元经年初预算审核通过后，2023年1月全部到账。\n"
+        "我办已将慰问资金全部拨付至各单位，使用率100%。\n"
+    )
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("250000")
+    assert Decimal(str(fact(rec, "budget", "execution_rate")["value"])) == 100
+    # a facility's 使用率 is no rate of the money
+    other = record(tmp_path, "2023年度体育场馆免费开放项目绩效自评报告\n全年开放300天，场馆使用率85%。\n")
+    assert other["budget"]["execution_rate"] is None
