@@ -1041,6 +1041,7 @@ def test_an_investment_estimate_and_a_bond_stated_as_all_arrived_and_all_used(tm
         ("总分：100分 得分：91.5分 等级：优", "91.5", "优"),
         ("项目自评得分92分，绩效评价等级为A级（优秀）。", "92", "优"),
         ("经自评，该项目得分84分，达到良好等级。", "84", "良"),
+        ("总分100分95.5分 自评等级 优", "95.5", "优"),
     ],
 )
 def test_a_score_after_its_scale_and_grades_by_letter_or_reached(tmp_path, sentence, total, grade):

@@ -447,7 +447,14 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                 if value is None or (f.max is not None and value > f.max):
                     continue
                 if f.kind == "score" and value == 100 and _ANOTHER_FIGURE.match(key, q.end):
-                    continue  # "总分 | 100分 | 92.5分": a table row's 分值 (the scale) before its 得分
+                    # "总分 | 100分 | 92.5分", "总分100分95.5分": the row's 分值 (the scale), then its 得分
+                    k = bisect_left(q_starts, q.end)
+                    nxt = quantities[k] if k < len(quantities) else None
+                    if nxt is None or nxt.kind != "score" or not _ANOTHER_FIGURE.fullmatch(key, q.end, nxt.start + 1):
+                        continue
+                    q, value = nxt, _value(nxt, f.kind)
+                    if value is None or value > 100:
+                        continue
                 rule = f"fields:{f.id}" if lab.certain else f"fields:{f.id}:uncertain"
                 # (the 年初 budget a year's budget is broken into is the report's own: "预算收入69.06万元，其中年初预算
                 # 57.28万元，调整追加11.78万元")
