@@ -337,6 +337,10 @@ def _in_book_title(key: str, pos: int) -> bool:
     return opened >= 0 and key.rfind("》", opened, pos) < 0
 
 
+# Patterns matched right after a figure ("…万元已全部到位", "…万元、培训经费…") are short: the text they are
+# matched on is bounded so, since the regex module first looks for a pattern's required word in all the
+# text after the position, which in a paragraph of thousands of figures is most of the paragraph each time
+_NEAR = 80
 _CLOSES = regex.compile(r"\s*[)）]")
 _FULL_STOP = regex.compile(r"[。！!？?]")
 _ANOTHER_FIGURE = regex.compile(r"[\s|]*\d")  # "总分 100 99.33" is a table row: 分值 then 得分
@@ -425,7 +429,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue
                 if r.operand_rx.search(key, max(0, q.start - 3), q.start):
                     continue  # a signed change or a formula's operand, not the amount
-                if not lab.certain and f.kind == "money" and r.structure_rx["list_next"].match(key, q.end):
+                if not lab.certain and f.kind == "money" and r.structure_rx["list_next"].match(key, q.end, q.end + _NEAR):
                     continue  # a verb's loose reading of the first of a list of funds: an item, not the whole
                 if f.kind == "money" and r.structure_rx["category_subject"].match(key, _sentence_start(key, a, r)):
                     continue  # the sentence is about an economic category or the 三公 funds, not the report's money
@@ -467,7 +471,7 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
         if f.after and (only is None or f.id == only):
             after = own["after"]
             for q in quantities:
-                m = after.match(key, q.end)
+                m = after.match(key, q.end, q.end + _NEAR)
                 if m is None or not _accepts(q, f.kind, bool(money)) or r.stop_rx.search(key, q.end, m.end()):
                     continue
                 if f.kind == "money" and _in_breakdown(key, q.start, None, quantities, r):
@@ -548,7 +552,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
             fund = c.fund_amount
             named = r.fund_rx[1].search(prefix)
             if (only in (None, fund.field) and named and q.kind == "money" and q.yuan is not None and not veto.search(prefix)
-                    and not own["fund_veto"].search(prefix) and not own["fund_list_next"].match(key[q.end :])
+                    and not own["fund_veto"].search(prefix) and not own["fund_list_next"].match(key, q.end, q.end + _NEAR)
                     and not money_in(start, q.start)
                     and not _in_breakdown(key, q.start, None, quantities, r)):
                 out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
@@ -658,7 +662,7 @@ def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, b
         seen.add(q0.start)
         stop = r.stop_rx.search(key, q0.end)
         end = stop.start() if stop else len(key)
-        if opens.match(key, q0.end):
+        if opens.match(key, q0.end, q0.end + _NEAR):
             if "其中" in key[_sentence_start(key, q0.start, r) : q0.start]:
                 continue  # a part broken down further ("其中财政拨款支出1035.83万元，其中人员经费…") is no whole
             # the parts may run past a ；, never past a 。
