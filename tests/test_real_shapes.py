@@ -1248,3 +1248,12 @@ def test_money_arrived_after_its_approval_and_a_bare_use_rate_after_the_money(tm
     # a facility's 使用率 is no rate of the money
     other = record(tmp_path, "2023年度体育场馆免费开放项目绩效自评报告\n全年开放300天，场馆使用率85%。\n")
     assert other["budget"]["execution_rate"] is None
+
+
+def test_a_part_score_read_by_a_loose_total_label_and_grades_that_count_items(tmp_path):
+    # "…绩效再评价得分8…": a total under 50 read by a label that may name a part is a part's score
+    low = record(tmp_path, "2023年度林果产业项目绩效再评价报告\n大庄乡人民政府2023年林果上山上坡项目绩效再评价得分8\n")
+    assert low["score"]["total"] is None
+    # "单位自评结果“优秀”1812个": grades counting the projects that have them claim nothing
+    counts = record(tmp_path, "关于2024年财政支出绩效评价结果的通报\n各单位上报项目自评2630个，单位自评结果“优秀”1812个、“良好”171个、“中”536个。\n")
+    assert counts["score"]["grade"] is None

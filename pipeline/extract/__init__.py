@@ -206,6 +206,9 @@ def extract_document(doc: Document) -> dict:
     if budget["received"] is None:
         budget["received"] = _arrival_section_total(doc, by)
 
+    # a total below the lowest band's floor read by a label that may name a part ("…再评价得分8") is a part's
+    floor = labelled.rules().clause_roles.min_total
+    by["score.total"] = [m for m in by.get("score.total", []) if not (m.rule.endswith(":uncertain") and m.value < floor)]
     _settle_identity(by.get("score.total", []), sub)
     total = _report_total(by.get("score.total", []))
     _list_of_grades(by.get("score.grade", []))
