@@ -1257,3 +1257,16 @@ def test_a_part_score_read_by_a_loose_total_label_and_grades_that_count_items(tm
     # "单位自评结果“优秀”1812个": grades counting the projects that have them claim nothing
     counts = record(tmp_path, "关于2024年财政支出绩效评价结果的通报\n各单位上报项目自评2630个，单位自评结果“优秀”1812个、“良好”171个、“中”536个。\n")
     assert counts["score"]["grade"] is None
+
+
+def test_money_said_to_have_arrived_after_its_amount(tmp_path):
+    text = (
+        "2023年度产业扶贫项目绩效自评报告\n县财政下达资金310万元，该项目310万元均已到位，已完成拨付310万元。\n"
+        "带动受益脱贫户总收入32.5万元。\n"
+    )
+    rec = record(tmp_path, text)
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("3100000")
+    assert findings(rec, "NARR-AMOUNTS") == [] and findings(rec, "BUDGET-ARRIVAL") == []
+    # the last of several sums said to have all arrived is not what arrived
+    several = record(tmp_path, "2023年度营养改善计划绩效评估报告\n中央膳食补助资金6890万元及地方配套经费1500万元均已到位。\n")
+    assert several["budget"]["received"] is None
