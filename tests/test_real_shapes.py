@@ -1270,3 +1270,8 @@ def test_money_said_to_have_arrived_after_its_amount(tmp_path):
     # the last of several sums said to have all arrived is not what arrived
     several = record(tmp_path, "2023年度营养改善计划绩效评估报告\n中央膳食补助资金6890万元及地方配套经费1500万元均已到位。\n")
     assert several["budget"]["received"] is None
+
+
+def test_an_audits_reduction_is_not_the_budget(tmp_path):
+    text = "2023年度县审计局部门整体支出绩效自评报告\n全年共完成审计项目50个，投资审计核减项目资金2984.82万元，审减率12.5%。\n"
+    assert record(tmp_path, text)["budget"]["full_year"] is None
