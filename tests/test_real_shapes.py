@@ -1275,3 +1275,12 @@ def test_money_said_to_have_arrived_after_its_amount(tmp_path):
 def test_an_audits_reduction_is_not_the_budget(tmp_path):
     text = "2023年度县审计局部门整体支出绩效自评报告\n全年共完成审计项目50个，投资审计核减项目资金2984.82万元，审减率12.5%。\n"
     assert record(tmp_path, text)["budget"]["full_year"] is None
+
+
+def test_a_counts_parts_that_exceed_it(tmp_path):
+    over = record(tmp_path, "2023年度畜牧品种改良项目绩效自评报告\n中心站现有技术员4人，其中高级职称1人，中级职称5人。\n")
+    found = findings(over, "ARITH-SUBTOTAL")
+    assert [f["severity"] for f in found] == ["warning"] and "合计6人" in found[0]["message"]
+    # parts that add up, or kinds that may overlap (女性, 脱贫户), say nothing
+    assert findings(record(tmp_path, "2023年度项目绩效自评报告\n现有技术员6人，其中高级职称1人，中级职称5人。\n"), "ARITH-SUBTOTAL") == []
+    assert findings(record(tmp_path, "2023年度项目绩效自评报告\n共培训500人，其中女性300人，脱贫户250人。\n"), "ARITH-SUBTOTAL") == []

@@ -481,6 +481,72 @@ def subtotal(ctx: Context, rule: CheckRule):
     yield from _table_columns(ctx, rule)
     yield from _project_subtotals(ctx, rule)
     yield from _dimension_subtotals(ctx, rule)
+    yield from _count_subtotals(ctx, rule)
+
+
+def _count_subtotals(ctx: Context, rule: CheckRule):
+    """A count broken down right after it ("现有技术员4人，其中高级职称1人，中级职称5人"; "种植蔬菜5000亩，其中…"):
+    parts of the same unit that add up to more than the whole. A shortfall is no contradiction (a 其中 often
+    names some parts only), and parts of different kinds (女性, 脱贫户) may overlap: only disjoint-looking
+    lists (every part a count of the whole's unit behind a short label) are held to it."""
+    if ctx.doc is None:
+        return
+    c = rule.params["counts"]
+    units, opening = set(c["units"]), _count_opening(c["openings"])
+    for block in ctx.doc.blocks:
+        if block.kind not in ("paragraph", "heading") or not opening.search(block.raw):
+            continue
+        raw = block.raw
+        qs = find_quantities(raw)
+        for k, whole in enumerate(qs):
+            if whole.kind != "count" or whole.unit not in units or whole.value is None or whole.op is not None:
+                continue
+            head = opening.match(raw, whole.end)
+            if not head:
+                continue
+            stop = _LIST_END.search(raw, head.end())
+            end = stop.start() if stop else len(raw)
+            parts, prev = [], head.end()
+            for q in qs[k + 1 :]:
+                if q.start >= end:
+                    break
+                label = raw[prev : q.start]
+                if q.kind != "count" or q.unit != whole.unit or q.value is None or q.op is not None:
+                    break
+                if len(_LABEL_FILLER.sub("", label)) > c["max_label_chars"] or opening.search(label):
+                    break
+                parts.append(q)
+                prev = q.end
+            if len(parts) < rule.params["min_parts"] or sum(q.value for q in parts) <= whole.value:
+                continue
+            if not _one_kind([raw[a.end if i else head.end() : q.start] for i, (a, q) in enumerate(zip([whole, *parts], parts))]):
+                continue  # "其中女性300人，脱贫户250人": kinds that may overlap, not one division of the whole
+            ev = lambda q: {"quote": raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}  # noqa: E731
+            s = sum(q.value for q in parts)
+            yield ctx.finding(
+                rule,
+                "counts",
+                msg={"whole": whole.text, "parts": "、".join(q.text for q in parts), "parts_sum": f"{fmt(s)}{whole.unit}", "diff": f"{fmt(s - whole.value)}{whole.unit}"},
+                evidence=[ev(whole)] + [ev(q) for q in parts],
+                expected=s,
+                stated=whole.value,
+                facts={"unit": whole.unit, "parts": [q.value for q in parts]},
+            )
+
+
+def _one_kind(labels: list[str]) -> bool:
+    """Whether the parts' labels name one division (高级职称 / 中级职称, 一类村 / 二类村, 男性 / 女性): they end
+    alike, after their separators and verbs are set aside."""
+    names = [_COUNT_LABEL_TAIL.sub("", _LABEL_FILLER.sub("", label)) for label in labels]
+    return all(names) and len({n[-1] for n in names}) == 1
+
+
+_COUNT_LABEL_TAIL = regex.compile(r"(?:为|有|是|达|共|计|约)+$")
+
+
+@lru_cache(maxsize=4)
+def _count_opening(words: str) -> regex.Pattern:
+    return regex.compile(r"\s*[，,]?\s*(?:" + words + r")\s*[：:]?")
 
 
 def _dimension_subtotals(ctx: Context, rule: CheckRule):
