@@ -1284,3 +1284,14 @@ def test_a_counts_parts_that_exceed_it(tmp_path):
     # parts that add up, or kinds that may overlap (女性, 脱贫户), say nothing
     assert findings(record(tmp_path, "2023年度项目绩效自评报告\n现有技术员6人，其中高级职称1人，中级职称5人。\n"), "ARITH-SUBTOTAL") == []
     assert findings(record(tmp_path, "2023年度项目绩效自评报告\n共培训500人，其中女性300人，脱贫户250人。\n"), "ARITH-SUBTOTAL") == []
+
+
+def test_no_unmet_target_claimed_beside_one(tmp_path):
+    text = (
+        "2022年度校园维修改造项目绩效自评报告\n二、绩效目标完成情况\n"
+        "家长对项目实施的满意度,年初目标值≥95%,实际完成值94.60%,扣1分。\n三、未完成的绩效目标（无）\n"
+    )
+    rec = record(tmp_path, text)
+    row = next(i for i in rec["indicators"] if i["name"].startswith("家长"))
+    assert row["target"]["text"] == "≥95%"
+    assert [f["severity"] for f in findings(rec, "NARR-NO-PROBLEMS")] == ["warning"]
