@@ -1295,3 +1295,11 @@ def test_no_unmet_target_claimed_beside_one(tmp_path):
     row = next(i for i in rec["indicators"] if i["name"].startswith("家长"))
     assert row["target"]["text"] == "≥95%"
     assert [f["severity"] for f in findings(rec, "NARR-NO-PROBLEMS")] == ["warning"]
+
+
+def test_satisfaction_resting_on_praise(tmp_path):
+    praise = record(tmp_path, "2023年度华文教育项目绩效自评报告\n服务对象满意度100%，各项工作受到学校及师生的一致好评。\n")
+    found = findings(praise, "NARR-SATISFACTION-BASIS")
+    assert [f["severity"] for f in found] == ["warning"] and "受到好评" in found[0]["message"]
+    surveyed = record(tmp_path, "2023年度华文教育项目绩效自评报告\n经问卷调查，服务对象满意度96%，项目受到师生一致好评。\n")
+    assert findings(surveyed, "NARR-SATISFACTION-BASIS") == []
