@@ -1303,3 +1303,13 @@ def test_satisfaction_resting_on_praise(tmp_path):
     assert [f["severity"] for f in found] == ["warning"] and "受到好评" in found[0]["message"]
     surveyed = record(tmp_path, "2023年度华文教育项目绩效自评报告\n经问卷调查，服务对象满意度96%，项目受到师生一致好评。\n")
     assert findings(surveyed, "NARR-SATISFACTION-BASIS") == []
+
+
+def test_the_year_whose_targets_or_spending_are_evaluated_against_the_title(tmp_path):
+    text = (
+        "某市公安局2023年度信息系统维护费项目绩效自评报告\n一、项目基本情况\n"
+        "2022年年度目标是充分利用视频监控技术手段，提高破案率。\n"
+    )
+    rec = record(tmp_path, text)
+    assert rec["meta"]["year"] is None and rec["meta"]["year_conflict"]["scope"] == [2022]
+    assert [f["severity"] for f in findings(rec, "META-YEAR-CONFLICT")] == ["warning"]

@@ -291,7 +291,8 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
                 captions.update(_years(lead, rx["evaluated"], r.year))
     if title_years:
         year = title_years[-1]
-        others = {y for y, n in body.items() if y != year and (n >= r.year.conflict_mentions or y in captions | scope)}
+        # (a scope sentence's year counts even when printed with 年 alone: "对…2022年经费使用情况进行了自评")
+        others = {y for y, n in body.items() if y != year and (n >= r.year.conflict_mentions or y in captions | scope)} | (scope - {year})
         # outnumbered in the body, or a caption (a form's or report's own heading) or the sentence that says
         # what is evaluated naming another year
         if others and (body[year] < sum(body[y] for y in others) or captions - {year} or scope - {year}):
@@ -306,6 +307,10 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
         (year, n), *rest = body.most_common()
         if rest and rest[0][1] == n:
             return None, {"body": {str(y): c for y, c in sorted(body.items())}}
+        if scope - {year}:
+            # the sentence that says what is evaluated names another year than the body's: 对…2022年经费…自评,
+            # 对2023年度16个项目进行自评
+            return None, {"body": {str(y): c for y, c in sorted(body.items())}, "scope": sorted(scope - {year})}
         return year, None
     plain = Counter(y for b in _opening_blocks(doc, r.year.plain_window) for y in _years(b.text, rx["plain_year"], r.year))
     if plain:
