@@ -501,7 +501,7 @@ def _count_subtotals(ctx: Context, rule: CheckRule):
         for k, whole in enumerate(qs):
             if whole.kind != "count" or whole.unit not in units or whole.value is None or whole.op is not None:
                 continue
-            head = opening.match(raw, whole.end)
+            head = opening.match(raw, whole.end, whole.end + 16)
             if not head:
                 continue
             stop = _LIST_END.search(raw, head.end())
