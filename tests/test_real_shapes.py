@@ -1313,3 +1313,12 @@ def test_the_year_whose_targets_or_spending_are_evaluated_against_the_title(tmp_
     rec = record(tmp_path, text)
     assert rec["meta"]["year"] is None and rec["meta"]["year_conflict"]["scope"] == [2022]
     assert [f["severity"] for f in findings(rec, "META-YEAR-CONFLICT")] == ["warning"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "yuan"),
+    [("该项目资金实际执行43.65万元，尚余10.35万元未支付。", "103500"), ("全年资金支付1850万元，未支70万元，支付率96%。", "700000")],
+)
+def test_money_still_unpaid_is_the_balance(tmp_path, sentence, yuan):
+    rec = record(tmp_path, "2023年度项目绩效自评报告\n" + sentence + "\n")
+    assert Decimal(str(fact(rec, "budget", "balance")["value"])) == Decimal(yuan)
