@@ -411,6 +411,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
         close = _CLOSE.search(raw, opening.end(), end)  # "(其中建筑工程1975.775万元)": the list ends with its parenthesis
         end = close.start() if close else end
     parts, prev, cut = [], opening.end(), False
+    scale = _bare_scale(mention, raw, opening.end(), end)
     for q in find_quantities(raw[opening.end() : end]):
         start, stop_at = opening.end() + q.start, opening.end() + q.end
         if start < prev:
@@ -418,6 +419,9 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
         # a part is an amount behind a short label; a rate, a count or a 结余 ends the list
         label = raw[prev:start]
         yuan = q.yuan if q.kind == "money" else _bare_money(q) if parts else None
+        if yuan is None and q.kind == "number" and q.unit is None and q.value is not None and scale:
+            # "共投入530.40万元，其中中央210.12、省级96.30、县级230.00": bare parts in the whole's unit
+            yuan = q.value * scale
         cut = (
             yuan is None
             or len(_LABEL_FILLER.sub("", label)) > longest
@@ -436,7 +440,52 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
         nested = _NESTED.match(raw, stop_at, end)  # "商品和服务支出39.98万元（其中：办公费…）" breaks down that part
         if nested:
             prev = nested.end()
-    return parts, complete and not cut
+        share = _share_after(rule).match(raw, prev, end)  # "人员经费185.66万元，占3.42%；…": the part's share
+        if share:
+            prev = share.end()
+    whole = complete or _whole_by_labels([n for n, _, _ in parts], rule)
+    return parts, whole and not cut
+
+
+_BARE = regex.compile(r"(?<![\d.])\d+\.\d+(?![\d.]|\s*[%％万亿元个人户项次年月日])")
+_WHOLE_UNIT = {"亿元": Decimal(10) ** 8, "万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
+
+
+def _bare_scale(mention: dict, raw: str, start: int, end: int) -> Decimal | None:
+    """Yuan per bare number when a list's parts are printed without a unit: only when no part has one (every
+    figure of the list a decimal number), in the unit of the whole they break down."""
+    text = str(mention.get("text") or "")
+    unit = next((u for u in _WHOLE_UNIT if text.endswith(u)), None)
+    if unit is None:
+        return None
+    span = raw[start:end]
+    bare = _BARE.findall(span)
+    if len(bare) < 2 or len(regex.findall(r"\d+(?:\.\d+)?", span)) != len(bare):
+        return None
+    return _WHOLE_UNIT[unit]
+
+
+@lru_cache(maxsize=4)
+def _share_rx(words: str) -> regex.Pattern:
+    return regex.compile(words)
+
+
+def _share_after(rule: CheckRule) -> regex.Pattern:
+    return _share_rx(rule.params["share_after"])
+
+
+def _whole_by_labels(labels: list[str], rule: CheckRule) -> bool:
+    """Whether the parts' names say they are the whole list: every part a source of funds (中央, 省级, 县级 …),
+    a division that has no other member (基本支出 and 项目支出), or a last part that is the rest (其他)."""
+    if len(labels) < rule.params["min_parts"]:
+        return False
+    sets = rule.params["whole_sets"]
+    if regex.search(sets["rest"], labels[-1]):
+        return True
+    if all(regex.search(sets["sources"], lab) for lab in labels):
+        return True
+    return any(all(any(regex.search(m, lab) for lab in labels) for m in members) and len(labels) == len(members)
+               for members in sets["divisions"])
 
 
 @lru_cache(maxsize=4)
@@ -517,7 +566,10 @@ def _count_subtotals(ctx: Context, rule: CheckRule):
                     break
                 parts.append(q)
                 prev = q.end
-            if len(parts) < rule.params["min_parts"] or sum(q.value for q in parts) <= whole.value:
+            # 分别为 names every part: any difference contradicts the whole; 其中 may name some only
+            complete = bool(regex.search(rule.params["complete_openings"], head.group(0)))
+            total = sum(q.value for q in parts)
+            if len(parts) < rule.params["min_parts"] or (total == whole.value if complete else total <= whole.value):
                 continue
             if not _one_kind([raw[a.end if i else head.end() : q.start] for i, (a, q) in enumerate(zip([whole, *parts], parts))]):
                 continue  # "其中女性300人，脱贫户250人": kinds that may overlap, not one division of the whole
@@ -658,6 +710,7 @@ class _LineBreakdown:
     whole: tuple  # (label, amount, as printed, unit)
     items: list  # [(block, (label, amount, as printed, unit))]
     scale: Decimal  # yuan per printed unit
+    complete: bool = False  # the items are the whole list (分别为, 具体如下, sources of funds, closed by 合计)
 
     def printed(self, text: str) -> Printed:
         return Printed.of_fact({"value": Decimal(text) * self.scale, "text": text})
@@ -691,7 +744,14 @@ def _line_breakdowns(ctx: Context, rule: CheckRule) -> list[_LineBreakdown]:
     out = ctx.shared["line_breakdowns"] = []
     blocks = [b for b in ctx.doc.blocks if b.kind in ("paragraph", "heading")]
     whole_word = regex.compile(rule.params["line_whole_words"])
-    for i, block in enumerate(blocks[:-2]):
+    closing_word = regex.compile(rule.params["line_closing_words"])
+    complete_word = regex.compile(rule.params["complete_openings"])
+    for i, block in enumerate(blocks):
+        closed = _closed_lines(blocks, i, rule, closing_word, whole_word)
+        if closed is not None:
+            out.append(closed)
+        if i >= len(blocks) - 2:
+            continue
         found = _whole_line(block, rule, whole_word)
         if found is None:
             continue
@@ -715,8 +775,28 @@ def _line_breakdowns(ctx: Context, rule: CheckRule) -> list[_LineBreakdown]:
         if len(stated) > 1 or (not stated and heading is None):
             continue
         unit = stated.pop() if stated else heading
-        out.append(_LineBreakdown(block, whole, items, Decimal(10000) if unit == "万元" else Decimal(1)))
+        complete = (opened and bool(complete_word.search(block.raw))) or _whole_by_labels([_IN_PARENS.sub("", it[0]) for _, it in items], rule)
+        out.append(_LineBreakdown(block, whole, items, Decimal(10000) if unit == "万元" else Decimal(1), complete))
     return out
+
+
+def _closed_lines(blocks: list, i: int, rule: CheckRule, closing_word: regex.Pattern, whole_word: regex.Pattern) -> _LineBreakdown | None:
+    """Items printed one per line and closed by their total on the line below them ("中央资金：120.00万元" …
+    "合计：300.00万元"): the whole list, in the unit the lines print."""
+    total = _line_item(blocks[i], opening=False)
+    if total is None or not closing_word.fullmatch(total[0].strip()):
+        return None
+    items, k = [], i - 1
+    while k >= 0:
+        item = _line_item(blocks[k], opening=False)
+        if item is None or whole_word.search(item[0]) or _stops(item[0], rule):
+            break
+        items.insert(0, (blocks[k], item))
+        k -= 1
+    units = {it[3] for _, it in items} | {total[3]}
+    if len(items) < rule.params["min_parts"] or len(units) != 1 or None in units:
+        return None
+    return _LineBreakdown(blocks[i], total, items, Decimal(10000) if total[3] == "万元" else Decimal(1), True)
 
 
 def _line_subtotals(ctx: Context, rule: CheckRule):
@@ -724,6 +804,8 @@ def _line_subtotals(ctx: Context, rule: CheckRule):
     for bd in _line_breakdowns(ctx, rule):
         total, parts = bd.total, bd.parts
         fires, s, _ = _subtotal_fires(parts, total, rule)
+        if bd.complete:
+            fires = not sum_agrees(parts, total)[0]
         if not fires or max(p.value for p in parts) > total.value:
             continue  # a part above the whole is no breakdown of it (the lines belong to something else)
         yield ctx.finding(

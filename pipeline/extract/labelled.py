@@ -97,6 +97,8 @@ class Structure(BaseModel):
     total_mark: str  # before an amount that totals the amounts listed before it
     list_opened: str  # in a sentence: what follows are items ("…情况如下：")
     list_total: str  # before a label: its clause closes such a list with the total ("，共计下达…")
+    category_part: str  # a 其中 part's whole clause: a category of its whole ("其中基本支出…，项目支出…")
+    breakdown_opening: str  # after an amount: what opens its breakdown (其中, 包括, 分别为)
     cell_owner: str  # before a label in its cell: whose figure it is, the report's own ("项目实际支出金额")
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
@@ -208,6 +210,8 @@ class FieldRules(BaseModel):
             "total_mark": regex.compile(st.total_mark + r"[^\d，,。；;：:()（）]{0,8}\s*$"),
             "list_opened": regex.compile(st.list_opened),
             "list_total": regex.compile(st.list_total),
+            "category_part": regex.compile(st.category_part),
+            "breakdown_opening": regex.compile(st.breakdown_opening),
             "cell_owner": regex.compile(st.cell_owner),
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
@@ -308,6 +312,12 @@ def _in_breakdown(key: str, pos: int, field: str | None, quantities: list[Quanti
         # "项目资金具体到位情况如下：甲项目到位资金629.5万元；…": each item is one part, but the clause that
         # closes the list with its total ("…；共计到位资金800万元") is the whole
         return not r.structure_rx["list_total"].search(key, max(0, pos - 12), pos)
+    # "总收入318.67万元，比上年增加40.51万元。其中：一般预算内拨款…": a sentence that opens with 其中 breaks
+    # down the amount the sentence before it states first
+    lead = len(key[start:pos]) - len(key[start:pos].lstrip())
+    carried = start > 0 and bool(r.structure_rx["breakdown_opening"].match(key, start + lead))
+    if carried:
+        start = _sentence_start(key, start - 1, r)
     lo, hi = bisect_left(quantities, start, key=_start), bisect_left(quantities, pos, key=_start)
     before = [q for q in quantities[lo:hi] if q.end <= pos and q.kind == "money"]
     if not before:
@@ -316,19 +326,26 @@ def _in_breakdown(key: str, pos: int, field: str | None, quantities: list[Quanti
     opened = max(tail.rfind("("), tail.rfind("（"))
     if opened >= 0 and max(tail.rfind(")"), tail.rfind("）")) < opened:
         return True
-    if "其中" not in tail:
+    opened_by = list(r.structure_rx["breakdown_opening"].finditer(key, before[0].end, pos))
+    if not opened_by:
         return False
     # the whole is the amount the 其中 follows; its label stands between it and the amount before
-    k = key.rfind("其中", start, pos)
+    k, k_end = opened_by[-1].span()
     wholes = [q for q in before if q.end <= k]
     if not wholes:
         return False
-    whole = wholes[-1]
+    whole = wholes[0] if carried else wholes[-1]
     head = key[max([q.end for q in before if q.end <= whole.start], default=start) : whole.start]
     if field is None:
         return True  # a part whose kind no word names belongs to whatever whole the 其中 breaks down
     named = {_FAMILY.get(f.id) for f, patterns, _ in r.compiled if any(rx.search(head) for rx, _ in patterns)} - {None}
-    return not named or _FAMILY.get(field) in named  # a whole of unnamed kind: assume it is the part's kind
+    if not named or _FAMILY.get(field) in named:
+        return True  # a whole of unnamed kind: assume it is the part's kind
+    # a part of another kind is a statement of its own ("其中，全年实际发放…"), unless it is a category of the
+    # whole ("年初预算…，其中基本支出…，项目支出…": a share of the budget, not what was spent)
+    clause = max(key.rfind(c, k, pos) for c in "，,、；;")
+    m = r.structure_rx["category_part"].match(key, max(k_end, clause + 1))
+    return bool(m and m.end() == pos)
 
 
 def _in_book_title(key: str, pos: int) -> bool:

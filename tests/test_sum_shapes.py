@@ -1,0 +1,91 @@
+"""Every shape of scripts/sum_shapes.py once each way (its own sentences, random figures): the slip found by
+a check of the arith family, the consistent report left silent; and the shapes the sweep taught, each with
+its values and evidence asserted."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from pipeline.parse import parse_file
+from pipeline.record import extract_record
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+import sum_shapes  # noqa: E402
+
+
+@pytest.mark.parametrize("shape", sum_shapes.SHAPES, ids=lambda s: s.id)
+def test_every_shape_is_found_and_its_consistent_twin_left_silent(shape):
+    found, silent, notes = sum_shapes.score_shape(shape, n=2, seed=7, verbose=True)
+    assert (found, silent) == (2, 2), notes
+
+
+HEAD = "2022年度乡村道路养护项目绩效自评报告\n一、项目基本情况\n该项目由县交通运输局负责实施。\n二、资金使用情况\n"
+
+
+def record(tmp_path: Path, body: str) -> dict:
+    path = tmp_path / "report.txt"
+    path.write_text(HEAD + body + "\n三、下一步工作\n继续加强项目资金管理。\n", encoding="utf-8")
+    return extract_record(parse_file(path))
+
+
+def subtotals(rec: dict) -> list[dict]:
+    return [f for f in rec["findings"] if f["check"] == "ARITH-SUBTOTAL"]
+
+
+def test_sources_of_funds_are_the_whole_list_so_a_shortfall_contradicts(tmp_path):
+    # 100 + 80 + 60 = 240 against 260: 7.7% short, too much for a slip in a partial list, but 中央/省级/县级
+    # name every source a fund has
+    rec = record(tmp_path, "全年共下达项目资金260.00万元，其中中央资金100.00万元，省级资金80.00万元，县级资金60.00万元。")
+    [f] = subtotals(rec)
+    assert f["severity"] == "warning" and Decimal(str(f["expected"])) == Decimal("2400000")
+    assert Decimal(str(f["stated"])) == Decimal("2600000")
+    assert [e["quote"] for e in f["evidence"]] == ["全年共下达项目资金260.00万元", "100.00万元", "80.00万元", "60.00万元"]
+    # the same shortfall in a list of towns may be towns left unnamed: no finding
+    towns = record(tmp_path, "全年共拨付补助资金260.00万元，其中城关镇100.00万元，河口乡80.00万元，石门镇60.00万元。")
+    assert not subtotals(towns)
+
+
+def test_bare_parts_are_read_in_the_unit_of_their_whole(tmp_path):
+    rec = record(tmp_path, "项目共投入530.40万元，其中中央210.12、省级96.30、县级230.00。")
+    [f] = subtotals(rec)
+    assert Decimal(str(f["expected"])) == Decimal("5364200") and Decimal(str(f["stated"])) == Decimal("5304000")
+    assert "536.42万元" in f["message"] and "[ARITH-SUBTOTAL]" in f["message"]
+
+
+def test_a_category_named_as_a_part_of_a_budget_is_no_spending(tmp_path):
+    rec = record(tmp_path, "年初预算816.08万元，其中基本支出469.54万元，项目支出346.54万元。")
+    assert rec["budget"]["spent"] is None
+    assert Decimal(str(rec["budget"]["initial"]["value"])) == Decimal("8160800")
+    assert not subtotals(rec)  # 469.54 + 346.54 = 816.08
+
+
+def test_a_qizhong_sentence_breaks_down_the_first_amount_of_the_sentence_before(tmp_path):
+    rec = record(tmp_path, "2024年决算总收入318.67万元，比上年增加40.51万元。其中：一般预算内拨款270.79万元，其他收入47.88万元。")
+    assert rec["budget"]["full_year"] is None  # 预算内拨款 is a source of the income, not the budget
+    assert Decimal(str(rec["budget"]["received"]["value"])) == Decimal("3186700")
+
+
+def test_shares_printed_after_each_part_do_not_end_the_list(tmp_path):
+    rec = record(tmp_path, "全年支出200.00万元，其中人员经费150.00万元，占75%；公用经费60.00万元，占30%。")
+    [f] = subtotals(rec)
+    assert Decimal(str(f["expected"])) == Decimal("2100000")
+
+
+def test_items_on_lines_closed_by_their_total(tmp_path):
+    rec = record(tmp_path, "中央资金：120.00万元\n省级资金：90.00万元\n县级资金：30.00万元\n合计：250.00万元")
+    [f] = subtotals(rec)
+    assert Decimal(str(f["expected"])) == Decimal("2400000") and Decimal(str(f["stated"])) == Decimal("2500000")
+    assert [e["quote"] for e in f["evidence"]] == ["250.00", "120.00", "90.00", "30.00"]
+    ok = record(tmp_path, "中央资金：120.00万元\n省级资金：90.00万元\n县级资金：40.00万元\n合计：250.00万元")
+    assert not subtotals(ok)
+
+
+def test_counts_said_to_be_each_part_must_make_their_whole(tmp_path):
+    rec = record(tmp_path, "共救助困难群众705人，分别为城市低保对象287人、农村低保对象391人。")
+    [f] = subtotals(rec)
+    assert f["facts"]["parts"] == [Decimal("287"), Decimal("391")] or [str(p) for p in f["facts"]["parts"]] == ["287", "391"]
+    assert Decimal(str(f["stated"])) == Decimal("705")
