@@ -64,7 +64,7 @@ def test_a_category_named_as_a_part_of_a_budget_is_no_spending(tmp_path):
 
 
 def test_a_qizhong_sentence_breaks_down_the_first_amount_of_the_sentence_before(tmp_path):
-    rec = record(tmp_path, "2024年决算总收入318.67万元，比上年增加40.51万元。其中：一般预算内拨款270.79万元，其他收入47.88万元。")
+    rec = record(tmp_path, "2022年决算总收入318.67万元，比上年增加40.51万元。其中：一般预算内拨款270.79万元，其他收入47.88万元。")
     assert rec["budget"]["full_year"] is None  # 预算内拨款 is a source of the income, not the budget
     assert Decimal(str(rec["budget"]["received"]["value"])) == Decimal("3186700")
 

@@ -183,7 +183,8 @@ def extract_document(doc: Document) -> dict:
     funds_table: list[dict] = []
     table = tables.funds_mentions(doc, lines=lines, out_rows=funds_table) + tables.total_mentions(lines) + dim_extra
     funds_table += tables.nature_rows(lines, funds_table[0]["unit"] if funds_table else tables.rules().funds.default_unit)
-    mentions = top + table
+    meta = extract_meta(doc)
+    mentions = [m for m in top + table if not _dated_elsewhere(doc, m, meta.get("year"))]
     by: dict[str, list[Mention]] = {}
     for m in mentions:
         by.setdefault(m.field, []).append(m)
@@ -220,7 +221,6 @@ def extract_document(doc: Document) -> dict:
         if w is not None and ind.level1 and not any(d["name"] == _dim_name(ind.level1) for d in dimensions):
             dimensions.append({"name": _dim_name(ind.level1), "weight": {"value": jsonable(w), "text": None, "evidence": None, "mentions": []}, "score": None, "rate": None})
     framework = _framework(dimensions, by)
-    meta = extract_meta(doc)
     return {
         "meta": meta,
         "budget": {f: _fact_json(v) for f, v in budget.items()},
@@ -238,6 +238,22 @@ def extract_document(doc: Document) -> dict:
         "other_projects": _subprojects(doc, sub, prose + grade_mentions),
         "stated_budgets": _other_budgets(mentions, budget),
     }
+
+
+def _dated_elsewhere(doc: Document, m: Mention, year: int | None) -> bool:
+    """Whether a money figure's sentence opens with another year than the evaluated one ("2019年该项目预算…"
+    in a 2020 report; "上年度…"): that year's money, not the report's. Only when the evaluated year is known."""
+    if year is None or not m.field.startswith("budget."):
+        return False
+    block = doc.blocks[m.evidence.block] if 0 <= m.evidence.block < len(doc.blocks) else None
+    if block is None or block.kind not in ("paragraph", "heading"):
+        return False
+    raw = block.raw
+    start = max(raw.rfind(c, 0, m.evidence.start) for c in "。！？!?；;\n") + 1
+    opening = labelled.rules().structure_rx["dated_opening"].match(raw, start, m.evidence.start)
+    if opening is None:
+        return False
+    return opening.group("year") is None or int(opening.group("year")) != year
 
 
 def _other_budgets(mentions: list[Mention], budget: dict[str, Fact | None]) -> list[dict]:

@@ -104,6 +104,8 @@ class Structure(BaseModel):
     list_item: str  # how a numbered item starts
     arrival_total: str  # a mention's text ending in a total ("…共计84.47万元"): under 资金到位情况, what arrived
     category_subject: str  # a sentence's opening that makes its amounts an economic category's ("“三公”经费…")
+    other_scope: str  # in a sentence before its figure: money of another scope (十四五以来, 近三年, 违规使用)
+    dated_opening: str  # a sentence opening with a year (group year) or with 上年 (no year): whose money it is
     project_item: str  # a line reporting one project of several; its name in group 1, 2 or 3
     list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
@@ -217,6 +219,8 @@ class FieldRules(BaseModel):
             "list_item": regex.compile(st.list_item),
             "arrival_total": regex.compile(st.arrival_total),
             "category_subject": regex.compile(st.category_subject),
+            "other_scope": regex.compile(st.other_scope),
+            "dated_opening": regex.compile(st.dated_opening),
             "project_item": regex.compile(st.project_item),
             "list_next": regex.compile(st.list_next),
         }
@@ -448,8 +452,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
                     continue  # a signed change or a formula's operand, not the amount
                 if not lab.certain and f.kind == "money" and r.structure_rx["list_next"].match(key, q.end, q.end + _NEAR):
                     continue  # a verb's loose reading of the first of a list of funds: an item, not the whole
-                if f.kind == "money" and r.structure_rx["category_subject"].match(key, _sentence_start(key, a, r)):
-                    continue  # the sentence is about an economic category or the 三公 funds, not the report's money
+                if f.kind == "money" and _other_money(key, _sentence_start(key, a, r), q.start, r):
+                    continue  # the sentence is about an economic category, the 三公 funds or another scope
                 if f.kind == "score" and q.kind == "number" and q.op is None and _BARE_SCORE_GAP.fullmatch(gap) and q.value is not None and 0 <= q.value < 100 and not _ANOTHER_FIGURE.match(key, q.end):
                     # "总得分90，", "总分:83": a score label's own figure, its 分 left out (not a row of figures;
                     # not 100, the scale a 总分 cell states beside the score)
@@ -545,7 +549,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         ev = Evidence.of(block, q.start, q.end)
         if ev.end in claimed:
             continue
-        if q.kind == "money" and r.structure_rx["category_subject"].match(key, _sentence_start(key, q.start, r)):
+        if q.kind == "money" and _other_money(key, _sentence_start(key, q.start, r), q.start, r):
             continue  # an economic category's or the 三公 funds' amount (see block_mentions)
         before = r.clause_back_rx.search(key, 0, q.start)
         start = before.end() if before else 0
@@ -620,6 +624,13 @@ def _other_role_after_comma(gap: str, field: str, r: FieldRules) -> bool:
         return False
     hits = list(r.role_rx[1].finditer(gap, comma + 1))
     return bool(hits) and r.clause_roles.roles[int(hits[-1].lastgroup[1:])].field != field
+
+
+def _other_money(key: str, start: int, pos: int, r: FieldRules) -> bool:
+    """Whether the sentence from ``start`` up to a figure at ``pos`` is about money that is not the report's
+    own: an economic category or the 三公 funds as its subject, or another scope (years since the 十四五
+    began, the region's revenue, money an audit found misused)."""
+    return bool(r.structure_rx["category_subject"].match(key, start) or r.structure_rx["other_scope"].search(key, start, pos))
 
 
 def _sentence_start(key: str, pos: int, r: FieldRules) -> int:
