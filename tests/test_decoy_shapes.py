@@ -49,3 +49,12 @@ def test_money_of_another_scope_in_its_sentence_is_not_the_reports(tmp_path):
                      "全县实现一般公共预算收入35600.00万元，同比增长6.2%。", "审计发现违规使用资金12.00万元，已整改到位。"):
         rec = record(tmp_path, head + sentence + "\n")
         assert all(rec["budget"][f] is None for f in ("initial", "full_year", "received", "spent")), sentence
+
+
+def test_money_counted_since_an_earlier_year_is_several_years_money(tmp_path):
+    text = ("2023年度衔接推进乡村振兴补助资金绩效自评报告\n一、基本情况\n2021年以来，全市累计投入各级财政衔接资金22.11亿元。\n"
+            "二、资金情况\n2023年全年预算数8600.00万元，实际支出8512.40万元。\n")
+    rec = record(tmp_path, text)
+    assert Decimal(str(rec["budget"]["full_year"]["value"])) == Decimal("86000000")
+    alone = record(tmp_path, "2023年度衔接推进乡村振兴补助资金绩效自评报告\n一、基本情况\n2021年以来，全市累计投入各级财政衔接资金22.11亿元。\n")
+    assert alone["budget"]["full_year"] is None

@@ -474,6 +474,10 @@ def test_a_loosely_read_amount_beside_a_labelled_initial_budget_is_not_the_full_
         ("根据2023年度年初预算，安排地质灾害防治技术服务经费20万元。", "initial", "200000"),
         ("该项目资金实际执行43.65万元，尚余10.35万元未支付。", "balance", "103500"),
         ("全年资金支付1850万元，未支70万元，支付率96%。", "balance", "700000"),
+        # a role word before 的 only qualifies the money; the whole of several funds' sizes; an information line
+        ("2022年，我局共收到上级拨付的福利彩票公益金6万元，用于孤儿助学。", "received", "60000"),
+        ("2023年度，我中心彩票公益金总规模521万元（包括中央、省级和市级彩票公益金）。", "full_year", "5210000"),
+        ("项目投资：6万元", "full_year", "60000"),
     ],
 )
 def test_common_report_phrasings(tmp_path, text, field, value):

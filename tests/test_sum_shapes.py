@@ -89,3 +89,24 @@ def test_counts_said_to_be_each_part_must_make_their_whole(tmp_path):
     [f] = subtotals(rec)
     assert f["facts"]["parts"] == [Decimal("287"), Decimal("391")] or [str(p) for p in f["facts"]["parts"]] == ["287", "391"]
     assert Decimal(str(f["stated"])) == Decimal("705")
+
+
+def test_a_breakdown_in_brackets_names_all_of_its_whole(tmp_path):
+    # the bracket closes the list: its items may be named at length, and any shortfall contradicts
+    rec = record(tmp_path, "全年共投入资金406.50万元，其中中央投入资金279.00万元（农村部分计划生育家庭奖励扶助资金81.00万元，"
+                           "计划生育家庭特别扶助资金161.00万元），自治区投入资金85.00万元，盟旗两级投入资金42.50万元。")
+    [f] = subtotals(rec)
+    assert Decimal(str(f["stated"])) == Decimal("2790000") and Decimal(str(f["expected"])) == Decimal("2420000")
+    assert [e["quote"] for e in f["evidence"]] == ["279.00万元", "81.00万元", "161.00万元"]
+
+
+def test_a_parts_own_total_word_does_not_end_the_list(tmp_path):
+    rec = record(tmp_path, "全年省级投入扶贫资金41.11亿元，其中，财政专项扶贫资金17亿元，其他用于扶贫的资金共计25.11亿元。")
+    [f] = subtotals(rec)
+    assert Decimal(str(f["expected"])) == Decimal("4211000000") and Decimal(str(f["stated"])) == Decimal("4111000000")
+
+
+def test_counts_broken_down_in_the_next_sentence(tmp_path):
+    rec = record(tmp_path, "纳入部门整体支出绩效自评的单位共1个。其中：行政单位1个，参照公务员法管理的事业单位0个，其他事业单位1个。")
+    [f] = subtotals(rec)
+    assert f["facts"]["unit"] == "个" and Decimal(str(f["expected"])) == Decimal("2") and Decimal(str(f["stated"])) == Decimal("1")

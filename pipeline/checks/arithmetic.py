@@ -404,12 +404,18 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
     if not opening:
         return [], False
     complete = bool(regex.search(rule.params["complete_openings"], opening.group(0)))
-    longest = rule.params["max_item_chars" if complete else "max_label_chars"]
     stop = _LIST_END.search(raw, opening.end())
     end = stop.start() if stop else len(raw)
     if regex.match(r"\s*[（(]", raw[head:end]):
         close = _CLOSE.search(raw, opening.end(), end)  # "(其中建筑工程1975.775万元)": the list ends with its parenthesis
         end = close.start() if close else end
+        # "279万元（甲资金81万元，乙资金161万元）": a breakdown in bare brackets right after its whole names all
+        # of it, its items at any length, unless a rest is left unnamed ("（其中：办公费…，其余为劳务费）")
+        bracketed = close is not None and not regex.search(r"其中|含|包括", opening.group(0) + raw[opening.end() : opening.end() + 2])
+        complete = complete or bracketed
+    else:
+        bracketed = False
+    longest = rule.params["max_item_chars" if complete else "max_label_chars"]
     parts, prev, cut = [], opening.end(), False
     scale = _bare_scale(mention, raw, opening.end(), end)
     for q in find_quantities(raw[opening.end() : end]):
@@ -443,6 +449,8 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
         share = _share_after(rule).match(raw, prev, end)  # "人员经费185.66万元，占3.42%；…": the part's share
         if share:
             prev = share.end()
+    if bracketed and regex.search(r"[^\s，,、；;。）)]", raw[prev:end]):
+        complete = False  # words after the last part name a rest of the whole
     whole = complete or _whole_by_labels([n for n, _, _ in parts], rule)
     return parts, whole and not cut
 
@@ -501,9 +509,12 @@ def _bare_money(q) -> Decimal | None:
 
 
 def _stops(label: str, rule: CheckRule) -> bool:
-    """Whether a label ends a breakdown: a 结余, a 合计, a rate. Last year's carry-over (上年结转) is a
-    source of the year's funds, a part like any other."""
+    """Whether a label ends a breakdown: a 结余, a 合计 that opens the clause, a rate. Last year's carry-over
+    (上年结转) is a source of the year's funds, a part like any other; a part's own 共计 after its name
+    ("其他用于扶贫的资金共计25.11亿元") is that part's amount."""
     bare = regex.sub(rule.params["source_words"], "", label)
+    if regex.match(r"[\s，,、；;和及]*(?:" + "|".join(rule.params["total_stop_words"]) + ")", bare):
+        return True
     return any(w in bare for w in rule.params["stop_words"])
 
 
@@ -598,7 +609,8 @@ _COUNT_LABEL_TAIL = regex.compile(r"(?:为|有|是|达|共|计|约)+$")
 
 @lru_cache(maxsize=4)
 def _count_opening(words: str) -> regex.Pattern:
-    return regex.compile(r"\s*[，,]?\s*(?:" + words + r")\s*[：:]?")
+    # (the breakdown may open the next sentence: "…共1个。其中：行政单位1个，…")
+    return regex.compile(r"\s*[，,。]?\s*(?:" + words + r")\s*[：:，,]?")
 
 
 def _dimension_subtotals(ctx: Context, rule: CheckRule):

@@ -242,7 +242,8 @@ def extract_document(doc: Document) -> dict:
 
 def _dated_elsewhere(doc: Document, m: Mention, year: int | None) -> bool:
     """Whether a money figure's sentence opens with another year than the evaluated one ("2019年该项目预算…"
-    in a 2020 report; "上年度…"): that year's money, not the report's. Only when the evaluated year is known."""
+    in a 2020 report; "上年度…") or counts it since an earlier year ("2021年以来…累计投入"): not the report's
+    money. Only when the evaluated year is known."""
     if year is None or not m.field.startswith("budget."):
         return False
     block = doc.blocks[m.evidence.block] if 0 <= m.evidence.block < len(doc.blocks) else None
@@ -250,7 +251,10 @@ def _dated_elsewhere(doc: Document, m: Mention, year: int | None) -> bool:
         return False
     raw = block.raw
     start = max(raw.rfind(c, 0, m.evidence.start) for c in "。！？!?；;\n") + 1
-    opening = labelled.rules().structure_rx["dated_opening"].match(raw, start, m.evidence.start)
+    rx = labelled.rules().structure_rx
+    if any(int(s.group("since")) < year for s in rx["since_year"].finditer(raw, start, m.evidence.start)):
+        return True  # "2021年以来，…累计投入…" in a 2023 report: several years' money
+    opening = rx["dated_opening"].match(raw, start, m.evidence.start)
     if opening is None:
         return False
     return opening.group("year") is None or int(opening.group("year")) != year

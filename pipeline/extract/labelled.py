@@ -106,6 +106,7 @@ class Structure(BaseModel):
     category_subject: str  # a sentence's opening that makes its amounts an economic category's ("“三公”经费…")
     other_scope: str  # in a sentence before its figure: money of another scope (十四五以来, 近三年, 违规使用)
     dated_opening: str  # a sentence opening with a year (group year) or with 上年 (no year): whose money it is
+    since_year: str  # in a sentence before its figure: money since an earlier year (group since)
     project_item: str  # a line reporting one project of several; its name in group 1, 2 or 3
     list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
@@ -221,6 +222,7 @@ class FieldRules(BaseModel):
             "category_subject": regex.compile(st.category_subject),
             "other_scope": regex.compile(st.other_scope),
             "dated_opening": regex.compile(st.dated_opening),
+            "since_year": regex.compile(st.since_year),
             "project_item": regex.compile(st.project_item),
             "list_next": regex.compile(st.list_next),
         }
@@ -579,6 +581,10 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
                 out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
             continue
         last = hits[-1]
+        if len(hits) > 1 and _ATTRIBUTIVE.match(prefix, last.end()):
+            # "共收到上级拨付的福利彩票公益金6万元": a role word before 的 only qualifies the money; the
+            # clause's verb is the one before it
+            last = hits[-2]
         between = prefix[last.end() :]
         if veto.search(between) or veto.search(prefix[: last.start()][-6:]) or money_in(start + last.end(), q.start):
             continue
@@ -624,6 +630,9 @@ def _other_role_after_comma(gap: str, field: str, r: FieldRules) -> bool:
         return False
     hits = list(r.role_rx[1].finditer(gap, comma + 1))
     return bool(hits) and r.clause_roles.roles[int(hits[-1].lastgroup[1:])].field != field
+
+
+_ATTRIBUTIVE = regex.compile(r"\s*的")
 
 
 def _other_money(key: str, start: int, pos: int, r: FieldRules) -> bool:
