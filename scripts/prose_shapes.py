@@ -10,6 +10,10 @@ phrasing on its own, so a phrasing the rules miss shows as a row of the table, n
     python scripts/prose_shapes.py -v       # and what was read instead
 
 tests/test_prose_shapes.py runs every phrasing once and asserts the values.
+
+A later sweep of how totals and grades are said (29 phrasings more, 20 of the total and 9 of the grade)
+found five not read: 总分值为100分，本项目得分为…; a bare 评分：…分; 综合评定为…分; 自评综合分为…分; and a grade put
+as 该项目为“良”等级. All are read now.
 """
 
 from __future__ import annotations
@@ -99,6 +103,26 @@ PHRASINGS = [
     Phrasing("total.自评分数", "total_score", "本项目绩效自评分数为{t}。"),
     Phrasing("total.得分合计", "total_score", "四个一级指标得分合计{t}分。"),
     Phrasing("grade.grade-then-score", "grade", "综合评价结果为{g}（{t}分）。"),
+    Phrasing("total.得分为-colon", "total_score", "自评得分为：{t}分。"),
+    Phrasing("total.评价组评定", "total_score", "经评价组综合评定，该项目得分为{t}分。"),
+    Phrasing("total.评价总分", "total_score", "评价总分{t}分。"),
+    Phrasing("total.总分值-本项目得分", "total_score", "总分值为100分，本项目得分为{t}分。"),
+    Phrasing("total.结论-得分-等级", "total_score", "自评结论：得分{t}分，等级{g}。"),
+    Phrasing("total.评价分数", "total_score", "最终评价分数为{t}分。"),
+    Phrasing("total.共得分", "total_score", "本项目共得分{t}分。"),
+    Phrasing("total.合计得分-colon", "total_score", "合计得分：{t}"),
+    Phrasing("total.综合绩效得分", "total_score", "项目综合绩效得分为{t}分。"),
+    Phrasing("total.按照评分标准", "total_score", "按照评分标准，本项目得分{t}分。"),
+    Phrasing("total.百分制", "total_score", "自评得分{t}（百分制）。"),
+    Phrasing("total.traditional", "total_score", "自評得分{t}分。"),
+    Phrasing("total.评分-colon", "total_score", "评分：{t}分。"),
+    Phrasing("total.评价结果-score-grade", "total_score", "评价结果：{t}分，{g}。"),
+    Phrasing("total.自评得", "total_score", "经自评，本项目自评得{t}分。"),
+    Phrasing("total.得出总得分", "total_score", "经过自评，得出该项目总得分为{t}分。"),
+    Phrasing("total.综合评定为", "total_score", "综合评定为{t}分。"),
+    Phrasing("total.综合分", "total_score", "自评综合分为{t}分。"),
+    Phrasing("total.得到", "total_score", "在市财政局组织的重点绩效评价中，我县得到{t}分。"),
+    Phrasing("total.评分结果", "total_score", "项目绩效评分结果：{t}分。"),
     # grade
     Phrasing("grade.自评等级为", "grade", "自评等级为“{g}”。"),
     Phrasing("grade.评价等级", "grade", "评价等级：{g}。"),
@@ -106,6 +130,15 @@ PHRASINGS = [
     Phrasing("grade.评定为", "grade", "经评定，该项目绩效等级为{g}。"),
     Phrasing("grade.quote-cut", "grade", "综合评定本项目绩效评价等级为“\n{g}”。"),
     Phrasing("grade.before-等次", "grade", "经自评，项目综合评价结果为{g}等次。"),
+    Phrasing("grade.属于-等次", "grade", "本项目属于“{g}”等次。"),
+    Phrasing("grade.自评等次-colon", "grade", "自评等次：{g}。"),
+    Phrasing("grade.评价结论为", "grade", "评价结论为{g}。"),
+    Phrasing("grade.总体评价为", "grade", "总体评价为{g}。"),
+    Phrasing("grade.为-等级", "grade", "经综合评价，该项目为“{g}”等级。"),
+    Phrasing("grade.绩效评级", "grade", "绩效评级：{g}。"),
+    Phrasing("grade.确定为", "grade", "该项目绩效评价等级确定为“{g}”。"),
+    Phrasing("grade.评为-等级", "grade", "经自评，本项目评为“{g}”等级。"),
+    Phrasing("grade.获得-等次", "grade", "该项目资金绩效评价获得全市{g}等次。"),
 ]
 
 @dataclass(frozen=True)
