@@ -1310,3 +1310,14 @@ def test_the_year_whose_targets_or_spending_are_evaluated_against_the_title(tmp_
     rec = record(tmp_path, text)
     assert rec["meta"]["year"] is None and rec["meta"]["year_conflict"]["scope"] == [2022]
     assert [f["severity"] for f in findings(rec, "META-YEAR-CONFLICT")] == ["warning"]
+
+
+def test_a_finance_bureaus_payment_under_the_arrival_heading_is_what_arrived(tmp_path):
+    text = ("2021年度森林抚育项目绩效自评报告\n二、项目资金情况分析\n1.项目资金到位情况分析\n"
+            "2021年森林抚育1万亩，县财政局于2021年9月2日以（县财整合〔2021〕19号）文件拨付资金200万元。\n"
+            "2.项目资金使用情况分析\n截至2021年12月31日，已支付项目资金196.56万元。\n")
+    rec = record(tmp_path, text)
+    received, spent = fact(rec, "budget", "received"), fact(rec, "budget", "spent")
+    assert Decimal(str(received["value"])) == Decimal("2000000") and received["rule"].endswith(":uncertain")
+    assert received["evidence"]["quote"].endswith("拨付资金200万元")
+    assert Decimal(str(spent["value"])) == Decimal("1965600")

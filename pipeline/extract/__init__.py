@@ -6,6 +6,8 @@ Every extractor proposes mentions with their evidence; this module resolves them
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import regex
 
 from pipeline.document import Document
@@ -153,6 +155,20 @@ def _arrival_section_total(doc: Document, by: dict[str, list[Mention]]) -> Fact 
     return Fact(m.value, m.text, m.evidence, "fields:received:arrival-section:uncertain")
 
 
+def _paid_to_the_unit(doc: Document, spent: Mention) -> bool:
+    """Whether a spending read is a finance authority's 拨付 under the 资金到位情况 heading: the money that
+    reached the unit."""
+    ev = spent.evidence
+    if not (0 <= ev.block < len(doc.blocks)) or "到位" not in doc.blocks[ev.block].tags:
+        return False
+    raw = doc.blocks[ev.block].raw
+    start = max(raw.rfind(c, 0, ev.start) for c in "。！？!?；;\n") + 1
+    # the figure's sentence up to its amount: the payer and its verb stand before it
+    amount = regex.search(r"\d[\d,.]*\s*(?:亿元|万元|元)$", raw[start : ev.end])
+    head = raw[start : ev.end - len(amount.group(0))] if amount else raw[start : ev.start]
+    return bool(labelled.rules().structure_rx["arrival_payer"].search(head))
+
+
 def _fact_json(fact: Fact | None) -> dict | None:
     return fact.to_json() if fact is not None else None
 
@@ -189,6 +205,12 @@ def extract_document(doc: Document) -> dict:
     for m in mentions:
         by.setdefault(m.field, []).append(m)
 
+    # "…财政局…拨付资金200万元" under 资金到位情况: what arrived, not what the unit spent
+    paid_in = [m for m in by.get("budget.spent", []) if _paid_to_the_unit(doc, m)]
+    if paid_in:
+        by["budget.spent"] = [m for m in by["budget.spent"] if m not in paid_in]
+        if not by.get("budget.received"):
+            by["budget.received"] = [replace(m, field="budget.received", rule="fields:received:paid-to-the-unit:uncertain") for m in paid_in]
     budget: dict[str, Fact | None] = {f: resolve(by.get(f"budget.{f}", [])) for f in BUDGET_FIELDS}
     if budget["full_year"] is None and budget["initial"] is None:
         budget["full_year"] = _stated_budget(by.get("budget.stated", []))

@@ -103,6 +103,7 @@ class Structure(BaseModel):
     opens_list: str  # at a line's end: the numbered lines after it are items ("其中：")
     list_item: str  # how a numbered item starts
     arrival_total: str  # a mention's text ending in a total ("…共计84.47万元"): under 资金到位情况, what arrived
+    arrival_payer: str  # under 资金到位情况, before a 拨付: a finance authority paying the unit (what arrived)
     category_subject: str  # a sentence's opening that makes its amounts an economic category's ("“三公”经费…")
     other_scope: str  # in a sentence before its figure: money of another scope (十四五以来, 近三年, 违规使用)
     dated_opening: str  # a sentence opening with a year (group year) or with 上年 (no year): whose money it is
@@ -219,6 +220,7 @@ class FieldRules(BaseModel):
             "opens_list": regex.compile(st.opens_list + r"\s*$"),
             "list_item": regex.compile(st.list_item),
             "arrival_total": regex.compile(st.arrival_total),
+            "arrival_payer": regex.compile(st.arrival_payer),
             "category_subject": regex.compile(st.category_subject),
             "other_scope": regex.compile(st.other_scope),
             "dated_opening": regex.compile(st.dated_opening),
