@@ -1321,3 +1321,16 @@ def test_a_finance_bureaus_payment_under_the_arrival_heading_is_what_arrived(tmp
     assert Decimal(str(received["value"])) == Decimal("2000000") and received["rule"].endswith(":uncertain")
     assert received["evidence"]["quote"].endswith("拨付资金200万元")
     assert Decimal(str(spent["value"])) == Decimal("1965600")
+
+
+def test_glued_cells_under_a_header_that_names_them_whose_rate_slips_are_read_and_reported(tmp_path):
+    # 47.68 ÷ 50 = 95.36%, printed 95.00%: no cut of "47.6895.00%" makes the arithmetic hold, but the header
+    # names each column and one cut gives a rate near the printed one: that is the form's, its slip reported
+    text = ("2023年项目支出绩效自评表\n项目资金 (万元)全年预算数全年执行数执行率\n年度资金总额50万元47.6895.00%\n"
+            "其中:中央财政补助50万元47.6895.00%\n")
+    rec = record(tmp_path, text)
+    spent, rate = fact(rec, "budget", "spent"), fact(rec, "budget", "execution_rate")
+    assert Decimal(str(spent["value"])) == Decimal("476800") and Decimal(str(rate["value"])) == Decimal("95")
+    assert spent["rule"].endswith(":uncertain") and "执行率与算得相近" in spent["rule"]
+    [f] = findings(rec, "ARITH-EXEC-RATE")
+    assert f["severity"] == "warning" and "95.36%" in f["message"]

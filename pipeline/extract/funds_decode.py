@@ -52,6 +52,7 @@ class Piece:
 
 FRACTION = "(以小数表示)"
 HEADER_NAMED = "表头逐列列明(算式不成立)"
+HEADER_NEAR = "表头逐列列明(执行率与算得相近,算式不成立)"
 REPEATED = "各预算列同额(算式不成立)"
 
 
@@ -217,6 +218,12 @@ def _judge(p: dict[str, Piece], header_cols: set[str], w: dict, weight: Decimal 
             relations.append(f"执行率≈执行数÷{base}(末位){note}")
         else:
             score -= w["rate_fails"]
+            # glued cells the header names one by one ("全年预算数全年执行数执行率" over "50万元47.6895.00%"):
+            # the cut whose rate is near what the amounts give is the form's, its slip the checks' to report
+            if (header_cols and set(filled) <= header_cols and len(filled) >= 3 and rate.text.endswith("%")
+                    and abs(computed - vals["rate"]) <= Decimal(str(w["near_points"]))):
+                score += w["header_named"]
+                relations.append(HEADER_NEAR)
     # a zero 得分 beside a zero rate holds for any 分值: it confirms nothing
     if "score" in vals and "weight" in vals and rate is not None and "score" in filled and (vals["rate"] or vals["score"]):
         capped = min(vals["rate"], Decimal(100)) / 100 * vals["weight"]

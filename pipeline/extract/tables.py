@@ -793,7 +793,7 @@ def decoded_mentions(lines: list[list[Tok]], r: TableRules, out_rows: list | Non
         return []
     anchor, dec, unit, weight_tok = found
     rule = f"tables:funds:decoded:{dec.template}:{'+'.join(dec.relations)}"
-    if (funds_decode.REPEATED in dec.relations and not any("执行率" in r for r in dec.relations)) or funds_decode.HEADER_NAMED in dec.relations:
+    if (funds_decode.REPEATED in dec.relations and not any("执行率" in r for r in dec.relations)) or {funds_decode.HEADER_NAMED, funds_decode.HEADER_NEAR} & set(dec.relations):
         rule += ":uncertain"  # read by the form alone: a finding on it is at most a warning
     out: list[Mention] = []
     if weight_tok is not None and "weight" not in dec.pieces:
