@@ -1334,3 +1334,13 @@ def test_glued_cells_under_a_header_that_names_them_whose_rate_slips_are_read_an
     assert spent["rule"].endswith(":uncertain") and "执行率与算得相近" in spent["rule"]
     [f] = findings(rec, "ARITH-EXEC-RATE")
     assert f["severity"] == "warning" and "95.36%" in f["message"]
+
+
+def test_bare_years_beside_a_span_of_years_name_no_evaluated_year(tmp_path):
+    # no title year and no 年度: bare years in the opening name the year, unless the opening spans years
+    one = record(tmp_path, "清洁取暖试点项目绩效考核情况\n2021年，全市完成清洁取暖改造4.6万户，项目通过考核。\n")
+    assert one["meta"]["year"] == 2021
+    span = record(tmp_path, "清洁取暖试点项目绩效考核情况\n2017年，我市入选试点城市。\n2017-2018年，全市完成清洁取暖改造4.6万户。\n")
+    assert span["meta"]["year"] is None
+    since = record(tmp_path, "再就业专项资金绩效自评报告书\n省财政从2003年起三年内，每年安排1.34亿元资金。\n")
+    assert since["meta"]["year"] is None

@@ -28,6 +28,7 @@ class YearRules(BaseModel):
     evaluated: str
     title_year: str
     plain_year: str
+    plain_start: str  # a year things started from ("从2012年起"): the opening covers several years
     period: str
     period_cue: str
     whole_year: str  # January to December of one year: that year, as surely as 年度
@@ -91,6 +92,7 @@ class MetaRules(BaseModel):
             "evaluated": regex.compile(y.evaluated),
             "title_year": regex.compile(y.title_year),
             "plain_year": regex.compile(y.plain_year),
+            "plain_start": regex.compile(y.plain_start),
             "period": regex.compile(y.period),
             "whole_year": regex.compile(y.whole_year),
             "title_months": regex.compile(y.title_months),
@@ -312,7 +314,12 @@ def year_and_conflict(doc: Document, r: MetaRules) -> tuple[int | None, dict | N
             # 对2023年度16个项目进行自评
             return None, {"body": {str(y): c for y, c in sorted(body.items())}, "scope": sorted(scope - {year})}
         return year, None
-    plain = Counter(y for b in _opening_blocks(doc, r.year.plain_window) for y in _years(b.text, rx["plain_year"], r.year))
+    opening = _opening_blocks(doc, r.year.plain_window)
+    plain = Counter(y for b in opening for y in _years(b.text, rx["plain_year"], r.year))
+    # a span of years or a year things started from in the opening ("2017-2018年", "从2012年起"): bare
+    # years there say no single year was evaluated
+    if plain and any(rx["period"].search(b.text) or rx["plain_start"].search(b.text) for b in opening):
+        return None, None
     if plain:
         (year, n), *rest = plain.most_common()
         return (None, None) if rest and rest[0][1] == n else (year, None)
