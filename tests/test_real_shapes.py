@@ -1344,3 +1344,14 @@ def test_bare_years_beside_a_span_of_years_name_no_evaluated_year(tmp_path):
     assert span["meta"]["year"] is None
     since = record(tmp_path, "再就业专项资金绩效自评报告书\n省财政从2003年起三年内，每年安排1.34亿元资金。\n")
     assert since["meta"]["year"] is None
+
+
+def test_one_wording_with_several_values_under_one_heading_lists_items(tmp_path):
+    head = "2022年度农村道路建设项目绩效自评报告\n二、资金使用情况\n"
+    items = record(tmp_path, head + "甲村道路硬化工程已支付41.00万元，工程已完工。\n乙村桥梁维修工程已支付13.57万元，工程进度80%。\n")
+    [f] = findings(items, "NARR-AMOUNTS")
+    assert f["severity"] == "info" and "分项列举" in f["message"] and "[NARR-AMOUNTS]" in f["message"]
+    # the same words in the conclusion restate the figure: two values are a contradiction
+    restated = record(tmp_path, head + "全年预算120.00万元，实际支出96.00万元，预算执行率80%。\n三、自评结论\n项目预算执行率为92%，资金管理规范。\n")
+    [g] = findings(restated, "NARR-AMOUNTS")
+    assert g["severity"] == "warning" and "80%" in g["message"] and "92%" in g["message"]

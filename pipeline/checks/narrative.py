@@ -604,6 +604,31 @@ def _itemised(printed: list[tuple[dict, Printed]]) -> bool:
     return False
 
 
+_FIGURE_AT_END = regex.compile(r"[\d,，.．]+\s*(?:亿元|万元|元|%|％)?\s*$")
+_LABEL_NOISE = regex.compile(r"[\s:：为是（）()]")
+
+
+def _same_words(mentions: list[dict], ctx: Context) -> bool:
+    """Whether every mention prints the same words before its figure, all under one heading: a list of
+    items. (The same words in the body and again in the conclusion restate one figure.)"""
+    labels = {_LABEL_NOISE.sub("", _FIGURE_AT_END.sub("", str(m.get("text") or ""))) for m in mentions}
+    if len(labels) != 1 or "" in labels:
+        return False
+    blocks = {(m.get("evidence") or {}).get("block") for m in mentions}
+    if ctx.doc is None or None in blocks:
+        return False
+    sections = {_heading_above(ctx.doc, b) for b in blocks}
+    return len(sections) == 1
+
+
+def _heading_above(doc, block: int) -> int:
+    """The index of the nearest heading at or above a block (-1 when none)."""
+    for k in range(min(block, len(doc.blocks) - 1), -1, -1):
+        if doc.blocks[k].kind == "heading":
+            return k
+    return -1
+
+
 @check("NARR-AMOUNTS")
 def amounts(ctx: Context, rule: CheckRule):
     """A budget figure stated more than once with values no common rounding reconciles."""
@@ -628,9 +653,13 @@ def amounts(ctx: Context, rule: CheckRule):
         values = "；".join(
             "、".join(_show(m) for m in ms) + (f"（{len(ms)}处）" if len(ms) > 1 else "") for ms in groups.values()
         )
+        # the same words before every value under one heading ("已支付41.00万元 … 已支付13.57万元") list items
+        # of one kind, the likelier reading in a report on several projects or funds; different words for
+        # one figure ("实际总投入662.77万元" against "全年执行数16.67万元"), or the same words in another section
+        # (the conclusion restating the rate), are the contradiction
         yield ctx.finding(
             rule,
-            "differs",
+            "same_words" if _same_words([m for m, _ in printed], ctx) else "differs",
             msg={"field": label, "values": values},
             evidence=[m.get("evidence") for m, _ in printed],
             expected=fact.get("value"),
