@@ -411,7 +411,7 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
         end = close.start() if close else end
         # "279万元（甲资金81万元，乙资金161万元）": a breakdown in bare brackets right after its whole names all
         # of it, its items at any length, unless a rest is left unnamed ("（其中：办公费…，其余为劳务费）")
-        bracketed = close is not None and not regex.search(r"其中|含|包括", opening.group(0) + raw[opening.end() : opening.end() + 2])
+        bracketed = close is not None and not regex.search(rule.params["bracket_partial"], opening.group(0) + raw[opening.end() : opening.end() + 2])
         complete = complete or bracketed
     else:
         bracketed = False
