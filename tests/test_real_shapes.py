@@ -1355,3 +1355,13 @@ def test_one_wording_with_several_values_under_one_heading_lists_items(tmp_path)
     restated = record(tmp_path, head + "全年预算120.00万元，实际支出96.00万元，预算执行率80%。\n三、自评结论\n项目预算执行率为92%，资金管理规范。\n")
     [g] = findings(restated, "NARR-AMOUNTS")
     assert g["severity"] == "warning" and "80%" in g["message"] and "92%" in g["message"]
+
+
+def test_a_rate_in_each_of_several_numbered_items_is_each_items(tmp_path):
+    text = ("2019年体育彩票公益金使用情况\n2019年，我局体育彩票公益金支出总额为57296.97元，结余78671.03元。具体资金用途如下：\n"
+            "1.援建与维护公共体育场地618.97元，项目支出进度100%。\n2.支持运动队参加运动会10000元，项目支出进度100%。\n"
+            "3.其他群众体育项目支出2000元，项目支出进度100%。\n")
+    rec = record(tmp_path, text)
+    assert rec["budget"]["execution_rate"] is None
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("57296.97")
+    assert not findings(rec, "ARITH-EXEC-RATE")

@@ -189,9 +189,12 @@ def extract_document(doc: Document) -> dict:
             counts += scores.counts_in(block)
     sub = _subproject_blocks(doc, prose + grade_mentions)
     items = _listed_item_blocks(doc)
+    # a rate in each of several numbered items ("1.…618.97元，项目支出进度100%。2.…") is each item's
+    rated_items = {m.evidence.block for m in prose if m.field == "budget.execution_rate" and m.evidence.block in items}
     top = [
         m for m in prose + grade_mentions
         if m.evidence.block not in sub and not (m.evidence.block in items and _loose(m) and m.field.startswith("budget."))
+        and not (len(rated_items) >= 2 and m.field == "budget.execution_rate" and m.evidence.block in rated_items)
     ]
     dim_rows, dim_extra = tables.dimension_table(lines)
     for name, values in dim_rows:
