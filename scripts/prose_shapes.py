@@ -11,9 +11,9 @@ phrasing on its own, so a phrasing the rules miss shows as a row of the table, n
 
 tests/test_prose_shapes.py runs every phrasing once and asserts the values.
 
-A later sweep of how totals and grades are said (29 phrasings more, 20 of the total and 9 of the grade)
-found five not read: 总分值为100分，本项目得分为…; a bare 评分：…分; 综合评定为…分; 自评综合分为…分; and a grade put
-as 该项目为“良”等级. All are read now.
+A later sweep of how totals and grades are said (30 phrasings more, 21 of the total and 9 of the grade)
+found six not read: 总分值为100分，本项目得分为…; a bare 评分：…分; 综合评定为…分; 自评综合分为…分; 我县获得…分; and a
+grade put as 该项目为“良”等级. All are read now.
 """
 
 from __future__ import annotations
@@ -122,6 +122,7 @@ PHRASINGS = [
     Phrasing("total.综合评定为", "total_score", "综合评定为{t}分。"),
     Phrasing("total.综合分", "total_score", "自评综合分为{t}分。"),
     Phrasing("total.得到", "total_score", "在市财政局组织的重点绩效评价中，我县得到{t}分。"),
+    Phrasing("total.获得", "total_score", "全省绩效评价结果公布，我县获得{t}分，位列前茅。"),
     Phrasing("total.评分结果", "total_score", "项目绩效评分结果：{t}分。"),
     # grade
     Phrasing("grade.自评等级为", "grade", "自评等级为“{g}”。"),
