@@ -106,6 +106,8 @@ def test_the_prefilter_keeps_exactly_what_may_match_lets_through() -> None:
 
 _SOME = PATTERNS[::5]
 _SOME_WORDS = sorted({w for rx in _SOME for s in required(rx.pattern) for w in s})
+_SOME_FILTER = Prefilter([rx.pattern for rx in _SOME])  # built once: it is the examples that vary
+_SOME_NEEDS = [required(rx.pattern) for rx in _SOME]
 
 
 @settings(max_examples=300, deadline=None)
@@ -113,8 +115,7 @@ _SOME_WORDS = sorted({w for rx in _SOME for s in required(rx.pattern) for w in s
 def test_the_prefilter_on_words_run_together(words, glue) -> None:
     # overlapping and adjoining words are what a scan without overlap could pass over
     text = "".join(w + glue[: k % 4] for k, w in enumerate(words)) + glue
-    f = Prefilter([rx.pattern for rx in _SOME])
-    assert f.candidates(text) == [i for i, rx in enumerate(_SOME) if may_match(required(rx.pattern), text)], text
+    assert _SOME_FILTER.candidates(text) == [i for i, need in enumerate(_SOME_NEEDS) if may_match(need, text)], text
 
 
 def test_the_regex_module_own_groups_and_anchor_are_read_without_them() -> None:
