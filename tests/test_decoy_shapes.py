@@ -49,6 +49,9 @@ def test_money_of_another_scope_in_its_sentence_is_not_the_reports(tmp_path):
                      "全县实现一般公共预算收入35600.00万元，同比增长6.2%。", "审计发现违规使用资金12.00万元，已整改到位。"):
         rec = record(tmp_path, head + sentence + "\n")
         assert all(rec["budget"][f] is None for f in ("initial", "full_year", "received", "spent")), sentence
+    # misuse denied in the same sentence leaves its money the report's own
+    rec = record(tmp_path, head + "项目资金管理规范，未发现违规使用情况，全年实际支出资金50.00万元。\n")
+    assert Decimal(str(rec["budget"]["spent"]["value"])) == Decimal("500000")
 
 
 def test_money_counted_since_an_earlier_year_is_several_years_money(tmp_path):
