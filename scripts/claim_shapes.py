@@ -41,7 +41,6 @@ points and unmet targets at full marks, in prose and tables; 优 below the natio
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from dataclasses import dataclass
@@ -53,7 +52,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from pipeline.evaluate import TAG_CHECKS  # noqa: E402
-from table_shapes import read  # noqa: E402
+from sweep import both_ways, run  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -401,41 +400,11 @@ def said(rec: dict, family: str) -> list[dict]:
 def score_shape(shape: Shape, n: int, seed: int, verbose: bool = False) -> tuple[int, int, list[str]]:
     """(slips found, consistent reports left silent, notes) over ``n`` reports of each kind."""
     rng = random.Random(f"{seed}-claim-{shape.id}")
-    found = silent = 0
-    notes = []
-    for _ in range(n):
-        for slip in (True, False):
-            text = report(shape, rng, slip)
-            hits = said(read(text), shape.family)
-            if slip and hits:
-                found += 1
-            elif not slip and not hits:
-                silent += 1
-            elif verbose:
-                body = " / ".join(text.splitlines()[4:-4])
-                why = "; ".join(f"{f['check']}: {f['message'][:80]}" for f in hits)
-                notes.append(f"{'slip missed' if slip else 'false alarm'}: {body}" + (f"  [{why}]" if why else ""))
-    return found, silent, notes
+    return both_ways(lambda slip: report(shape, rng, slip), lambda rec: said(rec, shape.family), n, verbose)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=5)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--only", default="", help="shapes whose id starts with this")
-    ap.add_argument("-v", action="store_true")
-    args = ap.parse_args(argv)
-    slips = silent = count = 0
-    for shape in SHAPES:
-        if not shape.id.startswith(args.only):
-            continue
-        f, q, notes = score_shape(shape, args.n, args.seed, args.v)
-        slips, silent, count = slips + f, silent + q, count + 1
-        print(f"{shape.id:34} {shape.family:17} slips found {f}/{args.n}, consistent silent {q}/{args.n}")
-        for note in notes[:2]:
-            print(f"    {note}")
-    print(f"all {count} shapes: slips found {slips}/{args.n * count}, consistent silent {silent}/{args.n * count}")
-    return 0
+    return run(argv, __doc__, SHAPES, score_shape, lambda s: f"{s.id:34} {s.family:17}", ("slips found", "consistent silent"), "shapes")
 
 
 if __name__ == "__main__":

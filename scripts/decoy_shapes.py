@@ -24,7 +24,6 @@ which the text does not always name, could tell them apart.
 
 from __future__ import annotations
 
-import argparse
 import random
 import sys
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from sweep import run  # noqa: E402
 from table_shapes import read  # noqa: E402
 
 
@@ -129,23 +129,7 @@ def score_decoy(decoy: Decoy, n: int, seed: int, verbose: bool = False) -> tuple
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=5)
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--only", default="", help="decoys whose id starts with this")
-    ap.add_argument("-v", action="store_true")
-    args = ap.parse_args(argv)
-    total_beside = total_alone = count = 0
-    for decoy in DECOYS:
-        if not decoy.id.startswith(args.only):
-            continue
-        b, a, notes = score_decoy(decoy, args.n, args.seed, args.v)
-        total_beside, total_alone, count = total_beside + b, total_alone + a, count + 1
-        print(f"{decoy.id:26} read right beside it {b}/{args.n}, alone left empty {a}/{args.n}")
-        for note in notes[:2]:
-            print(f"    {note}")
-    print(f"all {count} decoys: read right beside {total_beside}/{args.n * count}, alone left empty {total_alone}/{args.n * count}")
-    return 0
+    return run(argv, __doc__, DECOYS, score_decoy, lambda d: f"{d.id:26}", ("read right beside it", "alone left empty"), "decoys")
 
 
 if __name__ == "__main__":

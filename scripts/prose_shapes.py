@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+from sweep import both_ways  # noqa: E402
 from table_shapes import got, read  # noqa: E402
 
 
@@ -193,19 +194,8 @@ def breakdown_report(bd: Breakdown, rng: random.Random, slip: bool) -> str:
 def score_breakdown(bd: Breakdown, n: int, seed: int, verbose: bool = False) -> tuple[int, int, list[str]]:
     """(slips found, consistent reports left silent, notes) over ``n`` reports of each kind."""
     rng = random.Random(f"{seed}-breakdown-{bd.id}")
-    found = silent = 0
-    notes = []
-    for _ in range(n):
-        for slip in (True, False):
-            text = breakdown_report(bd, rng, slip)
-            said = [f for f in read(text)["findings"] if f["check"] == "ARITH-SUBTOTAL" and f["severity"] != "info"]
-            if slip and said:
-                found += 1
-            elif not slip and not said:
-                silent += 1
-            elif verbose:
-                notes.append(f"{'slip missed' if slip else 'false alarm'}: {text.splitlines()[4]}")
-    return found, silent, notes
+    return both_ways(lambda slip: breakdown_report(bd, rng, slip),
+                     lambda rec: [f for f in rec["findings"] if f["check"] == "ARITH-SUBTOTAL" and f["severity"] != "info"], n, verbose)
 
 
 GRADE_WORDS = {"优": ("优", "优秀"), "良": ("良", "良好"), "中": ("中", "合格"), "差": ("差", "不合格")}
