@@ -13,13 +13,15 @@ headline fact shows as a row of the table.
 
 tests/test_decoy_shapes.py runs every decoy once each way.
 
-What it found (19 decoys, 5 reports each way, seed 1): beside the report's own figures every decoy was left
+What it found (19 decoys at first, 5 reports each way, seed 1): beside the report's own figures every decoy was left
 out from the start (95/95: the labelled 全年预算数 and 实际支出 outrank them); alone, 60/95 were left empty
 before and 95/95 after. Read as headline facts before: another year's money (2019年该项目预算… in a 2020
 report; 上年度…; next year's 计划安排), money since the 十四五 or over the last three years, the county's
 一般公共预算收入, and money an audit found 违规使用. Left alone: a higher level's total for the whole area
 (全市共下达该项资金…, 惠及12个县区) in a county's report reads as its budget; only the report's own level,
 which the text does not always name, could tell them apart.
+Two more later (a facility's construction in an earlier year: 于2013年建成，投资总额…; 2015年竣工…总投资…):
+the 建成 one was read as the budget alone (0/5) until an earlier year before the figure dated it (5/5).
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from table_shapes import read  # noqa: E402
 @dataclass(frozen=True)
 class Decoy:
     id: str
-    text: str  # {d1} {d2} amounts in 万元, {n} a count, {q} a percentage, {sc} a score, {y0} last year, {y1} next
+    text: str  # {d1} {d2} amounts in 万元, {n} a count, {q} a percentage, {sc} a score, {y0} last year, {y1} next, {y7} years before
 
 
 DECOYS = [
@@ -64,6 +66,8 @@ DECOYS = [
     Decoy("grade.scheme", "评价结果分为优、良、中、差四个等级，90分（含）以上为优。"),
     Decoy("grade.others", "全县其余{m}个项目自评等级均为“优”。"),
     Decoy("上年.上年度", "上年度该项目实际支出{d1}万元，结余{d2}万元。"),
+    Decoy("history.建成", "该场馆于{y7}年建成，投资总额{d1}万元，占地面积{n}平方米。"),
+    Decoy("history.竣工", "中心大楼{y7} 年竣工并投入使用，总投资{d1}万元。"),
 ]
 
 HEAD = "{y}年度{project}项目绩效自评报告\n一、项目基本情况\n该项目由县农业农村局负责实施。\n"
@@ -85,7 +89,7 @@ def report(decoy: Decoy, rng: random.Random, own: bool) -> tuple[str, dict]:
     s = _q(b * Decimal(rng.randint(80, 100)) / 100, 2)
     p = _q(s / b * 100, 2)
     values = dict(
-        y=y, y0=y - 1, y1=y + 1, b=b, s=s, p=p, project=rng.choice(PROJECTS),
+        y=y, y0=y - 1, y1=y + 1, y7=y - rng.randint(2, 12), b=b, s=s, p=p, project=rng.choice(PROJECTS),
         d1=_q(Decimal(rng.randint(5000, 90000)) / 100, 2), d2=_q(Decimal(rng.randint(5000, 90000)) / 100, 2),
         n=rng.randint(300, 5000), m=rng.randint(3, 40), q=_q(Decimal(rng.randint(10, 400)) / 10, 1),
         sc=rng.randint(30, 49), sc2=rng.randint(15, 29),

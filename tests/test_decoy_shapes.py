@@ -61,3 +61,16 @@ def test_money_counted_since_an_earlier_year_is_several_years_money(tmp_path):
     assert Decimal(str(rec["budget"]["full_year"]["value"])) == Decimal("86000000")
     alone = record(tmp_path, "2023年度衔接推进乡村振兴补助资金绩效自评报告\n一、基本情况\n2021年以来，全市累计投入各级财政衔接资金22.11亿元。\n")
     assert alone["budget"]["full_year"] is None
+
+
+def test_money_of_a_facility_built_in_an_earlier_year_is_its_constructions(tmp_path):
+    head = "2020年度体育场馆免费开放补助资金绩效自评报告\n一、项目基本情况\n"
+    built = "县体育中心于2014年建成，投资总额2380.00万元，占地面积26000平方米。\n"
+    alone = record(tmp_path, head + built)
+    assert alone["budget"]["full_year"] is None and alone["budget"]["initial"] is None
+    own = record(tmp_path, head + built + "二、资金情况\n2020年下达补助资金45.00万元，实际支出44.10万元。\n")
+    assert Decimal(str(own["budget"]["full_year"]["value"])) == Decimal("450000")
+    assert Decimal(str(own["budget"]["spent"]["value"])) == Decimal("441000")
+    # built in the evaluated year, its investment is this year's money
+    same = record(tmp_path, "2020年度村级综合服务中心建设项目绩效自评报告\n一、基本情况\n服务中心于2020年建成，项目总投资120.00万元。\n")
+    assert Decimal(str(same["budget"]["full_year"]["value"])) == Decimal("1200000")

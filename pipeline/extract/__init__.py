@@ -267,8 +267,8 @@ def extract_document(doc: Document) -> dict:
 
 def _dated_elsewhere(doc: Document, m: Mention, year: int | None) -> bool:
     """Whether a money figure's sentence opens with another year than the evaluated one ("2019年该项目预算…"
-    in a 2020 report; "上年度…") or counts it since an earlier year ("2021年以来…累计投入"): not the report's
-    money. Only when the evaluated year is known."""
+    in a 2020 report; "上年度…"), counts it since an earlier year ("2021年以来…累计投入") or is a facility's
+    built then ("于2013年建成，投资总额…"): not the report's money. Only when the evaluated year is known."""
     if year is None or not m.field.startswith("budget."):
         return False
     block = doc.blocks[m.evidence.block] if 0 <= m.evidence.block < len(doc.blocks) else None
@@ -277,8 +277,8 @@ def _dated_elsewhere(doc: Document, m: Mention, year: int | None) -> bool:
     raw = block.raw
     start = max(raw.rfind(c, 0, m.evidence.start) for c in "。！？!?；;\n") + 1
     rx = labelled.rules().structure_rx
-    if any(int(s.group("since")) < year for s in rx["since_year"].finditer(raw, start, m.evidence.start)):
-        return True  # "2021年以来，…累计投入…" in a 2023 report: several years' money
+    if any(int(s.group("year")) < year for s in rx["earlier_year"].finditer(raw, start, m.evidence.start)):
+        return True  # "2021年以来，…累计投入…" or "…于2013年建成，投资总额…" in a 2023 report: not this year's money
     opening = rx["dated_opening"].match(raw, start, m.evidence.start)
     if opening is None:
         return False

@@ -107,7 +107,7 @@ class Structure(BaseModel):
     category_subject: str  # a sentence's opening that makes its amounts an economic category's ("“三公”经费…")
     other_scope: str  # in a sentence before its figure: money of another scope (十四五以来, 近三年, 违规使用)
     dated_opening: str  # a sentence opening with a year (group year) or with 上年 (no year): whose money it is
-    since_year: str  # in a sentence before its figure: money since an earlier year (group since)
+    earlier_year: str  # in a sentence before its figure: money since, or built in, an earlier year (group year)
     project_item: str  # a line reporting one project of several; its name in group 1, 2 or 3
     list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
@@ -224,7 +224,7 @@ class FieldRules(BaseModel):
             "category_subject": regex.compile(st.category_subject),
             "other_scope": regex.compile(st.other_scope),
             "dated_opening": regex.compile(st.dated_opening),
-            "since_year": regex.compile(st.since_year),
+            "earlier_year": regex.compile(st.earlier_year),
             "project_item": regex.compile(st.project_item),
             "list_next": regex.compile(st.list_next),
         }
