@@ -304,6 +304,46 @@ def test_a_long_pdf_cut_by_the_clock_says_so(tmp_path: Path) -> None:
     assert extract_record(parsed)["status"] == "partial"
 
 
+# pdfium with no system fonts at all, as on a machine without a CJK font: every font callback finds nothing
+_NO_SYSTEM_FONTS = """
+import ctypes, json, sys
+import pypdfium2.raw as r
+info = r.FPDF_SYSFONTINFO(); info.version = 1
+types = dict(r.FPDF_SYSFONTINFO._fields_); keep = []
+for name, fn in [("Release", lambda *a: None), ("EnumFonts", lambda *a: None), ("MapFont", lambda *a: None),
+                 ("GetFont", lambda *a: None), ("GetFontData", lambda *a: 0), ("GetFaceName", lambda *a: 0),
+                 ("GetFontCharset", lambda *a: 0), ("DeleteFont", lambda *a: None)]:
+    keep.append(types[name](fn)); setattr(info, name, keep[-1])
+r.FPDF_SetSystemFontInfo(ctypes.byref(info))
+from pipeline.parse import parse_file
+from pipeline.record import extract_record
+rec = extract_record(parse_file(sys.argv[1]))
+print(json.dumps({"status": rec["status"], "warnings": rec["warnings"], "grade": rec["score"]["grade"]}, ensure_ascii=False))
+"""
+
+
+def test_text_in_a_font_this_machine_lacks_is_named_not_lost_silently() -> None:
+    # The seed's fonts are not embedded (STSong-Light); without a CJK font on the machine pdfium's text
+    # layer leaves out the 评价等级 cell's 优 on page 4 altogether. The record says so instead of
+    # reading a table with an empty grade as if it were whole.
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _NO_SYSTEM_FONTS, str(DOC001)], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout
+    got = json.loads(out)
+    assert got["status"] == "partial"
+    (warning,) = got["warnings"]
+    assert warning["code"] == "W_PDF_FONT_MISSING"
+    assert warning["message"].startswith("第4页有1处文字未能读取：其字体（STSong-Light）未嵌入PDF")
+    assert "fonts-noto-cjk" in warning["message"]
+    # with the machine's fonts, nothing is missing: the same file reads whole
+    parsed = parse_file(DOC001)
+    assert parsed.status == "ok" and not parsed.doc.warnings
+    assert extract_record(parsed)["score"]["grade"]["value"] == "优"
+
+
 def test_truncated_in_many_places_never_raises_anything_but_read_error() -> None:
     data = DOC000.read_bytes()
     for cut in range(200, len(data), len(data) // 25):

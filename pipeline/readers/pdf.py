@@ -93,6 +93,7 @@ class Page:
     box: Box  # the page itself
     has_text: bool
     unmapped: int = 0  # glyphs without a Unicode mapping
+    unread: list[str] = field(default_factory=list)  # fonts of text objects pdfium could not read (not embedded)
     rotated: bool = False  # most of the text is turned sideways: not read
     items: list[Line | Table] = field(default_factory=list)  # in reading order
 
@@ -173,6 +174,18 @@ def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
     if ocr_failed:
         zh, en = _page_list(ocr_failed, "、"), _page_list(ocr_failed, ", ")
         _warn(doc, "W_OCR_PAGE_TIMEOUT", f"第{zh}页OCR识别超时，这些页的内容未读取", f"OCR page time limit: {en}")
+    unread = [p for p in pages if p.has_text and p.unread]
+    if unread:
+        zh, en = _page_list([p.number for p in unread], "、"), _page_list([p.number for p in unread], ", ")
+        fonts = "、".join(sorted({f for p in unread for f in p.unread}))
+        n = sum(len(p.unread) for p in unread)
+        _warn(
+            doc,
+            "W_PDF_FONT_MISSING",
+            f"第{zh}页有{n}处文字未能读取：其字体（{fonts}）未嵌入PDF，本机也没有可替代的字体。请安装中文字体"
+            "（Debian/Ubuntu：fonts-noto-cjk 或 fonts-wqy-zenhei）后重新运行，或对照原件核实",
+            f"{n} text objects in fonts not embedded ({fonts}) could not be read on pages {en}: install a CJK font",
+        )
     rotated = [p.number for p in pages if p.rotated]
     if rotated:
         zh, en = _page_list(rotated, "、"), _page_list(rotated, ", ")
@@ -238,7 +251,7 @@ def _read_page(found: pdf_objects.PageObjects) -> Page:
     chars = _dedupe(found.chars)
     visible = [c for c in chars if c["text"].strip() and c["text"] != "\ufffd"]
     unmapped = sum(1 for c in chars if c["text"] == "\ufffd")
-    result = Page(number, found.box, has_text=bool(visible), unmapped=unmapped)
+    result = Page(number, found.box, has_text=bool(visible), unmapped=unmapped, unread=found.unread)
     if not visible:
         return result
     # A little sideways text is a watermark or a stamp, not the report's prose; a page of it is a

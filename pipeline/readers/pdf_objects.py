@@ -55,6 +55,8 @@ _char_matrix = ctypes.CFUNCTYPE(_I)(ctypes.cast(raw.FPDFText_GetMatrix, _V).valu
 # Called once per font and character, or per font and size.
 _map_error = _by_address(raw.FPDFText_HasUnicodeMapError, _I, _V, _I)
 _char_font_size = _by_address(raw.FPDFText_GetFontSize, _D, _V, _I)
+_font_embedded = _by_address(raw.FPDFFont_GetIsEmbedded, _I, _V)
+_font_base_name = _by_address(raw.FPDFFont_GetBaseFontName, ctypes.c_size_t, _V, ctypes.c_char_p, ctypes.c_size_t)
 _font_descent = _by_address(raw.FPDFFont_GetDescent, _I, _V, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 _glyph_width = _by_address(
     raw.FPDFFont_GetGlyphWidth, _I, _V, ctypes.c_uint32, ctypes.c_float, ctypes.POINTER(ctypes.c_float)
@@ -69,6 +71,10 @@ class PageObjects:
     chars: list[Char] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     cut: bool = False  # more glyphs or objects than a page may have: the rest was not read
+    # text objects drawn in a font the PDF does not embed that pdfium's text layer left out: it drops a
+    # glyph it has no font for (a CJK font missing from this machine), where the reader cannot even keep
+    # its place; the fonts' names, one per object
+    unread: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,18 +109,22 @@ def read_page(pdf: pdfium.PdfDocument, index: int, fonts: Fonts | None = None) -
         textpage = raw.FPDFText_LoadPage(page.raw)
         if not textpage:
             raise pdfium.PdfiumError("Failed to load the page's text")
+        seen: set[int] = set()
         try:
-            result.chars, result.cut = _glyphs(textpage, height, fonts or Fonts())
+            result.chars, result.cut = _glyphs(textpage, height, fonts or Fonts(), seen)
         finally:
             raw.FPDFText_ClosePage(textpage)
-        edges, cut = _ruling_edges(page.raw, height)
+        texts: list[int] = []
+        edges, cut = _ruling_edges(page.raw, height, texts)
         result.edges, result.cut = edges, result.cut or cut
+        if not result.cut:
+            result.unread = [_font_name(font) for obj in texts if obj not in seen and (font := _object_font(_V(obj))) and not _font_embedded(font)]
         return result
     finally:
         page.close()
 
 
-def _glyphs(handle, height: float, fonts: Fonts) -> tuple[list[Char], bool]:
+def _glyphs(handle, height: float, fonts: Fonts, seen: set[int]) -> tuple[list[Char], bool]:
     count = raw.FPDFText_CountChars(handle)
     cut = count > MAX_GLYPHS
     count = min(count, MAX_GLYPHS)
@@ -134,6 +144,7 @@ def _glyphs(handle, height: float, fonts: Fonts) -> tuple[list[Char], bool]:
         obj = text_object(textpage, i)
         if obj != last:  # a new text object: one font, size and matrix for all its glyphs
             last = obj
+            seen.add(obj)
             font, size_ts, a, low, high, level = state.of(i, obj)
             size = high - low
             known = fonts.glyphs.setdefault(font, {})
@@ -212,6 +223,15 @@ def _page_text(textpage, count: int) -> str:
     return text
 
 
+def _font_name(font: int) -> str:
+    size = _font_base_name(font, None, 0)
+    if size <= 1:
+        return "?"
+    buf = ctypes.create_string_buffer(size)
+    _font_base_name(font, buf, size)
+    return buf.value.decode("utf-8", "replace") or "?"
+
+
 def _char(code: int) -> str:
     return chr(code) if 0 < code < 0x110000 else "\ufffd"
 
@@ -219,16 +239,17 @@ def _char(code: int) -> str:
 # -- ruling lines ----------------------------------------------------------------------------------------
 
 
-def _ruling_edges(page, height: float) -> tuple[list[Edge], bool]:
-    """The edges of the page's paths (in form XObjects too), as pdfminer and pdfplumber would make them."""
+def _ruling_edges(page, height: float, texts: list[int]) -> tuple[list[Edge], bool]:
+    """The edges of the page's paths (in form XObjects too), as pdfminer and pdfplumber would make them;
+    the page's text objects are added to ``texts`` on the way."""
     edges: list[Edge] = []
     budget = [MAX_OBJECTS]
     count = raw.FPDFPage_CountObjects(page)
-    _walk((raw.FPDFPage_GetObject(page, i) for i in range(count)), count, None, height, edges, budget, 0)
+    _walk((raw.FPDFPage_GetObject(page, i) for i in range(count)), count, None, height, edges, budget, 0, texts)
     return edges, budget[0] < 0
 
 
-def _walk(objects, count: int, outer, height: float, edges: list[Edge], budget: list[int], depth: int):
+def _walk(objects, count: int, outer, height: float, edges: list[Edge], budget: list[int], depth: int, texts: list[int]):
     """The edges of ``objects`` (``count`` of them, in a form XObject under the matrix ``outer``)."""
     matrix = raw.FS_MATRIX()
     budget[0] -= count
@@ -236,6 +257,9 @@ def _walk(objects, count: int, outer, height: float, edges: list[Edge], budget: 
         return
     for obj in objects:
         kind = raw.FPDFPageObj_GetType(obj)
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            texts.append(ctypes.cast(obj, _V).value)
+            continue
         if kind not in (raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_FORM):
             continue
         raw.FPDFPageObj_GetMatrix(obj, matrix)
@@ -247,7 +271,7 @@ def _walk(objects, count: int, outer, height: float, edges: list[Edge], budget: 
         elif depth < MAX_FORM_DEPTH:
             n = raw.FPDFFormObj_CountObjects(obj)
             inner = (raw.FPDFFormObj_GetObject(obj, i) for i in range(n))
-            _walk(inner, n, m, height, edges, budget, depth + 1)
+            _walk(inner, n, m, height, edges, budget, depth + 1, texts)
 
 
 def _multiply(m, n):
