@@ -1365,3 +1365,20 @@ def test_a_rate_in_each_of_several_numbered_items_is_each_items(tmp_path):
     assert rec["budget"]["execution_rate"] is None
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("57296.97")
     assert not findings(rec, "ARITH-EXEC-RATE")
+
+
+# -- a lottery fund kept at the report's level, divided among those who spend it ---------------------------
+
+def test_a_levels_retained_lottery_fund_is_its_budget_and_its_division_is_not_spending(tmp_path):
+    text = ("关于2022年度南河县体育彩票公益金筹集使用情况的公告\n一、分配情况\n2022年本级留用32.50万元。"
+            "其中体育部门支出26.00万元，教育部门支出6.50万元。\n二、使用情况\n用于群众体育支出31.4860万元，"
+            "占总数的96.9%。\n")
+    rec = record(tmp_path, text)
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("325000")
+    assert budget["evidence"]["quote"] == "本级留用32.50万元"
+    # the two departments' shares add up to the whole: its division, not what was spent
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("314860")
+    # a balance kept for later use is no budget
+    kept = record(tmp_path, "2022年度南河县文化站免费开放经费自评报告\n一、资金情况\n结余留用资金3.20万元。\n")
+    assert kept["budget"]["full_year"] is None and kept["budget"]["initial"] is None

@@ -349,11 +349,23 @@ def _in_breakdown(key: str, pos: int, field: str | None, quantities: list[Quanti
     named = {_FAMILY.get(f.id) for f, patterns, _ in r.compiled if any(rx.search(head) for rx, _ in patterns)} - {None}
     if not named or _FAMILY.get(field) in named:
         return True  # a whole of unnamed kind: assume it is the part's kind
+    if _adds_up_to(whole, key, k_end, quantities):
+        return True  # "本级留用19.00万元。其中体育部门支出15.2万元，财政部门支出3.8万元": its parts, whatever they are called
     # a part of another kind is a statement of its own ("其中，全年实际发放…"), unless it is a category of the
     # whole ("年初预算…，其中基本支出…，项目支出…": a share of the budget, not what was spent)
     clause = max(key.rfind(c, k, pos) for c in "，,、；;")
     m = r.structure_rx["category_part"].match(key, max(k_end, clause + 1))
     return bool(m and m.end() == pos)
+
+
+def _adds_up_to(whole: Quantity, key: str, after: int, quantities: list[Quantity]) -> bool:
+    """Whether the amounts from ``after`` to the end of that sentence, two or more, add up to ``whole``
+    exactly: then they divide it, whatever the words between them say."""
+    end = _FULL_STOP.search(key, after)
+    end = end.start() if end else len(key)
+    lo, hi = bisect_left(quantities, after, key=_start), bisect_left(quantities, end, key=_start)
+    parts = [q.yuan for q in quantities[lo:hi] if q.kind == "money"]
+    return len(parts) >= 2 and None not in parts and whole.yuan is not None and sum(parts) == whole.yuan
 
 
 def _in_book_title(key: str, pos: int) -> bool:
