@@ -6,7 +6,37 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Sequence
 
+import io
+import tempfile
+from pathlib import Path
+
 from table_shapes import read
+
+# how a report is written and read back: as a TXT file, or (--pdf) typeset as a PDF whose paragraphs wrap at
+# the line's width in mid-sentence, as published reports are
+READER: list[Callable[[str], dict]] = [read]
+
+
+def read_pdf(text: str) -> dict:
+    """``text`` typeset by scripts/make_pdf.py (its first line the title, 一、 lines headings, the rest
+    paragraphs wrapped where the line is full), read back through the PDF reader."""
+    import make_pdf
+    from pipeline.parse import parse_file
+    from pipeline.record import extract_record
+
+    lines = [line for line in text.splitlines() if line.strip()]
+    out = io.BytesIO()
+    w = make_pdf.Writer(out, lines[0])
+    w.title(lines[0])
+    for line in lines[1:]:
+        (w.heading if make_pdf.is_heading(line) else w.paragraph)(line)
+    w.save()
+    with tempfile.NamedTemporaryFile(suffix=".pdf", delete=False) as f:
+        f.write(out.getvalue())
+    try:
+        return extract_record(parse_file(f.name))
+    finally:
+        Path(f.name).unlink()
 
 
 def both_ways(make: Callable[[bool], str], said: Callable[[dict], list[dict]], n: int, verbose: bool = False) -> tuple[int, int, list[str]]:
@@ -17,7 +47,7 @@ def both_ways(make: Callable[[bool], str], said: Callable[[dict], list[dict]], n
     for _ in range(n):
         for slip in (True, False):
             text = make(slip)
-            hits = said(read(text))
+            hits = said(READER[0](text))
             if slip and hits:
                 found += 1
             elif not slip and not hits:
@@ -38,7 +68,9 @@ def run(argv: list[str] | None, doc: str, items: Sequence, score: Callable, labe
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", default="", help="items whose id starts with this")
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--pdf", action="store_true", help="typeset each report as a PDF with wrapped lines and read that")
     args = ap.parse_args(argv)
+    READER[0] = read_pdf if args.pdf else read
     first = second = count = 0
     for item in items:
         if not item.id.startswith(args.only):

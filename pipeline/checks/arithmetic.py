@@ -16,6 +16,7 @@ import regex
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
 from pipeline.checks.indicators import compare, dimension_of, plain, squeeze
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
+from pipeline.checks.view import View, view
 from pipeline.quantity import find_quantities
 from pipeline.quantity import rules as quantity_rules
 
@@ -397,9 +398,11 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
     block = ctx.doc.blocks[ev["block"]] if ctx.doc and 0 <= ev["block"] < len(ctx.doc.blocks) else None
     if block is None:
         return [], False
-    raw = block.raw
-    carried = _CARRIED.match(raw, ev["end"])  # the amount ends its sentence and the next opens the list
-    head = carried.end() if carried else ev["end"]
+    v = view(block)
+    raw = v.text
+    after = v.at(ev["end"])
+    carried = _CARRIED.match(raw, after)  # the amount ends its sentence and the next opens the list
+    head = carried.end() if carried else after
     opening = _opening(rule).match(raw, head)
     if not opening:
         return [], False
@@ -435,12 +438,12 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
             # "…；实际支出80万元" after a semicolon is the next statement, not the list's next item
             or bool(_SEMICOLON.match(label) and _families(label))
             # "…，全年实际发放186.13万元" is the next figure of the sentence, not a part
-            or (_stated_over(ctx, ev["block"], start, stop_at) and not _LIST_ITEM.match(label))
+            or (_stated_over(ctx, ev["block"], *v.raw_span(start, stop_at)) and not _LIST_ITEM.match(label))
             or bool(parts and _nested_opening(rule.params["nested_openings"]).match(label))
         )
         if cut:
             break
-        evidence = {"quote": raw[start:stop_at], "page": ev.get("page"), "block": ev["block"], "start": start, "end": stop_at}
+        evidence = v.evidence(start, stop_at)
         parts.append((label.strip("，,、；;和及 ") or "其中", Printed.of_fact({"value": yuan, "text": q.text}), evidence))
         prev = stop_at
         nested = _NESTED.match(raw, stop_at, end)  # "商品和服务支出39.98万元（其中：办公费…）" breaks down that part
@@ -449,6 +452,10 @@ def _listed_parts(ctx: Context, mention: dict, rule: CheckRule) -> tuple[list[tu
         share = _share_after(rule).match(raw, prev, end)  # "人员经费185.66万元，占3.42%；…": the part's share
         if share:
             prev = share.end()
+    if carried and parts and _divides_the_whole(raw, v.at(ev["start"]), sum(p.value for _, p, _ in parts), rule):
+        # "总投资157万元，其中：县级39.3万元，其他资金117.7万元。其中甲项目87万元，乙项目70万元": the next
+        # sentence's 其中 divides the whole again (87 + 70 = 157), not the last part of the first division
+        return [], False
     if bracketed and regex.search(r"[^\s，,、；;。）)]", raw[prev:end]):
         complete = False  # words after the last part name a rest of the whole
     whole = complete or _whole_by_labels([n for n, _, _ in parts], rule)
@@ -554,9 +561,12 @@ def _count_subtotals(ctx: Context, rule: CheckRule):
     c = rule.params["counts"]
     units, opening = set(c["units"]), _count_opening(c["openings"])
     for block in ctx.doc.blocks:
-        if block.kind not in ("paragraph", "heading") or not opening.search(block.raw):
+        if block.kind not in ("paragraph", "heading"):
             continue
-        raw = block.raw
+        v = view(block)
+        raw = v.text
+        if not opening.search(raw):
+            continue
         qs = find_quantities(raw)
         for k, whole in enumerate(qs):
             if whole.kind != "count" or whole.unit not in units or whole.value is None or whole.op is not None:
@@ -584,7 +594,7 @@ def _count_subtotals(ctx: Context, rule: CheckRule):
                 continue
             if not _one_kind([raw[a.end if i else head.end() : q.start] for i, (a, q) in enumerate(zip([whole, *parts], parts))]):
                 continue  # "其中女性300人，脱贫户250人": kinds that may overlap, not one division of the whole
-            ev = lambda q: {"quote": raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}  # noqa: E731
+            ev = lambda q: v.evidence(q.start, q.end)  # noqa: E731
             s = sum(q.value for q in parts)
             yield ctx.finding(
                 rule,
@@ -661,16 +671,17 @@ def _prose_subtotals(ctx: Context, rule: CheckRule):
             continue
         # where an amount's unit is followed by a breakdown's opening word; most paragraphs have none, and
         # their figures need not be read (a colon or a parenthesis is common, right after 万元 it is not)
-        ends = {m.end() for m in after_amount.finditer(block.raw)}
+        v = view(block)
+        ends = {m.end() for m in after_amount.finditer(v.text)}
         if not ends:
             continue
-        for q in find_quantities(block.raw):
-            if q.end not in ends or q.kind != "money" or q.yuan is None or (block.index, q.end) in checked:
+        for q in find_quantities(v.text):
+            if q.end not in ends or q.kind != "money" or q.yuan is None or (block.index, v.raw_span(q.start, q.end)[1]) in checked:
                 continue
-            carried = _CARRIED.match(block.raw, q.end)
-            if not opening.match(block.raw, carried.end() if carried else q.end):
+            carried = _CARRIED.match(v.text, q.end)
+            if not opening.match(v.text, carried.end() if carried else q.end):
                 continue
-            ev = {"quote": block.raw[q.start : q.end], "page": block.page, "block": block.index, "start": q.start, "end": q.end}
+            ev = v.evidence(q.start, q.end)
             yield from _parts_against(ctx, rule, {"value": q.yuan, "text": q.text, "evidence": ev}, None)
 
 
@@ -685,7 +696,7 @@ _IN_PARENS = regex.compile(r"[（(][^）)]*[）)]")
 def _line_item(block, opening: bool) -> tuple[str, Decimal, str, str | None] | None:
     """A line that is one label and one amount ("市级资金 136.00", "其中:中央补助 166.00"): label, amount,
     the amount as printed, its unit. ``opening``: the line must open with 其中."""
-    raw = block.raw
+    raw = view(block).text
     head = _LINE_OPENING.match(raw)
     if opening != bool(head):
         return None
@@ -708,7 +719,7 @@ def _whole_line(block, rule: CheckRule, whole_word: regex.Pattern) -> tuple[tupl
     whole = _line_item(block, opening=False)
     if whole is not None and whole_word.search(whole[0]):
         return whole, False
-    m = _opened_line_rx(rule.params["openings"]).fullmatch(block.raw)
+    m = _opened_line_rx(rule.params["openings"]).fullmatch(view(block).text)
     if m and not regex.search(r"\d", m.group("label")[-2:]):
         return (m.group("label"), Decimal(m.group("amount")), m.group("amount"), m.group("unit")), True
     return None
@@ -741,8 +752,9 @@ class _LineBreakdown:
 
 
 def _evidence_in(b, text: str) -> dict:
-    start = b.raw.rfind(text)
-    return {"quote": text, "page": b.page, "block": b.index, "start": start, "end": start + len(text)}
+    v = view(b)
+    start = v.text.rfind(text)
+    return v.evidence(start, start + len(text))
 
 
 def _line_breakdowns(ctx: Context, rule: CheckRule) -> list[_LineBreakdown]:
@@ -782,12 +794,12 @@ def _line_breakdowns(ctx: Context, rule: CheckRule) -> list[_LineBreakdown]:
         if len(items) < rule.params["min_parts"]:
             continue
         units = {u for _, (_, _, _, u) in items} | {whole[3]}
-        heading = next((m.group(1) for b in reversed(blocks[max(0, i - 2) : i + 1]) if (m := _UNIT_HEADING.search(b.raw))), None)
+        heading = next((m.group(1) for b in reversed(blocks[max(0, i - 2) : i + 1]) if (m := _UNIT_HEADING.search(view(b).text))), None)
         stated = units - {None}
         if len(stated) > 1 or (not stated and heading is None):
             continue
         unit = stated.pop() if stated else heading
-        complete = (opened and bool(complete_word.search(block.raw))) or _whole_by_labels([_IN_PARENS.sub("", it[0]) for _, it in items], rule)
+        complete = (opened and bool(complete_word.search(view(block).text))) or _whole_by_labels([_IN_PARENS.sub("", it[0]) for _, it in items], rule)
         out.append(_LineBreakdown(block, whole, items, Decimal(10000) if unit == "万元" else Decimal(1), complete))
     return out
 
@@ -893,6 +905,28 @@ def _parts_against(ctx: Context, rule: CheckRule, mention: dict, field: str | No
     )
 
 
+def _divides_the_whole(text: str, pos: int, total: Decimal, rule: CheckRule) -> bool:
+    """Whether the amount at ``pos`` is a part of its sentence's own breakdown (an opening word before it)
+    and ``total`` is exactly the whole that breakdown divides, the sentence's first amount."""
+    start = max(text.rfind(c, 0, pos) for c in "。！!？?\n") + 1
+    opening = _opening_word(rule.params["openings"]).search(text, start, pos)
+    if opening is None:
+        return False
+    whole = next((q for q in find_quantities(text[start : opening.start()]) if q.kind == "money" and q.yuan is not None), None)
+    return whole is not None and whole.yuan == total
+
+
+@lru_cache(maxsize=4)
+def _opening_word(openings: str) -> regex.Pattern:
+    return regex.compile(openings)
+
+
+def _printed(v: View, start: int, end: int) -> str:
+    """[start, end) of a view as the report printed it."""
+    a, b = v.raw_span(start, end)
+    return v.block.raw[a:b]
+
+
 def _families(text: str) -> set[str]:
     """What money the words before an amount name (came in, went out, left), by the field labels; a
     budget's own label (年初预算, 全年预算) marks a statement of the whole, not a part."""
@@ -917,7 +951,8 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
     for block in ctx.doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
-        raw = block.raw
+        v = view(block)
+        raw = v.text
         for sentence in _SENTENCE.finditer(raw):
             text, base = sentence.group(0), sentence.start()
             if "其中" in text or not total_word.search(text):
@@ -938,11 +973,11 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
                 ok, s, _ = sum_agrees(printed, whole)
                 if ok:
                     break
-                ev = lambda q: {"quote": raw[base + q.start : base + q.end], "page": block.page, "block": block.index, "start": base + q.start, "end": base + q.end}
+                ev = lambda q: v.evidence(base + q.start, base + q.end)  # noqa: E731
                 yield ctx.finding(
                     rule,
                     "listed_total",
-                    msg={"parts": "、".join(wan(q.yuan) for q in parts), "parts_sum": wan(s), "total": wan(total.yuan), "diff": wan(abs(s - total.yuan)), "quote": raw[base + parts[0].start : base + total.end][:80]},
+                    msg={"parts": "、".join(wan(q.yuan) for q in parts), "parts_sum": wan(s), "total": wan(total.yuan), "diff": wan(abs(s - total.yuan)), "quote": _printed(v, base + parts[0].start, base + total.end)[:80]},
                     evidence=[ev(total)] + [ev(q) for q in parts],
                     expected=s,
                     stated=total.yuan,
@@ -1042,9 +1077,12 @@ def _products(ctx: Context, rule: CheckRule):
     same_unit = {u: group for group in p["unit_groups"] for u in group}
     closing = regex.compile(p["total_words"])
     for block in ctx.doc.blocks:
-        if block.kind not in ("paragraph", "heading") or not _PER_MARK.search(block.raw):
+        if block.kind not in ("paragraph", "heading"):
             continue
-        raw = block.raw
+        v = view(block)
+        raw = v.text
+        if not _PER_MARK.search(raw):
+            continue
         for sentence in _SENTENCE_OR_SEMICOLON.finditer(raw):
             text, base = sentence.group(0), sentence.start()
             qs = find_quantities(text)
@@ -1066,7 +1104,7 @@ def _products(ctx: Context, rule: CheckRule):
             slack = stated.half_ulp + unit_price.half_ulp * count.value
             if abs(product - stated.value) <= slack:
                 continue
-            ev = lambda q: {"quote": raw[base + q.start : base + q.end], "page": block.page, "block": block.index, "start": base + q.start, "end": base + q.end}  # noqa: E731
+            ev = lambda q: v.evidence(base + q.start, base + q.end)  # noqa: E731
             yield ctx.finding(
                 rule,
                 "product",
