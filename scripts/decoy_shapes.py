@@ -20,8 +20,10 @@ report; 上年度…; next year's 计划安排), money since the 十四五 or ov
 一般公共预算收入, and money an audit found 违规使用. Left alone: a higher level's total for the whole area
 (全市共下达该项资金…, 惠及12个县区) in a county's report reads as its budget; only the report's own level,
 which the text does not always name, could tell them apart.
-Two more later (a facility's construction in an earlier year: 于2013年建成，投资总额…; 2015年竣工…总投资…):
-the 建成 one was read as the budget alone (0/5) until an earlier year before the figure dated it (5/5).
+Four more later. A facility built in an earlier year (于2013年建成，投资总额…; 2015年竣工…总投资…): the
+建成 one was read as the budget alone (0/5) until an earlier year before the figure dated it (5/5). A
+grade's reward (获得优秀等次6万元的补助) was read as the report's grade both ways (0/5) until a grade priced
+or counted became an attribute (5/5); its tally (评选出优秀等次33所) was left alone already.
 """
 
 from __future__ import annotations
@@ -65,6 +67,8 @@ DECOYS = [
     Decoy("score.dimension", "其中产出指标得分{sc}分，效益指标得分{sc2}分。"),
     Decoy("grade.scheme", "评价结果分为优、良、中、差四个等级，90分（含）以上为优。"),
     Decoy("grade.others", "全县其余{m}个项目自评等级均为“优”。"),
+    Decoy("grade.tally", "经考核，评选出{y}年度优秀等次{m}所，良好等次{m}所。"),
+    Decoy("grade.reward", "按照以奖代补的原则，每所学校将获得优秀等次{n}元的运转补助经费。"),
     Decoy("上年.上年度", "上年度该项目实际支出{d1}万元，结余{d2}万元。"),
     Decoy("history.建成", "该场馆于{y7}年建成，投资总额{d1}万元，占地面积{n}平方米。"),
     Decoy("history.竣工", "中心大楼{y7} 年竣工并投入使用，总投资{d1}万元。"),
