@@ -1344,6 +1344,9 @@ def test_bare_years_beside_a_span_of_years_name_no_evaluated_year(tmp_path):
     assert span["meta"]["year"] is None
     since = record(tmp_path, "再就业专项资金绩效自评报告书\n省财政从2003年起三年内，每年安排1.34亿元资金。\n")
     assert since["meta"]["year"] is None
+    # a law's revision year names the law, not the year evaluated
+    law = record(tmp_path, "征地补偿业务委托费绩效自评报告\n依据《土地管理法》（2019年修订）第四十八条，委托测算补偿费用20.00万元。\n")
+    assert law["meta"]["year"] is None
 
 
 def test_one_wording_with_several_values_under_one_heading_lists_items(tmp_path):
