@@ -213,6 +213,9 @@ def test_a_self_score_beside_a_reviewers_score_is_no_contradiction(tmp_path):
     text = "县农业农村局2022年度项目支出绩效评价报告\n单位自评总分98分，自评等级为优。\n经第三方复核，评价得分86.5分，评价等级为良。\n"
     rec = record(tmp_path, text)
     assert not findings(rec, "GRADE-TEXT-TOTAL")
+    # in traditional script alike (自評 is read as 自评)
+    text = "縣農業農村局2022年度項目支出績效評價報告\n單位自評總分98分，自評等級為優。\n經第三方復核，評價得分86.5分，評價等級為良。\n"
+    assert not findings(record(tmp_path, text), "GRADE-TEXT-TOTAL")
 
 
 def test_two_statements_of_the_reports_own_total_that_differ_are_an_error(tmp_path):

@@ -9,6 +9,7 @@ import regex
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
 from pipeline.checks.arithmetic import points
 from pipeline.checks.numbers import Printed, dec, fmt
+from pipeline.checks.view import view
 
 
 def _scheme(bands: list[tuple[str, Decimal, Decimal]]) -> str:
@@ -88,7 +89,8 @@ def _self_and_review(ctx: Context, mentions: list[dict], rule: CheckRule) -> boo
         ev = m["evidence"]
         words = m.get("text") or ev.get("quote") or ""
         if ctx.doc is not None and 0 <= ev.get("block", -1) < len(ctx.doc.blocks):
-            words = ctx.doc.blocks[ev["block"]].raw[max(0, ev["start"] - 8) : ev["end"]]  # "自评等级为优"
+            v = view(ctx.doc.blocks[ev["block"]])  # (自評等級 in traditional script reads as 自评等级)
+            words = v.text[max(0, v.at(ev["start"]) - 8) : v.at(ev["end"])]  # "自评等级为优"
         if regex.search(rule.params["self_words"], words):
             return "self"
         return "review" if regex.search(rule.params["review_words"], words) else "any"

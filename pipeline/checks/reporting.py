@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from pipeline.checks.base import CheckRule, Context, check, evidence_of
 from pipeline.checks.narrative import body_blocks, ev, key_of, text_block, unmet
 from pipeline.checks.numbers import dec, fmt, wan
+from pipeline.checks.view import view
 from pipeline.document import Block
 from pipeline.normalize import fold_script
 from pipeline.ruleset import load, schema
@@ -289,8 +290,9 @@ def _dimension_of(ctx: Context, count: dict) -> str | None:
     block = _block_of(ctx, count)
     if block is None:
         return None
-    start = (count.get("evidence") or {}).get("start") or 0
-    found = [(at, d) for d in _DIMENSIONS if (at := block.raw.rfind(d, 0, start)) >= 0]
+    v = view(block)
+    start = v.at((count.get("evidence") or {}).get("start") or 0)
+    found = [(at, d) for d in _DIMENSIONS if (at := v.text.rfind(d, 0, start)) >= 0]
     return max(found)[1] if found else None
 
 
