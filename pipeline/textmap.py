@@ -18,6 +18,7 @@ so a match in the normalised view can always be quoted as the report printed it.
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
 import regex
@@ -66,6 +67,15 @@ class MappedText:
             pos = self.starts[start] if start < len(self.text) else self.raw_len
             return pos, pos
         return self.starts[start], max(self.ends[start:end])
+
+    def at(self, raw_offset: int) -> int:
+        """The offset in :attr:`text` of a raw offset (the start or end of a span quoted from the raw text):
+        the number of characters made from raw text before it.
+
+        >>> MappedText.identity("1,234 万元").sub(r"(?<=\\d),(?=\\d{3})", "").at(6)
+        5
+        """
+        return bisect_left(self.starts, raw_offset)
 
     # -- building blocks for normalisation steps -------------------------------------------------
 

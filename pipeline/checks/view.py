@@ -17,7 +17,6 @@ for evidence, and the record's evidence (raw offsets) into it.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 
 from pipeline.document import Block
@@ -41,7 +40,7 @@ class View:
         """The offset in :attr:`text` of a raw offset (the start or end of a fact's evidence): the number
         of characters of :attr:`text` made from raw text before it."""
         norm = self.block.norm
-        return bisect_left(norm.starts, raw_offset) if norm is not None else raw_offset
+        return norm.at(raw_offset) if norm is not None else raw_offset
 
 
 def view(block: Block) -> View:

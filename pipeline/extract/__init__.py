@@ -10,7 +10,7 @@ from dataclasses import replace
 
 import regex
 
-from pipeline.document import Document
+from pipeline.document import Block, Document
 from pipeline.extract import indicators as indicators_mod
 from pipeline.extract import labelled, scores, tables
 from pipeline.extract.cells import lines_of
@@ -161,12 +161,24 @@ def _paid_to_the_unit(doc: Document, spent: Mention) -> bool:
     ev = spent.evidence
     if not (0 <= ev.block < len(doc.blocks)) or "到位" not in doc.blocks[ev.block].tags:
         return False
-    raw = doc.blocks[ev.block].raw
-    start = max(raw.rfind(c, 0, ev.start) for c in "。！？!?；;\n") + 1
+    text, start, at = _sentence_before(doc.blocks[ev.block], ev.start)
+    end = _key_offset(doc.blocks[ev.block], ev.end)
     # the figure's sentence up to its amount: the payer and its verb stand before it
-    amount = regex.search(r"\d[\d,.]*\s*(?:亿元|万元|元)$", raw[start : ev.end])
-    head = raw[start : ev.end - len(amount.group(0))] if amount else raw[start : ev.start]
+    amount = regex.search(r"\d[\d,.]*\s*(?:亿元|万元|元)$", text[start:end])
+    head = text[start : end - len(amount.group(0))] if amount else text[start:at]
     return bool(labelled.rules().structure_rx["arrival_payer"].search(head))
+
+
+def _key_offset(block: Block, raw_offset: int) -> int:
+    return block.norm.at(raw_offset) if block.norm is not None else raw_offset
+
+
+def _sentence_before(block: Block, raw_offset: int) -> tuple[str, int, int]:
+    """The block's text as the rules match it (normalised, in simplified script: a PDF's wrapped lines
+    joined, 以來 read as 以来), where the sentence holding ``raw_offset`` starts in it, and the offset itself."""
+    text = block.key if block.key is not None else block.text
+    at = _key_offset(block, raw_offset)
+    return text, max(text.rfind(c, 0, at) for c in "。！？!?；;\n") + 1, at
 
 
 def _fact_json(fact: Fact | None) -> dict | None:
@@ -274,12 +286,11 @@ def _dated_elsewhere(doc: Document, m: Mention, year: int | None) -> bool:
     block = doc.blocks[m.evidence.block] if 0 <= m.evidence.block < len(doc.blocks) else None
     if block is None or block.kind not in ("paragraph", "heading"):
         return False
-    raw = block.raw
-    start = max(raw.rfind(c, 0, m.evidence.start) for c in "。！？!?；;\n") + 1
+    text, start, at = _sentence_before(block, m.evidence.start)
     rx = labelled.rules().structure_rx
-    if any(int(s.group("year")) < year for s in rx["earlier_year"].finditer(raw, start, m.evidence.start)):
+    if any(int(s.group("year")) < year for s in rx["earlier_year"].finditer(text, start, at)):
         return True  # "2021年以来，…累计投入…" or "…于2013年建成，投资总额…" in a 2023 report: not this year's money
-    opening = rx["dated_opening"].match(raw, start, m.evidence.start)
+    opening = rx["dated_opening"].match(text, start, at)
     if opening is None:
         return False
     return opening.group("year") is None or int(opening.group("year")) != year
