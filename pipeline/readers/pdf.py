@@ -183,8 +183,8 @@ def _read(pdf: pdfium.PdfDocument, path: str, limits: Limits) -> Document:
         _warn(
             doc,
             "W_PDF_FONT_MISSING",
-            f"第{zh}页有{n}处文字未能读取：其字体（{fonts}）未嵌入PDF，本机也没有可替代的字体。请安装中文字体"
-            "（Debian/Ubuntu：fonts-noto-cjk 或 fonts-wqy-zenhei）后重新运行，或对照原件核实",
+            f"第{zh}页有{n}处文字未能读取：其字体（{fonts}）未嵌入PDF，本机也没有可替代的字体（也可能只是空白的"
+            "文字对象）。请安装中文字体（Debian/Ubuntu：fonts-noto-cjk 或 fonts-wqy-zenhei）后重新运行，或对照原件核实",
             f"{n} text objects in fonts not embedded ({fonts}) could not be read on pages {en}: install a CJK font",
         )
     rotated = [p.number for p in pages if p.rotated]

@@ -73,7 +73,8 @@ class PageObjects:
     cut: bool = False  # more glyphs or objects than a page may have: the rest was not read
     # text objects drawn in a font the PDF does not embed that pdfium's text layer left out: it drops a
     # glyph it has no font for (a CJK font missing from this machine), where the reader cannot even keep
-    # its place; the fonts' names, one per object
+    # its place; the fonts' names, one per object. (An empty string drawn in such a font, "() Tj", is left
+    # out alike, and pdfium's API tells the two apart by nothing: it is counted too.)
     unread: list[str] = field(default_factory=list)
 
 
