@@ -4,10 +4,9 @@ a shape's reports written both ways and judged, and the table a sweep prints."""
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Sequence
-
 import io
 import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from table_shapes import read
