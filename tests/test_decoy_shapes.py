@@ -61,7 +61,7 @@ def test_money_counted_since_an_earlier_year_is_several_years_money(tmp_path):
     assert Decimal(str(rec["budget"]["full_year"]["value"])) == Decimal("86000000")
     alone = record(tmp_path, "2023年度衔接推进乡村振兴补助资金绩效自评报告\n一、基本情况\n2021年以来，全市累计投入各级财政衔接资金22.11亿元。\n")
     assert alone["budget"]["full_year"] is None
-    # in traditional script (以來), and in a PDF whose line wraps inside the sentence, alike
+    # in traditional script alike (以來 is read as 以来), the year inside the sentence
     trad = record(tmp_path, "2023年度銜接推進鄉村振興補助資金績效自評報告\n一、基本情況\n全市自2021年實施以來，累計投入各級財政銜接資金22.11億元。\n")
     assert trad["budget"]["full_year"] is None
 

@@ -16,7 +16,7 @@ import regex
 from pipeline.checks.base import CheckRule, Context, band_of, check, evidence_of
 from pipeline.checks.indicators import compare, dimension_of, plain, squeeze
 from pipeline.checks.numbers import Printed, dec, fmt, rate_agreement, sum_agrees, wan
-from pipeline.checks.view import View, view
+from pipeline.checks.view import view
 from pipeline.quantity import find_quantities
 from pipeline.quantity import rules as quantity_rules
 
@@ -480,13 +480,14 @@ def _bare_scale(mention: dict, raw: str, start: int, end: int) -> Decimal | None
     return _WHOLE_UNIT[unit]
 
 
-@lru_cache(maxsize=4)
-def _share_rx(words: str) -> regex.Pattern:
-    return regex.compile(words)
+@lru_cache(maxsize=16)
+def _compiled(pattern: str) -> regex.Pattern:
+    """A pattern made from a rule's parameters, compiled once (the regex module's own cache costs more)."""
+    return regex.compile(pattern)
 
 
 def _share_after(rule: CheckRule) -> regex.Pattern:
-    return _share_rx(rule.params["share_after"])
+    return _compiled(rule.params["share_after"])
 
 
 def _whole_by_labels(labels: list[str], rule: CheckRule) -> bool:
@@ -519,8 +520,8 @@ def _stops(label: str, rule: CheckRule) -> bool:
     """Whether a label ends a breakdown: a 结余, a 合计 that opens the clause, a rate. Last year's carry-over
     (上年结转) is a source of the year's funds, a part like any other; a part's own 共计 after its name
     ("其他用于扶贫的资金共计25.11亿元") is that part's amount."""
-    bare = regex.sub(rule.params["source_words"], "", label)
-    if regex.match(r"[\s，,、；;和及]*(?:" + "|".join(rule.params["total_stop_words"]) + ")", bare):
+    bare = _compiled(rule.params["source_words"]).sub("", label)
+    if _compiled(r"[\s，,、；;和及]*(?:" + "|".join(rule.params["total_stop_words"]) + ")").match(bare):
         return True
     return any(w in bare for w in rule.params["stop_words"])
 
@@ -909,22 +910,11 @@ def _divides_the_whole(text: str, pos: int, total: Decimal, rule: CheckRule) -> 
     """Whether the amount at ``pos`` is a part of its sentence's own breakdown (an opening word before it)
     and ``total`` is exactly the whole that breakdown divides, the sentence's first amount."""
     start = max(text.rfind(c, 0, pos) for c in "。！!？?\n") + 1
-    opening = _opening_word(rule.params["openings"]).search(text, start, pos)
+    opening = _compiled(rule.params["openings"]).search(text, start, pos)
     if opening is None:
         return False
     whole = next((q for q in find_quantities(text[start : opening.start()]) if q.kind == "money" and q.yuan is not None), None)
     return whole is not None and whole.yuan == total
-
-
-@lru_cache(maxsize=4)
-def _opening_word(openings: str) -> regex.Pattern:
-    return regex.compile(openings)
-
-
-def _printed(v: View, start: int, end: int) -> str:
-    """[start, end) of a view as the report printed it."""
-    a, b = v.raw_span(start, end)
-    return v.block.raw[a:b]
 
 
 def _families(text: str) -> set[str]:
@@ -977,7 +967,7 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
                 yield ctx.finding(
                     rule,
                     "listed_total",
-                    msg={"parts": "、".join(wan(q.yuan) for q in parts), "parts_sum": wan(s), "total": wan(total.yuan), "diff": wan(abs(s - total.yuan)), "quote": _printed(v, base + parts[0].start, base + total.end)[:80]},
+                    msg={"parts": "、".join(wan(q.yuan) for q in parts), "parts_sum": wan(s), "total": wan(total.yuan), "diff": wan(abs(s - total.yuan)), "quote": v.printed(base + parts[0].start, base + total.end)[:80]},
                     evidence=[ev(total)] + [ev(q) for q in parts],
                     expected=s,
                     stated=total.yuan,

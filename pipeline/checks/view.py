@@ -36,6 +36,11 @@ class View:
         norm = self.block.norm
         return norm.raw_span(start, end) if norm is not None else (start, end)
 
+    def printed(self, start: int, end: int) -> str:
+        """[start, end) of :attr:`text` as the report printed it."""
+        a, b = self.raw_span(start, end)
+        return self.block.raw[a:b]
+
     def at(self, raw_offset: int) -> int:
         """The offset in :attr:`text` of a raw offset (the start or end of a fact's evidence): the number
         of characters of :attr:`text` made from raw text before it."""
