@@ -312,6 +312,64 @@ def test_a_label_cell_with_its_unit_glued_to_the_value_cell(tmp_path):
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("3401500")
 
 
+def test_a_label_then_its_breakdowns_headings_then_its_whole(tmp_path):
+    # the form prints each amount's sources as column headings between the label and the figures: the
+    # first figure after them is the whole (uncertain: a blank total cell would leave a part's figure there)
+    text = ("一、项目基本情况 项目实施单位 某县交通运输局 项目类型 计划投资额 (万元) 其中:中央财政 省财政 市县财政 其他 "
+            "85.50 60.00 25.50 经常性项目( √ ) 一次性项目( ) 实际到位资金(万元) 其中:中央财政 省财政 市县财政 其他 "
+            "80.20 60.00 20.20 实际使用情况(万元) 78.00\n")
+    rec = record(tmp_path, text)
+    budget, received = fact(rec, "budget", "full_year"), fact(rec, "budget", "received")
+    assert Decimal(str(budget["value"])) == Decimal("855000") and budget["rule"] == "fields:budget.stated:cell:uncertain"
+    assert budget["evidence"]["quote"] == "85.50"
+    assert Decimal(str(received["value"])) == Decimal("802000") and received["rule"] == "fields:budget.received:cell:uncertain"
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("780000")
+
+
+def test_headings_that_do_not_open_a_breakdown_leave_the_row_of_figures_unread(tmp_path):
+    # "年度 | 预算 | 决算" after a label head columns of their own: no whole among them
+    rec = record(tmp_path, "项目类型 计划投资额 (万元) 省财政 市县财政 60.00 25.50\n")
+    assert rec["budget"]["full_year"] is None
+
+
+def test_money_received_as_the_clauses_verb_before_an_attributive_allocation(tmp_path):
+    rec = record(tmp_path, "一、资金情况\n2019年度，我局实际收到从上级部门分配到的体育彩票公益金总额为135968元。\n")
+    received = fact(rec, "budget", "received")
+    assert Decimal(str(received["value"])) == Decimal("135968") and received["rule"] == "fields:budget.received:clause:uncertain"
+    assert rec["budget"]["full_year"] is None
+
+
+def test_a_departments_income_from_the_finance_bureau_is_money_received(tmp_path):
+    rec = record(tmp_path, "二、部门整体收入支出情况\n2020年度市级财政拨款收入64.02万元，其中：一般公共预算收入64.02万元。\n")
+    received = fact(rec, "budget", "received")
+    assert Decimal(str(received["value"])) == Decimal("640200") and received["rule"] == "fields:budget.received:uncertain"
+    rec = record(tmp_path, "二、预算情况\n2021年年初预算财政拨款收入80万元。\n", name="planned.txt")
+    assert rec["budget"]["received"] is None
+
+
+def test_a_grade_in_the_cell_after_its_label_one_cell_per_line(tmp_path):
+    rec = record(tmp_path, "自评得分 |\n87.5 |\n自评等级 |\n良好 |\n")
+    grade = fact(rec, "score", "grade")
+    assert grade["value"] == "良" and grade["evidence"]["quote"] == "良好" and grade["evidence"]["block"] == 3
+    assert Decimal(str(fact(rec, "score", "total")["value"])) == Decimal("87.5")
+    # a column of grade words under 等级 lists a scheme, not the report's grade; so does a grade with its band
+    rec = record(tmp_path, "评分标准\n等级\n优\n良\n中\n差\n", name="scheme.txt")
+    assert rec["score"]["grade"] is None
+    rec = record(tmp_path, "评分标准\n评价等级 | 优 | 90分（含）以上\n评价等级 | 良 | 80-90分\n", name="bands.txt")
+    assert rec["score"]["grade"] is None
+    # the score and the grade on one row, each after its label
+    rec = record(tmp_path, "四、评价结论\n绩效评价得分 | 86.5 | 评价等级 | 良\n", name="row.txt")
+    assert fact(rec, "score", "grade")["value"] == "良" and Decimal(str(fact(rec, "score", "total")["value"])) == Decimal("86.5")
+
+
+def test_the_units_own_grade_cell_beside_the_evaluators_grade_is_no_contradiction(tmp_path):
+    text = "某项目绩效评价报告\n评价分值：86.5分，评价等级：良\n单位自评情况 |\n自评分值 |\n100 |\n自评等级 |\n优 |\n"
+    rec = record(tmp_path, text)
+    assert fact(rec, "score", "grade")["value"] == "良"  # the evaluator's, stated first
+    assert {m["value"] for m in fact(rec, "score", "grade")["mentions"]} == {"良", "优"}
+    assert not findings(rec, "GRADE-TEXT-TOTAL")
+
+
 def test_a_label_wrapped_over_two_cells(tmp_path):
     rec = record(tmp_path, "自评等级 |\n良 |\n各级资金 投入总数 |\n88.60 |\n抽查资金总数 |\n88.60 |\n")
     budget = fact(rec, "budget", "full_year")

@@ -90,7 +90,10 @@ def _self_and_review(ctx: Context, mentions: list[dict], rule: CheckRule) -> boo
         words = m.get("text") or ev.get("quote") or ""
         if ctx.doc is not None and 0 <= ev.get("block", -1) < len(ctx.doc.blocks):
             v = view(ctx.doc.blocks[ev["block"]])  # (自評等級 in traditional script reads as 自评等级)
-            words = v.text[max(0, v.at(ev["start"]) - 8) : v.at(ev["end"])]  # "自评等级为优"
+            start = v.at(ev["start"])
+            words = v.text[max(0, start - 8) : v.at(ev["end"])]  # "自评等级为优"
+            if start < 8 and ev["block"] > 0:  # a cell under its label's: "自评等级 |" then "优 |"
+                words = view(ctx.doc.blocks[ev["block"] - 1]).text[-(8 - start) :] + words
         if regex.search(rule.params["self_words"], words):
             return "self"
         return "review" if regex.search(rule.params["review_words"], words) else "any"

@@ -87,6 +87,7 @@ class ClauseRoles(BaseModel):
     min_total: int  # the least score read as a total this way
     scale_aside: str  # the form's scale in brackets right after a score ("（满分100分）"): no veto word
     scale_before: str  # between a score word and a figure: the figure is the word's scale ("综合得分（100分）")
+    attributive: str  # after a role word: the word only qualifies the money, the clause's verb comes before it
     roles: list[Role]
     veto: str  # words that make the amount a difference, a part, a plan or a price, not the field's
     examples: list[FieldExample | dict]
@@ -111,6 +112,7 @@ class Structure(BaseModel):
     project_item: str  # a line reporting one project of several; its name in group 1, 2 or 3
     list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
+    breakdown_heads: str  # a cell after a label that heads its breakdown's columns ("其中:中央财政 | 省财政 | 其他")
 
 
 @schema("fields.yaml")
@@ -139,6 +141,10 @@ class FieldRules(BaseModel):
         return regex.compile(self.structure.whole_column)
 
     @cached_property
+    def breakdown_heads_rx(self) -> regex.Pattern:
+        return regex.compile(self.structure.breakdown_heads)
+
+    @cached_property
     def any_label(self) -> regex.Pattern:
         return regex.compile("|".join(f"(?:{lab.pattern})" for f in self.fields for lab in f.labels))
 
@@ -159,6 +165,7 @@ class FieldRules(BaseModel):
             **{f"role_gap_veto{i}": regex.compile(role.gap_veto) for i, role in enumerate(c.roles) if role.gap_veto},
             "scale_aside": regex.compile(c.scale_aside),
             "scale_before": regex.compile(c.scale_before),
+            "attributive": regex.compile(c.attributive),
         }
         return out
 
@@ -595,7 +602,7 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
                 out.append(Mention(fund.field, q.yuan, text[start : q.end].strip(), Evidence.of(block, start + len(prefix) - len(prefix.lstrip()), q.end), f"fields:{fund.field}:fund:uncertain", fund.rank))
             continue
         last = hits[-1]
-        if len(hits) > 1 and _ATTRIBUTIVE.match(prefix, last.end()):
+        if len(hits) > 1 and own["attributive"].match(prefix, last.end()):
             # "共收到上级拨付的福利彩票公益金6万元": a role word before 的 only qualifies the money; the
             # clause's verb is the one before it
             last = hits[-2]
@@ -644,9 +651,6 @@ def _other_role_after_comma(gap: str, field: str, r: FieldRules) -> bool:
         return False
     hits = list(r.role_rx[1].finditer(gap, comma + 1))
     return bool(hits) and r.clause_roles.roles[int(hits[-1].lastgroup[1:])].field != field
-
-
-_ATTRIBUTIVE = regex.compile(r"\s*的")
 
 
 def _other_money(key: str, start: int, pos: int, r: FieldRules) -> bool:
@@ -808,6 +812,17 @@ def _header_row(cells: list) -> bool:
     return len(cells) >= 3 and not any(_DIGIT.search(t.key) for t in cells)
 
 
+def _breakdown_heads(toks: list, j: int, r: FieldRules) -> int:
+    """How many cells from ``toks[j]`` on head the columns of the label's breakdown, printed between the
+    label and its figures ("计划投资额 (万元) | 其中:中央财政 | 省财政 | 市县财政 | 其他 | 60.00 | 60.00"): the
+    first figure after them is the label's whole. The first must open the breakdown (其中), and the run must
+    end at a figure."""
+    k = j
+    while k < len(toks) and k - j < 8 and r.breakdown_heads_rx.fullmatch(toks[k].key.strip()) and (k > j or toks[k].key.lstrip().startswith("其中")):
+        k += 1
+    return k - j if k > j and k < len(toks) and _VALUE_CELL.fullmatch(toks[k].key) else 0
+
+
 def _whole_column_above(toks: list, i: int, r: FieldRules) -> str | None:
     """When the table's header above the row that ``toks[i]`` labels opens its figures' columns with a
     whole's (合计, 总计), the unit it states ("项目资金（万元）") or 万元; else None. The header is the nearest
@@ -870,6 +885,10 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
             j += 1
         if j >= len(toks):
             continue
+        heads = _breakdown_heads(toks, j, r)
+        j += heads
+        if j >= len(toks):
+            continue
         v = toks[j]
         value_text = v.text
         glued = _UNIT_THEN_VALUE.fullmatch(v.key)
@@ -877,7 +896,7 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
             unit, value_text = glued.group("unit"), glued.group("value")  # the unit's cell and the value's, run together
         elif not _VALUE_CELL.fullmatch(v.key):
             continue
-        if j + 1 < len(toks) and _VALUE_CELL.fullmatch(toks[j + 1].key):
+        if j + 1 < len(toks) and _VALUE_CELL.fullmatch(toks[j + 1].key) and not heads:
             # a label before a row of figures heads several columns (年度, 预算, 决算 …), not one; unless the
             # columns' first heading is their whole ("项目资金（万元）| 合计 | 中央财政 | 省财政 …"): the row's
             # first figure, which no blank cell can shift, is then the label's
@@ -905,7 +924,9 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
             value = _value(cand, f.kind)
             if value is None or (f.max is not None and value > f.max):
                 continue
-            rule = f"fields:{f.id}:cell" if lab.certain else f"fields:{f.id}:cell:uncertain"
+            # (after its breakdown's headings the first figure is the whole only when the form prints it: a
+            # blank total cell would leave the first part's figure there)
+            rule = f"fields:{f.id}:cell" if lab.certain and not heads else f"fields:{f.id}:cell:uncertain"
             out.append(Mention(f.id, value, f"{t.text} {v.text}", v.evidence(), rule, lab.rank))
             break
     return out

@@ -103,6 +103,7 @@ class TotalRules(BaseModel):
     pattern: str
     scale_pattern: str  # a row label that is the total only beside the form's scale: "合计 | 100 | 94.5"
     grade_label: str
+    grade_band: str  # a cell after a grade word that bounds its scores: the row is a scheme's, not a claim
     cell_label: str
 
 
@@ -157,6 +158,7 @@ class TableRules(BaseModel):
             "glued_cut": regex.compile(self.indicators.glued_stream.name_cut),
             "glued_lead": regex.compile(self.indicators.glued_stream.name_lead),
             "grade_label": regex.compile(self.total.grade_label),
+            "grade_band": regex.compile(self.total.grade_band),
             "total_cell_label": regex.compile(self.total.cell_label),
             "grade": regex.compile("|".join(sorted(map(regex.escape, self.grades.words), key=len, reverse=True))),
             "empty": regex.compile(self.empty),
@@ -828,17 +830,35 @@ def grade_word(text: str, r: TableRules | None = None) -> str | None:
     return r.grades.words.get(text)
 
 
+def _cells(line: list[Tok]) -> list[Tok]:
+    return [t for t in line if t.key.strip() and t.key != "|"]
+
+
 def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[Mention]:
     """总分 | 100 | 96.84 | 自评等级 | 优 ; 总分 100 98.41 ; 总分10099.9优."""
     r = r or rules()
     out: list[Mention] = []
     for i, line in enumerate(lines):
-        toks = [t for t in line if t.key.strip() and t.key != "|"]
+        toks = _cells(line)
         if not toks:
             continue
-        if len(toks) == 2 and r.rx["grade_label"].fullmatch(toks[0].key.rstrip("：:")) and toks[1].key in r.grades.words:
-            # the grade on a row of its own after the total: "自评等级 | 优"
-            out.append(Mention("score.grade", r.grades.words[toks[1].key], toks[1].text, toks[1].evidence(), "tables:total:grade", 5))
+        graded = [k + 1 for k in range(len(toks) - 1) if r.rx["grade_label"].fullmatch(toks[k].key.rstrip("：:"))
+                  and toks[k + 1].key in r.grades.words
+                  and not (k + 2 < len(toks) and (toks[k + 2].key in r.grades.words or r.rx["grade_band"].search(toks[k + 2].key)))]
+        if graded and not r.rx["total"].match(toks[0].key):
+            # the grade in the cell after its label: "自评等级 | 优", "绩效评价得分 | 86.5 | 评价等级 | 良" (not
+            # "等级 | 优 | 良 | 中" or "评价等级 | 优 | 90分以上", a scheme's)
+            g = toks[graded[0]]
+            out.append(Mention("score.grade", r.grades.words[g.key], g.text, g.evidence(), "tables:total:grade", 5))
+            if len(toks) == 2:
+                continue
+        if len(toks) == 1 and r.rx["grade_label"].fullmatch(toks[0].key.rstrip("：:")):
+            # one cell per line: "自评等级 |" then "优 |"; not a column of grade words ("等级 | 优 | 良 | 中"),
+            # which lists a scheme. Ranked as a claim in prose, not as a row that holds label and grade: in a
+            # third party's report the unit's 自评等级 cell stands beside the evaluator's 评价等级, stated first
+            nxt, after = (_cells(lines[k]) if k < len(lines) else [] for k in (i + 1, i + 2))
+            if len(nxt) == 1 and nxt[0].key in r.grades.words and not (len(after) == 1 and after[0].key in r.grades.words):
+                out.append(Mention("score.grade", r.grades.words[nxt[0].key], nxt[0].text, nxt[0].evidence(), "tables:total:grade", 10))
             continue
         if not r.rx["total"].match(toks[0].key):
             # a space-flattened form runs its rows together on one line: "… 满意度 8 6 总分 100 78 评价等次 中"
