@@ -20,6 +20,7 @@ own syntax, case-insensitive matching) requires nothing and is always run.
 from __future__ import annotations
 
 import re
+import weakref
 from bisect import bisect_left
 from functools import lru_cache
 from re import _constants as C  # noqa: PLC2701 - the stdlib's own parse tree of a pattern
@@ -306,6 +307,18 @@ def alternation_spans(patterns: list, candidates: list[int], text: str) -> list[
     return out
 
 
+def compile_all() -> int:
+    """Compile every pattern of every :class:`LazyPatterns` made so far; the number compiled now. A batch
+    worker does this before its first document: there the cost is start-up, not the first report's time."""
+    done = 0
+    for table in list(_LAZY):
+        for i, rx in enumerate(table._compiled):
+            if rx is None:
+                table[i]
+                done += 1
+    return done
+
+
 class LazyPatterns:
     """Patterns compiled the first time one is asked for. Beside a :class:`Prefilter` of the same patterns a
     pattern whose words no text has held yet has cost nothing: the ``regex`` module parses a pattern in
@@ -315,6 +328,7 @@ class LazyPatterns:
     def __init__(self, patterns: list[str]):
         self.patterns = patterns
         self._compiled: list = [None] * len(patterns)
+        _LAZY.add(self)
 
     def __len__(self) -> int:
         return len(self.patterns)
@@ -329,3 +343,6 @@ class LazyPatterns:
 
     def __iter__(self):
         return (self[i] for i in range(len(self.patterns)))
+
+
+_LAZY: weakref.WeakSet[LazyPatterns] = weakref.WeakSet()

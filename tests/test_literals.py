@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract import labelled
-from pipeline.literals import Prefilter, alternation_spans, may_match, required
+from pipeline.literals import LazyPatterns, Prefilter, alternation_spans, compile_all, may_match, required
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,3 +124,13 @@ def test_the_regex_module_own_groups_and_anchor_are_read_without_them() -> None:
     assert required(r"\G[，,]\s*完成") == (frozenset({"完成"}), frozenset({"，", ","}))
     assert required(r"[(?P<x>]\G预算") == (frozenset({"预算"}), frozenset("(?P<x>"))  # a set is left as it is
     assert required(r"(?P<t>预算)(?|a|b)") == ()  # anything else of the regex module's still requires nothing
+
+
+def test_compile_all_compiles_what_no_text_reached_yet() -> None:
+    # a batch worker compiles every lazy pattern before its first document (pipeline/batch/worker.py)
+    table = LazyPatterns([r"年初预算\d+", r"全年执行(?:数)?", r"(?<=自评)得分"])
+    assert table[1].pattern == r"全年执行(?:数)?" and table._compiled[0] is None
+    assert compile_all() >= 2
+    assert all(rx is not None for rx in table._compiled)
+    assert table[2].search("自评得分92分").group() == "得分"
+    assert compile_all() == 0  # nothing left

@@ -37,6 +37,9 @@ from pipeline.ruleset import RulesError
 
 log = logging.getLogger(__name__)
 
+# from this many documents to process, the parent compiles every prose rule before forking the workers
+# (once, instead of in each worker as its documents reach them)
+COMPILE_ALL_FROM = 16
 SPOOL = ".records.jsonl"  # in the staging folder; removed before the swap
 _LINT_PASSED: set[str] = set()  # rules+code versions linted clean in this process
 
@@ -333,7 +336,8 @@ def _process_all(
                 engine = ClusterEngine(cluster, cfg)
                 summary.workers = engine.size
             else:
-                warm_up(stage)
+                # a few documents reach few of the prose rules: compiling them all would cost more than it saves
+                warm_up(stage, every_pattern=len(tasks) >= COMPILE_ALL_FROM)
                 summary.workers = min(summary.workers, len(tasks))
                 gc.freeze()  # keep the warm objects out of the collector, so forked workers share their pages
                 engine = WorkerPool(summary.workers, cfg)

@@ -259,17 +259,29 @@ def _warm_fresh() -> None:
     """A worker started fresh (spawned, not forked from a warm parent) loads the rules, the segmenter and
     the models before it says it is ready: its start-up, seconds on a busy machine, is no document's time."""
     with tempfile.TemporaryDirectory(prefix="jixiao-warm-") as tmp:
-        warm_up(Path(tmp))
+        warm_up(Path(tmp), every_pattern=True)
 
 
+# a sample in the shapes most reports take (prose, the funds table, indicator rows): the patterns and
+# tables a first document reaches are built here, before the worker says it is ready
 _WARM_UP = (
     "2023年度某项目支出绩效自评报告\n一、基本情况\n"
-    "年初预算数为100万元，全年执行数95万元，预算执行率为95%。\n自评得分为92分，等级为“优”。\n"
+    "年初预算数为100万元，全年执行数95万元，预算执行率为95%。其中中央资金60万元，县级配套40万元，已全部拨付到位。\n"
+    "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分\n"
+    "年度资金总额 | 100 | 100 | 95 | 10 | 95% | 9.5\n"
+    "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因\n"
+    "产出指标 | 数量指标 | 培训人数 | ≥200人 | 210人 | 20 | 20 |\n"
+    "满意度指标 | 服务对象满意度指标 | 受益群众满意度 | ≥90% | 95% | 10 | 10 |\n"
+    "二、绩效目标完成情况\n数量指标：完成培训210人次，目标200人次，得20分。\n"
+    "自评得分为92分，等级为“优”。\n三、存在的问题及改进措施\n资金支付进度偏慢。下一步将加快支付进度。\n"
 )
 
 
-def warm_up(stage: Path) -> None:
-    """Load rules, segmenter and models once in the process that forks the workers, so each starts warm."""
+def warm_up(stage: Path, every_pattern: bool = True) -> None:
+    """Load rules, segmenter and models once in the process that forks the workers, so each starts warm.
+    With ``every_pattern``, compile the prose rules no sample reaches too (seconds with the ``regex``
+    module's parser, which each forked worker would otherwise pay again on its own documents)."""
+    from pipeline import literals
     from pipeline.extract import words
     from pipeline.parse import parse_file
     from pipeline.record import extract_record
@@ -279,6 +291,8 @@ def warm_up(stage: Path) -> None:
         sample.write_text(_WARM_UP, encoding="utf-8")
         parsed = parse_file(sample)
         extract_record(parsed)
+        if every_pattern:
+            literals.compile_all()
         words.load()  # the sample needs no segmenting, most reports do
         from pipeline.checks.across import passages_for
 
