@@ -1,7 +1,8 @@
 """Plain text and HTML-saved-as-text reports.
 
 Encodings: UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK, else whatever charset-normalizer
-finds with confidence. Each non-empty line becomes a block located by its line number (from 1); runs of
+finds with confidence. Each non-empty line becomes a block located by its line number (from 1), a paragraph
+broken at a fixed width (a PDF saved as text) joined back first (:mod:`pipeline.readers.wrapped`); runs of
 lines that are rows of a ``|``-separated or tab-separated table become one table block whose raw text is
 those lines as printed, with each cell's offsets into it. HTML goes to :mod:`pipeline.readers.html`.
 """
@@ -17,6 +18,7 @@ from charset_normalizer import from_bytes
 from pipeline.document import Block, Cell, Document
 from pipeline.errors import ReadError
 from pipeline.limits import Limits
+from pipeline.readers.wrapped import join_wrapped
 
 _HTML_START = regex.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|table)\b", regex.I | regex.S)
 _TAG = regex.compile(r"</?(?:p|div|br|table|tr|td|span|body|html|h[1-6])\b[^>]*>", regex.I)
@@ -162,6 +164,9 @@ def _table_sep(line: str) -> str | None:
 
 def split_lines(doc: Document, text: str, limits: Limits) -> None:
     lines = text.splitlines()
+    for number, line in enumerate(lines, start=1):
+        if len(line) > limits.max_line_chars:
+            raise ReadError("E_TXT_LINE_TOO_LONG", f"line {number} has {len(line)} characters")
     run: list[tuple[int, str]] = []
     run_sep: str | None = None
     pending: tuple[int, str] | None = None  # a line ending inside a quotation, waiting for the line that closes it
@@ -175,9 +180,7 @@ def split_lines(doc: Document, text: str, limits: Limits) -> None:
                 doc.add("paragraph", line, loc={"line": number})
         run, run_sep = [], None
 
-    for number, line in enumerate(lines, start=1):
-        if len(line) > limits.max_line_chars:
-            raise ReadError("E_TXT_LINE_TOO_LONG", f"line {number} has {len(line)} characters")
+    for number, line in join_wrapped(lines):  # a paragraph the file broke at a fixed width is one line again
         if pending is not None:
             first, start = pending
             pending = None

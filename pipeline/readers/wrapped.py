@@ -1,0 +1,85 @@
+"""Paragraphs a text file breaks at a fixed width, joined back into one line each.
+
+A PDF saved as text (pdftotext, a doc-sharing site's copy) ends every line where the page's line ended:
+"…年中调整预算为 1781.86 万" then "元，比年初预算增加…". Read line by line, a label and its figure, or a figure
+and its unit, fall into two blocks, and a sum stated over a paragraph is cut into pieces. Such a file is
+recognised by its lines: most of its prose lines fill the same width (display width, a CJK character counting
+two columns), which text written a paragraph per line never does. In such a file a line that fills the width
+and does not end a sentence goes on in the next line, unless that one opens a heading or an item.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import regex
+
+# a prose line: at least this many characters, not a row of cells (runs of spaces, | or tabs between them)
+_MIN_CHARS = 8
+_CELLS = regex.compile(r"\S(?:\s{2,}|\t)\S|\|")
+# the file is wrapped when at least this share of at least this many prose lines fill its width (within
+# _SLACK columns below it: a line may end before a word or a number that did not fit), and the width is a
+# page's, not a table column's
+_SHARE = 0.6
+_MIN_LINES = 8
+_SLACK = 8
+_MIN_WIDTH, _MAX_WIDTH = 40, 200
+# a line ending so ends its sentence (or its heading); a line starting so opens a heading, an item or a page
+# furniture line
+_ENDS = regex.compile(r"[。！？!?；;：:]\s*$")
+_OPENS = regex.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]"
+    r"|第[一二三四五六七八九十\d]+[章节条部分页]|[—–-]\s*\d+\s*[—–-]\s*$)"
+)
+
+
+def display_width(line: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _prose(line: str) -> bool:
+    s = line.strip()
+    return len(s) >= _MIN_CHARS and not _CELLS.search(s)
+
+
+def wrap_width(lines: list[str]) -> int | None:
+    """The width the file's prose lines were broken at, or None when they were not broken at one."""
+    widths = sorted(display_width(line.rstrip()) for line in lines if _prose(line))
+    if len(widths) < _MIN_LINES:
+        return None
+    width = widths[int(0.9 * (len(widths) - 1))]
+    if not _MIN_WIDTH <= width <= _MAX_WIDTH:
+        return None
+    full = sum(1 for w in widths if width - _SLACK <= w <= width + 2)
+    return width if full >= _SHARE * len(widths) else None
+
+
+def join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
+    """The file's lines as ``(first line number, text)``, a wrapped paragraph's lines joined into one."""
+    numbered = list(enumerate(lines, start=1))
+    width = wrap_width(lines)
+    if width is None:
+        return numbered
+    out: list[tuple[int, str]] = []
+    last = ""  # the physical line the last entry ends with: it must fill the width for the next to go on
+    for number, line in numbered:
+        if out and _goes_on(last, line, width):
+            first, prev = out[-1]
+            out[-1] = (first, _join(prev.rstrip(), line.strip()))
+        else:
+            out.append((number, line))
+        last = line
+    return out
+
+
+def _goes_on(last: str, line: str, width: int) -> bool:
+    return (
+        _prose(last) and _prose(line) and display_width(last.rstrip()) >= width - _SLACK
+        and not _ENDS.search(last) and not _OPENS.match(line)
+    )
+
+
+def _join(prev: str, line: str) -> str:
+    # words of a Latin script keep their space; Chinese and figures run on ("1781.86 万" + "元")
+    latin = prev[-1:].isascii() and prev[-1:].isalpha() and line[:1].isascii() and line[:1].isalpha()
+    return prev + (" " if latin else "") + line

@@ -1,0 +1,77 @@
+"""A report saved from a PDF as text (every line broken at the page's width) reads as the report itself."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from helpers import SEED000, SEED001
+from pipeline.parse import parse_file
+from pipeline.readers.wrapped import display_width, join_wrapped, wrap_width
+from pipeline.record import extract_record
+
+
+def hard_wrap(text: str, width: int) -> str:
+    """Each line cut where ``width`` display columns are full, as pdftotext cuts a page's lines."""
+    out = []
+    for line in text.splitlines():
+        cur = ""
+        for ch in line:
+            if display_width(cur + ch) > width:
+                out.append(cur)
+                cur = ""
+            cur += ch
+        out.append(cur)
+    return "\n".join(out) + "\n"
+
+
+def _figures(rec: dict) -> dict:
+    facts = {**rec["budget"], "total": rec["score"]["total"], "grade": rec["score"]["grade"]}
+    return {k: (v or {}).get("value") for k, v in facts.items()}
+
+
+def test_a_seed_broken_at_a_pages_width_reads_as_the_seed(tmp_path: Path) -> None:
+    for seed in (SEED000, SEED001):
+        text = seed.with_suffix(".txt").read_text(encoding="utf-8")
+        path = tmp_path / f"{seed.stem}_wrapped.txt"
+        path.write_text(hard_wrap(text, 60), encoding="utf-8")
+        assert wrap_width(path.read_text(encoding="utf-8").splitlines()) is not None
+        wrapped, whole = extract_record(parse_file(path)), extract_record(parse_file(seed.with_suffix(".txt")))
+        assert _figures(wrapped) == _figures(whole)
+        assert wrapped["meta"]["year"] == whole["meta"]["year"]
+
+
+def test_a_figure_and_its_unit_on_two_lines_are_one_amount(tmp_path: Path) -> None:
+    body = (
+        "一、项目基本情况\n"
+        "本项目由县农业农村局实施，主要用于全县高标准农田建设的工程监理、验收和后期\n"
+        "管护工作。2023年度年初预算安排资金360.50万元，年中追加预算资金40万元，全年\n"
+        "预算数为400.50万元。截至2023年12月31日，项目全年实际支出资金388.26万\n"
+        "元，预算执行率为96.94%，未执行部分主要为质保金，将于2024年验收后支付给施\n"
+        "工单位。项目按照批复的实施方案推进，已完成全部建设内容并通过县级初步验收，\n"
+        "二、绩效自评结论\n"
+        "经对照评分标准逐项打分，本项目绩效自评得分为93.50分，自评等级为优。项目决\n"
+        "策、过程管理、产出和效益四个方面均达到预期，资金使用规范，群众满意度较高，\n"
+        "工程质量经抽查全部合格，后续管护机制已经建立并落实到村，受益农户反映良好。\n"
+    )
+    path = tmp_path / "wrapped.txt"
+    path.write_text("2023年度高标准农田建设项目绩效自评报告\n" + body, encoding="utf-8")
+    rec = extract_record(parse_file(path))
+    b = rec["budget"]
+    assert Decimal(str(b["initial"]["value"])) == Decimal("3605000")
+    assert Decimal(str(b["full_year"]["value"])) == Decimal("4005000")
+    spent = b["spent"]
+    assert Decimal(str(spent["value"])) == Decimal("3882600") and spent["evidence"]["quote"].endswith("388.26万元")
+    assert Decimal(str(b["execution_rate"]["value"])) == Decimal("96.94")
+    assert Decimal(str(rec["score"]["total"]["value"])) == Decimal("93.5") and rec["score"]["grade"]["value"] == "优"
+    # the paragraph is one block, located by its first line; the heading after it stays a line of its own
+    doc = parse_file(path).doc
+    para = next(blk for blk in doc.blocks if "388.26" in blk.text)
+    assert para.loc == {"line": 3} and "全年预算数为400.50万元" in para.text
+    assert any(blk.text == "二、绩效自评结论" for blk in doc.blocks)
+
+
+def test_a_paragraph_per_line_is_left_as_it_is() -> None:
+    lines = SEED001.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
+    assert wrap_width(lines) is None
+    assert join_wrapped(lines) == list(enumerate(lines, start=1))
