@@ -1,0 +1,83 @@
+"""The real-text set's tuning half rewritten in layouts real files take, scored as `make eval-real` scores it.
+
+A page's wording is what it is; its layout depends on how it reached the auditor (a site's table flattened
+to spaces or to one cell per line, a PDF saved as text with its lines broken at the page's width). Each
+layout rewrites every tuning-half text and scores it against the same gold, so a drop names a layout the
+readers do not undo. Only the tuning half: the test half is measured as it is, never rewritten to tune on.
+
+    python scripts/realset_layouts.py                 # every layout
+    python scripts/realset_layouts.py wrapped-72      # some of them
+
+Needs the texts (tests/data/realset/texts/, git-ignored; `python scripts/realset.py check`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import regex
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import evaluate  # noqa: E402
+
+REALSET = ROOT / "tests" / "data" / "realset"
+_CELL_SEP = regex.compile(r"[ \t]*\|[ \t]*")
+
+
+def hard_wrap(text: str, width: int) -> str:
+    """Every line cut where ``width`` display columns are full (a CJK character counts two)."""
+    out = []
+    for line in text.split("\n"):
+        cur, used = "", 0
+        for ch in line:
+            w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if used + w > width:
+                out.append(cur)
+                cur, used = "", 0
+            cur += ch
+            used += w
+        out.append(cur)
+    return "\n".join(out)
+
+
+LAYOUTS = {
+    "as-collected": lambda t: t,
+    "cells-two-spaces": lambda t: _CELL_SEP.sub("  ", t),
+    "cells-one-space": lambda t: _CELL_SEP.sub(" ", t),
+    "cells-run-together": lambda t: _CELL_SEP.sub("", t),
+    "cell-per-line": lambda t: _CELL_SEP.sub("\n", t),
+    "blank-line-between-lines": lambda t: t.replace("\n", "\n\n"),
+    "wrapped-72": lambda t: hard_wrap(t, 72),
+}
+
+
+def main(names: list[str]) -> int:
+    texts = REALSET / "texts"
+    sources = [json.loads(x) for x in (REALSET / "sources.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    ids = {r["id"] for r in sources if r["split"] == "tune"} & {p.stem for p in texts.glob("*.txt")}
+    if not ids:
+        print(f"no texts in {texts}: run `python scripts/realset.py check` to see how to restore them")
+        return 1
+    gold = REALSET / "gold.jsonl"
+    print(f"tuning half, {len(ids)} excerpts present")
+    for name in names or list(LAYOUTS):
+        with tempfile.TemporaryDirectory(prefix="jixiao-layout-") as tmp:
+            for i in ids:
+                (Path(tmp) / f"{i}.txt").write_text(LAYOUTS[name]((texts / f"{i}.txt").read_text(encoding="utf-8")), encoding="utf-8")
+            records = evaluate.extract_devset(gold, Path(tmp), ids)
+        res, found = evaluate.score(gold, records, ids), evaluate.score_findings(gold, records, ids)
+        recall, precision = res.totals(evaluate.HEADLINE)
+        flagged = len({i for i, _ in found.clean_errors})
+        print(f"{name:26} recall {recall:.3f} precision {precision:.3f}  contradictions {found.found}/{found.planted}"
+              f"  error findings on consistent {flagged}  warnings there {len(found.clean_warnings)}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
