@@ -1,7 +1,8 @@
 """The real-text set's tuning half rewritten in layouts real files take, scored as `make eval-real` scores it.
 
 A page's wording is what it is; its layout depends on how it reached the auditor (a site's table flattened
-to spaces or to one cell per line, a PDF saved as text with its lines broken at the page's width). Each
+to spaces or to one cell per line, a PDF saved as text with its lines broken at the page's width, a copy
+converted to traditional script). Each
 layout rewrites every tuning-half text and scores it against the same gold, so a drop names a layout the
 readers do not undo. Only the tuning half: the test half is measured as it is, never rewritten to tune on.
 
@@ -54,7 +55,15 @@ LAYOUTS = {
     "cell-per-line": lambda t: _CELL_SEP.sub("\n", t),
     "blank-line-between-lines": lambda t: t.replace("\n", "\n\n"),
     "wrapped-72": lambda t: hard_wrap(t, 72),
+    "traditional-script": lambda t: _s2t().convert(t),
 }
+
+
+def _s2t():
+    """Simplified to traditional script (OpenCC's tables, as Hong Kong, Taiwan and many doc-site copies print)."""
+    from opencc import OpenCC
+
+    return OpenCC("s2t")
 
 
 def main(names: list[str]) -> int:
