@@ -75,3 +75,14 @@ def test_a_paragraph_per_line_is_left_as_it_is() -> None:
     lines = SEED001.with_suffix(".txt").read_text(encoding="utf-8").splitlines()
     assert wrap_width(lines) is None
     assert join_wrapped(lines) == list(enumerate(lines, start=1))
+
+
+def test_a_doc_sites_page_list_is_not_a_wrapped_paragraph(tmp_path: Path) -> None:
+    # a copy's list of page images, each line as wide as the next: the page lines open a line of their own
+    lines = []
+    for n in range(1, 9):
+        lines += [f"2022年度某县计划生育服务项目绩效自评报告全文.docx_第{n}页", f"第{n}页 / 共8页"]
+    path = tmp_path / "pages.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    doc = parse_file(path).doc
+    assert [b.text for b in doc.blocks] == lines

@@ -17,11 +17,13 @@ import regex
 # a prose line: at least this many characters, not a row of cells (runs of spaces, | or tabs between them)
 _MIN_CHARS = 8
 _CELLS = regex.compile(r"\S(?:\s{2,}|\t)\S|\|")
-# the file is wrapped when at least this share of at least this many prose lines fill its width (within
-# _SLACK columns below it: a line may end before a word or a number that did not fit), and the width is a
-# page's, not a table column's
-_SHARE = 0.6
-_MIN_LINES = 8
+# the file is wrapped when at least this share of its prose lines, and at least this many, fill its width
+# (within _SLACK columns below it: a line may end before a word or a number that did not fit), and the width
+# is a page's, not a table column's. (Headings, short paragraphs' last lines and a site's furniture keep the
+# share of a wrapped report's lines at its width well under all; a report written a paragraph a line has its
+# widths spread, a few long paragraphs at most near the widest.)
+_SHARE = 0.4
+_MIN_FULL = 6
 _SLACK = 8
 _MIN_WIDTH, _MAX_WIDTH = 40, 200
 # a line ending so ends its sentence (or its heading); a line starting so opens a heading, an item or a page
@@ -45,13 +47,13 @@ def _prose(line: str) -> bool:
 def wrap_width(lines: list[str]) -> int | None:
     """The width the file's prose lines were broken at, or None when they were not broken at one."""
     widths = sorted(display_width(line.rstrip()) for line in lines if _prose(line))
-    if len(widths) < _MIN_LINES:
+    if len(widths) < _MIN_FULL:
         return None
     width = widths[int(0.9 * (len(widths) - 1))]
     if not _MIN_WIDTH <= width <= _MAX_WIDTH:
         return None
     full = sum(1 for w in widths if width - _SLACK <= w <= width + 2)
-    return width if full >= _SHARE * len(widths) else None
+    return width if full >= max(_MIN_FULL, _SHARE * len(widths)) else None
 
 
 def join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
