@@ -86,3 +86,27 @@ def test_a_doc_sites_page_list_is_not_a_wrapped_paragraph(tmp_path: Path) -> Non
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     doc = parse_file(path).doc
     assert [b.text for b in doc.blocks] == lines
+
+
+def test_a_paragraphs_last_piece_and_a_line_ending_on_a_colon_go_on(tmp_path: Path) -> None:
+    # the page broke right before "%。", and a full line ended on 其中：; both pieces belong to the paragraph
+    fill = "项目按计划推进各项工作均已完成资金管理规范" * 3
+    rate = "全年预算执行率为96.94"
+    first = fill[: 30 - len(rate)] + rate  # 30 Chinese characters and digits: as wide as the page below
+    lines = [
+        "2023年度某县农村公路养护项目绩效自评报告",
+        "一、项目基本情况",
+        *(fill[k : k + 30] for k in range(0, 90, 30)),
+        "已全部完成年度养护任务，",
+        "二、资金使用情况",
+    ]
+    body = [fill[:24] + "共下达资金400.50万元，其中：", "中央资金300万元，县级资金100.50万元。"]
+    text = "\n".join(lines + [fill[:30], fill[:30], first, "%。"] + body + [fill[:30], "。"]) + "\n"
+    path = tmp_path / "pieces.txt"
+    path.write_text(text, encoding="utf-8")
+    assert wrap_width(text.splitlines()) is not None
+    blocks = [b.text for b in parse_file(path).doc.blocks]
+    assert any(b.endswith(rate + "%。") for b in blocks)
+    assert any("共下达资金400.50万元，其中：中央资金300万元，县级资金100.50万元。" in b for b in blocks)
+    rec = extract_record(parse_file(path))
+    assert Decimal(str(rec["budget"]["execution_rate"]["value"])) == Decimal("96.94")

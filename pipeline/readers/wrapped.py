@@ -27,9 +27,9 @@ _SHARE = 0.4
 _MIN_FULL = 6
 _SLACK = 8
 _MIN_WIDTH, _MAX_WIDTH = 40, 200
-# a line ending so ends its sentence (or its heading); a line starting so opens a heading, an item or a page
-# furniture line
-_ENDS = regex.compile(r"[。！？!?；;：:]\s*$")
+# a line ending so ends its paragraph's sentence; a line starting so opens a heading, an item or a page
+# furniture line. (A full line that ends on a colon or a semicolon goes on: "…共1个。其中:" then "行政单位1个,…")
+_ENDS = regex.compile(r"[。！？!?]\s*$")
 _OPENS = regex.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩]"
     r"|第[一二三四五六七八九十\d]+[章节条部分页]|[—–-]\s*\d+\s*[—–-]\s*$)"
@@ -79,9 +79,10 @@ def join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
 
 
 def _goes_on(last: str, line: str, width: int) -> bool:
+    # (the next line may be short: a paragraph's last piece, down to "%。")
     return (
-        _prose(last) and _prose(line) and display_width(last.rstrip()) >= width - _SLACK
-        and not _ENDS.search(last) and not _OPENS.match(line)
+        _prose(last) and bool(line.strip()) and not _CELLS.search(line.strip())
+        and display_width(last.rstrip()) >= width - _SLACK and not _ENDS.search(last) and not _OPENS.match(line)
     )
 
 
