@@ -110,3 +110,11 @@ def test_a_paragraphs_last_piece_and_a_line_ending_on_a_colon_go_on(tmp_path: Pa
     assert any("共下达资金400.50万元，其中：中央资金300万元，县级资金100.50万元。" in b for b in blocks)
     rec = extract_record(parse_file(path))
     assert Decimal(str(rec["budget"]["execution_rate"]["value"])) == Decimal("96.94")
+
+
+def test_a_joined_paragraph_is_no_longer_than_a_line_may_be() -> None:
+    # full lines and no full stop: without a bound the whole file would be one block
+    lines = ["年初预算数为一百万元全年执行数为九十五万元执行率为百分之九十五" * 2] * 40
+    joined = join_wrapped(lines, max_chars=500)
+    assert len(joined) > 1 and all(len(text) < 500 for _, text in joined)
+    assert "".join(text for _, text in joined) == "".join(lines)

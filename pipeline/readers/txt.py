@@ -180,7 +180,7 @@ def split_lines(doc: Document, text: str, limits: Limits) -> None:
                 doc.add("paragraph", line, loc={"line": number})
         run, run_sep = [], None
 
-    for number, line in join_wrapped(lines):  # a paragraph the file broke at a fixed width is one line again
+    for number, line in join_wrapped(lines, limits.max_line_chars):  # a paragraph broken at a fixed width is one line again
         if pending is not None:
             first, start = pending
             pending = None

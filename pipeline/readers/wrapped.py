@@ -3,9 +3,11 @@
 A PDF saved as text (pdftotext, a doc-sharing site's copy) ends every line where the page's line ended:
 "…年中调整预算为 1781.86 万" then "元，比年初预算增加…". Read line by line, a label and its figure, or a figure
 and its unit, fall into two blocks, and a sum stated over a paragraph is cut into pieces. Such a file is
-recognised by its lines: most of its prose lines fill the same width (display width, a CJK character counting
-two columns: :func:`display_width`), which text written a paragraph per line never does. In such a file a line that fills the width
-and does not end a sentence goes on in the next line, unless that one opens a heading or an item.
+recognised by its lines: many of its prose lines fill the same width (a Chinese character counting two
+columns: :func:`display_width`), which text written a paragraph per line does not do. In such a file a line
+that fills the width and does not end a sentence goes on in the next line, unless that one opens a heading,
+an item or a page line. A joined paragraph is no longer than a line may be (the reader's limit), so that a
+file of full lines without a full stop is not one block.
 """
 
 from __future__ import annotations
@@ -60,8 +62,9 @@ def wrap_width(lines: list[str]) -> int | None:
     return width if full >= max(_MIN_FULL, _SHARE * len(widths)) else None
 
 
-def join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
-    """The file's lines as ``(first line number, text)``, a wrapped paragraph's lines joined into one."""
+def join_wrapped(lines: list[str], max_chars: int | None = None) -> list[tuple[int, str]]:
+    """The file's lines as ``(first line number, text)``, a wrapped paragraph's lines joined into one (of at
+    most ``max_chars``)."""
     numbered = list(enumerate(lines, start=1))
     width = wrap_width(lines)
     if width is None:
@@ -69,7 +72,7 @@ def join_wrapped(lines: list[str]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     last = ""  # the physical line the last entry ends with: it must fill the width for the next to go on
     for number, line in numbered:
-        if out and _goes_on(last, line, width):
+        if out and _goes_on(last, line, width) and (max_chars is None or len(out[-1][1]) + len(line) < max_chars):
             first, prev = out[-1]
             out[-1] = (first, _join(prev.rstrip(), line.strip()))
         else:
