@@ -55,6 +55,7 @@ LAYOUTS = {
     "cell-per-line": lambda t: _CELL_SEP.sub("\n", t),
     "blank-line-between-lines": lambda t: t.replace("\n", "\n\n"),
     "wrapped-72": lambda t: hard_wrap(t, 72),
+    "wrapped-72-double-spaced": lambda t: hard_wrap(t, 72).replace("\n", "\n\n"),
     "traditional-script": lambda t: _s2t().convert(t),
 }
 

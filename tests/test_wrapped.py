@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from helpers import SEED000, SEED001
 from pipeline.parse import parse_file
 from pipeline.readers.wrapped import display_width, join_wrapped, wrap_width
@@ -30,11 +32,12 @@ def _figures(rec: dict) -> dict:
     return {k: (v or {}).get("value") for k, v in facts.items()}
 
 
-def test_a_seed_broken_at_a_pages_width_reads_as_the_seed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("spacing", ["\n", "\n\n"])  # as printed, and a copy with a blank line after every line
+def test_a_seed_broken_at_a_pages_width_reads_as_the_seed(tmp_path: Path, spacing: str) -> None:
     for seed in (SEED000, SEED001):
         text = seed.with_suffix(".txt").read_text(encoding="utf-8")
         path = tmp_path / f"{seed.stem}_wrapped.txt"
-        path.write_text(hard_wrap(text, 60), encoding="utf-8")
+        path.write_text(hard_wrap(text, 60).replace("\n", spacing), encoding="utf-8")
         assert wrap_width(path.read_text(encoding="utf-8").splitlines()) is not None
         wrapped, whole = extract_record(parse_file(path)), extract_record(parse_file(seed.with_suffix(".txt")))
         assert _figures(wrapped) == _figures(whole)

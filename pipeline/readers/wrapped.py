@@ -6,8 +6,9 @@ and its unit, fall into two blocks, and a sum stated over a paragraph is cut int
 recognised by its lines: many of its prose lines fill the same width (a Chinese character counting two
 columns: :func:`display_width`), which text written a paragraph per line does not do. In such a file a line
 that fills the width and does not end a sentence goes on in the next line, unless that one opens a heading,
-an item or a page line. A joined paragraph is no longer than a line may be (the reader's limit), so that a
-file of full lines without a full stop is not one block.
+an item or a page line; in a copy that puts a blank line between every two lines, across that blank line. A
+joined paragraph is no longer than a line may be (the reader's limit), so that a file of full lines without
+a full stop is not one block.
 """
 
 from __future__ import annotations
@@ -69,16 +70,35 @@ def join_wrapped(lines: list[str], max_chars: int | None = None) -> list[tuple[i
     width = wrap_width(lines)
     if width is None:
         return numbered
+    spaced = _double_spaced(lines)
     out: list[tuple[int, str]] = []
     last = ""  # the physical line the last entry ends with: it must fill the width for the next to go on
+    held: tuple[int, str] | None = None  # a double-spaced file's blank line, until the next line shows what it is
     for number, line in numbered:
+        if spaced and not line.strip() and held is None and last.strip():
+            held = (number, line)
+            continue
         if out and _goes_on(last, line, width) and (max_chars is None or len(out[-1][1]) + len(line) < max_chars):
             first, prev = out[-1]
             out[-1] = (first, _join(prev.rstrip(), line.strip()))
         else:
+            if held is not None:
+                out.append(held)
             out.append((number, line))
+        held = None
         last = line
+    if held is not None:
+        out.append(held)
     return out
+
+
+def _double_spaced(lines: list[str]) -> bool:
+    """Whether the file doubles its line spacing (a copy that puts a blank line after every line): hardly two
+    lines follow each other directly, and one blank line stands between most; one blank line then separates
+    lines, not paragraphs (those have more)."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    gaps = [b - a for a, b in zip(filled, filled[1:])]
+    return len(gaps) >= _MIN_FULL and gaps.count(1) <= 0.1 * len(gaps) and gaps.count(2) >= 0.5 * len(gaps)
 
 
 def _goes_on(last: str, line: str, width: int) -> bool:
