@@ -72,6 +72,11 @@ def _closed(tok: Tok) -> Tok:
     return Tok(text, key, tok.block, tok.start, tok.end, tok.line, tok.col)
 
 
+def filled(line: list[Tok]) -> list[Tok]:
+    """A line's cells that hold something: not blank, not a bare ``|`` of a flattened table."""
+    return [t for t in line if t.key.strip() and t.key != "|"]
+
+
 def from_table(tok: Tok) -> bool:
     return tok.block.kind == "table"
 

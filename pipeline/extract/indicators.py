@@ -17,7 +17,7 @@ import regex
 from pydantic import BaseModel
 
 from pipeline.document import Block, Document
-from pipeline.extract.cells import Tok, join_spaced
+from pipeline.extract.cells import Tok, filled, join_spaced
 from pipeline.extract.tables import POINTS, TableRules, column_map, header_columns
 from pipeline.extract.tables import rules as table_rules
 from pipeline.facts import Evidence, Fact, jsonable
@@ -340,7 +340,7 @@ def _levels(toks: list[Tok], r: TableRules) -> tuple[str | None, str | None, Dec
 def _row(toks: list[Tok], r: TableRules, rule: str) -> Indicator | None:
     """One indicator from the tokens that follow the level names, read from the right, or else by its
     target printed over 指标性质 | 指标值 | 度量单位 cells."""
-    toks = [t for t in toks if t.key.strip() and t.key != "|"]
+    toks = filled(toks)
     return _row_from_right(toks, r, rule) or _row_by_target_cells(toks, r, rule)
 
 
@@ -588,7 +588,7 @@ def table_indicators(lines: list[list[Tok]], r: TableRules | None = None) -> lis
     paired, lines = _pair_rows(lines, r)
     out += paired
     for line in _rejoin_wrapped(lines, r):
-        toks = join_spaced([t for t in line if t.key.strip() and t.key != "|"])
+        toks = join_spaced(filled(line))
         if not toks:
             continue
         joined = "".join(t.key for t in toks)
@@ -697,7 +697,7 @@ def _pair_rows(lines: list[list[Tok]], r: TableRules) -> tuple[list[Indicator], 
     level1 = level2 = None
     i = 0
     while i < len(lines):
-        toks = [t for t in lines[i] if t.key.strip() and t.key != "|"]
+        toks = filled(lines[i])
         if len(toks) == 1 and r.rx["level1"].fullmatch(toks[0].key) and not r.rx["level2"].fullmatch(toks[0].key):
             level1, level2 = toks[0].key, None
         elif len(toks) == 1 and r.rx["level2"].fullmatch(toks[0].key):
@@ -705,7 +705,7 @@ def _pair_rows(lines: list[list[Tok]], r: TableRules) -> tuple[list[Indicator], 
         cells: dict[str, Tok] = {}
         j = i + 1
         while j < len(lines):
-            nxt = [t for t in lines[j] if t.key.strip() and t.key != "|"]
+            nxt = filled(lines[j])
             m = _PAIR.fullmatch(nxt[0].key) if len(nxt) == 1 else None
             role = _header_role(m.group("h"), r) if m else None
             if role not in _PAIR_ROLES or role in cells:
@@ -735,8 +735,8 @@ def _rejoin_wrapped(lines: list[list[Tok]], r: TableRules) -> list[list[Tok]]:
     out: list[list[Tok]] = []
     i = 0
     while i < len(lines):
-        line = [t for t in lines[i] if t.key.strip() and t.key != "|"]
-        nxt = [t for t in lines[i + 1] if t.key.strip() and t.key != "|"] if i + 1 < len(lines) else []
+        line = filled(lines[i])
+        nxt = filled(lines[i + 1]) if i + 1 < len(lines) else []
         if line and nxt and line[0].col is None and nxt[0].col is None and not any(_is_number(t) for t in line):
             a, b = line[-1].key, nxt[0].key
             if (rx1.fullmatch(a + b) or rx2.fullmatch(a + b)) and not (rx1.match(b) or rx2.match(b)):
@@ -814,7 +814,7 @@ def _one_cell_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
     template, which says how many figures each row carries and what they are."""
     roles: list[str] = []
     for line in lines:
-        toks = [t for t in line if t.key.strip() and t.key != "|"]
+        toks = filled(line)
         # a header cell wrapped or spaced inside its cell ("年度 指标值") arrives as several tokens
         role = _header_role("".join(t.key for t in toks), r) if 1 <= len(toks) <= 3 else None
         if role is None:
@@ -848,7 +848,7 @@ def _line_header(lines: list[list[Tok]], r: TableRules) -> list[str] | None:
     """The value columns a header printed on one line names, after the indicator's name ("一级指标 二级指标
     三级指标 年初目标值 实际完成值 得分")."""
     for line in lines:
-        toks = [t for t in line if t.key.strip() and t.key != "|"]
+        toks = filled(line)
         if len(toks) < 4:
             continue
         roles = []
@@ -944,7 +944,7 @@ def _cut_rows(toks: list[Tok], r: TableRules) -> list[list[Tok]]:
     is the row's 偏差原因 when another word, the next row's name, follows it. A form whose header names
     extra columns (指标性质, 度量单位) gives rows of varying width once its blank cells are dropped, so the
     rows are not cut by the header's width."""
-    toks = [t for t in toks if t.key.strip() and t.key != "|"]
+    toks = filled(toks)
     rows: list[list[Tok]] = []
     start = i = 0
     while i + 1 < len(toks):

@@ -16,7 +16,7 @@ import regex
 from pydantic import BaseModel
 
 from pipeline.document import Document
-from pipeline.extract.cells import Tok, lines_of
+from pipeline.extract.cells import Tok, filled, lines_of
 from pipeline.facts import Mention
 from pipeline.literals import may_match, required
 from pipeline.quantity import parse_quantity
@@ -830,16 +830,12 @@ def grade_word(text: str, r: TableRules | None = None) -> str | None:
     return r.grades.words.get(text)
 
 
-def _cells(line: list[Tok]) -> list[Tok]:
-    return [t for t in line if t.key.strip() and t.key != "|"]
-
-
 def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[Mention]:
     """总分 | 100 | 96.84 | 自评等级 | 优 ; 总分 100 98.41 ; 总分10099.9优."""
     r = r or rules()
     out: list[Mention] = []
     for i, line in enumerate(lines):
-        toks = _cells(line)
+        toks = filled(line)
         if not toks:
             continue
         graded = [k + 1 for k in range(len(toks) - 1) if r.rx["grade_label"].fullmatch(toks[k].key.rstrip("：:"))
@@ -856,7 +852,7 @@ def total_mentions(lines: list[list[Tok]], r: TableRules | None = None) -> list[
             # one cell per line: "自评等级 |" then "优 |"; not a column of grade words ("等级 | 优 | 良 | 中"),
             # which lists a scheme. Ranked as a claim in prose, not as a row that holds label and grade: in a
             # third party's report the unit's 自评等级 cell stands beside the evaluator's 评价等级, stated first
-            nxt, after = (_cells(lines[k]) if k < len(lines) else [] for k in (i + 1, i + 2))
+            nxt, after = (filled(lines[k]) if k < len(lines) else [] for k in (i + 1, i + 2))
             if len(nxt) == 1 and nxt[0].key in r.grades.words and not (len(after) == 1 and after[0].key in r.grades.words):
                 out.append(Mention("score.grade", r.grades.words[nxt[0].key], nxt[0].text, nxt[0].evidence(), "tables:total:grade", 10))
             continue

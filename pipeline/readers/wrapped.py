@@ -28,6 +28,9 @@ _CELLS = re.compile(r"\s\s|[|\t]")
 # widths spread, a few long paragraphs at most near the widest.)
 _SHARE = 0.4
 _MIN_FULL = 6
+# a file doubles its line spacing when, over at least this many gaps between its lines, hardly any two lines
+# are adjacent and one blank line stands in most gaps
+_MIN_GAPS = 6
 _SLACK = 8
 _MIN_WIDTH, _MAX_WIDTH = 40, 200
 # a line ending so ends its paragraph's sentence; a line starting so opens a heading, an item or a page
@@ -98,7 +101,7 @@ def _double_spaced(lines: list[str]) -> bool:
     lines, not paragraphs (those have more)."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
     gaps = [b - a for a, b in zip(filled, filled[1:])]
-    return len(gaps) >= _MIN_FULL and gaps.count(1) <= 0.1 * len(gaps) and gaps.count(2) >= 0.5 * len(gaps)
+    return len(gaps) >= _MIN_GAPS and gaps.count(1) <= 0.1 * len(gaps) and gaps.count(2) >= 0.5 * len(gaps)
 
 
 def _goes_on(last: str, line: str, width: int) -> bool:
