@@ -1446,3 +1446,51 @@ def test_a_levels_retained_lottery_fund_is_its_budget_and_its_division_is_not_sp
     # a balance kept for later use is no budget
     kept = record(tmp_path, "2022年度南河县文化站免费开放经费自评报告\n一、资金情况\n结余留用资金3.20万元。\n")
     assert kept["budget"]["full_year"] is None and kept["budget"]["initial"] is None
+
+
+# -- money received, as departments and lottery notices state it --------------------------------------------
+
+def test_received_funds_named_in_full_with_a_budget_word_and_batch(tmp_path):
+    rec = record(tmp_path, "一、资金情况\n截至年底，本中心收到2022年基本公共卫生服务补助资金预算（第二批）资金64.5万元，已全部使用。\n")
+    received = fact(rec, "budget", "received")
+    assert Decimal(str(received["value"])) == Decimal("645000") and received["rule"] == "fields:budget.received"
+    assert rec["budget"]["full_year"] is None
+
+
+def test_a_years_appropriation_and_a_lottery_fund_raised_are_money_received(tmp_path):
+    rec = record(tmp_path, "二、部门整体支出情况\n2022年区财政拨款312.6万元，全年支出310.2万元。\n")
+    assert Decimal(str(fact(rec, "budget", "received")["value"])) == Decimal("3126000")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("3102000")
+    raised = record(tmp_path, "一、筹集情况\n2021年全县共筹集福利彩票公益金512.6万元。\n", name="raised.txt")
+    assert Decimal(str(fact(raised, "budget", "received")["value"])) == Decimal("5126000")
+    # a forecast has raised nothing yet
+    forecast = record(tmp_path, "三、下年计划\n预计2024年销售彩票9.6亿元，筹集公益金1.5亿元。\n", name="forecast.txt")
+    assert forecast["budget"]["received"] is None
+
+
+def test_funds_named_by_their_sources_and_closed_by_a_total_that_they_make(tmp_path):
+    text = "一、项目概况\n该项资金包含省级配套补助资金17280元及州级补助资金28800元，合计共46080元。\n"
+    rec = record(tmp_path, text)
+    budget = fact(rec, "budget", "full_year")
+    assert Decimal(str(budget["value"])) == Decimal("46080") and budget["rule"] == "fields:budget.stated:sources-sum"
+    assert budget["evidence"]["quote"] == "合计共46080元"
+    # uses are no sources, and a total the parts do not make is not read as the budget
+    uses = record(tmp_path, "一、项目概况\n资金用于购置设备10万元，培训20万元，合计30万元。\n", name="uses.txt")
+    assert uses["budget"]["full_year"] is None
+    off = record(tmp_path, "一、项目概况\n中央资金48万元、省级资金12万元，合计61万元。\n", name="off.txt")
+    assert off["budget"]["full_year"] is None
+
+
+def test_a_departments_income_and_spending_tables_by_unit_give_their_wholes(tmp_path):
+    cells = ["二、部门(单位)收支情况", "年度收入情况(万元)", "机构名称", "收入合计", "其中:", "上年结转", "公共财",
+             "政拨款", "政府基金拨款", "其他", "收入", "东湖路小学", "865.20", "865.20",
+             "部门(单位)年度支出和结余情况(万元)", "机构名称", "支出合计", "其中:", "基本支出", "项目支出",
+             "当年结余", "东湖路小学", "850.10", "700.10", "150.00", "15.10"]
+    rec = record(tmp_path, "\n\n".join(cells) + "\n")
+    received, spent = fact(rec, "budget", "received"), fact(rec, "budget", "spent")
+    assert Decimal(str(received["value"])) == Decimal("8652000") and received["rule"].endswith("column-total:uncertain")
+    assert Decimal(str(spent["value"])) == Decimal("8501000")
+    assert received["evidence"]["quote"] == "865.20"
+    # a header with no row name before its first figure is some other table's: nothing is read
+    bare = record(tmp_path, "\n\n".join(["机构名称", "收入合计", "865.20", "865.20"]) + "\n", name="bare.txt")
+    assert bare["budget"]["received"] is None

@@ -113,6 +113,9 @@ class Structure(BaseModel):
     list_next: str  # after an amount: the next fund of a list, with its own amount ("…50万元、培训经费60万元")
     whole_column: str  # a column heading over the whole of the columns after it ("合计 | 中央财政 | 省财政")
     breakdown_heads: str  # a cell after a label that heads its breakdown's columns ("其中:中央财政 | 省财政 | 其他")
+    source_part: str  # before an amount, since the amount before it: a fund named by where it came from ("州级补助资金")
+    row_name_head: str  # a table's first heading over the names of its rows ("机构名称")
+    column_totals: dict[str, str]  # field -> the heading of a whole's column right after row_name_head ("收入合计")
 
 
 @schema("fields.yaml")
@@ -234,6 +237,8 @@ class FieldRules(BaseModel):
             "earlier_year": regex.compile(st.earlier_year),
             "project_item": regex.compile(st.project_item),
             "list_next": regex.compile(st.list_next),
+            "source_part": regex.compile(st.source_part),
+            "row_name_head": regex.compile(st.row_name_head),
         }
 
     @cached_property
@@ -547,6 +552,8 @@ def block_mentions(block: Block, r: FieldRules | None = None, only: str | None =
         claimed = {m.evidence.end for m in found} | {m.evidence.end for m in out}
         found += _clause_roles(block, key, text, quantities, claimed, r, only)
     found += _summed_totals(found, quantities, key, block, r)
+    if only is None or only == "budget.stated":
+        found += _source_sums(found, quantities, key, block, r)
     return sorted(out + found, key=lambda m: (m.evidence.start, m.field))
 
 
@@ -744,6 +751,37 @@ def _summed_totals(found: list[Mention], quantities: list[Quantity], key: str, b
     return out
 
 
+def _source_sums(found: list[Mention], quantities: list[Quantity], key: str, block: Block, r: FieldRules) -> list[Mention]:
+    """A list of funds named by their sources and closed by its total, with no role word to read it ("该项资金
+    包含省级配套资金1.728万元及州级补助资金2.88万元，合计4.608万元"): when the parts add up, the total is the
+    money the project has, its stated budget. A list that a role word reads (spent, received) is
+    _summed_totals' to close, and a total some label already reads keeps that reading."""
+    money = [q for q in _outside_parens(key, 0, [q for q in quantities if q.kind == "money" and q.yuan is not None])]
+    read = {m.evidence.end for m in found} | {m.evidence.start for m in found}
+    mark, source = r.structure_rx["total_mark"], r.structure_rx["source_part"]
+    out: list[Mention] = []
+    for k, total in enumerate(money):
+        if k < 2 or any(Evidence.of(block, total.start, total.end).end == e for e in read):
+            continue
+        start = _sentence_start(key, total.start, r)
+        label = mark.search(key, money[k - 1].end, total.start)
+        if label is None:
+            continue
+        parts: list[Quantity] = []
+        for n in range(k - 1, -1, -1):
+            q = money[n]
+            lo = money[n - 1].end if n > 0 and money[n - 1].end > start else start
+            if q.start < start or not source.search(key, lo, q.start):
+                break
+            parts.insert(0, q)
+        if len(parts) >= 2 and adds_up([q.yuan for q in parts], total.yuan) and not any(
+            Evidence.of(block, q.start, q.end).end in read for q in parts
+        ):
+            ev = Evidence.of(block, label.start(), total.end)
+            out.append(Mention("budget.stated", total.yuan, block.text[label.start() : total.end], ev, "fields:budget.stated:sources-sum", 22))
+    return out
+
+
 def mentions_in_text(text: str, r: FieldRules, only: str | None = None) -> list[Mention]:
     """Mentions in a lone sentence (for rule examples and tests)."""
     from pipeline.normalize import text_block
@@ -929,4 +967,35 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
             rule = f"fields:{f.id}:cell" if lab.certain and not heads else f"fields:{f.id}:cell:uncertain"
             out.append(Mention(f.id, value, f"{t.text} {v.text}", v.evidence(), rule, lab.rank))
             break
+    return out + _column_totals(toks, r)
+
+
+_HEADINGS_MAX = 14  # heading cells (wrapped ones count twice) between a whole's column and the first row
+
+
+def _column_totals(toks: list, r: FieldRules) -> list[Mention]:
+    """A table whose headings name its rows first and then a whole's column ("机构名称 | 收入合计 | 其中: |
+    上年结转 | 公共财政拨款 | …", a department's income or spending by unit): the first row's first figure,
+    after the row's name, is that whole. A flattened row drops its blank cells, so only the first figure's
+    column is known; the reading is uncertain, as the row could be another unit's."""
+    out: list[Mention] = []
+    name_head = r.structure_rx["row_name_head"]
+    totals = {regex.sub(r"\s", "", h): f for f, h in r.structure.column_totals.items()}
+    for i in range(len(toks) - 3):
+        field = totals.get(regex.sub(r"\s", "", toks[i + 1].key)) if name_head.fullmatch(toks[i].key.strip()) else None
+        if field is None:
+            continue
+        k = i + 2
+        while k < len(toks) and k - i <= _HEADINGS_MAX and not _DIGIT.search(toks[k].key):
+            k += 1
+        # the headings of the other columns, then the first row's name, then its first figure
+        if k - i > _HEADINGS_MAX or k >= len(toks) or k - (i + 2) < 2 or not _VALUE_CELL.fullmatch(toks[k].key):
+            continue
+        unit = next((u.group(1) for t in toks[max(0, i - 3) : i] if (u := _UNIT_IN_LABEL.search(t.key))), "万元")
+        q = parse_quantity(toks[k].text)
+        q = q if q is None or q.kind == "money" else _bare_with_unit(q, unit)
+        if q is None or q.yuan is None:
+            continue
+        head, v = toks[i + 1], toks[k]
+        out.append(Mention(field, q.yuan, f"{head.text} {toks[k - 1].text} {v.text}", v.evidence(), f"fields:{field}:column-total:uncertain", 20))
     return out
