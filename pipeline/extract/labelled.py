@@ -88,6 +88,7 @@ class ClauseRoles(BaseModel):
     scale_aside: str  # the form's scale in brackets right after a score ("（满分100分）"): no veto word
     scale_before: str  # between a score word and a figure: the figure is the word's scale ("综合得分（100分）")
     attributive: str  # after a role word: the word only qualifies the money, the clause's verb comes before it
+    scope_list: str  # three or more dimensions in a row: what the whole evaluation covered, no one dimension
     roles: list[Role]
     veto: str  # words that make the amount a difference, a part, a plan or a price, not the field's
     examples: list[FieldExample | dict]
@@ -169,6 +170,7 @@ class FieldRules(BaseModel):
             "scale_aside": regex.compile(c.scale_aside),
             "scale_before": regex.compile(c.scale_before),
             "attributive": regex.compile(c.attributive),
+            "scope_list": regex.compile(c.scope_list),
         }
         return out
 
@@ -630,7 +632,11 @@ def _clause_roles(block: Block, key: str, text: str, quantities: list[Quantity],
         if role.kind == "score":
             aside = own["scale_aside"].match(after)
             after = after[aside.end() :] if aside else after
-        if role.veto and own[f"role_veto{last.lastgroup[1:]}"].search(key[_sentence_start(key, q.start, r) : q.end] + after):
+        sentence = key[_sentence_start(key, q.start, r) : q.end] + after
+        if role.kind == "score":
+            # "从决策、过程、产出、效益四个方面进行评价，本项目得分89分": the dimensions listed are the scope
+            sentence = own["scope_list"].sub(" ", sentence)
+        if role.veto and own[f"role_veto{last.lastgroup[1:]}"].search(sentence):
             continue  # (a dimension is often named a clause earlier: "决策指标满分20分，得分为20分")
         if role.kind == "money":
             if q.kind != "money" or q.yuan is None or _in_breakdown(key, start + last.start(), field, quantities, r):
