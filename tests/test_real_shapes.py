@@ -1494,3 +1494,11 @@ def test_a_departments_income_and_spending_tables_by_unit_give_their_wholes(tmp_
     # a header with no row name before its first figure is some other table's: nothing is read
     bare = record(tmp_path, "\n\n".join(["机构名称", "收入合计", "865.20", "865.20"]) + "\n", name="bare.txt")
     assert bare["budget"]["received"] is None
+
+
+def test_payments_read_only_by_their_verbs_are_a_list_not_the_reports_spending(tmp_path):
+    payments = "一、资金使用情况\n1月发放春节慰问金3万元。\n9月支出助学金11.5万元。\n年底使用产业扶贫资金40万元。\n"
+    assert record(tmp_path, payments)["budget"]["spent"] is None
+    # the whole stated first, its payments after it adding up: the whole is what was spent
+    rec = record(tmp_path, payments.replace("使用情况\n", "使用情况\n全年共支出资金54.5万元。\n"), name="whole.txt")
+    assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("545000")

@@ -104,11 +104,11 @@ def _listed_item_blocks(doc: Document) -> set[int]:
     return out
 
 
-def _stated_budget(stated: list[Mention]) -> Fact | None:
-    """The budget among amounts stated with no 年初/全年 qualifier. When every one was read loosely (a verb
-    and a fund's name) and they name three or more sums, the report lists its funds, batches or documents:
-    the largest, when the others add up to it (before or after it) or when it is stated first, is the whole;
-    failing that, none of them is the report's budget."""
+def _whole_of_loose(stated: list[Mention]) -> Fact | None:
+    """The figure among amounts of one role (a budget stated with no 年初/全年 qualifier, money spent). When
+    every one was read loosely (a verb and a fund's name) and they name three or more sums, the report lists
+    its funds, batches, documents or payments: the largest, when the others add up to it (before or after
+    it) or when it is stated first, is the whole; failing that, none of them is the report's figure."""
     loose = stated and all(m.rule.endswith(":uncertain") and m.rank >= LOOSE_RANK for m in stated)
     if not loose or len({m.value for m in stated}) < 3:
         return resolve(stated)
@@ -227,8 +227,9 @@ def extract_document(doc: Document) -> dict:
         if not by.get("budget.received"):
             by["budget.received"] = [replace(m, field="budget.received", rule="fields:received:paid-to-the-unit:uncertain") for m in paid_in]
     budget: dict[str, Fact | None] = {f: resolve(by.get(f"budget.{f}", [])) for f in BUDGET_FIELDS}
+    budget["spent"] = _whole_of_loose(by.get("budget.spent", []))
     if budget["full_year"] is None and budget["initial"] is None:
-        budget["full_year"] = _stated_budget(by.get("budget.stated", []))
+        budget["full_year"] = _whole_of_loose(by.get("budget.stated", []))
     elif budget["full_year"] is None and by.get("budget.stated"):
         # an unqualified amount next to a 年初 figure is the budget that was finally set (when a label, not a
         # loose reading, says so)
