@@ -1502,3 +1502,25 @@ def test_payments_read_only_by_their_verbs_are_a_list_not_the_reports_spending(t
     # the whole stated first, its payments after it adding up: the whole is what was spent
     rec = record(tmp_path, payments.replace("使用情况\n", "使用情况\n全年共支出资金54.5万元。\n"), name="whole.txt")
     assert Decimal(str(fact(rec, "budget", "spent")["value"])) == Decimal("545000")
+
+
+# -- the dimensions' table, flattened -----------------------------------------------------------------------
+
+def test_a_flattened_dimensions_table_gives_the_dimensions_and_its_total_row_is_checked(tmp_path):
+    table = "一级指标 | 分值 | 得分\n决策 | 20 | 18\n过程 | 20 | 19\n产出 | 40 | 38\n效益 | 20 | 18\n合计 | 100 | {total}\n"
+    rec = record(tmp_path, "三、评价结论\n" + table.format(total=93))
+    dims = {d["name"]: (d["weight"]["value"], d["score"]["value"]) for d in rec["score"]["dimensions"]}
+    assert dims == {"决策": (20, 18), "过程": (20, 19), "产出": (40, 38), "效益": (20, 18)}
+    assert fact(rec, "score", "total")["value"] == 93
+    assert not findings(rec, "ARITH-TOTAL")
+    off = record(tmp_path, "三、评价结论\n" + table.format(total=95), name="off.txt")
+    [f] = findings(off, "ARITH-TOTAL")
+    assert f["severity"] == "error"
+    # one cell a line, the older framework's names with their shares in brackets
+    cells = ["评价准则", "分值", "实际得分", "目标完成程度", "（80%）", "80分", "67分", "组织管理水平", "（20%）", "20分", "16分", "综合绩效", "100分", "83分"]
+    old = record(tmp_path, "绩效评价结果\n" + "\n".join(cells) + "\n", name="old.txt")
+    assert {d["name"]: d["score"]["value"] for d in old["score"]["dimensions"]} == {"目标完成程度": 67, "组织管理水平": 16}
+    assert fact(old, "score", "total")["value"] == 83
+    # a row that lost a cell ends the table: its figures are not shifted into the wrong columns
+    short = record(tmp_path, "一级指标 | 分值 | 得分\n决策 | 20 | 18\n过程 | 19\n产出 | 40 | 38\n", name="short.txt")
+    assert short["score"]["dimensions"] == []

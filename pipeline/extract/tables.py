@@ -97,6 +97,9 @@ class DimensionTableRules(BaseModel):
     excludes: list[str]
     total_row: str
     grade_row: str
+    row_head: str  # flattened: the heading over the dimensions' names
+    names: str  # flattened: the names a row may have (the frameworks' dimensions)
+    share: str  # flattened: a dimension's weight as a share in its own cell after its name ("（80%）")
 
 
 class TotalRules(BaseModel):
@@ -153,6 +156,9 @@ class TableRules(BaseModel):
             "total_scale": regex.compile(self.total.scale_pattern),
             "dim_total_row": regex.compile(self.dimension_table.total_row),
             "dim_grade_row": regex.compile(self.dimension_table.grade_row),
+            "dim_row_head": regex.compile(self.dimension_table.row_head),
+            "dim_names": regex.compile(self.dimension_table.names),
+            "dim_share": regex.compile(self.dimension_table.share),
             "name_number": regex.compile(self.indicators.name_number),
             "glued_pair": regex.compile(self.indicators.glued_stream.pair),
             "glued_cut": regex.compile(self.indicators.glued_stream.name_cut),
@@ -976,4 +982,66 @@ def dimension_table(lines: list[list[Tok]], r: TableRules | None = None) -> tupl
             continue
         if values:
             rows.append((name.text, values))
+    flat_rows, flat_extra = _flat_dimension_table(lines, r)
+    return rows + flat_rows, extra + flat_extra
+
+
+_DIGIT_IN = regex.compile(r"\d")
+_FIGURE_CELL = regex.compile(r"(\d+(?:\.\d+)?)\s*(%|分)?")
+_HEADER_MAX = 6  # heading cells of a dimensions table: its level-1 column, 分值/权重, 得分, 得分率
+
+
+def _flat_dimension_table(lines: list[list[Tok]], r: TableRules) -> tuple[list[tuple[str, dict[str, Mention]]], list[Mention]]:
+    """The table of the dimensions as a site flattened it ("一级指标 | 分值 | 得分", then "决策 | 20 | 18" …
+    "合计 | 100 | 95", a row a line or one cell a line): its header's headings in order, then rows of a
+    dimension's name (a share in brackets may follow it: "目标完成程度 | （80%） | 80分 | 67分") and exactly as
+    many figures as the header has figure columns, until a row breaks the shape (a blank cell dropped in
+    flattening leaves a short row, which ends the table rather than shifting its figures). The total row
+    gives the total and the sum of the weights."""
+    stream = [t for line in lines if line and line[0].col is None for t in line if t.key.strip() and t.key.strip() != "|"]
+    rows: list[tuple[str, dict[str, Mention]]] = []
+    extra: list[Mention] = []
+    i = 0
+    while i < len(stream):
+        if not r.rx["dim_row_head"].fullmatch(regex.sub(r"\s+", "", stream[i].key)):
+            i += 1
+            continue
+        roles, k = [], i + 1
+        while k < len(stream) and k - i <= _HEADER_MAX:
+            m = r.rx["ind_cols"].search(regex.sub(r"\s+", "", stream[k].key))  # "实际得分", "权重(%)"
+            if m is None or _DIGIT_IN.search(stream[k].key):
+                break
+            roles.append(m.lastgroup)
+            k += 1
+        if "score" not in roles or len(set(roles)) != len(roles) or not set(roles) <= {"weight", "score", "rate"}:
+            i += 1
+            continue
+        found: list[tuple[str, dict[str, Mention]]] = []
+        total: list[Mention] = []
+        while k < len(stream):
+            name = stream[k]
+            first = k + 2 if k + 1 < len(stream) and r.rx["dim_share"].fullmatch(stream[k + 1].key) else k + 1
+            cells = stream[first : first + len(roles)]
+            figures = [_FIGURE_CELL.fullmatch(c.key) for c in cells]
+            if len(cells) < len(roles) or not all(figures) or _FIGURE_CELL.fullmatch(name.key):
+                break
+            values = {
+                role: Mention(f"dimension.{role}", Decimal(f.group(1)), c.text, c.evidence(), "tables:dimension-table:flat", 5)
+                for role, f, c in zip(roles, figures, cells)
+            }
+            if r.rx["dim_total_row"].fullmatch(name.key):
+                if "score" in values:
+                    total.append(Mention("score.total", values["score"].value, values["score"].text, values["score"].evidence, "tables:dimension-table:flat", 5))
+                if "weight" in values:
+                    total.append(Mention("score.total_weight", values["weight"].value, values["weight"].text, values["weight"].evidence, "tables:dimension-table:flat", 5))
+                k = first + len(roles)
+                break
+            if not r.rx["dim_names"].fullmatch(regex.sub(r"\s+", "", name.key)):
+                break
+            found.append((name.text, values))
+            k = first + len(roles)
+        if len(found) >= 2:
+            rows += found
+            extra += total
+        i = k if found else i + 1
     return rows, extra
