@@ -1,8 +1,9 @@
 """The real-text set's tuning half rewritten in layouts real files take, scored as `make eval-real` scores it.
 
 A page's wording is what it is; its layout depends on how it reached the auditor (a site's table flattened
-to spaces or to one cell per line, a PDF saved as text with its lines broken at the page's width, a copy
-converted to traditional script). Each
+to spaces or to one cell per line, a PDF saved as text with its lines broken at the page's width or every
+character spaced out, a copy converted to traditional script, figures typed full-width, a file saved on
+Windows or in GB18030). Each
 layout rewrites every tuning-half text and scores it against the same gold, so a drop names a layout the
 readers do not undo. Only the tuning half: the test half is measured as it is, never rewritten to tune on.
 
@@ -57,7 +58,17 @@ LAYOUTS = {
     "wrapped-72": lambda t: hard_wrap(t, 72),
     "wrapped-72-double-spaced": lambda t: hard_wrap(t, 72).replace("\n", "\n\n"),
     "traditional-script": lambda t: _s2t().convert(t),
+    # a Word document typed with the full-width keyboard: ０.９５％ for 0.95%
+    "fullwidth-figures": lambda t: t.translate(_FULLWIDTH),
+    # a PDF whose text layer spaces out every character ("项 目 支 出"), as letter-spaced titles and cells print
+    "spaced-characters": lambda t: _HAN_PAIR.sub(r"\1 ", t),
+    # a file saved on Windows
+    "crlf": lambda t: t.replace("\n", "\r\n"),
 }
+# files saved in the encoding Chinese Windows uses by default, not UTF-8 (bytes the reader has to sniff)
+ENCODINGS = {"gb18030-file": "gb18030"}
+_FULLWIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
+_HAN_PAIR = regex.compile(r"(\p{Han})(?=\p{Han})")
 
 
 def _s2t():
@@ -76,10 +87,14 @@ def main(names: list[str]) -> int:
         return 1
     gold = REALSET / "gold.jsonl"
     print(f"tuning half, {len(ids)} excerpts present")
-    for name in names or list(LAYOUTS):
+    for name in names or [*LAYOUTS, *ENCODINGS]:
         with tempfile.TemporaryDirectory(prefix="jixiao-layout-") as tmp:
             for i in ids:
-                (Path(tmp) / f"{i}.txt").write_text(LAYOUTS[name]((texts / f"{i}.txt").read_text(encoding="utf-8")), encoding="utf-8")
+                text = (texts / f"{i}.txt").read_text(encoding="utf-8")
+                if name in ENCODINGS:
+                    (Path(tmp) / f"{i}.txt").write_bytes(text.encode(ENCODINGS[name], errors="replace"))
+                else:
+                    (Path(tmp) / f"{i}.txt").write_bytes(LAYOUTS[name](text).encode("utf-8"))
             records = evaluate.extract_devset(gold, Path(tmp), ids)
         res, found = evaluate.score(gold, records, ids), evaluate.score_findings(gold, records, ids)
         recall, precision = res.totals(evaluate.HEADLINE)
