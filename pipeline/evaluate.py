@@ -200,10 +200,25 @@ def _norm(text) -> str:
     return regex.sub(r"[\s|]", "", normalize_text(str(text)).text)
 
 
+_NAME_UNIT = regex.compile(r"[（(]([^（()）\d]{1,6})[)）]$")
+
+
 def _name_key(name: str) -> str:
     """An indicator's name for matching: the form's numbering placeholder ("指标1：") is no part of it, and
-    the gold writes it both ways."""
-    return regex.sub(r"^指标\d{1,2}[：:]", "", _norm(name))
+    the gold writes it both ways; nor is the unit in brackets after it ("…数量(项)"), which the record
+    carries into the row's figures instead."""
+    return _NAME_UNIT.sub("", regex.sub(r"^指标\d{1,2}[：:]", "", _norm(name)))
+
+
+def _same_figure(want: str, got: str, gold_name: str) -> bool:
+    """A target or actual as printed, or as the record gives it with the unit its name states in brackets
+    ("数量(项)" printed "2", recorded "2项").
+
+    >>> _same_figure("2", "2项", "主导制修订项目数量(项)"), _same_figure("2", "2人", "主导制修订项目数量(项)")
+    (True, False)
+    """
+    unit = _NAME_UNIT.search(_norm(gold_name))
+    return _norm(got) == _norm(want) or (unit is not None and _norm(got) == _norm(want) + unit.group(1))
 
 
 def _dim_key(name: str) -> str:
@@ -235,7 +250,7 @@ def _score_parts(gold_path: Path, records: dict[str, dict], res: Result, ids: se
                 parts[f"indicator.{key}"]["gold"] += 1
                 node = got.get(key) or {}
                 if key in ("target", "actual"):
-                    ok = node.get("text") is not None and _norm(node["text"]) == _norm(want[key])
+                    ok = node.get("text") is not None and _same_figure(str(want[key]), node["text"], want["name"])
                     value = node.get("text")
                 else:
                     value = node.get("value")
