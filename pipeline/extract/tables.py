@@ -987,6 +987,12 @@ def dimension_table(lines: list[list[Tok]], r: TableRules | None = None) -> tupl
 
 
 _DIGIT_IN = regex.compile(r"\d")
+_SPACES = regex.compile(r"\s+")
+
+
+def _unspaced(key: str) -> str:
+    return _SPACES.sub("", key) if " " in key or "\u3000" in key else key
+
 _FIGURE_CELL = regex.compile(r"(\d+(?:\.\d+)?)\s*(%|分)?")
 _HEADER_MAX = 6  # heading cells of a dimensions table: its level-1 column, 分值/权重, 得分, 得分率
 
@@ -1003,12 +1009,12 @@ def _flat_dimension_table(lines: list[list[Tok]], r: TableRules) -> tuple[list[t
     extra: list[Mention] = []
     i = 0
     while i < len(stream):
-        if not r.rx["dim_row_head"].fullmatch(regex.sub(r"\s+", "", stream[i].key)):
+        if not r.rx["dim_row_head"].fullmatch(_unspaced(stream[i].key)):
             i += 1
             continue
         roles, k = [], i + 1
         while k < len(stream) and k - i <= _HEADER_MAX:
-            m = r.rx["ind_cols"].search(regex.sub(r"\s+", "", stream[k].key))  # "实际得分", "权重(%)"
+            m = r.rx["ind_cols"].search(_unspaced(stream[k].key))  # "实际得分", "权重(%)"
             if m is None or _DIGIT_IN.search(stream[k].key):
                 break
             roles.append(m.lastgroup)
@@ -1036,7 +1042,7 @@ def _flat_dimension_table(lines: list[list[Tok]], r: TableRules) -> tuple[list[t
                     total.append(Mention("score.total_weight", values["weight"].value, values["weight"].text, values["weight"].evidence, "tables:dimension-table:flat", 5))
                 k = first + len(roles)
                 break
-            if not r.rx["dim_names"].fullmatch(regex.sub(r"\s+", "", name.key)):
+            if not r.rx["dim_names"].fullmatch(_unspaced(name.key)):
                 break
             found.append((name.text, values))
             k = first + len(roles)
