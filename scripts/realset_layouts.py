@@ -67,6 +67,31 @@ LAYOUTS = {
 }
 # files saved in the encoding Chinese Windows uses by default, not UTF-8 (bytes the reader has to sniff)
 ENCODINGS = {"gb18030-file": "gb18030"}
+# files of another format: the text typeset as a published PDF (scripts/make_pdf.py's layout: A4, 五号 Song,
+# justified lines broken mid-sentence, page numbers), read back by the PDF reader
+FORMATS = {"typeset-pdf": ".pdf"}
+
+
+def typeset_pdf(text: str) -> bytes:
+    """The text as a published PDF: a line of the text a paragraph (a numbered heading a heading). No
+    running header: on a one-page PDF nothing tells a header from the title, and the excerpts' own first
+    lines are their titles. A line of cells one space apart is typeset as the prose line it is, so the
+    reader, which drops a space between two Chinese characters, runs such cells together; a published
+    table would rule its cells apart instead."""
+    import io
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_pdf import Writer, is_heading
+
+    out = io.BytesIO()
+    w = Writer(out, "")
+    for line in (ln.strip() for ln in text.splitlines()):
+        if line:
+            (w.heading if is_heading(line) else w.paragraph)(line)
+    w.save()
+    return out.getvalue()
+
+
 _FULLWIDTH = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
 _HAN_PAIR = regex.compile(r"(\p{Han})(?=\p{Han})")
 
@@ -87,11 +112,13 @@ def main(names: list[str]) -> int:
         return 1
     gold = REALSET / "gold.jsonl"
     print(f"tuning half, {len(ids)} excerpts present")
-    for name in names or [*LAYOUTS, *ENCODINGS]:
+    for name in names or [*LAYOUTS, *ENCODINGS, *FORMATS]:
         with tempfile.TemporaryDirectory(prefix="jixiao-layout-") as tmp:
             for i in ids:
                 text = (texts / f"{i}.txt").read_text(encoding="utf-8")
-                if name in ENCODINGS:
+                if name in FORMATS:
+                    (Path(tmp) / f"{i}{FORMATS[name]}").write_bytes(typeset_pdf(text))
+                elif name in ENCODINGS:
                     (Path(tmp) / f"{i}.txt").write_bytes(text.encode(ENCODINGS[name], errors="replace"))
                 else:
                     (Path(tmp) / f"{i}.txt").write_bytes(LAYOUTS[name](text).encode("utf-8"))
