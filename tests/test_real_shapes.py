@@ -1522,5 +1522,39 @@ def test_a_flattened_dimensions_table_gives_the_dimensions_and_its_total_row_is_
     assert {d["name"]: d["score"]["value"] for d in old["score"]["dimensions"]} == {"目标完成程度": 67, "组织管理水平": 16}
     assert fact(old, "score", "total")["value"] == 83
     # a row that lost a cell ends the table: its figures are not shifted into the wrong columns
-    short = record(tmp_path, "一级指标 | 分值 | 得分\n决策 | 20 | 18\n过程 | 19\n产出 | 40 | 38\n", name="short.txt")
+    short = record(tmp_path, "一级指标 分值 得分\n决策 20 18\n过程 19\n产出 40 38\n", name="short.txt")
     assert short["score"]["dimensions"] == []
+
+
+# -- sums a table or the next sentence states -----------------------------------------------------------
+
+PROJECTS = "一、项目情况\n项目名称 | 预算数（万元） | 执行数（万元）\n农村公路养护 | 80 | 78\n危桥改造 | 50 | 50\n生命防护工程 | 30 | 29\n合计 | {budget} | 157\n"
+
+
+def test_a_table_printed_with_bars_but_no_frame_is_a_table_and_its_total_row_is_checked(tmp_path):
+    parsed = parse_file(_write(tmp_path, PROJECTS.format(budget=160)))
+    [table] = [b for b in parsed.doc.blocks if b.kind == "table"]
+    assert [(c.row, c.col, c.text) for c in table.cells[:3]] == [(0, 0, "项目名称"), (0, 1, "预算数（万元）"), (0, 2, "执行数（万元）")]
+    assert not findings(extract_record(parsed), "ARITH-SUBTOTAL")
+    [f] = findings(record(tmp_path, PROJECTS.format(budget=150), name="off.txt"), "ARITH-SUBTOTAL")
+    assert f["severity"] == "warning" and "预算数" in f["message"] and "160万元" in f["message"] and "其上3行" in f["message"]
+
+
+def test_a_total_row_printed_first_is_checked_against_the_rows_below_it(tmp_path):
+    table = "“三公”经费（万元） | 预算数 | 决算数\n合计 | 12 | {spent}\n公务接待费 | 4 | 3.5\n公务用车运行维护费 | 8 | 6\n因公出国（境）费 | 0 | 0\n"
+    assert not findings(record(tmp_path, "三、“三公”经费\n" + table.format(spent="9.5")), "ARITH-SUBTOTAL")
+    [f] = findings(record(tmp_path, "三、“三公”经费\n" + table.format(spent="10.5"), name="off.txt"), "ARITH-SUBTOTAL")
+    assert "其下3行" in f["message"] and "9.5万元" in f["message"] and "10.5万元" in f["message"]
+
+
+def test_a_sentence_pointing_back_closes_the_list_of_the_sentence_before(tmp_path):
+    text = "一、资金情况\n县财政安排道路养护资金80万元，危桥改造资金50万元，防护工程资金30万元。以上资金共计{total}万元。\n"
+    assert not findings(record(tmp_path, text.format(total=160)), "ARITH-SUBTOTAL")
+    [f] = findings(record(tmp_path, text.format(total=150), name="off.txt"), "ARITH-SUBTOTAL")
+    assert "160万元" in f["message"] and "150万元" in f["message"]
+
+
+def _write(tmp_path: Path, text: str, name: str = "report.txt") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
 from itertools import accumulate
@@ -938,17 +938,26 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
         return
     closing = regex.compile(rule.params["total_words"] + r"\s*(?:为|是|[：:])?\s*$")
     total_word = regex.compile(rule.params["total_words"])  # a sentence without one closes no list
+    back = regex.compile(rule.params["back_reference"])
     for block in ctx.doc.blocks:
         if block.kind not in ("paragraph", "heading"):
             continue
         v = view(block)
         raw = v.text
+        before: tuple[str, int] | None = None  # the sentence before, which a 以上…共计 closes
         for sentence in _SENTENCE.finditer(raw):
             text, base = sentence.group(0), sentence.start()
+            previous, before = before, (text, base)
             if "其中" in text or not total_word.search(text):
                 continue
             # (a standard per person or per household is a price, not a part: "每人300元…共计5.6万元")
             money = [q for q in find_quantities(text) if q.kind == "money" and q.yuan is not None and q.op is None and q.per is None]
+            if back.match(text) and previous is not None and "其中" not in previous[0] and len(money) == 1:
+                # "…资金80万元，…资金50万元，…资金30万元。以上资金共计150万元。": the sentence before is the list it closes
+                listed = [q for q in find_quantities(previous[0]) if q.kind == "money" and q.yuan is not None and q.op is None and q.per is None]
+                gap = base - previous[1]
+                text, base = raw[previous[1] : base + len(text)], previous[1]
+                money = listed + [replace(money[0], start=money[0].start + gap, end=money[0].end + gap)]
             for k, total in enumerate(money):
                 if k < 2 or not closing.search(text[: total.start][-12:]):
                     continue
@@ -979,7 +988,8 @@ def _totals_after_parts(ctx: Context, rule: CheckRule):
 
 def _table_columns(ctx: Context, rule: CheckRule):
     """A table's 合计 row against the rows above it, column by column ("甲村供水工程 | 120.00 | 110.00", "乙村…",
-    "合计 | 210.00 | 185.00"), for the columns of money the header names. Only where every row between the
+    "合计 | 210.00 | 185.00"), or against the rows below it when it comes first (the “三公”经费 table prints
+    合计 under its header), for the columns of money the header names. Only where every row between the
     header and the 合计 prints a figure in that column, none is a 小计 or a 其中 row (nested sums), and no row
     names a source of funds (the funds block's sources are ARITH-FUND-ROWS')."""
     if ctx.doc is None:
@@ -1002,6 +1012,7 @@ def _table_columns(ctx: Context, rule: CheckRule):
         unit = next((m.group(1) for cell in grid.values() if cell.row == header if (m := _UNIT_HEADING.search(cell.text))), "万元")
         scale = Decimal(10000) if unit == "万元" else Decimal(1)
         items: list[int] = []
+        leading: int | None = None  # a 合计 row printed first, right under the header ("“三公”经费 | 合计 | …")
         for r in rows:
             if r <= header:
                 continue
@@ -1012,9 +1023,14 @@ def _table_columns(ctx: Context, rule: CheckRule):
                     continue  # a Markdown separator row
                 items.append(r)
                 continue
+            if not items and leading is None:
+                leading = r
+                continue
             if len(items) >= rule.params["min_parts"] and not any(skip_rx.search(_table_row_label(grid, i)) for i in items):
                 yield from _column_sums(ctx, rule, block, grid, columns, items, r, scale)
-            items = []
+            items, leading = [], None
+        if leading is not None and len(items) >= rule.params["min_parts"] and not any(skip_rx.search(_table_row_label(grid, i)) for i in items):
+            yield from _column_sums(ctx, rule, block, grid, columns, items, leading, scale)
 
 
 def _table_row_label(grid: dict, r: int) -> str:
@@ -1047,7 +1063,7 @@ def _column_sums(ctx: Context, rule: CheckRule, block, grid: dict, columns: dict
 
         yield ctx.finding(
             rule,
-            "column",
+            "column" if total_row > items[-1] else "column_below",
             msg={"column": squeeze(head.text), "count": len(items), "parts": "＋".join(wan(x.value) for x in parts), "parts_sum": wan(s), "total": wan(total.value), "diff": wan(abs(s - total.value))},
             evidence=[ev(whole)] + [ev(x) for x in cells],
             expected=s,

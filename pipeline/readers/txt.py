@@ -25,6 +25,8 @@ from pipeline.readers.wrapped import join_wrapped
 _HTML_START = regex.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|table)\b", regex.I | regex.S)
 _TAG = regex.compile(r"</?(?:p|div|br|table|tr|td|span|body|html|h[1-6])\b[^>]*>", regex.I)
 _PIPE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
+# a row without the frame: three or more cells with text, two or more bars between them ("项目名称 | 预算数 | 执行数")
+_BARE_PIPE_ROW = regex.compile(r"^\s*[^|\s][^|]*(?:\|[^|]*[^|\s][^|]*){2,}$")
 # A line made of box-drawing characters and spaces only is a table border, not content.
 _BORDER = regex.compile(r"^[\s─━│┃┄┅┈┉┌┐└┘├┤┬┴┼═║╒╓╔╕╖╗╘╙╚╛╜╝╞╟╠╡╢╣╤╥╦╧╨╩╪╫╬+\-=|]+$")
 
@@ -121,7 +123,7 @@ def is_html(text: str) -> bool:
 def _row_cells(line: str, line_start: int, sep: str) -> list[tuple[str, int, int]]:
     """Cells of one table row as (text, start, end) with offsets into the whole block; a pipe row's
     outer bars are frame, not cells."""
-    if sep == "|":
+    if sep == "|" and _PIPE_ROW.match(line):
         first, last = line.index("|"), line.rindex("|")
         body, offset = line[first + 1 : last], first + 1
     else:
@@ -158,6 +160,8 @@ def _table_block(doc: Document, lines: list[tuple[int, str]], sep: str) -> Block
 
 def _table_sep(line: str) -> str | None:
     if _PIPE_ROW.match(line) and line.count("|") >= 3:
+        return "|"
+    if _BARE_PIPE_ROW.match(line):
         return "|"
     if line.count("\t") >= 2:
         return "\t"
