@@ -131,6 +131,10 @@ SHAPES = [
     Shape("verbs.共", "中央财政下达资金{a1}万元，省财政下达{a2}万元，县财政安排{a3}万元，共{t}万元。"),
     Shape("lines.合计", "中央资金：{a1}万元\n省级资金：{a2}万元\n县级资金：{a3}万元\n合计：{t}万元"),
     Shape("lines.总额-first", "年度预算资金总额：{t}万元\n其中：中央补助：{a1}万元\n省级资金：{a2}万元\n县级资金：{a3}万元"),
+    # the sentence after the list points back to it; a table's 合计 row after its rows, or first under its header
+    Shape("以上.next-sentence", "县财政安排道路养护资金{a1}万元，危桥改造资金{a2}万元，防护工程资金{a3}万元。以上资金共计{t}万元。"),
+    Shape("table.projects-合计", "项目名称 | 预算数（万元） | 执行数（万元）\n道路养护 | {a1} | {a1}\n危桥改造 | {a2} | {a2}\n防护工程 | {a3} | {a3}\n合计 | {t} | {t}"),
+    Shape("table.合计-first", "“三公”经费（万元） | 预算数 | 决算数\n合计 | {t} | {t}\n公务接待费 | {a1} | {a1}\n公务用车运行维护费 | {a2} | {a2}\n因公出国（境）费 | {a3} | {a3}"),
     # -- scores: the total against its dimensions' --------------------------------------------------------------
     Shape("scores.dims-then-总得分", "项目决策{w1}分，得{a1}分；项目过程{w2}分，得{a2}分；项目产出{w3}分，得{a3}分；项目效益{w4}分，得{a4}分；总得分为{t}分。", parts=4, kind="score"),
     Shape("scores.total-then-其中", "经综合评价，本项目总得分{t}分，其中：决策指标{a1}分、过程指标{a2}分、产出指标{a3}分、效益指标{a4}分。", parts=4, kind="score"),
