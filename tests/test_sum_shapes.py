@@ -26,7 +26,8 @@ def test_every_shape_is_found_and_its_consistent_twin_left_silent(shape):
 # the shapes typeset as PDFs, their paragraphs wrapped in mid-list where the line is full, as published
 # reports are: the checks read the text with its lines joined (on the raw text a list ended at the first
 # wrap: 79 of 96 slips found and 12 of 96 consistent reports given a false finding, before)
-PDF_SHAPES = [s for s in sum_shapes.SHAPES if s.id != "scores.table"]  # (a pipe table typeset as prose is no table)
+# (a pipe table typeset as prose is no table)
+PDF_SHAPES = [s for s in sum_shapes.SHAPES if s.id != "scores.table" and not s.id.startswith("table.")]
 
 
 @pytest.mark.parametrize("shape", PDF_SHAPES, ids=lambda s: s.id)
