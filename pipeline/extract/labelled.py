@@ -761,31 +761,34 @@ def _source_sums(found: list[Mention], quantities: list[Quantity], key: str, blo
     """A list of funds named by their sources and closed by its total, with no role word to read it ("该项资金
     包含省级配套资金1.728万元及州级补助资金2.88万元，合计4.608万元"): when the parts add up, the total is the
     money the project has, its stated budget. A list that a role word reads (spent, received) is
-    _summed_totals' to close, and a total some label already reads keeps that reading."""
-    money = [q for q in _outside_parens(key, 0, [q for q in quantities if q.kind == "money" and q.yuan is not None])]
-    read = {m.evidence.end for m in found} | {m.evidence.start for m in found}
+    _summed_totals' to close, and a total some label already reads keeps that reading. (Linear in the
+    block's amounts: a paragraph may hold thousands.)"""
+    money = _outside_parens(key, 0, [q for q in quantities if q.kind == "money" and q.yuan is not None])
+    ends = [Evidence.of(block, q.start, q.end).end for q in money]
+    read = {m.evidence.end for m in found}
     mark, source = r.structure_rx["total_mark"], r.structure_rx["source_part"]
     out: list[Mention] = []
     for k, total in enumerate(money):
-        if k < 2 or any(Evidence.of(block, total.start, total.end).end == e for e in read):
+        if k < 2 or ends[k] in read:
             continue
-        start = _sentence_start(key, total.start, r)
         label = mark.search(key, money[k - 1].end, total.start)
         if label is None:
             continue
-        parts: list[Quantity] = []
-        for n in range(k - 1, -1, -1):
+        start = _sentence_start(key, total.start, r)
+        parts: list[int] = []
+        for n in range(k - 1, max(-1, k - 1 - _MAX_SOURCES), -1):
             q = money[n]
             lo = money[n - 1].end if n > 0 and money[n - 1].end > start else start
             if q.start < start or not source.search(key, lo, q.start):
                 break
-            parts.insert(0, q)
-        if len(parts) >= 2 and adds_up([q.yuan for q in parts], total.yuan) and not any(
-            Evidence.of(block, q.start, q.end).end in read for q in parts
-        ):
+            parts.insert(0, n)
+        if len(parts) >= 2 and adds_up([money[n].yuan for n in parts], total.yuan) and not any(ends[n] in read for n in parts):
             ev = Evidence.of(block, label.start(), total.end)
             out.append(Mention("budget.stated", total.yuan, block.text[label.start() : total.end], ev, "fields:budget.stated:sources-sum", 22))
     return out
+
+
+_MAX_SOURCES = 12  # a fund's sources listed before their total: 中央, 省, 市, 县, 乡, 自筹 … never dozens
 
 
 def mentions_in_text(text: str, r: FieldRules, only: str | None = None) -> list[Mention]:
