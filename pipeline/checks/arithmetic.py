@@ -1001,8 +1001,11 @@ def _table_columns(ctx: Context, rule: CheckRule):
             continue
         grid = {(c.row, c.col): c for c in block.cells if c.rowspan == 1 and c.colspan == 1}
         rows = sorted({c.row for c in block.cells})
-        header = next((r for r in rows if not any(_DIGIT.search(c.key or c.text) for (rr, _), c in grid.items() if rr == r)
-                       and sum(1 for (rr, _) in grid if rr == r) >= 2), None)
+        by_row: dict[int, list] = {}
+        for (rr, _), c in grid.items():
+            by_row.setdefault(rr, []).append(c)
+        # (each row's cells looked up once: a table of 20,000 rows scanned the grid for every row)
+        header = next((r for r in rows if len(by_row.get(r, ())) >= 2 and not any(_DIGIT.search(c.key or c.text) for c in by_row[r])), None)
         if header is None:
             continue
         columns = {c: cell for (r, c), cell in grid.items()
