@@ -993,6 +993,7 @@ _SPACES = regex.compile(r"\s+")
 def _unspaced(key: str) -> str:
     return _SPACES.sub("", key) if " " in key or "\u3000" in key else key
 
+
 _FIGURE_CELL = regex.compile(r"(\d+(?:\.\d+)?)\s*(%|分)?")
 _HEADER_MAX = 6  # heading cells of a dimensions table: its level-1 column, 分值/权重, 得分, 得分率
 

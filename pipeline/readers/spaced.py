@@ -38,4 +38,6 @@ def close_up(line: str) -> str:
     >>> close_up("年 度 资 金 总 额   1 2 0"), close_up("评价等次 中 三、评价人员")
     ('年度资金总额   1 2 0', '评价等次 中 三、评价人员')
     """
+    if " " not in line and "\u3000" not in line:
+        return line  # most lines: nothing to look at
     return _SPACED.sub("", line) if letter_spaced(line) else line

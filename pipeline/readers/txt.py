@@ -25,8 +25,6 @@ from pipeline.readers.wrapped import join_wrapped
 _HTML_START = regex.compile(r"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta|div|p|table)\b", regex.I | regex.S)
 _TAG = regex.compile(r"</?(?:p|div|br|table|tr|td|span|body|html|h[1-6])\b[^>]*>", regex.I)
 _PIPE_ROW = regex.compile(r"^\s*\|.*\|\s*$")
-# a row without the frame: three or more cells with text, two or more bars between them ("项目名称 | 预算数 | 执行数")
-_BARE_PIPE_ROW = regex.compile(r"^\s*[^|\s][^|]*(?:\|[^|]*[^|\s][^|]*){2,}$")
 # A line made of box-drawing characters and spaces only is a table border, not content.
 _BORDER = regex.compile(r"^[\s─━│┃┄┅┈┉┌┐└┘├┤┬┴┼═║╒╓╔╕╖╗╘╙╚╛╜╝╞╟╠╡╢╣╤╥╦╧╨╩╪╫╬+\-=|]+$")
 
@@ -158,10 +156,17 @@ def _table_block(doc: Document, lines: list[tuple[int, str]], sep: str) -> Block
     return block
 
 
+def _bare_pipe_row(line: str) -> bool:
+    """A row without the frame: three or more cells, each with text, bars between them ("项目名称 | 预算数 |
+    执行数"). (A split, not a pattern: a line may be thousands of characters long.)"""
+    cells = line.split("|")
+    return len(cells) >= 3 and all(c.strip() for c in cells)
+
+
 def _table_sep(line: str) -> str | None:
     if _PIPE_ROW.match(line) and line.count("|") >= 3:
         return "|"
-    if _BARE_PIPE_ROW.match(line):
+    if _bare_pipe_row(line):
         return "|"
     if line.count("\t") >= 2:
         return "\t"
