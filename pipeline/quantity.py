@@ -233,6 +233,9 @@ class Fold(BaseModel):
         return self
 
 
+_OCR_RUN = frozenset("0123456789OoIl.")  # a figure as OCR may print it: digits, the letters it reads them as, a point
+
+
 @schema("quantities.yaml")
 class QuantityRules(BaseModel):
     version: int
@@ -611,6 +614,18 @@ class _Grammar:
 
     # -- scanning ------------------------------------------------------------------------------------------
 
+    def _ocr_repair(self, s: str, m) -> str:
+        """The OCR letters of a match as digits, when the run of digits and such letters they stand in has
+        at least as many digits as letters (2O22, I26, 1O); a run mostly of letters (IOI1I3 for 1011.13, its point lost
+        too) is no figure that can be trusted, and stays as printed."""
+        a, b = m.span()
+        while a > 0 and s[a - 1] in _OCR_RUN:
+            a -= 1
+        while b < len(s) and s[b] in _OCR_RUN:
+            b += 1
+        digits = sum(ch.isdigit() for ch in s[a:b])
+        return m.group(0).translate(self.ocr) if digits >= (b - a) - digits else m.group(0)
+
     def prepare(self, text: str) -> tuple[str, list[Quantity]]:
         """Fold characters one to one, repair OCR letters in numbers, then mask the exclusions.
 
@@ -619,7 +634,7 @@ class _Grammar:
         s = text.translate(self.fold) if self.fold_any is not None and self.fold_any.search(text) else text
         if len(s) != len(text):  # cannot happen with one-to-one folds; stay safe on any input
             s = text
-        s = self.ocr_rx.sub(lambda m: m.group(0).translate(self.ocr), s)
+        s = self.ocr_rx.sub(lambda m: self._ocr_repair(s, m), s)
         dates: list[Quantity] = []
         ruled_in = self.exclusion_filter.candidates(s) if self.exclusion_filter is not None else range(len(self.exclusions))
         for k in ruled_in:  # in the rules' order, as they mask one after another

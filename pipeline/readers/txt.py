@@ -2,8 +2,9 @@
 
 Encodings: UTF-8 with or without BOM, UTF-16 with BOM, GB18030/GBK, else whatever charset-normalizer
 finds with confidence. Each non-empty line becomes a block located by its line number (from 1), a paragraph
-broken at a fixed width (a PDF saved as text) joined back first (:mod:`pipeline.readers.wrapped`) and a
-letter-spaced line closed up (:mod:`pipeline.readers.spaced`); runs of
+broken at a fixed width (a PDF saved as text) joined back first (:mod:`pipeline.readers.wrapped`), a doc
+site's numbered chunks taken off (:mod:`pipeline.readers.chunked`) and a letter-spaced line closed up
+(:mod:`pipeline.readers.spaced`); runs of
 lines that are rows of a ``|``-separated or tab-separated table become one table block whose raw text is
 those lines as printed, with each cell's offsets into it. HTML goes to :mod:`pipeline.readers.html`.
 """
@@ -19,6 +20,7 @@ from charset_normalizer import from_bytes
 from pipeline.document import Block, Cell, Document
 from pipeline.errors import ReadError
 from pipeline.limits import Limits
+from pipeline.readers.chunked import join_chunks
 from pipeline.readers.spaced import close_up
 from pipeline.readers.wrapped import join_wrapped
 
@@ -191,7 +193,8 @@ def split_lines(doc: Document, text: str, limits: Limits) -> None:
                 doc.add("paragraph", line, loc={"line": number})
         run, run_sep = [], None
 
-    for number, line in join_wrapped(lines, limits.max_line_chars):  # a paragraph broken at a fixed width is one line again
+    # a paragraph broken at a fixed width is one line again, and a doc site's numbered chunks are taken off
+    for number, line in join_chunks(join_wrapped(lines, limits.max_line_chars)):
         line = close_up(line)  # "项 目 支 出": a PDF's letter-spaced text layer saved as text
         if pending is not None:
             first, start = pending
