@@ -131,6 +131,7 @@ SHAPES = [
     Shape("verbs.共", "中央财政下达资金{a1}万元，省财政下达{a2}万元，县财政安排{a3}万元，共{t}万元。"),
     Shape("lines.合计", "中央资金：{a1}万元\n省级资金：{a2}万元\n县级资金：{a3}万元\n合计：{t}万元"),
     Shape("lines.总额-first", "年度预算资金总额：{t}万元\n其中：中央补助：{a1}万元\n省级资金：{a2}万元\n县级资金：{a3}万元"),
+    Shape("lines.any-label-then-其中", "年初预算：{t}万元\n其中：办公经费：{a1}万元\n培训经费：{a2}万元\n宣传经费：{a3}万元", partial=True),
     # the sentence after the list points back to it; a table's 合计 row after its rows, or first under its header
     Shape("以上.next-sentence", "县财政安排道路养护资金{a1}万元，危桥改造资金{a2}万元，防护工程资金{a3}万元。以上资金共计{t}万元。"),
     Shape("table.projects-合计", "项目名称 | 预算数（万元） | 执行数（万元）\n道路养护 | {a1} | {a1}\n危桥改造 | {a2} | {a2}\n防护工程 | {a3} | {a3}\n合计 | {t} | {t}"),

@@ -778,6 +778,11 @@ def _line_breakdowns(ctx: Context, rule: CheckRule) -> list[_LineBreakdown]:
         if i >= len(blocks) - 2:
             continue
         found = _whole_line(block, rule, whole_word)
+        if found is None and _LINE_OPENING.match(view(blocks[i + 1]).text):
+            # any one label and its amount that the next line breaks down with 其中 ("年初预算：150万元" then
+            # "其中：人员经费：80万元"): its word need not name a whole
+            line = _line_item(block, opening=False)
+            found = (line, False) if line is not None else None
         if found is None:
             continue
         whole, opened = found
