@@ -616,8 +616,8 @@ class _Grammar:
 
     def _ocr_repair(self, s: str, m) -> str:
         """The OCR letters of a match as digits, when the run of digits and such letters they stand in has
-        at least as many digits as letters (2O22, I26, 1O); a run mostly of letters (IOI1I3 for 1011.13, its point lost
-        too) is no figure that can be trusted, and stays as printed."""
+        at least as many digits as letters (2O22, I26, 1O); a run mostly of letters (IOI1I3 for 1011.13, its
+        point lost too) is no figure that can be trusted, and stays as printed."""
         a, b = m.span()
         while a > 0 and s[a - 1] in _OCR_RUN:
             a -= 1

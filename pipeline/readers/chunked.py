@@ -23,9 +23,9 @@ _MIN_CHUNKS = 3
 _SENTENCE_END = regex.compile(r"[。！？!?；;：:]\s*$")
 
 
-def join_chunks(numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def join_chunks(numbered: list[tuple[int, str]], max_chars: int | None = None) -> list[tuple[int, str]]:
     """``(line number, text)`` pairs with a doc site's chunk numbers taken off and each chunk cut inside a
-    sentence joined to the line before.
+    sentence joined to the line before (into a line of at most ``max_chars``, as wrapped lines are).
 
     >>> out = join_chunks([(1, "1、项目基本情况" + "甲" * 200 + "实际到位资"), (2, "2、金144万元" + "乙" * 200 + "。"),
     ...                    (3, "3、项目绩效" + "丙" * 20)])
@@ -41,7 +41,8 @@ def join_chunks(numbered: list[tuple[int, str]]) -> list[tuple[int, str]]:
             out.append((number, line))
             continue
         body = line[_MARK.match(line).end() :]
-        if marks[k] > 1 and out and out[-1][1].strip() and not _SENTENCE_END.search(out[-1][1]):
+        joins = max_chars is None or len(out[-1][1]) + len(body) < max_chars if out else False
+        if marks[k] > 1 and joins and out[-1][1].strip() and not _SENTENCE_END.search(out[-1][1]):
             first, prev = out[-1]
             out[-1] = (first, prev.rstrip() + body)
         else:

@@ -194,7 +194,7 @@ def split_lines(doc: Document, text: str, limits: Limits) -> None:
         run, run_sep = [], None
 
     # a paragraph broken at a fixed width is one line again, and a doc site's numbered chunks are taken off
-    for number, line in join_chunks(join_wrapped(lines, limits.max_line_chars)):
+    for number, line in join_chunks(join_wrapped(lines, limits.max_line_chars), limits.max_line_chars):
         line = close_up(line)  # "项 目 支 出": a PDF's letter-spaced text layer saved as text
         if pending is not None:
             first, start = pending
