@@ -13,10 +13,14 @@ from pipeline.parse import parse_file
 from pipeline.record import extract_record
 
 
-def record(tmp_path: Path, text: str, name: str = "report.txt") -> dict:
+def _write(tmp_path: Path, text: str, name: str = "report.txt") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    return extract_record(parse_file(path))
+    return path
+
+
+def record(tmp_path: Path, text: str, name: str = "report.txt") -> dict:
+    return extract_record(parse_file(_write(tmp_path, text, name)))
 
 
 def fact(rec: dict, section: str, field: str) -> dict:
@@ -1553,8 +1557,3 @@ def test_a_sentence_pointing_back_closes_the_list_of_the_sentence_before(tmp_pat
     [f] = findings(record(tmp_path, text.format(total=150), name="off.txt"), "ARITH-SUBTOTAL")
     assert "160万元" in f["message"] and "150万元" in f["message"]
 
-
-def _write(tmp_path: Path, text: str, name: str = "report.txt") -> Path:
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    return path

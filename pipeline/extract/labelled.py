@@ -979,6 +979,7 @@ def cell_mentions(lines: list, r: FieldRules | None = None) -> list[Mention]:
     return out + _column_totals(toks, r)
 
 
+_SPACE = regex.compile(r"\s")
 _HEADINGS_MAX = 14  # heading cells (wrapped ones count twice) between a whole's column and the first row
 
 
@@ -989,9 +990,9 @@ def _column_totals(toks: list, r: FieldRules) -> list[Mention]:
     column is known; the reading is uncertain, as the row could be another unit's."""
     out: list[Mention] = []
     name_head = r.structure_rx["row_name_head"]
-    totals = {regex.sub(r"\s", "", h): f for f, h in r.structure.column_totals.items()}
+    totals = {_SPACE.sub("", h): f for f, h in r.structure.column_totals.items()}
     for i in range(len(toks) - 3):
-        field = totals.get(regex.sub(r"\s", "", toks[i + 1].key)) if name_head.fullmatch(toks[i].key.strip()) else None
+        field = totals.get(_SPACE.sub("", toks[i + 1].key)) if name_head.fullmatch(toks[i].key.strip()) else None
         if field is None:
             continue
         k = i + 2

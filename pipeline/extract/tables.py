@@ -971,7 +971,7 @@ def dimension_table(lines: list[list[Tok]], r: TableRules | None = None) -> tupl
             t = by.get(role)
             if t is None:
                 continue
-            m = regex.fullmatch(r"(\d+(?:\.\d+)?)\s*(%|分)?", t.key)
+            m = _FIGURE_CELL.fullmatch(t.key)
             if m:
                 values[role] = Mention(f"dimension.{role}", Decimal(m.group(1)), t.text, t.evidence(), "tables:dimension-table", 5)
         if r.rx["dim_total_row"].fullmatch(name.key):
@@ -984,14 +984,6 @@ def dimension_table(lines: list[list[Tok]], r: TableRules | None = None) -> tupl
             rows.append((name.text, values))
     flat_rows, flat_extra = _flat_dimension_table(lines, r)
     return rows + flat_rows, extra + flat_extra
-
-
-_DIGIT_IN = regex.compile(r"\d")
-_SPACES = regex.compile(r"\s+")
-
-
-def _unspaced(key: str) -> str:
-    return _SPACES.sub("", key) if " " in key or "\u3000" in key else key
 
 
 _FIGURE_CELL = regex.compile(r"(\d+(?:\.\d+)?)\s*(%|分)?")
@@ -1010,13 +1002,13 @@ def _flat_dimension_table(lines: list[list[Tok]], r: TableRules) -> tuple[list[t
     extra: list[Mention] = []
     i = 0
     while i < len(stream):
-        if not r.rx["dim_row_head"].fullmatch(_unspaced(stream[i].key)):
+        if not r.rx["dim_row_head"].fullmatch(_SPACES_BARS.sub("", stream[i].key)):
             i += 1
             continue
         roles, k = [], i + 1
         while k < len(stream) and k - i <= _HEADER_MAX:
-            m = r.rx["ind_cols"].search(_unspaced(stream[k].key))  # "实际得分", "权重(%)"
-            if m is None or _DIGIT_IN.search(stream[k].key):
+            m = r.rx["ind_cols"].search(_SPACES_BARS.sub("", stream[k].key))  # "实际得分", "权重(%)"
+            if m is None or _HAS_DIGIT.search(stream[k].key):
                 break
             roles.append(m.lastgroup)
             k += 1
@@ -1043,7 +1035,7 @@ def _flat_dimension_table(lines: list[list[Tok]], r: TableRules) -> tuple[list[t
                     total.append(Mention("score.total_weight", values["weight"].value, values["weight"].text, values["weight"].evidence, "tables:dimension-table:flat", 5))
                 k = first + len(roles)
                 break
-            if not r.rx["dim_names"].fullmatch(_unspaced(name.key)):
+            if not r.rx["dim_names"].fullmatch(_SPACES_BARS.sub("", name.key)):
                 break
             found.append((name.text, values))
             k = first + len(roles)
